@@ -1,0 +1,94 @@
+"""gantheory: check the theory of GANs three ways (symbolic, quadrature, empirical).
+
+The public surface fits on one screen. ``import gantheory`` imports numpy and scipy only; sympy
+(:mod:`gantheory.symbolic`) and torch (:mod:`gantheory.empirical`, :func:`audit`) load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from gantheory.errors import DependencyError, GanTheoryError, QuadratureWarning
+from gantheory.densities import (
+    Affine,
+    Beta,
+    Density,
+    Discrete,
+    Laplace,
+    Mixture,
+    Monotone,
+    Normal,
+    Pushforward,
+    StudentT,
+    Uniform,
+    from_scipy,
+    from_torch,
+)
+from gantheory.quadrature import (
+    DIVERGENCES,
+    QuadratureResult,
+    criterion,
+    f_divergence,
+    js_divergence,
+    kl_divergence,
+    optimal_discriminator,
+    total_variation,
+    value_function,
+)
+
+__version__ = "0.1.0"
+
+# Heavy parts resolve lazily: name -> "module:attribute".
+_LAZY = {
+    "audit": "gantheory.audit:audit",
+    "train_discriminator": "gantheory.empirical:train_discriminator",
+    "train_gan": "gantheory.empirical:train_gan",
+    "CLAIMS": "gantheory.claims:CLAIMS",
+}
+
+__all__ = [
+    "Affine",
+    "Beta",
+    "CLAIMS",
+    "DIVERGENCES",
+    "DependencyError",
+    "Density",
+    "Discrete",
+    "GanTheoryError",
+    "Laplace",
+    "Mixture",
+    "Monotone",
+    "Normal",
+    "Pushforward",
+    "QuadratureResult",
+    "QuadratureWarning",
+    "StudentT",
+    "Uniform",
+    "__version__",
+    "audit",
+    "criterion",
+    "f_divergence",
+    "from_scipy",
+    "from_torch",
+    "js_divergence",
+    "kl_divergence",
+    "optimal_discriminator",
+    "total_variation",
+    "train_discriminator",
+    "train_gan",
+    "value_function",
+]
+
+
+def __getattr__(name: str):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'gantheory' has no attribute {name!r}")
+    module_name, attribute = target.split(":")
+    value = getattr(importlib.import_module(module_name), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

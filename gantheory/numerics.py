@@ -1,0 +1,59 @@
+"""Log-space helpers shared by the numeric lenses.
+
+Every identity used is written beside the code; nothing here forms ``p / q`` or ``log(1 - D)`` of a
+clipped probability.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+LOG2 = float(np.log(2.0))
+LOG4 = float(np.log(4.0))
+
+
+def log_sigmoid(a):
+    """log σ(a) = −log(1 + e^{−a}) = −logaddexp(0, −a); exact at ±inf (0 and −inf)."""
+    return -np.logaddexp(0.0, -np.asarray(a, dtype=np.float64))
+
+
+def sigmoid(a):
+    """σ(a) = 1 / (1 + e^{−a}) (scipy.special.expit, no overflow)."""
+    return special.expit(np.asarray(a, dtype=np.float64))
+
+
+def log_two_sigmoid(d):
+    """log(2 σ(d)) = log 2 − log(1 + e^{−d}), the Jensen–Shannon kernel: p·log(p/m) with m = (p + q)/2
+    equals p·log(2σ(log p − log q)). Exactly 0 at d = 0, so identical densities give JSD = 0 exactly;
+    absolute error ~1e-16 per node elsewhere.
+    """
+    return LOG2 - np.logaddexp(0.0, -np.asarray(d, dtype=np.float64))
+
+
+def log_abs_expm1(d):
+    """log|e^d − 1|, finite for |d| up to the float range (−inf at d = 0)."""
+    d = np.asarray(d, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        pos = d + np.log(-np.expm1(-np.where(d > 0, d, 1.0)))  # e^d − 1 = e^d (1 − e^{−d})
+        neg = np.log(-np.expm1(np.where(d > 0, -1.0, d)))
+    return np.where(d > 0, pos, neg)
+
+
+def weighted(log_weight, values):
+    """e^{log_weight} · values with the convention 0 · anything = 0 (xlogy-style).
+
+    Where the weight is zero (``log_weight == -inf``) the result is 0 even if ``values`` is ±inf or NaN,
+    which is the measure-theoretic convention for integrands such as p log(p/q) outside supp p.
+    """
+    log_weight = np.asarray(log_weight, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = np.exp(log_weight) * values
+    return np.where(log_weight == -np.inf, 0.0, out)
+
+
+def logsumexp(a, axis=-1, b=None):
+    """scipy.special.logsumexp that returns −inf (not NaN, no warning) for all-−inf rows."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return special.logsumexp(a, axis=axis, b=b)

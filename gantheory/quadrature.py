@@ -1,0 +1,642 @@
+r"""Quadrature lens: V(D, G), D*, C(G), KL, JSD and f-divergences of known densities, to 1e-10.
+
+The engine integrates an integrand of ``(x, log p(x), log q(x))`` with respect to the measure that
+dominates both densities (Lebesgue for continuous parts, counting measure for atoms):
+
+- the real line is split at every breakpoint of *both* densities (modes, multiples of each component's
+  scale, support ends, geometric points along heavy tails), so narrow, far-apart modes are never
+  stepped over — the failure of plain ``scipy.integrate.quad`` over (−∞, ∞), which returns half or zero
+  of the true JSD for N(−5, 0.01) vs N(5, 0.01) with no warning;
+- every sub-interval uses the 15-point Gauss–Kronrod rule with its embedded 7-point Gauss rule; the
+  difference is the error estimate;
+- a result is *certified* when the error estimate is below ``max(atol, rtol·|value|)`` and both densities
+  integrate to 1 on the same nodes within 1e-11 (missing mass means a missed feature). Uncertified pairs are
+  refined adaptively (bisection, crossing points of p and q for kinked integrands, tails extended
+  geometrically); if a pair still cannot be certified a :class:`~gantheory.errors.QuadratureWarning`
+  names it. Nothing is returned silently wrong.
+- integrands are written in log space: the JSD kernel is ``log(2σ(log p − log q))``, ``0·log 0 = 0``,
+  and a term whose weight is zero contributes zero even where the other density vanishes.
+
+Batched: densities with ``batch_shape == (B,)`` give ``B`` results from one vectorised call.
+
+References: Goodfellow et al. (2014), "Generative Adversarial Nets", Prop. 1 and Thm. 1;
+Nowozin, Cseke & Tomioka (2016), "f-GAN", Table 1; Piessens et al. (1983), QUADPACK (the G7–K15 pair).
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from gantheory.densities import Density
+from gantheory.errors import GanTheoryError, QuadratureWarning
+from gantheory.numerics import LOG2, log_abs_expm1, log_sigmoid, log_two_sigmoid, sigmoid, weighted
+from gantheory.tolerances import TOLERANCES
+
+__all__ = [
+    "DIVERGENCES",
+    "Divergence",
+    "OptimalDiscriminator",
+    "QuadratureResult",
+    "criterion",
+    "f_divergence",
+    "integrate",
+    "js_divergence",
+    "kl_divergence",
+    "optimal_discriminator",
+    "total_variation",
+    "value_function",
+]
+
+# QUADPACK qk15: Kronrod nodes (positive half, descending) and weights; Gauss-7 weights at xgk[1::2].
+_XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+                 0.207784955007898467600689403773245, 0.0])
+_WGK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+                 0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+                 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+                 0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
+_WG = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+                0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
+NODES = np.concatenate([-_XGK[:-1], _XGK[::-1]])
+KRONROD_WEIGHTS = np.concatenate([_WGK[:-1], _WGK[::-1]])
+GAUSS_WEIGHTS = np.zeros(15)
+GAUSS_WEIGHTS[1::2] = np.concatenate([_WG[:-1], _WG[::-1]])
+
+_CHUNK_NODES = 4_000_000  # evaluate at most this many (pair, node) points at once
+_MAX_ROUNDS = 40
+
+
+@dataclass(frozen=True)
+class QuadratureResult:
+    """The value of an integral (nats for divergences) with its certificate.
+
+    Attributes:
+        value: float, or ndarray of the batch shape.
+        error: estimated absolute error (same shape); 0 for exact sums and exact infinities.
+        certified: whether the error is within tolerance and no mass is missing (bool or bool array).
+        n_nodes: integrand evaluations used per pair (max over the batch).
+        mass_error: max(|∫p − 1|, |∫q − 1|) on the grid used.
+    """
+
+    value: float | np.ndarray
+    error: float | np.ndarray
+    certified: bool | np.ndarray = True
+    n_nodes: int = 0
+    mass_error: float | np.ndarray = 0.0
+    name: str = ""
+
+    def __float__(self):
+        v = np.asarray(self.value)
+        if v.size != 1:
+            raise TypeError(f"a batched result of shape {v.shape} has no single float value; use np.asarray(r)")
+        return float(v.reshape(()))
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+    def __repr__(self):
+        v = np.asarray(self.value)
+        if v.size == 1:
+            return f"QuadratureResult({self.name + '=' if self.name else ''}{float(v):.15g} ± {float(np.max(self.error)):.1e})"
+        return f"QuadratureResult({self.name}: batch {v.shape}, max error {float(np.max(self.error)):.1e})"
+
+    def __getitem__(self, index):
+        pick = lambda a: np.asarray(a)[index] if np.ndim(a) else a  # noqa: E731
+        return QuadratureResult(pick(self.value), pick(self.error), pick(self.certified), self.n_nodes,
+                                pick(self.mass_error), self.name)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The engine
+
+
+def _batch_shape(p: Density, q: Density):
+    for name, d in (("p", p), ("q", q)):
+        if not isinstance(d, Density):
+            raise GanTheoryError(f"parameter {name!r} must be a gantheory Density, got {type(d).__name__}")
+    try:
+        return np.broadcast_shapes(p.batch_shape, q.batch_shape)
+    except ValueError as exc:
+        raise GanTheoryError(f"batch shapes {p.batch_shape} and {q.batch_shape} do not broadcast") from exc
+
+
+def _to_batch_last(a, nb):
+    """(*B, ...) -> (..., *B) so that scipy-style broadcasting against batched parameters works."""
+    return np.moveaxis(a, tuple(range(nb)), tuple(range(a.ndim - nb, a.ndim))) if nb else a
+
+
+def _to_batch_first(a, nb):
+    return np.moveaxis(a, tuple(range(a.ndim - nb, a.ndim)), tuple(range(nb))) if nb else a
+
+
+def _eval(integrand, p, q, x, nb, p_on, q_on):
+    """Integrand at nodes x of shape (*B, ...) -> (values, lp, lq), all (*B, ...)."""
+    xt = _to_batch_last(x, nb)
+    lp = p.logpdf(xt) if p_on else np.full(xt.shape, -np.inf)
+    lq = q.logpdf(xt) if q_on else np.full(xt.shape, -np.inf)
+    lp, lq = np.broadcast_arrays(lp, lq)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        f = np.asarray(integrand(xt, lp, lq), dtype=np.float64)
+    f = np.broadcast_to(f, lp.shape)
+    return _to_batch_first(f, nb), _to_batch_first(lp, nb), _to_batch_first(lq, nb)
+
+
+def _kronrod(integrand, p, q, pts, nb, p_on, q_on):
+    """G7-K15 on every interval between consecutive sorted points pts (*B, m)."""
+    a, b = pts[..., :-1], pts[..., 1:]
+    half = 0.5 * (b - a)
+    mid = 0.5 * (a + b)
+    x = mid[..., None] + half[..., None] * NODES
+    f, lp, lq = _eval(integrand, p, q, x, nb, p_on, q_on)
+    # A node that rounds onto an integrable pole (Beta with a < 1 at 0) gives log p = +inf: drop that
+    # node's value and mark the interval's error infinite, so the pair is refined or reported, never
+    # silently summed.
+    pole = np.isposinf(lp) | np.isposinf(lq)
+    has_pole = pole.any(axis=-1)
+    f = np.where(pole, 0.0, f)
+    lp, lq = np.where(pole, -np.inf, lp), np.where(pole, -np.inf, lq)
+    empty = half == 0  # repeated breakpoints: zero-width intervals contribute nothing, even at a pole
+    with np.errstate(invalid="ignore", over="ignore"):
+        k = np.where(empty, 0.0, (f @ KRONROD_WEIGHTS) * half)
+        g = np.where(empty, 0.0, (f @ GAUSS_WEIGHTS) * half)
+        err = np.abs(k - g)
+        err = np.where(np.isinf(k) & (k == g), 0.0, err)
+        err = np.where(has_pole & ~empty, np.inf, err)
+        mass_p = np.where(empty, 0.0, (np.exp(lp) @ KRONROD_WEIGHTS) * half) if p_on else np.zeros_like(k)
+        mass_q = np.where(empty, 0.0, (np.exp(lq) @ KRONROD_WEIGHTS) * half) if q_on else np.zeros_like(k)
+    with np.errstate(invalid="ignore"):
+        d = lp - lq
+    return k, err, mass_p, mass_q, d
+
+
+def _discrete_atoms(p, q, shape):
+    parts = [np.broadcast_to(d.breakpoints(), (*shape, d.breakpoints().shape[-1])) for d in (p, q) if d.is_discrete]
+    atoms = np.sort(np.concatenate(parts, axis=-1), axis=-1)
+    first = np.ones(atoms.shape, dtype=bool)
+    first[..., 1:] = atoms[..., 1:] != atoms[..., :-1]  # count a shared atom once
+    return atoms, first
+
+
+def _crossings(p, q, pts, nb, d_nodes):
+    """Roots of log p − log q inside the grid (for kinked integrands such as |p − q|), by bisection."""
+    a, b = pts[..., :-1], pts[..., 1:]
+    half, mid = 0.5 * (b - a), 0.5 * (a + b)
+    x = (mid[..., None] + half[..., None] * NODES).reshape(*pts.shape[:-1], -1)
+    d = d_nodes.reshape(*pts.shape[:-1], -1)
+    with np.errstate(invalid="ignore"):
+        s = np.sign(np.where(np.isnan(d), 0.0, d))
+    change = (s[..., :-1] * s[..., 1:]) < 0
+    n_roots = int(change.sum(axis=-1).max()) if change.size else 0
+    if n_roots == 0:
+        return pts
+    order = np.argsort(~change, axis=-1, kind="stable")[..., :n_roots]
+    valid = np.take_along_axis(change, order, axis=-1)
+    lo = np.take_along_axis(x[..., :-1], order, axis=-1)
+    hi = np.take_along_axis(x[..., 1:], order, axis=-1)
+    s_lo = np.take_along_axis(s[..., :-1], order, axis=-1)
+    for _ in range(64):
+        m = 0.5 * (lo + hi)
+        mt = _to_batch_last(m, nb)
+        with np.errstate(invalid="ignore"):
+            dm = _to_batch_first(np.broadcast_to(p.logpdf(mt) - q.logpdf(mt), mt.shape), nb)
+        same = np.sign(dm) == s_lo
+        lo, hi = np.where(same, m, lo), np.where(same, hi, m)
+    roots = np.where(valid, 0.5 * (lo + hi), pts[..., :1])
+    return np.sort(np.concatenate([pts, roots], axis=-1), axis=-1)
+
+
+def _extend_tails(pts):
+    """Geometric shells beyond the outermost points, out to 2^60 times the grid's span."""
+    lo, hi = pts[..., :1], pts[..., -1:]
+    span = np.maximum(hi - lo, 1.0)
+    grow = 2.0 ** np.arange(0, 61, 1.0)
+    return np.sort(np.concatenate([lo - span * grow, pts, hi + span * grow], axis=-1), axis=-1)
+
+
+def _continuous_support(p, q, p_on, q_on, shape):
+    lows, highs = [], []
+    for d, on in ((p, p_on), (q, q_on)):
+        if on:
+            lows.append(np.broadcast_to(d.support.low, shape))
+            highs.append(np.broadcast_to(d.support.high, shape))
+    return np.minimum.reduce(lows), np.maximum.reduce(highs)
+
+
+@dataclass
+class _Pass:
+    value: np.ndarray
+    error: np.ndarray
+    mass_error: np.ndarray
+    edge: np.ndarray
+    n_nodes: int
+    contributions: np.ndarray = field(repr=False)
+    errors: np.ndarray = field(repr=False)
+    pts: np.ndarray = field(repr=False)
+
+
+def _continuous_pass(integrand, p, q, pts, nb, p_on, q_on, kink):
+    k, err, mp, mq, d = _kronrod(integrand, p, q, pts, nb, p_on, q_on)
+    if kink:
+        pts = _crossings(p, q, pts, nb, d)
+        k, err, mp, mq, d = _kronrod(integrand, p, q, pts, nb, p_on, q_on)
+    with np.errstate(invalid="ignore"):
+        value = k.sum(-1)
+        error = err.sum(-1)
+    mass_p = mp.sum(-1) if p_on else np.ones_like(value)
+    mass_q = mq.sum(-1) if q_on else np.ones_like(value)
+    mass_error = np.maximum(np.abs(mass_p - 1.0), np.abs(mass_q - 1.0))
+    low, high = _continuous_support(p, q, p_on, q_on, pts.shape[:-1])
+    edge = np.where(low < pts[..., 0], np.abs(k[..., 0]), 0.0) + np.where(high > pts[..., -1], np.abs(k[..., -1]), 0.0)
+    edge = np.where(np.isnan(edge), np.inf, edge)
+    return _Pass(value, error, mass_error, edge, pts.shape[-1] * 15, k, err, pts)
+
+
+def _tolerance(value, atol, rtol):
+    with np.errstate(invalid="ignore"):
+        return np.maximum(atol, rtol * np.where(np.isfinite(value), np.abs(value), 0.0))
+
+
+def _refine_one(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, divergent_tail):
+    """Adaptive refinement of a single pair: bisect intervals with large error, extend tails."""
+    extended = False
+    res = _continuous_pass(integrand, p, q, pts, 0, p_on, q_on, kink)
+    for _ in range(_MAX_ROUNDS):
+        tol = _tolerance(res.value, atol, rtol)
+        if np.isinf(res.value) and res.error == 0:
+            break
+        if res.edge > tol and not extended:
+            extended = True
+            res = _continuous_pass(integrand, p, q, _extend_tails(res.pts), 0, p_on, q_on, kink)
+            continue
+        if res.error <= tol and res.mass_error <= TOLERANCES["mass_atol"]:
+            break
+        n_int = res.errors.size
+        bad = (res.errors > tol / max(n_int, 1)) | ~np.isfinite(res.errors)
+        if res.mass_error > TOLERANCES["mass_atol"]:
+            bad |= True  # missing mass: refine everywhere (a narrow feature between nodes)
+        if n_int * 15 > 2_000_000:
+            break
+        widths = res.pts[1:] - res.pts[:-1]
+        bad &= widths > 64 * np.finfo(float).eps * np.maximum(np.abs(res.pts[1:]), 1e-300)
+        if not bad.any():
+            break
+        a, b = res.pts[:-1][bad], res.pts[1:][bad]
+        new_pts = np.sort(np.concatenate([res.pts, 0.5 * (a + b)]))
+        res = _continuous_pass(integrand, p, q, new_pts, 0, p_on, q_on, kink)
+    if divergent_tail and extended and res.edge > _tolerance(res.value, atol, rtol) and res.value > 0:
+        # The integrand is non-negative in the tails and its outermost shell (2^60 grid spans out)
+        # still contributes: the integral diverges.
+        return _Pass(np.inf, 0.0, res.mass_error, 0.0, res.n_nodes, res.contributions, res.errors, res.pts)
+    return res
+
+
+def integrate(
+    integrand: Callable,
+    p: Density,
+    q: Density,
+    *,
+    atol: float = TOLERANCES["quadrature_atol"],
+    rtol: float = 1e-12,
+    kink: bool = False,
+    divergent_tail: bool = False,
+    name: str = "",
+) -> QuadratureResult:
+    r"""∫ integrand(x, log p(x), log q(x)) dμ(x), μ = Lebesgue (+ counting measure on atoms).
+
+    Args:
+        integrand: vectorised ``(x, logp, logq) -> values``; arrays broadcast against the batch.
+        p, q: densities (batches broadcast).
+        atol, rtol: the certificate's tolerance ``max(atol, rtol·|value|)``.
+        kink: the integrand has kinks where p = q (e.g. |p − q|): those crossings become breakpoints.
+        divergent_tail: a non-negative tail that does not decay means the integral is +inf.
+        name: label used in warnings and reprs.
+    Returns:
+        QuadratureResult.
+    Warns:
+        QuadratureWarning: a pair whose tolerance could not be certified (named in the message).
+    """
+    shape = _batch_shape(p, q)
+    nb = len(shape)
+    value = np.zeros(shape)
+    error = np.zeros(shape)
+    mass_error = np.zeros(shape)
+    n_nodes = 0
+    if p.is_discrete or q.is_discrete:
+        atoms, first = _discrete_atoms(p, q, shape)
+        f, _, _ = _eval(integrand, p, q, atoms, nb, p.is_discrete, q.is_discrete)
+        f = np.where(first, f, 0.0)
+        with np.errstate(invalid="ignore"):
+            value = value + f.sum(-1)
+        n_nodes += atoms.shape[-1]
+    p_on, q_on = not p.is_discrete, not q.is_discrete
+    if p_on or q_on:
+        parts = [np.broadcast_to(d.breakpoints(), (*shape, d.breakpoints().shape[-1])) for d, on in ((p, p_on), (q, q_on)) if on]
+        pts = np.sort(np.concatenate(parts, axis=-1), axis=-1)
+        per_pair = pts.shape[-1] * 15
+        total = int(np.prod(shape, dtype=np.int64)) if nb else 1
+        if nb == 1 and total * per_pair > _CHUNK_NODES:
+            step = max(1, _CHUNK_NODES // per_pair)
+            chunks = [
+                _continuous_pass(integrand, p.broadcast_to(shape)[i:i + step], q.broadcast_to(shape)[i:i + step],
+                                 pts[i:i + step], 1, p_on, q_on, kink)
+                for i in range(0, total, step)
+            ]
+            cont_value = np.concatenate([c.value for c in chunks])
+            cont_error = np.concatenate([c.error for c in chunks])
+            cont_mass = np.concatenate([c.mass_error for c in chunks])
+            cont_edge = np.concatenate([c.edge for c in chunks])
+            n_nodes += max(c.n_nodes for c in chunks)
+        else:
+            res = _continuous_pass(integrand, p, q, pts, nb, p_on, q_on, kink)
+            cont_value, cont_error, cont_mass, cont_edge = res.value, res.error, res.mass_error, res.edge
+            n_nodes += res.n_nodes
+        cont_value = np.array(cont_value, dtype=np.float64, ndmin=1).reshape(shape) if nb else np.float64(cont_value)
+        tol = _tolerance(cont_value + value, atol, rtol)
+        needs = (cont_error > tol) | (cont_mass > TOLERANCES["mass_atol"]) | (cont_edge > tol) | np.isnan(cont_value)
+        needs &= ~(np.isinf(cont_value) & (cont_error == 0))
+        if np.any(needs):
+            cont_value, cont_error, cont_mass = (np.array(a, dtype=np.float64) for a in (cont_value, cont_error, cont_mass))
+            pb, qb = p.broadcast_to(shape), q.broadcast_to(shape)
+            for idx in zip(*np.nonzero(np.atleast_1d(needs))) if nb else [()]:
+                p1, q1 = (pb[idx], qb[idx]) if nb else (p, q)
+                r = _refine_one(integrand, p1, q1, pts[idx], p_on, q_on, kink, atol, rtol, divergent_tail)
+                cont_value[idx], cont_error[idx], cont_mass[idx] = r.value, r.error, r.mass_error
+                n_nodes = max(n_nodes, r.n_nodes)
+        value = value + cont_value
+        error = error + cont_error
+        mass_error = np.maximum(mass_error, cont_mass)
+    if np.any(np.isnan(value)):
+        bad = np.argwhere(np.isnan(np.atleast_1d(value)))[0]
+        raise GanTheoryError(f"{name or 'integral'} is NaN for the pair {p!r} vs {q!r} (batch index {tuple(bad)})")
+    tol = _tolerance(value, atol, rtol)
+    exact_inf = np.isinf(value)
+    certified = ((error <= tol) & (mass_error <= TOLERANCES["mass_atol"])) | exact_inf
+    error = np.where(exact_inf, 0.0, error)
+    if not np.all(certified):
+        where = np.argwhere(~np.atleast_1d(certified))
+        i = tuple(where[0]) if nb else ()
+        pi, qi = (p.broadcast_to(shape)[i], q.broadcast_to(shape)[i]) if nb else (p, q)
+        warnings.warn(
+            f"{name or 'integral'}: could not certify |error| <= {float(np.atleast_1d(tol)[i if nb else 0]):.1e} "
+            f"for {len(where)} pair(s), first {pi!r} vs {qi!r} (error estimate "
+            f"{float(np.atleast_1d(error)[i if nb else 0]):.2e}, missing mass {float(np.atleast_1d(mass_error)[i if nb else 0]):.2e})",
+            QuadratureWarning,
+            stacklevel=3,
+        )
+    if nb == 0:
+        value, error, certified, mass_error = float(value), float(error), bool(certified), float(mass_error)
+    return QuadratureResult(value, error, certified, int(n_nodes), mass_error, name)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Divergences: each integrand in log space, with its values where one density vanishes.
+
+
+@dataclass(frozen=True)
+class Divergence:
+    r"""An f-divergence D_f(p‖q) = ∫ q f(p/q), with f(1) = 0 and f convex.
+
+    ``core(lp, lq)`` is the integrand q f(p/q) where both densities are positive (log space);
+    ``f_at_zero`` = f(0) (the weight of q where p = 0) and ``f_slope_at_infinity`` = lim f(u)/u (the
+    weight of p where q = 0).
+    """
+
+    name: str
+    formula: str
+    f: Callable
+    core: Callable
+    f_at_zero: float
+    f_slope_at_infinity: float
+    kink: bool = False
+    divergent_tail: bool = False
+    reference: str = "Nowozin, Cseke & Tomioka (2016), f-GAN, Table 1"
+
+    def integrand(self, x, lp, lq):
+        both = (lp > -np.inf) & (lq > -np.inf)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            core = self.core(np.where(both, lp, 0.0), np.where(both, lq, 0.0))
+            only_p = weighted(lp, np.full(lp.shape, self.f_slope_at_infinity))
+            only_q = weighted(lq, np.full(lq.shape, self.f_at_zero))
+        return np.where(both, core, np.where(lp > -np.inf, only_p, only_q))
+
+
+def _xlogx(u):
+    from scipy.special import xlogy
+
+    return xlogy(u, u)
+
+
+DIVERGENCES: dict[str, Divergence] = {
+    d.name: d
+    for d in [
+        Divergence("kl", "f(u) = u log u;  KL(p‖q) = ∫ p log(p/q)", lambda u: _xlogx(u),
+                   lambda lp, lq: np.exp(lp) * (lp - lq), 0.0, np.inf, divergent_tail=True),
+        Divergence("reverse_kl", "f(u) = −log u;  KL(q‖p)", lambda u: -np.log(u),
+                   lambda lp, lq: np.exp(lq) * (lq - lp), np.inf, 0.0, divergent_tail=True),
+        Divergence("pearson", "f(u) = (u − 1)²;  χ²(p‖q) = ∫ (p − q)²/q", lambda u: (u - 1.0) ** 2,
+                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(lp - lq)), 1.0, np.inf, divergent_tail=True),
+        Divergence("neyman", "f(u) = (1 − u)²/u;  ∫ (p − q)²/p", lambda u: (1.0 - u) ** 2 / u,
+                   lambda lp, lq: np.exp(lp + 2.0 * log_abs_expm1(lq - lp)), np.inf, 1.0, divergent_tail=True),
+        Divergence("squared_hellinger", "f(u) = (√u − 1)²;  ∫ (√p − √q)²", lambda u: (np.sqrt(u) - 1.0) ** 2,
+                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(0.5 * (lp - lq))), 1.0, 1.0),
+        Divergence("jeffreys", "f(u) = (u − 1) log u;  ∫ (p − q) log(p/q)", lambda u: (u - 1.0) * np.log(u),
+                   lambda lp, lq: (np.exp(lp) - np.exp(lq)) * (lp - lq), np.inf, np.inf, divergent_tail=True),
+        Divergence("total_variation", "f(u) = ½|u − 1|;  ½∫|p − q|", lambda u: 0.5 * np.abs(u - 1.0),
+                   lambda lp, lq: 0.5 * np.abs(np.exp(lp) - np.exp(lq)), 0.5, 0.5, kink=True),
+        Divergence("js", "f(u) = ½[u log u − (u + 1) log((u + 1)/2)];  JSD (½ convention; f-GAN's row is 2·JSD)",
+                   lambda u: 0.5 * (_xlogx(u) - (u + 1.0) * np.log((u + 1.0) / 2.0)),
+                   lambda lp, lq: 0.5 * (np.exp(lp) * log_two_sigmoid(lp - lq) + np.exp(lq) * log_two_sigmoid(lq - lp)),
+                   0.5 * LOG2, 0.5 * LOG2),
+        Divergence("gan", "f(u) = u log u − (u + 1) log(u + 1);  = 2·JSD − log 4 = C(G)",
+                   lambda u: _xlogx(u) - (u + 1.0) * np.log(u + 1.0),
+                   lambda lp, lq: np.exp(lp) * log_sigmoid(lp - lq) + np.exp(lq) * log_sigmoid(lq - lp),
+                   0.0, 0.0, reference="Goodfellow et al. (2014), Thm. 1; f-GAN Table 1 ('GAN')"),
+    ]
+}
+
+
+def _resolve_divergence(f) -> Divergence:
+    if isinstance(f, Divergence):
+        return f
+    if isinstance(f, str):
+        if f in DIVERGENCES:
+            return DIVERGENCES[f]
+        close = difflib.get_close_matches(f, list(DIVERGENCES), n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise GanTheoryError(f"unknown divergence {f!r} for parameter 'f'{hint} (known: {', '.join(DIVERGENCES)})")
+    if callable(f):
+        return _callable_divergence(f)
+    raise GanTheoryError(f"parameter 'f' must be a divergence name or a callable, got {f!r}")
+
+
+def _callable_divergence(f: Callable) -> Divergence:
+    """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
+
+    def fv(u):
+        u = np.asarray(u, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            out = np.asarray(f(u), dtype=np.float64)
+        return np.broadcast_to(out, u.shape)
+
+    with np.errstate(all="ignore"):
+        f0 = float(fv(np.array(0.0)))
+        s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))
+    slope = s2 if np.isfinite(s2) and abs(s2 - s1) <= 1e-3 * max(1.0, abs(s2)) else np.inf
+    if np.isnan(f0):
+        f0 = np.inf
+    name = getattr(f, "__name__", "f")
+
+    def core(lp, lq):
+        return np.exp(lq) * fv(np.exp(lp - lq))
+
+    return Divergence(name, f"user-supplied f ({name})", f, core, f0, slope, kink=True, divergent_tail=True,
+                      reference="user-supplied")
+
+
+def f_divergence(p: Density, q: Density, f="kl", **kwargs) -> QuadratureResult:
+    r"""The f-divergence :math:`D_f(p\,\|\,q) = \int q(x)\, f\!\left(\frac{p(x)}{q(x)}\right) dx` in nats.
+
+    Args:
+        p, q: densities (batches broadcast).
+        f: a key of :data:`DIVERGENCES` (``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"neyman"``,
+           ``"squared_hellinger"``, ``"jeffreys"``, ``"total_variation"``, ``"js"``, ``"gan"``) or a
+           vectorised callable f with f(1) = 0. ``"js"`` is the ½-convention JSD (f-GAN's "Jensen–Shannon"
+           row integrates to 2·JSD); ``"gan"`` integrates to 2·JSD − log 4 = C(G).
+    Returns:
+        QuadratureResult (``+inf`` where the divergence is infinite, e.g. KL with p not ≪ q).
+    Reference: Nowozin, Cseke & Tomioka (2016), f-GAN, Table 1; Csiszár (1967).
+
+    >>> from gantheory import Normal
+    >>> round(float(f_divergence(Normal(0, 1), Normal(1, 1), "kl")), 12)
+    0.5
+    """
+    d = _resolve_divergence(f)
+    return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=d.divergent_tail, name=d.name, **kwargs)
+
+
+def kl_divergence(p: Density, q: Density, **kwargs) -> QuadratureResult:
+    r"""KL(p‖q) = ∫ p log(p/q) in nats; ``+inf`` when p has mass where q has none or the tail diverges.
+
+    >>> from gantheory import Normal
+    >>> round(float(kl_divergence(Normal(0, 1), Normal(0, 2))), 12)  # log 2 + 1/8 - 1/2
+    0.318147180560
+    """
+    return f_divergence(p, q, "kl", **kwargs)
+
+
+def js_divergence(p: Density, q: Density, **kwargs) -> QuadratureResult:
+    r"""Jensen–Shannon divergence (not distance), natural log, ½ convention:
+
+    .. math:: \mathrm{JSD}(p\|q) = \tfrac12 \mathrm{KL}(p\|m) + \tfrac12 \mathrm{KL}(q\|m),\quad m = \tfrac{p+q}{2},
+
+    so 0 ≤ JSD ≤ log 2, with 0 iff p = q and log 2 iff the supports are disjoint. (scipy's
+    ``jensenshannon`` returns the square root of this, a distance.)
+
+    Computed as ½∫ p log(2σ(log p − log q)) + ½∫ q log(2σ(log q − log p)), which is exact 0 for p = q.
+    """
+    return f_divergence(p, q, "js", **kwargs)
+
+
+def total_variation(p: Density, q: Density, **kwargs) -> QuadratureResult:
+    r"""Total variation distance ½∫|p − q| ∈ [0, 1] (the crossings p = q are found and split at)."""
+    return f_divergence(p, q, "total_variation", **kwargs)
+
+
+class OptimalDiscriminator:
+    r"""The optimal discriminator of Goodfellow et al. (2014), Prop. 1:
+
+    .. math:: D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} = \sigma(\log p_{data}(x) - \log p_g(x)).
+
+    Callable x ↦ D*(x) ∈ [0, 1] (numpy); :meth:`logit` gives log p_data − log p_g (±inf where one
+    density vanishes). Where both vanish D* is not determined; it is reported as ½ (logit 0).
+    """
+
+    def __init__(self, p_data: Density, p_g: Density):
+        _batch_shape(p_data, p_g)
+        self.p_data, self.p_g = p_data, p_g
+
+    def logit(self, x):
+        lp, lq = self.p_data.logpdf(x), self.p_g.logpdf(x)
+        with np.errstate(invalid="ignore"):
+            d = lp - lq
+        return np.where(np.isnan(d), 0.0, d)
+
+    def __call__(self, x):
+        return sigmoid(self.logit(x))
+
+    def __repr__(self):
+        return f"OptimalDiscriminator({self.p_data!r}, {self.p_g!r})"
+
+
+def optimal_discriminator(p_data: Density, p_g: Density) -> OptimalDiscriminator:
+    """D*(x) = p_data(x) / (p_data(x) + p_g(x)) as a numpy callable (Goodfellow et al. 2014, Prop. 1)."""
+    return OptimalDiscriminator(p_data, p_g)
+
+
+def _check_discriminator_output(values, logits: bool):
+    values = np.asarray(values, dtype=np.float64)
+    if np.isnan(values).any():
+        raise GanTheoryError("parameter 'D' returned NaN; a discriminator must return numbers in [0, 1]")
+    if not logits and (np.any(values < 0) or np.any(values > 1)):
+        raise GanTheoryError(
+            f"parameter 'D' returned values outside [0, 1] (min {values.min():.3g}, max {values.max():.3g}); "
+            "pass logits=True if it returns logits"
+        )
+    return values
+
+
+def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool = False, **kwargs) -> QuadratureResult:
+    r"""The GAN value function (Goodfellow et al. 2014, Eq. 1), in nats:
+
+    .. math:: V(D, G) = \mathbb E_{x\sim p_{data}}[\log D(x)] + \mathbb E_{x\sim p_g}[\log(1 - D(x))].
+
+    Args:
+        D: numpy callable x ↦ D(x) ∈ [0, 1], or x ↦ logit a(x) with ``logits=True`` (then
+           log D = log σ(a) and log(1 − D) = log σ(−a), with no clipping).
+        p_data, p_g: densities.
+    Raises:
+        GanTheoryError: D returns NaN, or values outside [0, 1] when ``logits=False``.
+
+    >>> from gantheory import Normal
+    >>> round(float(value_function(lambda x: 0.5 + 0 * x, Normal(0, 1), Normal(3, 1))), 12)  # -log 4
+    -1.386294361120
+    """
+    if not callable(D):
+        raise GanTheoryError(f"parameter 'D' must be callable, got {D!r}")
+
+    def integrand(x, lp, lq):
+        out = _check_discriminator_output(D(x), logits)
+        out = np.broadcast_to(out, lp.shape)
+        if logits:
+            log_d, log_1md = log_sigmoid(out), log_sigmoid(-out)  # log(1 − σ(a)) = log σ(−a)
+        else:
+            with np.errstate(divide="ignore"):
+                log_d, log_1md = np.log(out), np.log1p(-out)
+        return weighted(lp, log_d) + weighted(lq, log_1md)
+
+    return integrate(integrand, p_data, p_g, name="V(D,G)", **kwargs)
+
+
+def criterion(p_data: Density, p_g: Density, **kwargs) -> QuadratureResult:
+    r"""The virtual training criterion C(G) = max_D V(D, G) = V(D*, G) (Goodfellow et al. 2014, Thm. 1).
+
+    Computed from D* itself, ∫ p log σ(log p − log q) + q log σ(log q − log p); Theorem 1 says it equals
+    −log 4 + 2·JSD(p_data‖p_g), which the tests check against :func:`js_divergence` and closed forms.
+
+    >>> from gantheory import Normal
+    >>> round(float(criterion(Normal(0, 1), Normal(0, 1))), 12)  # -log 4 at p_g = p_data
+    -1.386294361120
+    """
+
+    def integrand(x, lp, lq):
+        with np.errstate(invalid="ignore"):
+            d = lp - lq
+        return weighted(lp, log_sigmoid(d)) + weighted(lq, log_sigmoid(-d))
+
+    return integrate(integrand, p_data, p_g, name="C(G)", **kwargs)
