@@ -48,9 +48,11 @@ def weighted(log_weight, values):
     """
     log_weight = np.asarray(log_weight, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = np.exp(log_weight) * values
-    return np.where(log_weight == -np.inf, 0.0, out)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        w = np.exp(log_weight)
+        out = w * values
+    # a weight that underflows to 0 is a zero weight too (0 · (−inf) must not become NaN)
+    return np.where(w == 0.0, 0.0, out)
 
 
 def logsumexp(a, axis=-1, b=None):

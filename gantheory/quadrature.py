@@ -598,7 +598,8 @@ def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool =
 
     Args:
         D: numpy callable x ↦ D(x) ∈ [0, 1], or x ↦ logit a(x) with ``logits=True`` (then
-           log D = log σ(a) and log(1 − D) = log σ(−a), with no clipping).
+           log D = log σ(a) and log(1 − D) = log σ(−a), with no clipping). A callable with a ``logit``
+           method (e.g. :func:`optimal_discriminator`'s result) is integrated through its logit.
         p_data, p_g: densities.
     Raises:
         GanTheoryError: D returns NaN, or values outside [0, 1] when ``logits=False``.
@@ -609,6 +610,10 @@ def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool =
     """
     if not callable(D):
         raise GanTheoryError(f"parameter 'D' must be callable, got {D!r}")
+    if not logits and callable(getattr(D, "logit", None)):
+        # D* and trained discriminators expose their logit: integrate that, so σ(a) rounding to 1 in
+        # the tails cannot turn q·log(1 − D) into q·log 0.
+        D, logits = D.logit, True
 
     def integrand(x, lp, lq):
         out = _check_discriminator_output(D(x), logits)
