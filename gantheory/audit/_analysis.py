@@ -159,7 +159,8 @@ def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
                 return FamilyFit("standard", {}, res, "σ(a*) = p/(p+q)")
             if abs(alpha) < FIT_ATOL and abs(beta - 1) < FIT_ATOL:
                 return FamilyFit("swapped", {}, res, "σ(a*) = q/(p+q)")
-            return FamilyFit("label_smoothing", {"alpha": _clean(alpha), "beta": _clean(beta)}, res,
+            alpha, beta = _clean(alpha), _clean(beta)
+            return FamilyFit("label_smoothing", {"alpha": alpha, "beta": beta}, res,
                              f"σ(a*) = ({alpha:.6g}·p + {beta:.6g}·q)/(p+q)")
         shift = a - logit(t)
         if np.ptp(shift) < FIT_ATOL:
