@@ -1,0 +1,79 @@
+"""The empirical lens: PyTorch training whose results are checked against the analytic optima.
+
+This is the only package of gantheory that imports torch at its top. Public surface:
+
+* :func:`train_discriminator`, :func:`train_discriminators` — Prop. 1 (D* = p/(p+q)) with a calibrated
+  check for the well-specified logistic family and a stated tolerance for MLPs; K replicates batched.
+* :func:`calibrate` — false-rejection rate vs α (binomial test) and power against wrong theories.
+* :func:`train_gan` — Algorithm 1 (Goodfellow et al. 2014) with an exact C(G_t), JSD_t trajectory.
+* :func:`function_space_descent` (Prop. 2) and :func:`envelope_check` (Danskin) — numpy only.
+* :func:`resolve_device`, :func:`to_torch` / :class:`TorchDensity`.
+"""
+
+from __future__ import annotations
+
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without torch
+    from gantheory.errors import DependencyError
+
+    raise DependencyError(
+        "gantheory.empirical needs PyTorch: pip install torch (CPU build: "
+        "pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+    ) from exc
+
+from gantheory.empirical._device import resolve_device, resolve_dtype
+from gantheory.empirical.discriminator import (
+    FAMILIES,
+    THEORIES,
+    CalibrationResult,
+    DiscriminatorEnsemble,
+    DiscriminatorResult,
+    calibrate,
+    train_discriminator,
+    train_discriminators,
+)
+from gantheory.empirical.function_space import (
+    EnvelopeResult,
+    FunctionSpaceResult,
+    envelope_check,
+    function_space_descent,
+)
+from gantheory.empirical.gan import (
+    GENERATORS,
+    LOSSES,
+    GanSnapshot,
+    GanTrajectory,
+    SaturationResult,
+    saturation_check,
+    train_gan,
+)
+from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
+from gantheory.empirical.torch_view import TorchDensity, to_torch
+
+__all__ = [
+    "EMPIRICAL_TOLERANCES",
+    "FAMILIES",
+    "GENERATORS",
+    "LOSSES",
+    "THEORIES",
+    "CalibrationResult",
+    "DiscriminatorEnsemble",
+    "DiscriminatorResult",
+    "EnvelopeResult",
+    "FunctionSpaceResult",
+    "GanSnapshot",
+    "GanTrajectory",
+    "SaturationResult",
+    "TorchDensity",
+    "calibrate",
+    "envelope_check",
+    "function_space_descent",
+    "resolve_device",
+    "resolve_dtype",
+    "saturation_check",
+    "to_torch",
+    "train_discriminator",
+    "train_discriminators",
+    "train_gan",
+]

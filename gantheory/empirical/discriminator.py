@@ -1,0 +1,545 @@
+r"""Prop. 1 empirically: train D for a fixed generator and compare it with D* = p_data/(p_data + p_g).
+
+For fixed G, Goodfellow et al. (2014, Prop. 1) show V(D, G) = E_p log D + E_q log(1 - D) is maximised by
+
+.. math:: D^*_G(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} = \sigma(\log p_{data}(x) - \log p_g(x)),
+
+with maximum C(G) = V(D*, G). A discriminator trained on n real and m fake samples by pooled BCE
+estimates ``σ(log p/q + log n/m)`` (the prior shift; m = n recovers D*). This module trains K such
+discriminators in one batched computation and reports, per replicate: V̂ on held-out samples,
+sup |D̂ - D*| on the region holding 98% of ½(p + q), V(D̂, G) by quadrature against C(G) (Prop. 1 says
+V(D̂, G) ≤ C(G)), and — for the well-specified logistic family — the calibrated Wald/Scheffé check of
+:mod:`gantheory.empirical.statistics`. :func:`calibrate` runs that check over R ≥ 200 replicates and
+tests its false-rejection rate against α (exact binomial test) and its power against wrong theories.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import torch
+from scipy import special, stats
+
+from gantheory.empirical import statistics as st
+from gantheory.empirical._device import (
+    check_choice,
+    check_positive_int,
+    numpy_rng,
+    resolve_device,
+    resolve_dtype,
+)
+from gantheory.empirical.batched import (
+    BatchedMLP,
+    bce_loss,
+    fit_logistic_newton,
+    fit_mlp_adam,
+    polynomial_features,
+)
+from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
+from gantheory.errors import GanTheoryError
+
+__all__ = [
+    "FAMILIES",
+    "THEORIES",
+    "CalibrationResult",
+    "DiscriminatorEnsemble",
+    "DiscriminatorResult",
+    "calibrate",
+    "train_discriminator",
+    "train_discriminators",
+]
+
+FAMILIES = ("logistic", "mlp")
+_GRID_POINTS = 2001
+
+
+def _lp(density, x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(density.logpdf(x), dtype=np.float64)
+    return np.where(np.isnan(out), -np.inf, out)
+
+
+def _log_ratio(p, q, x):
+    lp, lq = _lp(p, x), _lp(q, x)
+    with np.errstate(invalid="ignore"):
+        d = lp - lq
+    return np.where(np.isnan(d), 0.0, d)  # both -inf: D* is undefined there; 1/2 by convention
+
+
+# A theory asserts the logit of the trained discriminator's limit. Keys are the CLI's vocabulary.
+THEORIES: dict[str, Callable] = {
+    # Prop. 1 as stated (balanced classes): logit D* = log p - log q.
+    "optimal": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x)),
+    # Prop. 1 for the pooled design: logit = log(n p / (m q)).
+    "optimal_prior_corrected": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x) + math.log(n / m)),
+    # A wrong theory (negative control): D = p / (p + 2q), logit = log p - log q - log 2.
+    "p/(p+2q)": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x) - math.log(2.0)),
+}
+
+
+def _theory_logit(theory, p, q, n, m):
+    if callable(theory):
+        return theory
+    return THEORIES[check_choice("theory", theory, THEORIES)](p, q, n, m)
+
+
+@dataclass(frozen=True)
+class DiscriminatorResult:
+    """One trained discriminator and its comparison with the theory (all numbers in nats).
+
+    ``discriminator(x)`` and ``logit(x)`` are numpy callables. ``passed`` is the verdict: for the
+    logistic family the Wald χ² check at level ``alpha`` (which implies D̂ inside the Scheffé band);
+    for the MLP, ``sup_error ≤ tolerance`` (see ``EMPIRICAL_TOLERANCES['mlp_band_factor']``); a failed
+    (divergent) run never passes.
+    """
+
+    family: str
+    seed: int
+    device: str
+    dtype: str
+    steps: int
+    n_samples: int
+    n_fake: int
+    theory: str
+    alpha: float
+    params: tuple
+    center: float
+    scale: float
+    degree: int
+    loss: float
+    value_train: float
+    value_heldout: float
+    sup_error: float
+    region: tuple
+    value_quadrature: float
+    criterion: float
+    band: st.ConfidenceBand | None
+    wald: st.WaldTest | None
+    tolerance: float
+    passed: bool
+    verdict: str
+    failed: bool
+    failed_step: int
+    last_finite_loss: float
+    failure: str = ""
+
+    @property
+    def theta(self) -> np.ndarray | None:
+        """Logistic coefficients on the standardised features ``(1, u, …, u^k)``, else None."""
+        return self.params[0] if self.family == "logistic" else None
+
+    @property
+    def logit(self) -> Callable[[np.ndarray], np.ndarray]:
+        return _numpy_logit(self.family, self.params, self.center, self.scale, self.degree)
+
+    @property
+    def discriminator(self) -> Callable[[np.ndarray], np.ndarray]:
+        logit = self.logit
+        return lambda x: special.expit(logit(x))
+
+    @property
+    def gap(self) -> float:
+        """C(G) - V(D̂, G) ≥ 0 by Prop. 1 (up to quadrature error)."""
+        return self.criterion - self.value_quadrature
+
+
+def _numpy_logit(family, params, center, scale, degree):
+    if family == "logistic":
+        theta = np.asarray(params[0], dtype=np.float64)
+        return lambda x: st.features(x, degree, center, scale) @ theta
+
+    weights = [torch.as_tensor(p, dtype=torch.float64).unsqueeze(0) for p in params]
+
+    def logit(x):
+        x = np.asarray(x, dtype=np.float64)
+        u = torch.as_tensor(((x - center) / scale).reshape(1, -1))
+        with torch.no_grad():
+            out = BatchedMLP.forward(weights, u)
+        return out.numpy().reshape(x.shape)
+
+    return logit
+
+
+@dataclass(frozen=True)
+class DiscriminatorEnsemble:
+    """K discriminators trained in one batched computation; arrays have leading length K.
+
+    ``wald_statistics`` (logistic only) are the χ²_d statistics against ``theory``; ``result(k)`` (or
+    ``ensemble[k]``) builds the full :class:`DiscriminatorResult` of replicate k, quadrature included.
+    """
+
+    family: str
+    seeds: tuple
+    device: str
+    dtype: str
+    steps: int
+    n_samples: int
+    n_fake: int
+    degree: int
+    alpha: float
+    theory: str
+    params: tuple
+    centers: np.ndarray
+    scales: np.ndarray
+    loss: np.ndarray
+    value_heldout: np.ndarray
+    sup_error: np.ndarray
+    failed: np.ndarray
+    failed_step: np.ndarray
+    last_finite_loss: np.ndarray
+    wald_statistics: np.ndarray
+    passed: np.ndarray
+    tolerance: np.ndarray
+    separated: np.ndarray
+    _pairs: tuple = field(repr=False, default=())
+    _covariances: tuple = field(repr=False, default=())
+    _theta_theory: tuple = field(repr=False, default=())
+
+    def __len__(self):
+        return len(self.seeds)
+
+    def __getitem__(self, k: int) -> DiscriminatorResult:
+        return self.result(k)
+
+    def result(self, k: int, *, quadrature: bool = True) -> DiscriminatorResult:
+        p, q = self._pairs[k]
+        params = tuple(np.asarray(t[k]) for t in self.params)
+        logit = _numpy_logit(self.family, params, float(self.centers[k]), float(self.scales[k]), self.degree)
+        region = st.mass_region(p, q)
+        value_q = crit = float("nan")
+        if quadrature:
+            from gantheory import quadrature as quad
+
+            crit = float(quad.criterion(p, q))
+            if not self.failed[k]:
+                value_q = float(quad.value_function(logit, p, q, logits=True))
+        band = wald = None
+        if self.family == "logistic" and not self.failed[k]:
+            grid = np.linspace(region[0], region[1], 401)
+            theory_logit = _theory_logit(self.theory, p, q, self.n_samples, self.n_fake)
+            band = st.scheffe_band(
+                grid, params[0], self._theta_theory[k], self._covariances[k], self.alpha,
+                degree=self.degree, center=float(self.centers[k]), scale=float(self.scales[k]),
+                theory_logit=theory_logit(grid),
+            )
+            wald = st.wald_test(params[0], self._theta_theory[k], self._covariances[k], self.alpha)
+        failed = bool(self.failed[k])
+        verdict = "failed" if failed else ("pass" if self.passed[k] else "reject")
+        loss = float(self.loss[k])
+        return DiscriminatorResult(
+            family=self.family, seed=int(self.seeds[k]), device=self.device, dtype=self.dtype, steps=self.steps,
+            n_samples=self.n_samples, n_fake=self.n_fake, theory=str(self.theory), alpha=self.alpha,
+            params=params, center=float(self.centers[k]), scale=float(self.scales[k]), degree=self.degree,
+            loss=loss, value_train=-loss if self.n_fake == self.n_samples else float("nan"),
+            value_heldout=float(self.value_heldout[k]), sup_error=float(self.sup_error[k]), region=region,
+            value_quadrature=value_q, criterion=crit, band=band, wald=wald, tolerance=float(self.tolerance[k]),
+            passed=bool(self.passed[k]) and not failed, verdict=verdict, failed=failed,
+            failed_step=int(self.failed_step[k]), last_finite_loss=float(self.last_finite_loss[k]),
+            failure=("separable samples: the logistic MLE does not exist" if self.separated[k] else
+                     "non-finite loss or parameters" if failed else ""),
+        )
+
+
+def _as_pairs(p_data, p_g, k):
+    ps = list(p_data) if isinstance(p_data, (list, tuple)) else [p_data] * k
+    qs = list(p_g) if isinstance(p_g, (list, tuple)) else [p_g] * k
+    if len(ps) != k or len(qs) != k:
+        raise GanTheoryError(f"p_data/p_g sequences must have one density per seed ({k}); got {len(ps)} and {len(qs)}")
+    for name, d in (("p_data", ps[0]), ("p_g", qs[0])):
+        if not hasattr(d, "logpdf") or not hasattr(d, "sample"):
+            raise GanTheoryError(f"{name} must be a gantheory Density, got {type(d).__name__}")
+        if getattr(d, "batch_shape", ()) != ():
+            raise GanTheoryError(f"{name} must be a single density (batch_shape ()); pass a list for several pairs")
+        if getattr(d, "is_discrete", False):
+            raise GanTheoryError(f"{name} is discrete; the empirical lens trains on densities")
+    return list(zip(ps, qs))
+
+
+def _draw(p, q, n, m, n_hold, m_hold, seed):
+    rng = numpy_rng(seed)
+    return (np.asarray(p.sample(n, rng), dtype=np.float64), np.asarray(q.sample(m, rng), dtype=np.float64),
+            np.asarray(p.sample(n_hold, rng), dtype=np.float64), np.asarray(q.sample(m_hold, rng), dtype=np.float64))
+
+
+def train_discriminators(
+    p_data,
+    p_g,
+    *,
+    seeds: Sequence[int] | int = 8,
+    family: str = "logistic",
+    degree: int = 2,
+    n_samples: int = 4096,
+    n_fake: int | None = None,
+    n_heldout: int | None = None,
+    steps: int | None = None,
+    width: int = 32,
+    depth: int = 2,
+    lr=1e-2,
+    batch_size: int | None = None,
+    theory="optimal",
+    swap_labels: bool = False,
+    alpha: float = EMPIRICAL_TOLERANCES["alpha"],
+    device="auto",
+    dtype=None,
+) -> DiscriminatorEnsemble:
+    r"""Train K independent discriminators (one per seed, and per pair if lists are given) in one batch.
+
+    Replicate k draws its n real / m fake training samples and its held-out samples from
+    ``numpy.random.default_rng(seeds[k])`` (and, for the MLP, its initial weights from a torch
+    generator seeded ``seeds[k]``), so it is independent of the other replicates and equal (to
+    rounding) to ``train_discriminator(..., seed=seeds[k])``.
+
+    Args:
+        p_data, p_g: densities, or sequences of K densities (different pairs in one batch).
+        seeds: the replicates' seeds, or an int K meaning ``range(K)``.
+        family: ``"logistic"`` (polynomial logit of ``degree``, fitted by Newton to the MLE) or ``"mlp"``.
+        n_samples, n_fake: n real and m fake training samples (m defaults to n).
+        steps: Newton iterations (default 30) or Adam steps (default 1500).
+        theory: key of :data:`THEORIES` or a numpy callable returning the asserted logit.
+        swap_labels: train with the labels exchanged (a negative control: D̂ → p_g/(p_data+p_g)).
+        alpha: level of the calibrated check.
+
+    Returns:
+        :class:`DiscriminatorEnsemble`.
+
+    Raises:
+        GanTheoryError: unknown family/theory/device, non-positive sizes (the message names the parameter).
+    """
+    family = check_choice("family", family, FAMILIES)
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        seeds = tuple(range(check_positive_int("seeds", seeds)))
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise GanTheoryError("seeds must name at least one replicate")
+    n = check_positive_int("n_samples", n_samples, 2)
+    m = check_positive_int("n_fake", n if n_fake is None else n_fake, 2)
+    n_hold = check_positive_int("n_heldout", n if n_heldout is None else n_heldout)
+    degree = check_positive_int("degree", degree)
+    width = check_positive_int("width", width)
+    depth = check_positive_int("depth", depth)
+    steps = check_positive_int("steps", (30 if family == "logistic" else 1500) if steps is None else steps)
+    if batch_size is not None:
+        batch_size = check_positive_int("batch_size", batch_size)
+    if not 0 < alpha < 1:
+        raise GanTheoryError(f"alpha must be in (0, 1), got {alpha!r}")
+    if not callable(theory):
+        check_choice("theory", theory, THEORIES)
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    k = len(seeds)
+    pairs = _as_pairs(p_data, p_g, k)
+    m_hold = max(1, round(n_hold * m / n))
+
+    # Feature frames and theory parameters are per *distinct* pair (computed once, by quadrature).
+    frames, cache = [], {}
+    for p, q in pairs:
+        key = (id(p), id(q))
+        if key not in cache:
+            cache[key] = st.feature_frame(p, q)
+        frames.append(cache[key])
+    centers = np.array([f[0] for f in frames])
+    scales = np.array([f[1] for f in frames])
+
+    draws = [_draw(p, q, n, m, n_hold, m_hold, s) for (p, q), s in zip(pairs, seeds)]
+    as_t = lambda i: torch.as_tensor(np.stack([d[i] for d in draws]), dtype=dt, device=dev)  # noqa: E731
+    x_real, x_fake, h_real, h_fake = as_t(0), as_t(1), as_t(2), as_t(3)
+    c_t = torch.as_tensor(centers, dtype=dt, device=dev).unsqueeze(-1)
+    s_t = torch.as_tensor(scales, dtype=dt, device=dev).unsqueeze(-1)
+    u_real, u_fake = (x_real - c_t) / s_t, (x_fake - c_t) / s_t
+    if swap_labels:
+        u_real, u_fake = u_fake, u_real
+
+    if family == "logistic":
+        fit = fit_logistic_newton(polynomial_features(u_real, degree, 0.0, 1.0),
+                                  polynomial_features(u_fake, degree, 0.0, 1.0), steps=steps)
+        theta = fit.params[0]
+        logit_t = lambda u: torch.einsum("kbd,kd->kb", polynomial_features(u, degree, 0.0, 1.0), theta)  # noqa: E731
+    else:
+        model = BatchedMLP.init(seeds, width=width, depth=depth, device=dev, dtype=dt)
+        fit = fit_mlp_adam(model, u_real, u_fake, steps=steps, lr=lr, batch_size=batch_size,
+                           schedule_seed=seeds[0])
+        logit_t = lambda u: BatchedMLP.forward(fit.params, u)  # noqa: E731
+
+    with torch.no_grad():
+        lr_h, lf_h = logit_t((h_real - c_t) / s_t), logit_t((h_fake - c_t) / s_t)
+        # V̂ = mean log σ(f(x)) + mean log σ(-f(z))   [log(1 - σ(f)) = log σ(-f)]
+        v_held = torch.nn.functional.logsigmoid(lr_h).mean(-1) + torch.nn.functional.logsigmoid(-lf_h).mean(-1)
+        regions = [st.mass_region(p, q) if i == 0 or pairs[i] != pairs[i - 1] else None for i, (p, q) in enumerate(pairs)]
+        for i in range(1, k):
+            regions[i] = regions[i] or regions[i - 1]
+        grid = np.stack([np.linspace(lo, hi, _GRID_POINTS) for lo, hi in regions])
+        grid_t = torch.as_tensor(grid, dtype=dt, device=dev)
+        d_hat = torch.sigmoid(logit_t((grid_t - c_t) / s_t)).double().cpu().numpy()
+    star_cache = {}
+    sup = np.empty(k)
+    for i, (p, q) in enumerate(pairs):
+        key = (id(p), id(q), regions[i])
+        if key not in star_cache:
+            star_cache[key] = special.expit(_log_ratio(p, q, grid[i]))
+        sup[i] = np.max(np.abs(d_hat[i] - star_cache[key]))
+
+    failed = fit.failed.cpu().numpy()
+    eps_num = EMPIRICAL_TOLERANCES["float32_eps"] if dt == torch.float32 else 0.0
+    covs, thetas_t, stats_, tol = [], [], np.full(k, np.nan), np.full(k, np.nan)
+    theory_cache = {}
+    for i, (p, q) in enumerate(pairs):
+        key = (id(p), id(q))
+        if key not in theory_cache and np.all(failed[[j for j in range(k) if (id(pairs[j][0]), id(pairs[j][1])) == key]]):
+            d = degree + 1
+            theory_cache[key] = (np.full(d, np.nan), np.full((d, d), np.nan), np.nan)
+        if key not in theory_cache:
+            logit_theory = _theory_logit(theory, p, q, n, m)
+            th = st.population_parameter(logit_theory, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i])
+            cov, info = st.wald_covariance(th, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i],
+                                           return_information=True)
+            if eps_num:
+                # float32: Newton stalls at |∇L| ~ eps32 (n+m)/n, so θ̂ carries H⁻¹ that, H = A/n.
+                h_inv = np.linalg.inv(info / n)
+                cov = cov + (eps_num * (n + m) / n) ** 2 * h_inv @ h_inv
+            band_grid = np.linspace(*regions[i], 401)
+            half = np.sqrt(stats.chi2.ppf(1 - alpha, degree + 1) *
+                           np.einsum("ni,ij,nj->n", st.features(band_grid, degree, centers[i], scales[i]), cov,
+                                     st.features(band_grid, degree, centers[i], scales[i])))
+            # Widest band half-width on the probability scale: sigmoid' ≤ 1/4.
+            half_prob = float(np.max(special.expit(logit_theory(band_grid) + half) - special.expit(logit_theory(band_grid))))
+            theory_cache[key] = (th, cov, half_prob)
+        th, cov, half_prob = theory_cache[key]
+        covs.append(cov)
+        thetas_t.append(th)
+        if family == "logistic" and not failed[i]:
+            stats_[i] = st.wald_test(fit.params[0][i].double().cpu().numpy(), th, cov, alpha).statistic
+        tol[i] = EMPIRICAL_TOLERANCES["mlp_band_factor"] * half_prob if family == "mlp" else np.nan
+    if family == "logistic":
+        passed = (stats_ <= stats.chi2.ppf(1 - alpha, degree + 1)) & ~failed
+    else:
+        passed = (sup <= tol) & ~failed
+
+    params = tuple(t.detach().double().cpu().numpy() for t in fit.params)
+    return DiscriminatorEnsemble(
+        family=family, seeds=seeds, device=str(dev), dtype=str(dt).replace("torch.", ""), steps=fit.steps,
+        n_samples=n, n_fake=m, degree=degree, alpha=alpha, theory=theory if isinstance(theory, str) else "custom",
+        params=params, centers=centers, scales=scales, loss=fit.loss.double().cpu().numpy(),
+        value_heldout=v_held.double().cpu().numpy(), sup_error=sup, failed=failed,
+        failed_step=fit.failed_step.cpu().numpy(), last_finite_loss=fit.last_finite_loss.double().cpu().numpy(),
+        wald_statistics=stats_, passed=passed, tolerance=tol,
+        separated=(fit.separated.cpu().numpy() if fit.separated is not None else np.zeros(k, dtype=bool)), _pairs=tuple(pairs), _covariances=tuple(covs),
+        _theta_theory=tuple(thetas_t),
+    )
+
+
+def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int = 2, n_samples: int = 4096,
+                        steps: int | None = None, seed: int = 0, device="auto", dtype=None,
+                        alpha: float = EMPIRICAL_TOLERANCES["alpha"], **options) -> DiscriminatorResult:
+    r"""Train one discriminator for fixed (p_data, p_g) and compare it with Prop. 1's D*.
+
+    .. math:: \hat\theta = \arg\min_\theta \; -\tfrac1n\Big[\sum_i \log\sigma(f_\theta(x_i))
+              + \sum_j \log\sigma(-f_\theta(z_j))\Big] \;(= -\hat V \text{ when } m = n)
+
+    The result carries V̂ (held out), sup |D̂ − D*| on the 98%-mass region, V(D̂, G) by quadrature and
+    C(G) (Prop. 1: the former never exceeds the latter), the Scheffé band / Wald test (logistic) or the
+    MLP tolerance, and the failure record of a divergent run. Other keyword options are those of
+    :func:`train_discriminators` (``n_fake``, ``width``, ``depth``, ``lr``, ``theory``, ``swap_labels`` …).
+
+    Reference: Goodfellow et al. (2014), Prop. 1; White (1982) for the sandwich covariance.
+
+    >>> from gantheory.densities import Normal
+    >>> r = train_discriminator(Normal(0, 1), Normal(1, 1.5), n_samples=2048, device="cpu")
+    >>> r.passed, r.sup_error < 0.05, r.value_quadrature <= r.criterion + 1e-9
+    (True, True, True)
+    """
+    ensemble = train_discriminators(p_data, p_g, seeds=(int(seed),), family=family, degree=degree,
+                                    n_samples=n_samples, steps=steps, alpha=alpha, device=device, dtype=dtype,
+                                    **options)
+    return ensemble.result(0)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """Calibration of the logistic Wald check over R independent replicates.
+
+    Under H0 (the correct theory, m = n) the number of rejections is Binomial(R, α);
+    ``binomial_pvalue`` is the exact two-sided test of that, ``ks_pvalue`` a Kolmogorov–Smirnov test of
+    the statistics against χ²_dof. ``power[name]`` is the rejection rate against each wrong theory, with
+    its statistics in ``power_statistics[name]`` (the HTML report histograms them with ``statistics``).
+    """
+
+    alpha: float
+    replicates: int
+    n_samples: int
+    degree: int
+    dof: int
+    critical: float
+    statistics: np.ndarray
+    rejections: int
+    rejection_rate: float
+    binomial_pvalue: float
+    ks_pvalue: float
+    power: Mapping[str, float]
+    power_statistics: Mapping[str, np.ndarray]
+    failed: int
+    seeds: tuple
+    device: str
+    dtype: str
+
+    @property
+    def calibrated(self) -> bool:
+        return self.binomial_pvalue >= EMPIRICAL_TOLERANCES["calibration_pvalue_min"]
+
+    @property
+    def powerful(self) -> bool:
+        return all(v >= EMPIRICAL_TOLERANCES["power_min"] for v in self.power.values())
+
+
+def calibrate(p_data, p_g, *, replicates: int = 200, alpha: float = EMPIRICAL_TOLERANCES["alpha"],
+              n_samples: int = 4096, degree: int = 2, prior_shift_fake: int | None = None, seed: int = 0,
+              device="auto", dtype=None) -> CalibrationResult:
+    r"""Calibrate the Wald/Scheffé check: false-rejection rate vs α, and power against wrong theories.
+
+    R replicates (seeds ``seed, …, seed+R-1``) are trained in one batch with m = n and tested against
+    Prop. 1's ``D* = p/(p+q)``; the rejection count is compared with Binomial(R, α). The same fits are
+    then tested against the wrong theory ``D = p/(p+2q)`` and, label-swapped (``θ̂ → -θ̂`` is the MLE with
+    the labels exchanged when m = n), against D*. A second batch (seeds ``seed+R, …``) is trained with
+    ``m = prior_shift_fake`` (default n/2) fake samples and tested against the *balanced* formula, which
+    is wrong there by the prior shift ``log(n/m)``. Each power is the rejection rate.
+
+    Raises:
+        GanTheoryError: ``replicates`` < 2 or other invalid sizes.
+    """
+    r = check_positive_int("replicates", replicates, 2)
+    seeds = tuple(range(seed, seed + r))
+    ens = train_discriminators(p_data, p_g, seeds=seeds, family="logistic", degree=degree, n_samples=n_samples,
+                               alpha=alpha, device=device, dtype=dtype)
+    dof = degree + 1
+    critical = float(stats.chi2.ppf(1 - alpha, dof))
+    ok = ~ens.failed
+    null = ens.wald_statistics[ok]
+    rejections = int(np.sum(null > critical))
+    power_stats: dict[str, np.ndarray] = {}
+    theta_hat = ens.params[0][ok]
+    # Wrong theory p/(p+2q): same fits, different θ_T and its covariance.
+    n = n_samples
+    for name, th_hat, theory in (("p/(p+2q)", theta_hat, "p/(p+2q)"), ("label_swap", -theta_hat, "optimal")):
+        logit_theory = _theory_logit(theory, p_data, p_g, n, n)
+        th = st.population_parameter(logit_theory, p_data, p_g, n=n, m=n, degree=degree,
+                                     center=ens.centers[0], scale=ens.scales[0])
+        cov = st.wald_covariance(th, p_data, p_g, n=n, m=n, degree=degree, center=ens.centers[0], scale=ens.scales[0])
+        diff = th_hat - th
+        power_stats[name] = np.einsum("ki,ij,kj->k", diff, np.linalg.inv(cov), diff)
+    m = check_positive_int("prior_shift_fake", prior_shift_fake if prior_shift_fake is not None else n_samples // 2, 2)
+    if m == n:
+        raise GanTheoryError("prior_shift_fake must differ from n_samples to create a prior shift")
+    shifted = train_discriminators(p_data, p_g, seeds=tuple(range(seed + r, seed + 2 * r)), family="logistic",
+                                   degree=degree, n_samples=n, n_fake=m, alpha=alpha, theory="optimal",
+                                   device=device, dtype=dtype)
+    power_stats["prior_shift"] = shifted.wald_statistics[~shifted.failed]
+    power = {name: float(np.mean(v > critical)) for name, v in power_stats.items()}
+    return CalibrationResult(
+        alpha=alpha, replicates=r, n_samples=n, degree=degree, dof=dof, critical=critical, statistics=null,
+        rejections=rejections, rejection_rate=rejections / max(1, null.size),
+        binomial_pvalue=st.binomial_test(rejections, null.size, alpha),
+        ks_pvalue=float(stats.kstest(null, stats.chi2(dof).cdf).pvalue), power=power,
+        power_statistics=power_stats, failed=int(np.sum(ens.failed)), seeds=seeds, device=ens.device, dtype=ens.dtype,
+    )
