@@ -1,0 +1,441 @@
+"""``python -m verify`` / ``gantheory``: run the claim registry and write proof-check reports.
+
+This is the only module with I/O: argument parsing, the progress bar (stderr), report files and exit
+codes. The mathematics lives in :mod:`gantheory.claims`, the rendering in :mod:`gantheory.report`.
+
+Usage::
+
+    python -m verify                         # every claim, quick profile (same options as `run`)
+    python -m verify list                    # the claims
+    python -m verify run ID... [--profile quick|full] [--device auto|cpu|cuda] [--seed N]
+                               [--out DIR] [--format text|json|md|html] [--resume DIR] [--jobs N]
+    python -m verify selftest [ID...]        # every negative control must be refuted
+    python -m verify audit ...               # gantheory.audit's command line
+
+Exit codes: 0 every claim holds; 1 some claim refuted (or, for selftest, some control not refuted);
+2 usage error (unknown claim ids get the nearest names); 3 internal error (a lens could not run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import datetime as _dt
+import json
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SUBCOMMANDS = ("run", "list", "selftest", "audit")
+FORMATS = ("text", "json", "md", "html")
+_PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "torch", "matplotlib", "rich", "gantheory")
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _add_run_options(p: argparse.ArgumentParser, *, ids_help: str) -> None:
+    p.add_argument("ids", nargs="*", metavar="ID", help=ids_help)
+    p.add_argument("--profile", choices=("quick", "full"), default="quick",
+                   help="quick: CI-sized checks (≤ 60 s on 2 cores); full: heavier settings (≤ 15 min on CPU)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="torch device for empirical lenses")
+    p.add_argument("--seed", type=int, default=0, help="base seed of every random draw (default 0)")
+    p.add_argument("--out", metavar="DIR", help="report folder (default reports/<timestamp>/)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="what to print on stdout (json prints only the JSON document)")
+    p.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="claims run in N worker processes (default: min(2, CPUs); 1 = in this process)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m verify", description="Check the theory of GANs three ways and write a report.",
+                     epilog="With no subcommand, runs every claim (the options of `run` apply).")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    run = sub.add_parser("run", help="run claims (all when no ID is given)")
+    _add_run_options(run, ids_help="claim ids (default: all; see `list`)")
+    run.add_argument("--resume", metavar="DIR", help="continue the run in DIR, skipping claims already finished there")
+    lst = sub.add_parser("list", help="list the claims")
+    lst.add_argument("--format", choices=FORMATS, default="text")
+    st = sub.add_parser("selftest", help="run every negative control; passes only if each is refuted")
+    _add_run_options(st, ids_help="restrict to these claims' controls (default: all)")
+    st.add_argument("--lens", choices=("symbolic", "quadrature", "empirical"), action="append",
+                    help="only controls of this lens (repeatable)")
+    sub.add_parser("audit", help="audit a GAN loss (gantheory.audit); arguments pass through", add_help=False)
+    return parser
+
+
+# ----------------------------------------------------------------------------------------------------
+# Environment (versions, git) — recorded in every report
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _git() -> dict:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        if rev.returncode != 0:
+            return {"revision": None}
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
+                               text=True, timeout=5)
+        return {"revision": rev.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"revision": None}
+
+
+def _tolerances() -> dict:
+    from gantheory.claims import CLAIM_TOLERANCES
+    from gantheory.tolerances import TOLERANCES
+
+    out = {"gantheory.tolerances": dict(TOLERANCES), "gantheory.claims": dict(CLAIM_TOLERANCES)}
+    if "gantheory.empirical.tolerances" in sys.modules:  # loaded by an empirical lens in this process
+        out["gantheory.empirical"] = dict(sys.modules["gantheory.empirical.tolerances"].EMPIRICAL_TOLERANCES)
+    else:  # read it without importing torch (gantheory.empirical's package imports torch)
+        try:
+            import ast
+
+            path = Path(__file__).resolve().parent / "empirical" / "tolerances.py"
+            tree = ast.parse(path.read_text())
+            for node in tree.body:
+                if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "EMPIRICAL_TOLERANCES":
+                    out["gantheory.empirical"] = ast.literal_eval(node.value)
+        except (OSError, ValueError, SyntaxError):
+            pass
+    return out
+
+
+def _meta(ctx, started: float, claims_doc: list[dict]) -> dict:
+    resolved = sorted({lens.get("details", {}).get("device") for c in claims_doc for lens in c["lenses"]
+                       if lens.get("details", {}).get("device")})
+    return {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "profile": ctx.profile,
+            "seed": ctx.seed, "device": {"requested": ctx.device,
+                                         "resolved": ", ".join(resolved) if resolved else "no empirical lens ran"},
+            "versions": _versions(), "git": _git(), "tolerances": _tolerances(),
+            "wall_seconds": round(time.perf_counter() - started, 2), "command": "python -m verify " + " ".join(sys.argv[1:])}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Running claims, in this process or in workers
+
+
+def _work_claim(claim_id: str, ctx, draw: bool = False):
+    """Run one claim; with ``draw`` also render its figures (so SVG drawing runs in parallel too)."""
+    from gantheory import report
+    from gantheory.claims import CLAIMS, run_claim
+
+    result = run_claim(CLAIMS[claim_id], ctx)
+    entry, figures = report.claim_entry(CLAIMS[claim_id], result)
+    return result.status, entry, figures, (report.render_figures(figures) if draw else {})
+
+
+def _work_control(claim_id: str, name: str, ctx):
+    from gantheory.claims import CLAIMS, run_control
+
+    claim = CLAIMS[claim_id]
+    return run_control(claim, next(c for c in claim.controls if c.name == name), ctx)
+
+
+def _init_worker():
+    # Two workers on two cores: keep torch/BLAS to one thread each instead of oversubscribing.
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
+def _jobs(requested: int, n_tasks: int) -> int:
+    if requested and requested > 0:
+        return min(requested, max(1, n_tasks))
+    return max(1, min(2, os.cpu_count() or 1, n_tasks))
+
+
+def _execute(tasks, jobs: int, on_done):
+    """Run ``tasks`` [(key, fn, args)], calling ``on_done(key, result)`` as each finishes."""
+    if jobs <= 1:
+        if "torch" not in sys.modules:
+            # torch's multi-threaded kernels on tiny tensors (log_sigmoid of 256 numbers) stall for ~20 ms
+            # per call when the cores are busy; the checks here are small, so one thread is faster.
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
+        for key, fn, args in tasks:
+            on_done(key, fn(*args))
+        return
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
+        futures = {pool.submit(fn, *args): key for key, fn, args in tasks}
+        try:
+            for fut in cf.as_completed(futures):
+                on_done(futures[fut], fut.result())
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+# Rough quick-profile cost of each claim (seconds), so the longest start first when run in parallel.
+_COST = {"algorithm-1": 30, "optimal-discriminator": 20, "f-divergence-bounds": 18, "non-saturating-objective": 6}
+
+
+def _progress(total: int, description: str):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[last]}"), console=console, transient=False,
+                    disable=not console.is_terminal), total
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False))
+    os.replace(tmp, path)  # atomic: an interrupted run never leaves half a report
+
+
+def _out_dir(args) -> Path:
+    if getattr(args, "resume", None):
+        return Path(args.resume)
+    if args.out:
+        return Path(args.out)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("reports") / stamp
+
+
+def _load_resume(out: Path) -> dict:
+    path = out / "report.json"
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--resume {out}: cannot read {path} ({exc})") from exc
+    if doc.get("schema") != "gantheory.report/1":
+        raise UsageError(f"--resume {out}: {path} is not a gantheory.report/1 document")
+    return doc
+
+
+def _print(doc: dict, fmt: str, out_dir: Path | None, html: str | None = None) -> None:
+    from gantheory import report
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(report.to_markdown(doc) + "\n")
+    elif fmt == "html":
+        sys.stdout.write((html or report.to_html(doc)) + "\n")
+    else:
+        report.render_text(doc)
+    if out_dir is not None and fmt != "json":
+        print(f"report written to {out_dir}/ (report.json, report.md, report.html)", file=sys.stderr)
+
+
+def _exit_code(statuses) -> int:
+    statuses = list(statuses)
+    if "fail" in statuses:
+        return EXIT_REFUTED
+    if "error" in statuses:
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def cmd_run(args) -> int:
+    from gantheory import report
+    from gantheory.claims import CLAIMS, Context, resolve_claims
+
+    started = time.perf_counter()
+    ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
+    claims = resolve_claims(args.ids or list(CLAIMS))
+    out = _out_dir(args)
+    done: dict[str, tuple[dict, list]] = {}
+    if getattr(args, "resume", None):
+        previous = _load_resume(out)
+        figs = previous.get("figures", [])
+        for entry in previous.get("claims", []):
+            done[entry["id"]] = (entry, [f for f in figs if f.get("claim") == entry["id"]])
+    out.mkdir(parents=True, exist_ok=True)
+    order = [c.id for c in claims]
+    todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_COST.get(c.id, 3))
+
+    def document():
+        entries = [done[i] for i in order if i in done]
+        claims_doc = [e for e, _ in entries]
+        return report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, claims_doc))
+
+    progress, total = _progress(len(todo), "verifying")
+    with progress:
+        task = progress.add_task("verifying", total=total, last="")
+
+        def on_done(claim_id, outcome):
+            status, entry, figures, drawn = outcome
+            done[claim_id] = (entry, figures)
+            svgs.update(drawn)
+            _write_json(out / "report.json", document())
+            progress.update(task, advance=1, last=f"{claim_id}: {status}")
+
+        jobs = _jobs(args.jobs, len(todo))
+        svgs: dict[str, str] = {}
+        try:
+            _execute([(c.id, _work_claim, (c.id, ctx, jobs > 1)) for c in todo], jobs, on_done)
+        except KeyboardInterrupt:
+            print(f"interrupted: finished claims are in {out}/report.json; continue with --resume {out}",
+                  file=sys.stderr)
+            return EXIT_INTERNAL
+    doc = document()
+    _write_json(out / "report.json", doc)
+    (out / "report.md").write_text(report.to_markdown(doc))
+    html = report.to_html(doc, svgs)
+    (out / "report.html").write_text(html)
+    _print(doc, args.format, out, html)
+    return _exit_code(c["status"] for c in doc["claims"])
+
+
+def cmd_selftest(args) -> int:
+    from gantheory import report
+    from gantheory.claims import CLAIMS, Context, LensResult, resolve_claims, run_control, symbolic_controls
+
+    started = time.perf_counter()
+    ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
+    claims = resolve_claims(args.ids or list(CLAIMS))
+    wanted = {c.id for c in claims}
+    lenses = set(args.lens or ("symbolic", "quadrature", "empirical"))
+    tasks = [((c.id, ctl.name), _work_control, (c.id, ctl.name, ctx)) for c in claims for ctl in c.controls
+             if ctl.lens in lenses]
+    entries: dict = {}
+
+    if "symbolic" in lenses:
+        try:
+            for claim_id, ctl in symbolic_controls():
+                if claim_id in wanted or (claim_id == "symbolic" and not args.ids):
+                    entries[(claim_id, ctl.name)] = report.control_entry(run_control(CLAIMS.get(claim_id) or _stub(claim_id), ctl, ctx))
+        except ImportError as exc:
+            from gantheory.claims import ControlResult
+
+            err = LensResult("symbolic", "error", summary="symbolic controls unavailable", error=str(exc))
+            entries[("symbolic", "NEGATIVE_CONTROLS")] = report.control_entry(
+                ControlResult("symbolic", "NEGATIVE_CONTROLS", "gantheory.symbolic.NEGATIVE_CONTROLS", "symbolic", False, err))
+
+    progress, total = _progress(len(tasks), "negative controls")
+    with progress:
+        task = progress.add_task("negative controls", total=total, last="")
+
+        def on_done(key, result):
+            entries[key] = report.control_entry(result)
+            progress.update(task, advance=1, last=f"{key[0]}/{key[1]}: {'refuted' if result.refuted else 'NOT refuted'}")
+
+        _execute(sorted(tasks, key=lambda t: -_COST.get(t[0][0], 3)), _jobs(args.jobs, len(tasks)), on_done)
+    order = [c.id for c in claims] + ["symbolic"]
+    keys = sorted(entries, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[1]))
+    controls = [entries[k][0] for k in keys]
+    figures = [f for k in keys for f in entries[k][1]]
+    doc = report.make_document([], figures, _meta(ctx, started, []), controls=controls)
+    doc["status"] = "pass" if doc["selftest"]["passed"] else ("fail" if controls else "skipped")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_json(out / "selftest.json", doc)
+        (out / "selftest.html").write_text(report.to_html(doc))
+    _print(doc, args.format, None)
+    if not controls:
+        return EXIT_USAGE
+    if all(c["refuted"] for c in controls):
+        return EXIT_OK
+    if any(c["result"]["status"] == "error" for c in controls if not c["refuted"]) and not any(
+            c["result"]["status"] == "pass" for c in controls):
+        return EXIT_INTERNAL
+    return EXIT_REFUTED
+
+
+def _stub(claim_id):
+    from gantheory.claims import Claim
+
+    return Claim(claim_id, claim_id, "", "", "", {})
+
+
+def cmd_list(args) -> int:
+    from gantheory.claims import CLAIMS, LENSES, NotApplicable
+
+    rows = [{"id": c.id, "title": c.title, "source": c.source, "statement": c.statement,
+             "lenses": [n for n in LENSES if not isinstance(c.lenses.get(n, NotApplicable("")), NotApplicable)],
+             "controls": [k.name for k in c.controls]} for c in CLAIMS.values()]
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"schema": "gantheory.claims/1", "claims": rows}, indent=1, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if args.format == "md":
+        lines = ["| id | source | lenses | statement |", "|---|---|---|---|"]
+        lines += [f"| {r['id']} | {r['source']} | {', '.join(r['lenses'])} | {r['statement']} |" for r in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} claims", show_lines=True)
+    for col in ("id", "source", "lenses", "statement"):
+        table.add_column(col, no_wrap=col == "id")
+    from rich.markup import escape
+
+    for r in rows:
+        table.add_row(escape(r["id"]), escape(r["source"]), ", ".join(r["lenses"]), escape(r["statement"]))
+    Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160).print(table)
+    return EXIT_OK
+
+
+def cmd_audit(argv: list[str]) -> int:
+    try:
+        from gantheory.audit.cli import audit_main
+    except ImportError as exc:
+        print(f"python -m verify audit: gantheory.audit is not available ({exc})", file=sys.stderr)
+        return EXIT_INTERNAL
+    return int(audit_main(argv) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m verify``; returns the exit code (0 hold, 1 refuted, 2 usage, 3 internal)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "audit":
+        return cmd_audit(argv[1:])
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
+        argv = ["run", *argv]
+    from gantheory.errors import GanTheoryError
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "selftest":
+            return cmd_selftest(args)
+        return cmd_run(args)
+    except UsageError as exc:
+        print(f"{exc}\n(run 'python -m verify --help' for usage)", file=sys.stderr)
+        return EXIT_USAGE
+    except GanTheoryError as exc:
+        print(f"python -m verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except Exception as exc:  # noqa: BLE001 - the documented exit code for "the verifier itself broke"
+        import traceback
+
+        traceback.print_exc()
+        print(f"python -m verify: internal error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def console_main() -> None:
+    """The ``gantheory`` console script."""
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The report document: one JSON-ready dict, versioned by ``schema``.
+
+::
+
+    {"schema": "gantheory.report/1", "status": "pass" | "fail" | "error" | "skipped",
+     "created", "profile", "seed", "device": {"requested", "resolved"}, "versions", "git",
+     "tolerances", "seeds", "summary": {status: count}, "wall_seconds",
+     "claims": [{"id", "title", "statement", "latex", "source", "status", "seconds",
+                 "lenses": [{"lens", "status", "summary", "margin", "reason", "error", "seed",
+                             "measurements": [...], "figures": [figure ids], "derivation"?: {...}}]}],
+     "figures": [{"id", "claim", "lens", "title", "caption", "panels": [...]}],
+     "negative_controls"?: [{"claim", "name", "description", "lens", "refuted", "result"}]}
+
+``lens`` is one of ``symbolic``, ``quadrature``, ``empirical``; a lens that does not apply is
+``skipped`` with its ``reason``. The same document is written to ``report.json`` and printed by
+``--format json``.
+"""
+
+from __future__ import annotations
+
+SCHEMA = "gantheory.report/1"
+STATUS_ORDER = ("fail", "error", "pass", "skipped")
+
+
+def overall_status(statuses) -> str:
+    """``fail`` if anything was refuted, else ``error`` if anything could not run, else ``pass`` if
+    anything passed, else ``skipped``."""
+    statuses = list(statuses)
+    for s in ("fail", "error", "pass"):
+        if s in statuses:
+            return s
+    return "skipped"
+
+
+def claim_entry(claim, result) -> tuple[dict, list[dict]]:
+    """The document's entry for one claim and the figures it produced (each tagged claim/lens)."""
+    lenses, figures = [], []
+    for lens in result.lenses:
+        lenses.append(lens.to_dict())
+        for fig in lens.figures:
+            figures.append({**fig.to_dict(), "claim": claim.id, "lens": lens.lens})
+    entry = {"id": claim.id, "title": claim.title, "statement": claim.statement, "latex": claim.latex,
+             "source": claim.source, "status": result.status, "seconds": round(result.seconds, 3), "lenses": lenses}
+    return entry, figures
+
+
+def control_entry(control_result) -> tuple[dict, list[dict]]:
+    entry = control_result.to_dict()
+    figures = [{**f.to_dict(), "id": f"control:{control_result.claim}:{control_result.name}:{f.id}",
+                "claim": control_result.claim, "lens": control_result.lens} for f in control_result.result.figures]
+    return entry, figures
+
+
+def make_document(claims: list[dict], figures: list[dict], meta: dict, controls: list[dict] | None = None) -> dict:
+    """Assemble the document from claim entries (in order), their figures and run metadata."""
+    summary = {s: 0 for s in STATUS_ORDER}
+    for c in claims:
+        summary[c["status"]] = summary.get(c["status"], 0) + 1
+    seeds = {c["id"]: sorted({lens["seed"] for lens in c["lenses"] if lens.get("seed") is not None}) for c in claims}
+    doc = {"schema": SCHEMA, "status": overall_status(c["status"] for c in claims), **meta, "summary": summary,
+           "seeds": {"base": meta.get("seed"), "by_claim": {k: v for k, v in seeds.items() if v}},
+           "claims": claims, "figures": figures}
+    if controls is not None:
+        doc["negative_controls"] = controls
+        doc["selftest"] = {"controls": len(controls), "refuted": sum(1 for c in controls if c["refuted"]),
+                           "passed": all(c["refuted"] for c in controls)}
+    return doc

@@ -1,0 +1,164 @@
+"""The command line, through main(argv): exit codes, JSON on stdout, forced failures, selftest, resume."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import pytest
+
+from gantheory import claims as claims_module
+from gantheory.claims import CLAIMS, Claim, LensResult, Measurement, NotApplicable
+from gantheory.cli import main
+
+
+def _light(claim_id, status="pass", counter=None, error=None):
+    """A cheap claim whose quadrature lens returns ``status`` (and counts its runs)."""
+
+    def check(ctx):
+        if counter is not None:
+            counter.append(claim_id)
+        if error:
+            raise ImportError(error)
+        ok = status == "pass"
+        return LensResult("quadrature", status, summary="toy",
+                          measurements=(Measurement("|Δ|", 1e-13 if ok else 0.5, 1e-10, ok),))
+
+    return Claim(claim_id, claim_id, "toy", "x", "tests", {"quadrature": check, "symbolic": NotApplicable("toy")})
+
+
+@pytest.fixture
+def light_claims(monkeypatch):
+    runs: list[str] = []
+    for cid in ("toy-a", "toy-b"):
+        monkeypatch.setitem(CLAIMS, cid, _light(cid, counter=runs))
+    return runs
+
+
+def test_help_and_usage_errors(capsys):
+    assert main(["--help"]) == 0
+    assert main(["run", "--profile", "huge"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_unknown_claim_exits_2_and_suggests(capsys, tmp_path):
+    assert main(["run", "global-optimun", "--out", str(tmp_path)]) == 2
+    assert "did you mean global-optimum" in capsys.readouterr().err
+
+
+def test_list(capsys):
+    assert main(["list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in listed["claims"]] == list(CLAIMS)
+    assert main(["list"]) == 0
+    assert "optimal-discriminator" in capsys.readouterr().out
+
+
+def test_run_json_prints_only_json_and_writes_reports(capsys, tmp_path, light_claims):
+    code = main(["run", "toy-a", "toy-b", "--format", "json", "--jobs", "1", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)  # nothing but JSON on stdout
+    assert code == 0
+    assert doc["schema"] == "gantheory.report/1" and doc["status"] == "pass"
+    assert [c["id"] for c in doc["claims"]] == ["toy-a", "toy-b"]
+    for c in doc["claims"]:
+        assert c["status"] in {"pass", "fail", "error", "skipped"}
+        assert {lens["lens"] for lens in c["lenses"]} == {"symbolic", "quadrature", "empirical"}
+    for key in ("versions", "git", "tolerances", "seeds", "device", "profile", "seed"):
+        assert key in doc
+    assert json.loads((tmp_path / "report.json").read_text())["claims"] == doc["claims"]
+    assert (tmp_path / "report.md").exists() and (tmp_path / "report.html").exists()
+
+
+def test_forced_failure_exits_1_and_names_lens_and_margin(capsys, tmp_path, monkeypatch):
+    wrong = CLAIMS["jsd-bounds"].as_control("sqrt-JSD")
+    light = Claim("wrong-jsd", wrong.title, wrong.statement, wrong.latex, wrong.source, wrong.lenses)
+    monkeypatch.setitem(CLAIMS, "wrong-jsd", light)
+    code = main(["run", "wrong-jsd", "--format", "json", "--jobs", "1", "--out", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    (claim,) = doc["claims"]
+    assert claim["status"] == "fail"
+    (failing,) = [lens for lens in claim["lenses"] if lens["status"] == "fail"]
+    assert failing["lens"] == "quadrature"
+    assert "exceeds" in failing["margin"] and "× the tolerance" in failing["margin"]
+
+
+def test_text_output_names_failing_lens(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(CLAIMS, "toy-bad", _light("toy-bad", status="fail"))
+    assert main(["run", "toy-bad", "--jobs", "1", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL toy-bad / quadrature" in out and "exceeds" in out
+
+
+def test_lens_that_cannot_run_exits_3(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(CLAIMS, "toy-err", _light("toy-err", error="No module named 'missing_lens'"))
+    assert main(["run", "toy-err", "--format", "json", "--jobs", "1", "--out", str(tmp_path)]) == 3
+    doc = json.loads(capsys.readouterr().out)
+    lens = doc["claims"][0]["lenses"][1]
+    assert lens["status"] == "error" and "missing_lens" in lens["error"]
+
+
+def test_resume_skips_finished_claims(capsys, tmp_path, light_claims):
+    assert main(["run", "toy-a", "--jobs", "1", "--out", str(tmp_path), "--format", "json"]) == 0
+    assert light_claims == ["toy-a"]
+    assert json.loads((tmp_path / "report.json").read_text())["claims"][0]["id"] == "toy-a"
+    assert main(["run", "toy-a", "toy-b", "--jobs", "1", "--resume", str(tmp_path), "--format", "json"]) == 0
+    assert light_claims == ["toy-a", "toy-b"]  # toy-a was not run again
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert [c["id"] for c in doc["claims"]] == ["toy-a", "toy-b"]
+
+
+def test_resume_of_missing_folder_is_a_usage_error(capsys, tmp_path):
+    assert main(["run", "--resume", str(tmp_path / "nowhere")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_report_is_rewritten_after_each_claim(tmp_path, monkeypatch):
+    seen = []
+
+    def check(ctx):
+        path = tmp_path / "report.json"
+        seen.append([c["id"] for c in json.loads(path.read_text())["claims"]] if path.exists() else [])
+        return LensResult("quadrature", "pass", summary="ok")
+
+    for cid in ("toy-1", "toy-2", "toy-3"):
+        monkeypatch.setitem(CLAIMS, cid, Claim(cid, cid, "s", "x", "t", {"quadrature": check}))
+    assert main(["run", "toy-1", "toy-2", "toy-3", "--jobs", "1", "--out", str(tmp_path), "--format", "json"]) == 0
+    assert seen == [[], ["toy-1"], ["toy-1", "toy-2"]]
+
+
+def test_selftest_refutes_every_control(capsys, tmp_path):
+    code = main(["selftest", "jsd-bounds", "global-optimum", "least-squares", "--lens", "quadrature", "--jobs", "1",
+                 "--format", "json", "--out", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0, [c for c in doc["negative_controls"] if not c["refuted"]]
+    assert doc["selftest"]["passed"] and doc["selftest"]["controls"] >= 3
+    assert (tmp_path / "selftest.json").exists()
+
+
+def test_selftest_fails_when_a_control_is_not_refuted(capsys, monkeypatch):
+    good = CLAIMS["jsd-bounds"]
+    from gantheory.claims import NegativeControl
+
+    fake = Claim("toy-control", "t", "s", "x", "t", good.lenses,
+                 (NegativeControl("not-wrong", "the correct formula posing as a control", "quadrature",
+                                  good.lenses["quadrature"]),))
+    monkeypatch.setitem(CLAIMS, "toy-control", fake)
+    assert main(["selftest", "toy-control", "--lens", "quadrature", "--jobs", "1", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["negative_controls"][0]["refuted"] is False
+
+
+def test_audit_dispatches_to_audit_main(monkeypatch):
+    calls = []
+    fake = types.ModuleType("gantheory.audit.cli")
+    fake.audit_main = lambda argv: calls.append(argv) or 0
+    package = types.ModuleType("gantheory.audit")  # stands in for the real package (which loads torch)
+    package.__path__ = []
+    package.cli = fake
+    monkeypatch.setitem(sys.modules, "gantheory.audit", package)
+    monkeypatch.setitem(sys.modules, "gantheory.audit.cli", fake)
+    assert main(["audit", "--loss", "x"]) == 0
+    assert calls == [["--loss", "x"]]
