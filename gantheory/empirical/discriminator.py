@@ -32,6 +32,7 @@ from gantheory.empirical._device import (
     resolve_dtype,
 )
 from gantheory.empirical.batched import (
+    ACTIVATIONS,
     BatchedMLP,
     bce_loss,
     fit_logistic_newton,
@@ -109,6 +110,7 @@ class DiscriminatorResult:
     center: float
     scale: float
     degree: int
+    activation: str
     loss: float
     value_train: float
     value_heldout: float
@@ -133,7 +135,7 @@ class DiscriminatorResult:
 
     @property
     def logit(self) -> Callable[[np.ndarray], np.ndarray]:
-        return _numpy_logit(self.family, self.params, self.center, self.scale, self.degree)
+        return _numpy_logit(self.family, self.params, self.center, self.scale, self.degree, self.activation)
 
     @property
     def discriminator(self) -> Callable[[np.ndarray], np.ndarray]:
@@ -146,7 +148,7 @@ class DiscriminatorResult:
         return self.criterion - self.value_quadrature
 
 
-def _numpy_logit(family, params, center, scale, degree):
+def _numpy_logit(family, params, center, scale, degree, activation="tanh"):
     if family == "logistic":
         theta = np.asarray(params[0], dtype=np.float64)
         return lambda x: st.features(x, degree, center, scale) @ theta
@@ -157,7 +159,7 @@ def _numpy_logit(family, params, center, scale, degree):
         x = np.asarray(x, dtype=np.float64)
         u = torch.as_tensor(((x - center) / scale).reshape(1, -1))
         with torch.no_grad():
-            out = BatchedMLP.forward(weights, u)
+            out = BatchedMLP.forward(weights, u, activation)
         return out.numpy().reshape(x.shape)
 
     return logit
@@ -181,6 +183,7 @@ class DiscriminatorEnsemble:
     degree: int
     alpha: float
     theory: str
+    activation: str
     params: tuple
     centers: np.ndarray
     scales: np.ndarray
@@ -207,7 +210,8 @@ class DiscriminatorEnsemble:
     def result(self, k: int, *, quadrature: bool = True) -> DiscriminatorResult:
         p, q = self._pairs[k]
         params = tuple(np.asarray(t[k]) for t in self.params)
-        logit = _numpy_logit(self.family, params, float(self.centers[k]), float(self.scales[k]), self.degree)
+        logit = _numpy_logit(self.family, params, float(self.centers[k]), float(self.scales[k]), self.degree,
+                             self.activation)
         region = st.mass_region(p, q)
         value_q = crit = float("nan")
         if quadrature:
@@ -233,7 +237,7 @@ class DiscriminatorEnsemble:
             family=self.family, seed=int(self.seeds[k]), device=self.device, dtype=self.dtype, steps=self.steps,
             n_samples=self.n_samples, n_fake=self.n_fake, theory=str(self.theory), alpha=self.alpha,
             params=params, center=float(self.centers[k]), scale=float(self.scales[k]), degree=self.degree,
-            loss=loss, value_train=-loss if self.n_fake == self.n_samples else float("nan"),
+            activation=self.activation, loss=loss, value_train=-loss if self.n_fake == self.n_samples else float("nan"),
             value_heldout=float(self.value_heldout[k]), sup_error=float(self.sup_error[k]), region=region,
             value_quadrature=value_q, criterion=crit, band=band, wald=wald, tolerance=float(self.tolerance[k]),
             passed=bool(self.passed[k]) and not failed, verdict=verdict, failed=failed,
@@ -277,6 +281,7 @@ def train_discriminators(
     steps: int | None = None,
     width: int = 32,
     depth: int = 2,
+    activation: str = "tanh",
     lr=1e-2,
     batch_size: int | None = None,
     theory="optimal",
@@ -309,6 +314,7 @@ def train_discriminators(
         GanTheoryError: unknown family/theory/device, non-positive sizes (the message names the parameter).
     """
     family = check_choice("family", family, FAMILIES)
+    activation = check_choice("activation", activation, ACTIVATIONS)
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         seeds = tuple(range(check_positive_int("seeds", seeds)))
     seeds = tuple(int(s) for s in seeds)
@@ -358,10 +364,10 @@ def train_discriminators(
         theta = fit.params[0]
         logit_t = lambda u: torch.einsum("kbd,kd->kb", polynomial_features(u, degree, 0.0, 1.0), theta)  # noqa: E731
     else:
-        model = BatchedMLP.init(seeds, width=width, depth=depth, device=dev, dtype=dt)
+        model = BatchedMLP.init(seeds, width=width, depth=depth, device=dev, dtype=dt, activation=activation)
         fit = fit_mlp_adam(model, u_real, u_fake, steps=steps, lr=lr, batch_size=batch_size,
                            schedule_seed=seeds[0])
-        logit_t = lambda u: BatchedMLP.forward(fit.params, u)  # noqa: E731
+        logit_t = lambda u: BatchedMLP.forward(fit.params, u, activation)  # noqa: E731
 
     with torch.no_grad():
         lr_h, lf_h = logit_t((h_real - c_t) / s_t), logit_t((h_fake - c_t) / s_t)
@@ -421,7 +427,7 @@ def train_discriminators(
     return DiscriminatorEnsemble(
         family=family, seeds=seeds, device=str(dev), dtype=str(dt).replace("torch.", ""), steps=fit.steps,
         n_samples=n, n_fake=m, degree=degree, alpha=alpha, theory=theory if isinstance(theory, str) else "custom",
-        params=params, centers=centers, scales=scales, loss=fit.loss.double().cpu().numpy(),
+        activation=activation, params=params, centers=centers, scales=scales, loss=fit.loss.double().cpu().numpy(),
         value_heldout=v_held.double().cpu().numpy(), sup_error=sup, failed=failed,
         failed_step=fit.failed_step.cpu().numpy(), last_finite_loss=fit.last_finite_loss.double().cpu().numpy(),
         wald_statistics=stats_, passed=passed, tolerance=tol,
