@@ -373,9 +373,12 @@ def train_discriminators(
         lr_h, lf_h = logit_t((h_real - c_t) / s_t), logit_t((h_fake - c_t) / s_t)
         # V̂ = mean log σ(f(x)) + mean log σ(-f(z))   [log(1 - σ(f)) = log σ(-f)]
         v_held = torch.nn.functional.logsigmoid(lr_h).mean(-1) + torch.nn.functional.logsigmoid(-lf_h).mean(-1)
-        regions = [st.mass_region(p, q) if i == 0 or pairs[i] != pairs[i - 1] else None for i, (p, q) in enumerate(pairs)]
-        for i in range(1, k):
-            regions[i] = regions[i] or regions[i - 1]
+        region_cache: dict = {}
+        regions = []
+        for p, q in pairs:
+            if (id(p), id(q)) not in region_cache:
+                region_cache[(id(p), id(q))] = st.mass_region(p, q)
+            regions.append(region_cache[(id(p), id(q))])
         grid = np.stack([np.linspace(lo, hi, _GRID_POINTS) for lo, hi in regions])
         grid_t = torch.as_tensor(grid, dtype=dt, device=dev)
         d_hat = torch.sigmoid(logit_t((grid_t - c_t) / s_t)).double().cpu().numpy()

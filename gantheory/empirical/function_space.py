@@ -86,8 +86,8 @@ def function_space_descent(p_data_on_grid, *, p_g_init=None, grid=None, steps: i
             gradient log(q/(p+q)) is unbounded as q → 0, so no fixed step size makes it monotone
             (tried: it stalls or oscillates), whereas the entropic step is exact on the simplex.
 
-    >>> r = function_space_descent(np.array([0.2, 0.5, 0.3]), steps=60)
-    >>> r.monotone, abs(r.criterion[-1] + np.log(4)) < 1e-12, r.l1[-1] < 1e-8
+    >>> r = function_space_descent(np.array([0.2, 0.5, 0.3]), steps=60, step_size=1.0)
+    >>> bool(r.monotone), bool(abs(r.criterion[-1] + np.log(4)) < 1e-12), bool(r.l1[-1] < 1e-8)
     (True, True, True)
     """
     if method not in _METHODS:

@@ -330,7 +330,7 @@ def saturation_check(p_data, *, init=(-6.0, 0.5), n_samples: int = 4096, seed: i
     ``n_samples`` noise draws; the ratio is ``E[D f' ∂G] / E[(1-D) f' ∂G]``, tiny where D(G(z)) ≈ 0.
 
     >>> from gantheory.densities import Normal
-    >>> saturation_check(Normal(0, 1), init=(-4.0, 0.5), device="cpu").ratio < 1e-2
+    >>> saturation_check(Normal(0, 1), init=(-6.0, 0.5), device="cpu").ratio < 1e-2
     True
     """
     from gantheory.densities import Normal
