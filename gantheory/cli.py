@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser("run", help="run claims (all when no ID is given)")
     _add_run_options(run, ids_help="claim ids (default: all; see `list`)")
-    run.add_argument("--resume", metavar="DIR", help="continue the run in DIR, skipping claims already finished there")
+    run.add_argument("--resume", metavar="DIR",
+                     help="continue the run in DIR, skipping claims already finished there (errored ones run again)")
     lst = sub.add_parser("list", help="list the claims")
     lst.add_argument("--format", choices=FORMATS, default="text")
     st = sub.add_parser("selftest", help="run every negative control; passes only if each is refuted")
@@ -125,10 +126,13 @@ def _tolerances() -> dict:
     return out
 
 
-def _meta(ctx, started: float, claims_doc: list[dict]) -> dict:
-    resolved = sorted({lens.get("details", {}).get("device") for c in claims_doc for lens in c["lenses"]
-                       if lens.get("details", {}).get("device")})
+def _meta(ctx, started: float, lenses: list[dict]) -> dict:
+    """Run metadata; ``lenses`` are the lens dicts of the run (their details name the torch device used)."""
+    resolved = sorted({lens.get("details", {}).get("device") for lens in lenses if lens.get("details", {}).get("device")})
+    from gantheory.claims import PROFILE_NOTES
+
     return {"created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "profile": ctx.profile,
+            "profile_note": PROFILE_NOTES[ctx.profile],
             "seed": ctx.seed, "device": {"requested": ctx.device,
                                          "resolved": ", ".join(resolved) if resolved else "no empirical lens ran"},
             "versions": _versions(), "git": _git(), "tolerances": _tolerances(),
@@ -267,7 +271,8 @@ def cmd_run(args) -> int:
         previous = _load_resume(out)
         figs = previous.get("figures", [])
         for entry in previous.get("claims", []):
-            done[entry["id"]] = (entry, [f for f in figs if f.get("claim") == entry["id"]])
+            if entry.get("status") != "error":  # a lens that could not run gets another chance
+                done[entry["id"]] = (entry, [f for f in figs if f.get("claim") == entry["id"]])
     out.mkdir(parents=True, exist_ok=True)
     order = [c.id for c in claims]
     todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_COST.get(c.id, 3))
@@ -275,7 +280,8 @@ def cmd_run(args) -> int:
     def document():
         entries = [done[i] for i in order if i in done]
         claims_doc = [e for e, _ in entries]
-        return report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, claims_doc))
+        lenses = [lens for c in claims_doc for lens in c["lenses"]]
+        return report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, lenses))
 
     progress, total = _progress(len(todo), "verifying")
     with progress:
@@ -343,7 +349,7 @@ def cmd_selftest(args) -> int:
     keys = sorted(entries, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[1]))
     controls = [entries[k][0] for k in keys]
     figures = [f for k in keys for f in entries[k][1]]
-    doc = report.make_document([], figures, _meta(ctx, started, []), controls=controls)
+    doc = report.make_document([], figures, _meta(ctx, started, [c["result"] for c in controls]), controls=controls)
     doc["status"] = "pass" if doc["selftest"]["passed"] else ("fail" if controls else "skipped")
     if args.out:
         out = Path(args.out)

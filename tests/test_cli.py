@@ -162,3 +162,38 @@ def test_audit_dispatches_to_audit_main(monkeypatch):
     monkeypatch.setitem(sys.modules, "gantheory.audit.cli", fake)
     assert main(["audit", "--loss", "x"]) == 0
     assert calls == [["--loss", "x"]]
+
+
+def test_no_subcommand_means_run(capsys, tmp_path, light_claims):
+    assert main(["toy-a", "--jobs", "1", "--out", str(tmp_path), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# gantheory proof-check report") and "toy-a" in out
+
+
+def test_html_format_prints_the_page(capsys, tmp_path, light_claims):
+    assert main(["run", "toy-b", "--jobs", "1", "--out", str(tmp_path), "--format", "html"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!doctype html>") and out.strip() == (tmp_path / "report.html").read_text().strip()
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_parallel_workers_give_the_same_document(capsys, tmp_path, light_claims):
+    assert main(["run", "toy-a", "toy-b", "--jobs", "2", "--out", str(tmp_path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in doc["claims"]] == ["toy-a", "toy-b"]  # the requested order, not finishing order
+    assert {c["status"] for c in doc["claims"]} == {"pass"}
+
+
+def test_selftest_text_lists_controls(capsys):
+    assert main(["selftest", "jsd-bounds", "--lens", "quadrature", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "refuted" in out and "selftest PASS: 1/1" in out
+
+
+def test_resume_reruns_claims_that_errored(capsys, tmp_path, monkeypatch):
+    runs: list[str] = []
+    monkeypatch.setitem(CLAIMS, "toy-e", _light("toy-e", counter=runs, error="No module named 'later'"))
+    assert main(["run", "toy-e", "--jobs", "1", "--out", str(tmp_path), "--format", "json"]) == 3
+    monkeypatch.setitem(CLAIMS, "toy-e", _light("toy-e", counter=runs))  # the lens module has landed
+    assert main(["run", "toy-e", "--jobs", "1", "--resume", str(tmp_path), "--format", "json"]) == 0
+    assert runs == ["toy-e", "toy-e"]

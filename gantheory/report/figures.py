@@ -69,9 +69,17 @@ def figure_svg(fig: dict) -> str:
             ax.set_xlabel(panel["xlabel"])
             ax.set_ylabel(panel["ylabel"])
             ax.grid(alpha=0.25)
-            if panel["series"]:
-                ax.legend(frameon=False, loc="best")
-        f.tight_layout()
+        labels = [tuple(s["label"] for s in p["series"]) for p in panels]
+        shared = n > 1 and len(set(labels)) == 1 and labels[0]
+        if shared:  # the same curves in every panel (Figure 1): one legend below, clear of the data
+            handles, names = axes.ravel()[0].get_legend_handles_labels()
+            f.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=9)
+            f.tight_layout(rect=(0, 0.09, 1, 1))
+        else:
+            for ax, panel in zip(axes.ravel(), panels):
+                if panel["series"]:
+                    ax.legend(frameon=False, loc="best")
+            f.tight_layout()
         buf = io.StringIO()
         f.savefig(buf, format="svg")
         plt.close(f)

@@ -122,7 +122,7 @@ def to_html(doc: dict, svgs: dict[str, str] | None = None) -> str:
              f'<div class="banner {escape(doc["status"])}">Overall: {_badge(doc["status"])} &nbsp; '
              + ", ".join(f"{v} {escape(k if k != 'skipped' else 'all lenses not applicable')}" for k, v in s.items() if v)
              + f" of {len(doc['claims'])} claims, in {doc.get('wall_seconds', 0):.1f} s.</div>"]
-    meta = [("profile", doc.get("profile")), ("seed", doc.get("seed")),
+    meta = [("profile", f"{doc.get('profile')} — {doc.get('profile_note', '')}"), ("seed", doc.get("seed")),
             ("device", f"{device.get('requested')} → {device.get('resolved')}"), ("created", doc.get("created")),
             ("git revision", (doc.get("git") or {}).get("revision") or "—"),
             ("versions", ", ".join(f"{k} {v}" for k, v in (doc.get("versions") or {}).items()))]

@@ -22,7 +22,7 @@ def to_markdown(doc: dict) -> str:
     s = doc.get("summary", {})
     out.append(f"{len(doc['claims'])} claims: " + ", ".join(f"{v} {k}" for k, v in s.items() if v) + ".")
     out.append("")
-    meta = [("profile", doc.get("profile")), ("seed", doc.get("seed")),
+    meta = [("profile", f"{doc.get('profile')} — {doc.get('profile_note', '')}"), ("seed", doc.get("seed")),
             ("device", f"{doc.get('device', {}).get('requested')} → {doc.get('device', {}).get('resolved')}"),
             ("created", doc.get("created")), ("git", (doc.get("git") or {}).get("revision") or "—"),
             ("wall time", f"{doc.get('wall_seconds', 0):.1f} s"),

@@ -30,6 +30,9 @@ def render_text(doc: dict, console=None) -> None:
     from rich.table import Table
 
     console = console or Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
+    if doc.get("negative_controls") is not None and not doc["claims"]:
+        _render_controls(doc, console)
+        return
     table = Table(title=f"gantheory proof-check — profile {doc.get('profile')}, seed {doc.get('seed')}, "
                         f"device {doc.get('device', {}).get('resolved')}", show_lines=True, expand=False)
     table.add_column("claim", style="bold", min_width=26, max_width=34)
@@ -49,7 +52,7 @@ def render_text(doc: dict, console=None) -> None:
         console.print(f"[{STYLE[lens['status']]}]{lens['status'].upper()}[/] {claim_id} / {lens['lens']}: {escape(what)}",
                       highlight=False)
     if doc.get("negative_controls") is not None:
-        st = doc["selftest"]
+        st = doc["selftest"]  # pragma: no cover - a document has either claims or controls
         console.print(f"negative controls refuted: {st['refuted']}/{st['controls']}", highlight=False)
         for c in doc["negative_controls"]:
             if not c["refuted"]:
@@ -60,3 +63,24 @@ def render_text(doc: dict, console=None) -> None:
     console.print(f"[{STYLE[doc['status']]}]{doc['status'].upper()}[/]: "
                   + ", ".join(f"{v} {k}" for k, v in s.items() if v) + f" in {doc.get('wall_seconds', 0):.1f} s",
                   highlight=False)
+
+
+def _render_controls(doc: dict, console) -> None:
+    """``selftest``: one row per negative control; each must be refuted (its check says fail)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"negative controls — profile {doc.get('profile')}, seed {doc.get('seed')}", show_lines=False)
+    for col in ("claim", "control", "lens", "verdict", "how it was refuted"):
+        table.add_column(col, overflow="fold")
+    for c in doc["negative_controls"]:
+        r = c["result"]
+        verdict = "[green]✓ refuted[/]" if c["refuted"] else f"[bold red]✗ NOT refuted ({r['status']})[/]"
+        how = r.get("summary") or r.get("error", "")
+        table.add_row(escape(c["claim"]), escape(c["description"]), c["lens"], verdict,
+                      escape(how[:140] + ("…" if len(how) > 140 else "")))
+    console.print(table)
+    st = doc["selftest"]
+    style = "green" if st["passed"] else "bold red"
+    console.print(f"[{style}]selftest {'PASS' if st['passed'] else 'FAIL'}[/]: {st['refuted']}/{st['controls']} negative "
+                  f"controls refuted in {doc.get('wall_seconds', 0):.1f} s", highlight=False)
