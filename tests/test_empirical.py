@@ -17,8 +17,17 @@ torch = pytest.importorskip("torch")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as hs  # noqa: E402
 
-from gantheory import quadrature as quad  # noqa: E402
-from gantheory.densities import Affine, Beta, Laplace, Mixture, Normal, Pushforward, StudentT, Uniform  # noqa: E402
+from gantheory.densities import (  # noqa: E402
+    Affine,
+    Beta,
+    Laplace,
+    Mixture,
+    Monotone,
+    Normal,
+    Pushforward,
+    StudentT,
+    Uniform,
+)
 from gantheory.empirical import (  # noqa: E402
     EMPIRICAL_TOLERANCES,
     calibrate,
@@ -116,6 +125,16 @@ def test_torch_sample_shape_and_mean(name):
         assert abs(draws.mean() - float(density.mean)) < 5 * se
 
 
+def test_numpy_fallback_for_families_without_torch_code():
+    # exp(Z): a Monotone push-forward has no torch formula; on the CPU the view goes through numpy.
+    lognormal = Pushforward(Normal(0.0, 1.0), Monotone(np.exp, np.log, lambda z: z, name="exp"))
+    view = lognormal.to_torch(device="cpu")
+    x = np.array([0.5, 1.0, 2.0])
+    assert view.dtype == torch.float64
+    np.testing.assert_allclose(view.log_prob(torch.as_tensor(x)).numpy(), lognormal.logpdf(x), rtol=1e-14)
+    assert view.sample(10, torch.Generator().manual_seed(0)).shape == (10,)
+
+
 def test_torch_sample_is_reproducible():
     view = to_torch(VIEW_CASES["mixture"], "cpu")
     a = view.sample(100, torch.Generator().manual_seed(3))
@@ -189,6 +208,13 @@ def test_calibration_rate_and_power():
     assert min(cal.power.values()) >= EMPIRICAL_TOLERANCES["power_min"]
     # The statistics follow χ²_3 (KS at 1e-3, same reasoning as the binomial test).
     assert cal.ks_pvalue >= 1e-3
+
+
+def test_calibrate_rejects_bad_sizes():
+    with pytest.raises(GanTheoryError, match="replicates"):
+        calibrate(P, Q, replicates=1, device="cpu")
+    with pytest.raises(GanTheoryError, match="prior_shift_fake"):
+        calibrate(P, Q, replicates=2, n_samples=64, prior_shift_fake=64, device="cpu")
 
 
 def test_batched_replicate_equals_single_run():

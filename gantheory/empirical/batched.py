@@ -121,8 +121,7 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
     x = torch.cat([phi_real, phi_fake], dim=1)
     y = torch.cat([phi_real.new_ones(k, n), phi_fake.new_zeros(k, phi_fake.shape[1])], dim=1)
     theta = x.new_zeros(k, d)
-    ladder = x.new_tensor(_NEWTON_LADDER[1:])
-    rows = torch.arange(k, device=x.device)
+    ladder = x.new_tensor(_NEWTON_LADDER[1:])  # t = 1 is tried first, below
 
     def loss_of(th):  # th [..., K, d] -> [..., K];  BCE(f, y) = softplus(f) - y f
         logits = torch.matmul(x, th.unsqueeze(-1)).squeeze(-1)
@@ -168,7 +167,6 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
         loss = torch.where(failed, loss, new_loss)
         last = torch.where(torch.isfinite(loss), loss, last)
         done = step + 1
-    del rows
     # Complete separation (every real logit > 0, every fake < 0): the likelihood has no maximiser,
     # θ̂ only grows with the iterations; such a fit is reported failed, never compared.
     logits = torch.matmul(x, theta.unsqueeze(-1)).squeeze(-1)

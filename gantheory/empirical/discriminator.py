@@ -34,7 +34,6 @@ from gantheory.empirical._device import (
 from gantheory.empirical.batched import (
     ACTIVATIONS,
     BatchedMLP,
-    bce_loss,
     fit_logistic_newton,
     fit_mlp_adam,
     polynomial_features,

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from scipy import special
 
 from gantheory.empirical import statistics as st
 from gantheory.empirical._device import check_choice, check_positive_int, resolve_device, resolve_dtype, torch_generator
