@@ -79,7 +79,9 @@ def _derivation(d: dict) -> str:
                     f"{detail}</td><td>{'exact (sympy)' if s['method'] == 'sympy' else 'numeric (mpmath, 40 digits)'}</td>"
                     f"<td class='{outcome}'>{escape(s['outcome'])}</td></tr>")
     assumptions = ", ".join(d.get("assumptions", [])) or "—"
-    return (f"<details open><summary>Derivation “{escape(d.get('name', ''))}”: {len(d.get('steps', []))} steps "
+    # Long derivations (the f-divergence table has ~80 steps) start folded so the page stays readable.
+    fold = "" if len(d.get("steps", [])) > 15 else " open"
+    return (f"<details{fold}><summary>Derivation “{escape(d.get('name', ''))}”: {len(d.get('steps', []))} steps "
             f"({escape(d.get('status', ''))})</summary><p class=muted>Source: {escape(d.get('source', ''))}. "
             f"Assuming {escape(assumptions)}. Conclusion: <code>{escape(d.get('conclusion', ''))}</code></p>"
             "<table><tr><th>#</th><th>step</th><th>why it holds</th><th>checked by</th><th>outcome</th></tr>"
