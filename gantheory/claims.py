@@ -1145,11 +1145,26 @@ def _saturation_empirical(loss_for_ns="non_saturating"):
     return check
 
 
+def _mp_jsd_location_derivative(theta):
+    import mpmath as mp
+
+    def f(x):
+        lp, lq = _mp_normal_logpdf(x, theta, 1.0), _mp_normal_logpdf(x, 0.0, 1.0)
+        pp, qq = mp.exp(lp), mp.exp(lq)
+        if pp == 0:
+            return mp.mpf(0)
+        return (x - theta) * pp * (mp.log(2) + lp - mp.log(pp + qq)) / 2
+
+    return _mp_integral(f, (theta, 0.0), (1.0, 1.0))
+
+
 def _non_saturating_quadrature(sign=1.0):
     def check(ctx: Context) -> LensResult:
         theta0 = 1.0
-        # Independent references: KL(N(θ,1)‖N(0,1)) = θ²/2 (closed form) so d/dθ KL = θ; JSD by mpmath.
-        jsd_grad = _richardson(lambda t: _mp_gaussian_divergence("js", (t, 1.0), (0.0, 1.0)), theta0)
+        # Independent references: KL(N(θ,1)‖N(0,1)) = θ²/2 (closed form) so d/dθ KL = θ; and by mpmath
+        # d/dθ JSD(p_θ‖q) = ½∫ ∂_θp_θ · log(2p_θ/(p_θ + q)) dx with ∂_θp_θ = (x − θ)p_θ (the other terms
+        # of the derivative integrate ∂_θp_θ against a constant and vanish).
+        jsd_grad = _mp_jsd_location_derivative(theta0)
         kl_grad = theta0
         ns = _frozen_generator_gradient(_non_saturating_loss, theta0)
         mm = _frozen_generator_gradient(_minimax_loss, theta0)

@@ -8,7 +8,6 @@ import types
 
 import pytest
 
-from gantheory import claims as claims_module
 from gantheory.claims import CLAIMS, Claim, LensResult, Measurement, NotApplicable
 from gantheory.cli import main
 
