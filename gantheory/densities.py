@@ -55,7 +55,7 @@ _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 # Offsets (in units of the scale) where quadrature splits, by tail type. A Gaussian is below
 # e^{-722} (float64 zero) beyond 38 sigma; an exponential tail below e^{-745} beyond 750 scales.
-_GAUSSIAN_OFFSETS = np.array([0.0, 1.0, 2.0, 3.25, 5.0, 7.5, 11.0, 17.0, 26.0, 38.5])
+_GAUSSIAN_OFFSETS = np.array([0.0, 1.25, 2.5, 4.0, 6.0, 9.0, 14.0, 22.0, 38.5])
 _EXPONENTIAL_OFFSETS = np.array(
     [0.0, 0.5, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0, 15.0, 20.0, 27.0, 36.0, 48.0, 64.0, 85.0, 113.0,
      150.0, 200.0, 270.0, 360.0, 480.0, 640.0, 750.0]
