@@ -136,8 +136,20 @@ NEGATIVE_CONTROL_STEPS: dict[str, tuple[Callable[[], Derivation], str]] = {
     "least-squares:labels-swapped": (lambda: least_squares(claim=(A_FAKE * p + B_REAL * q) / (p + q)), "Stationary point"),
 }
 
+
+
+def _described(name: str, call: Callable[[], Derivation], title: str) -> Callable[[], Derivation]:
+    def control() -> Derivation:
+        return call()
+
+    derivation, wrong = name.split(":", 1)
+    control.__doc__ = f"{derivation} fed a wrong step ({wrong}): step {title!r} must fail."
+    control.__name__ = control.__qualname__ = f"control_{wrong}"
+    return control
+
+
 NEGATIVE_CONTROLS: dict[str, Callable[[], Derivation]] = {
-    name: call for name, (call, _) in NEGATIVE_CONTROL_STEPS.items()
+    name: _described(name, call, title) for name, (call, title) in NEGATIVE_CONTROL_STEPS.items()
 }
 
 

@@ -193,14 +193,13 @@ def optimal_discriminator(claim: sp.Expr | None = None, objective: sp.Expr | Non
 # 2. Virtual training criterion
 
 
-def _xlogy_integrand(p_, q_):
-    """p log D* + q log(1 - D*) in log space; 0·log 0 = 0 (scipy.special.xlogy)."""
+def _criterion_integrand(p_, q_):
+    """Step 1's integrand p log(p/(p+q)) + q log(q/(p+q)) in numpy, with 0·log 0 = 0 (``xlogy``)."""
     from scipy.special import xlogy
 
     p_, q_ = np.asarray(p_, float), np.asarray(q_, float)
-    total = p_ + q_
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, xlogy(p_, p_ / np.where(total > 0, total, 1)) + xlogy(q_, q_ / np.where(total > 0, total, 1)), 0.0)
+    total = np.where(p_ + q_ > 0, p_ + q_, 1.0)  # p = q = 0 gives 0 either way
+    return xlogy(p_, p_ / total) + xlogy(q_, q_ / total)
 
 
 @lru_cache(maxsize=None)
@@ -292,7 +291,7 @@ def virtual_training_criterion(claim: sp.Expr | None = None) -> Derivation:
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("C(G)"), claim),
         numeric=numeric_forms(
-            integrand=_xlogy_integrand,
+            integrand=_criterion_integrand,
             criterion=lambda jsd: criterion(np.asarray(jsd, float)),
             optimal_discriminator=sp.lambdify((p, q), d_star, "numpy"),
         ),
