@@ -619,10 +619,16 @@ def optimal_discriminator(p_data: Density, p_g: Density) -> OptimalDiscriminator
     return OptimalDiscriminator(p_data, p_g)
 
 
-def _check_discriminator_output(values, logits: bool):
+def _check_discriminator_output(values, logits: bool, weight=None):
+    """Validate D(x). ``weight`` marks the nodes where p_data or p_g is numerically non-zero: a NaN
+    where both densities underflow (e.g. a user's p/(p+q) computed as 0/0 far in the tails) carries no
+    weight in V and is set to ½; a NaN anywhere else is an error."""
     values = np.asarray(values, dtype=np.float64)
-    if np.isnan(values).any():
-        raise GanTheoryError("parameter 'D' returned NaN; a discriminator must return numbers in [0, 1]")
+    nan = np.isnan(values)
+    if nan.any():
+        if weight is None or np.any(np.broadcast_to(nan, np.shape(weight)) & weight):
+            raise GanTheoryError("parameter 'D' returned NaN; a discriminator must return numbers in [0, 1]")
+        values = np.where(nan, 0.0 if logits else 0.5, values)
     if not logits and (np.any(values < 0) or np.any(values > 1)):
         raise GanTheoryError(
             f"parameter 'D' returned values outside [0, 1] (min {values.min():.3g}, max {values.max():.3g}); "
@@ -656,7 +662,7 @@ def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool =
         D, logits = D.logit, True
 
     def integrand(x, lp, lq):
-        out = _check_discriminator_output(D(x), logits)
+        out = _check_discriminator_output(D(x), logits, weight=(exp(lp) > 0) | (exp(lq) > 0))
         out = np.broadcast_to(out, lp.shape)
         if logits:
             log_d, log_1md = log_sigmoid(out), log_sigmoid(-out)  # log(1 − σ(a)) = log σ(−a)

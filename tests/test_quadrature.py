@@ -149,6 +149,14 @@ def test_negative_control_jsd_without_half_is_rejected():
     assert jsd_no_half / 2 == pytest.approx(case.expected["js"], abs=1e-10)
 
 
+def test_nan_where_both_densities_vanish_is_harmless():
+    """A user's p/(p+q) is 0/0 far in the tails where both pdfs underflow: that carries no weight."""
+    p, q = Normal(0, 1), Normal(1, 1)
+    with np.errstate(invalid="ignore"):
+        naive = lambda x: p.pdf(x) / (p.pdf(x) + q.pdf(x))  # noqa: E731
+        assert float(value_function(naive, p, q)) == pytest.approx(float(criterion(p, q)), abs=1e-10)
+
+
 def test_discriminator_errors_name_the_parameter():
     p, q = Normal(0, 1), Normal(1, 1)
     with pytest.raises(GanTheoryError, match="'D'.*NaN"):
