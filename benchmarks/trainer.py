@@ -6,6 +6,11 @@ samples) in the same process, so the ratio measures batching alone. Steps/s coun
 
     python benchmarks/trainer.py                # K = 1, 16, 128 on the CPU
     python benchmarks/trainer.py --gpu          # + 10,000 discriminators in one batched run on CUDA
+    python benchmarks/trainer.py --width 128 --batch 256   # compute-bound: read the % of matmul peak
+
+Each CPU row also prints the batched arm's achieved FLOP/s against a float64 matmul peak measured in
+the same run: a small ratio batched/loop with a high % of peak means the work is compute-bound and
+batching has nothing left to remove.
 """
 
 from __future__ import annotations
@@ -89,17 +94,45 @@ def logistic_table(args):
         print(f"{k:>5} {tb:>10.3f} {k / tb:>15.0f} {tn:>9.3f} {k / tn:>12.0f} {tn / tb:>6.1f}x", flush=True)
 
 
+def matmul_peak(device, dtype, size=512, repeats=20):
+    """FLOP/s of a square matmul in this process, dtype and thread setting: the compute ceiling."""
+    a = torch.randn(size, size, device=device, dtype=dtype)
+    b = torch.randn(size, size, device=device, dtype=dtype)
+    a @ b
+    _sync(device)
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    _sync(device)
+    return 2.0 * size**3 * repeats / (time.perf_counter() - t0)
+
+
+def mlp_flops_per_step(k, batch, width, depth):
+    """Forward + backward FLOPs of one Adam step of K MLPs (1 → width^depth → 1) on 2·batch samples:
+    ≈ 6 FLOPs per multiply-add per sample (2 forward, 4 backward)."""
+    macs = width + (depth - 1) * width * width + width
+    return 6.0 * macs * 2 * batch * k
+
+
 def cpu_table(args):
     device, dtype = torch.device("cpu"), torch.float64
+    peak = matmul_peak(device, dtype)
     print(f"CPU, float64, torch {torch.__version__}, {torch.get_num_threads()} threads; MLP {args.width}x{args.depth} "
           f"{args.activation}, "
           f"n = {args.n} per class, minibatch {args.batch}, {args.steps} Adam steps")
-    print(f"{'K':>5} {'batched s':>10} {'batched steps/s':>16} {'loop s':>9} {'loop steps/s':>13} {'ratio':>7}")
+    # warm both arms (first Adam imports torch._dynamo, ~5 s; first kernels allocate) before timing
+    batched(2, args.n, 2, args.batch, args.width, args.depth, device, dtype, args.activation)
+    naive(2, args.n, 2, args.batch, args.width, args.depth, device, dtype, args.activation)
+    print(f"float64 matmul peak measured in this run: {peak / 1e9:.1f} GFLOP/s")
+    print(f"{'K':>5} {'batched s':>10} {'batched steps/s':>16} {'loop s':>9} {'loop steps/s':>13} {'ratio':>7} "
+          f"{'batched GFLOP/s':>16} {'% of peak':>10}")
     for k in (1, 16, 128):
         tb, _ = batched(k, args.n, args.steps, args.batch, args.width, args.depth, device, dtype, args.activation)
         tn = naive(k, args.n, args.steps, args.batch, args.width, args.depth, device, dtype, args.activation)
         sb, sn = k * args.steps / tb, k * args.steps / tn
-        print(f"{k:>5} {tb:>10.3f} {sb:>16.0f} {tn:>9.3f} {sn:>13.0f} {tn / tb:>6.1f}x", flush=True)
+        flops = mlp_flops_per_step(k, args.batch, args.width, args.depth) * args.steps / tb
+        print(f"{k:>5} {tb:>10.3f} {sb:>16.0f} {tn:>9.3f} {sn:>13.0f} {tn / tb:>6.1f}x {flops / 1e9:>16.2f} "
+              f"{100 * flops / peak:>9.1f}%", flush=True)
 
 
 def gpu_run(args):
