@@ -35,6 +35,7 @@ from gantheory.symbolic.core import (
     check_not_equal,
     check_sign,
 )
+from gantheory.symbolic.dynamics import B_OF_THETA, THETA, envelope, function_space_convergence
 from gantheory.symbolic.fdivergence import F_DIVERGENCES, Domain, FDivergence, f_divergences
 from gantheory.symbolic.gan import (
     D_FAKE,
@@ -75,7 +76,9 @@ __all__ = [
     "clear_caches",
     "derive",
     "derive_all",
+    "envelope",
     "f_divergences",
+    "function_space_convergence",
     "label_smoothing",
     "least_squares",
     "maximum_likelihood",
@@ -96,6 +99,8 @@ DERIVATIONS: dict[str, Callable[..., Derivation]] = {
     "label-smoothing": label_smoothing,
     "least-squares": least_squares,
     "f-divergences": f_divergences,
+    "envelope": envelope,
+    "function-space-convergence": function_space_convergence,
 }
 
 _R, _J = sp.symbols("r j", real=True)
@@ -134,6 +139,15 @@ NEGATIVE_CONTROL_STEPS: dict[str, tuple[Callable[[], Derivation], str]] = {
         "Stationary point",
     ),
     "least-squares:labels-swapped": (lambda: least_squares(claim=(A_FAKE * p + B_REAL * q) / (p + q)), "Stationary point"),
+    # A D-term (a/y*)·dy*/dθ = -a b'/(a+b) kept in dC/dθ: it forgets that b log(1 - y) moves with y too.
+    "envelope:extra-D-term": (
+        lambda: envelope(claim=sp.diff(B_OF_THETA, THETA) * (sp.log(B_OF_THETA / (a + B_OF_THETA)) - a / (a + B_OF_THETA))),
+        "Total derivative",
+    ),
+    "function-space-convergence:log-D*-gradient": (
+        lambda: function_space_convergence(claim=sp.log(p / (p + q))),
+        "Functional derivative",
+    ),
 }
 
 
