@@ -4,10 +4,18 @@ This is the only package of gantheory that imports torch at its top. Public surf
 
 * :func:`train_discriminator`, :func:`train_discriminators` — Prop. 1 (D* = p/(p+q)) with a calibrated
   check for the well-specified logistic family and a stated tolerance for MLPs; K replicates batched.
+  ``loss="soft_bce"`` (label smoothing, D* = (αp+βq)/(p+q)) and ``loss="least_squares"`` (LSGAN,
+  D* = (bp+aq)/(p+q)) train the same families against a sup-norm tolerance derived by quadrature.
 * :func:`calibrate` — false-rejection rate vs α (binomial test) and power against wrong theories.
 * :func:`train_gan` — Algorithm 1 (Goodfellow et al. 2014) with an exact C(G_t), JSD_t trajectory.
 * :func:`function_space_descent` (Prop. 2) and :func:`envelope_check` (Danskin) — numpy only.
 * :func:`resolve_device`, :func:`to_torch` / :class:`TorchDensity`.
+
+Results never contain NaN: a value that is not available is ``None`` (scalars, whole arrays) or masked
+(``DiscriminatorEnsemble.valid`` / ``loss_valid``, with finite fill values). On the CPU the entry points
+run single-threaded for the duration of the call when their tensors are tiny (torch's thread pool made
+``train_gan`` ~20x slower on a busy 2-core machine) and restore the caller's thread count afterwards;
+see :func:`gantheory.empirical._device.cpu_threads`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,13 @@
 """Device, dtype and random-number plumbing shared by the empirical lens.
 
+Threads: torch's intra-op thread pool pays a synchronisation cost on every kernel; for the tiny tensors
+of these trainers (a few thousand numbers per op) that cost dominates, and on a busy 2-core machine
+spinning threads compete with each other: ``train_gan`` ran ~20x slower with torch's default 2 threads
+than with 1. :func:`cpu_threads` therefore runs the entry points single-threaded on the CPU for the
+duration of the call when the per-op work is below :data:`TINY_WORK` elements, and restores the
+caller's setting afterwards (``torch.set_num_threads`` is process-wide; do not run two such calls
+concurrently from Python threads). Large batched ensembles keep the caller's thread count.
+
 Determinism: on CPU every random draw comes from an explicit :class:`numpy.random.Generator` (data) or
 :class:`torch.Generator` (initialisations, minibatch schedules) seeded by the caller, and no kernel used
 here is non-deterministic on CPU, so a seed makes a CPU run bit-reproducible (tested). On CUDA,
@@ -8,6 +16,7 @@ reductions inside ``bmm`` may be re-ordered between runs; results agree to round
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 
 import numpy as np
@@ -76,6 +85,38 @@ def resolve_dtype(dtype: torch.dtype | str | None, device: torch.device) -> torc
     if dtype == torch.float32 and device.type == "cpu":
         raise GanTheoryError("dtype=float32 is allowed on CUDA only; the CPU path is float64 throughout")
     return dtype
+
+
+# Below this many elements in the largest per-step tensor, intra-op parallelism costs more than it
+# saves (torch's own grain size is 32768 elements; a busy 2-core CI machine makes threads worse still).
+TINY_WORK = 1 << 18
+
+
+@contextlib.contextmanager
+def cpu_threads(device: torch.device, work: int | None = None, *, threads: int = 1):
+    """Run the enclosed block with ``torch.set_num_threads(threads)`` on the CPU when the model is tiny.
+
+    ``work`` is the number of elements of the largest tensor one step touches (``None``: tiny). On CUDA,
+    or when ``work >= TINY_WORK``, or when the setting is already ``threads``, nothing changes. The
+    previous thread count is restored on exit, exceptions included.
+
+    >>> before = torch.get_num_threads()
+    >>> with cpu_threads(torch.device("cpu")):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    """
+    previous = torch.get_num_threads()
+    tiny = work is None or work < TINY_WORK
+    if device.type != "cpu" or not tiny or previous == threads:
+        yield
+        return
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def torch_generator(seed: int, device: torch.device) -> torch.Generator:

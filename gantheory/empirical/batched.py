@@ -18,6 +18,16 @@ using ``log(1 - sigmoid(f)) = log_sigmoid(-f)`` (no clipped probabilities). Its 
 * ``mlp`` — ``width × depth`` tanh network, weights ``[K, in, out]`` applied with ``torch.baddbmm``,
   trained by a batched Adam (Kingma & Ba 2015) whose state is elementwise, so replicates never interact.
 
+Two variants of the loss change the optimum (and are trained by the same machinery):
+
+* ``soft_bce`` — label smoothing (Salimans et al. 2016, §3.4): soft targets α for real and β for fake,
+  ``-[α log σ(f) + (1-α) log σ(-f)]`` per real sample and the same with β per fake sample; its population
+  optimum is ``σ(f*) = (n α p + m β q)/(n p + m q)``. Still convex in θ for the polynomial logit, so the
+  same Newton iteration reaches the minimiser (which exists for targets strictly inside (0, 1)).
+* ``least_squares`` — LSGAN (Mao et al. 2017): an unconstrained output ``f`` with
+  ``½ Σ_real (f - b)² + ½ Σ_fake (f - a)²`` (divided by n), optimum ``f* = (n b p + m a q)/(n p + m q)``;
+  for the polynomial output this is ordinary least squares, solved exactly (``torch.linalg.lstsq``).
+
 Divergence (a non-finite loss or parameter) freezes that replicate at its last finite state and records
 the step and last finite loss; the others continue.
 """
@@ -37,11 +47,17 @@ __all__ = [
     "ACTIVATIONS",
     "BatchedFit",
     "BatchedMLP",
+    "LOSS_NAMES",
     "bce_loss",
+    "fit_least_squares",
     "fit_logistic_newton",
     "fit_mlp_adam",
+    "least_squares_loss",
     "polynomial_features",
+    "soft_bce_loss",
 ]
+
+LOSS_NAMES = ("bce", "soft_bce", "least_squares")
 
 
 def polynomial_features(x: torch.Tensor, degree: int, center: float, scale: float) -> torch.Tensor:
@@ -64,12 +80,31 @@ def bce_loss(logit_real: torch.Tensor, logit_fake: torch.Tensor) -> torch.Tensor
     return (real + fake) / n
 
 
+def soft_bce_loss(logit_real: torch.Tensor, logit_fake: torch.Tensor, alpha: float, beta: float) -> torch.Tensor:
+    """Pooled BCE-with-logits against soft targets α (real) and β (fake), divided by n real; shape ``[K]``.
+
+    ``BCE(f, y) = softplus(f) - y f = -[y log σ(f) + (1-y) log σ(-f)]``; (α, β) = (1, 0) is :func:`bce_loss`.
+    """
+    n = logit_real.shape[-1]
+    real = F.binary_cross_entropy_with_logits(logit_real, torch.full_like(logit_real, alpha), reduction="none").sum(-1)
+    fake = F.binary_cross_entropy_with_logits(logit_fake, torch.full_like(logit_fake, beta), reduction="none").sum(-1)
+    return (real + fake) / n
+
+
+def least_squares_loss(out_real: torch.Tensor, out_fake: torch.Tensor, a: float, b: float) -> torch.Tensor:
+    """LSGAN discriminator loss ``(1/n)[Σ_real ½(f - b)² + Σ_fake ½(f - a)²]``; ``½E_p(D-b)² + ½E_q(D-a)²`` at m = n."""
+    n = out_real.shape[-1]
+    return 0.5 * (((out_real - b) ** 2).sum(-1) + ((out_fake - a) ** 2).sum(-1)) / n
+
+
 @dataclass(frozen=True)
 class BatchedFit:
     """Parameters and bookkeeping of K fits (tensors on the training device).
 
     ``failed[k]`` is True when replicate k diverged; ``failed_step[k]`` is the step (−1 otherwise) and
-    ``last_finite_loss[k]`` the last finite training loss it reached.
+    ``last_finite_loss[k]`` the last finite training loss it reached — meaningful only where
+    ``finite_loss[k]`` is True (a replicate whose very first loss is non-finite has none; its entries
+    of ``loss`` and ``last_finite_loss`` are then 0, never NaN).
     """
 
     params: tuple
@@ -80,6 +115,7 @@ class BatchedFit:
     steps: int
     grad_norm: torch.Tensor
     separated: torch.Tensor | None = None
+    finite_loss: torch.Tensor | None = None
 
 
 def _as_lr(lr, k: int, device, dtype) -> torch.Tensor:
@@ -99,7 +135,7 @@ _NEWTON_LADDER = (1.0, 0.5, 0.25, 0.125, 1.0 / 16, 1.0 / 64, 1.0 / 256, 0.0)
 
 
 def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps: int = 30,
-                        gtol: float | None = None) -> BatchedFit:
+                        gtol: float | None = None, targets=(1.0, 0.0)) -> BatchedFit:
     """Batched Newton–Raphson for K logistic regressions: ``θ ← θ - t H⁻¹ ∇L``.
 
     Args:
@@ -109,6 +145,8 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
         gtol: stop once every replicate's ``‖∇L‖_∞`` is below this: θ̂ is then within ~H⁻¹·gtol of the
             MLE. Default 1e-10 in float64 (five orders below the standard error at n = 4096) and
             1e-5 in float32, whose summation rounding floors the gradient near 1e-7·(n+m)/n·√N.
+        targets: (α, β), the labels of real and fake samples; (1, 0) is the plain MLE, soft targets
+            give label smoothing (``y`` below is α or β).
 
     ``∇L = X^T(σ(Xθ) - y)/n`` and ``H = X^T W X / n`` with ``W = σ(1-σ)``. The full step (t = 1) is
     taken when it lowers the loss; otherwise t is the best of a halving ladder (t = 0 included), so the
@@ -119,7 +157,9 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
     if gtol is None:
         gtol = 1e-10 if phi_real.dtype == torch.float64 else 1e-5
     x = torch.cat([phi_real, phi_fake], dim=1)
-    y = torch.cat([phi_real.new_ones(k, n), phi_fake.new_zeros(k, phi_fake.shape[1])], dim=1)
+    alpha, beta = (float(t) for t in targets)
+    hard = (alpha, beta) == (1.0, 0.0)
+    y = torch.cat([phi_real.new_full((k, n), alpha), phi_fake.new_full((k, phi_fake.shape[1]), beta)], dim=1)
     theta = x.new_zeros(k, d)
     ladder = x.new_tensor(_NEWTON_LADDER[1:])  # t = 1 is tried first, below
 
@@ -169,11 +209,42 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
         done = step + 1
     # Complete separation (every real logit > 0, every fake < 0): the likelihood has no maximiser,
     # θ̂ only grows with the iterations; such a fit is reported failed, never compared.
+    # Soft targets strictly inside (0, 1) make every sample's term coercive, so a minimiser exists.
     logits = torch.matmul(x, theta.unsqueeze(-1)).squeeze(-1)
     separated = ((logits[:, :n] > 0).all(-1) & (logits[:, n:] < 0).all(-1)) & ~failed
+    if not hard:
+        separated = torch.zeros_like(separated)
     failed_step = torch.where(separated, torch.full_like(failed_step, done), failed_step)
     failed = failed | separated
-    return BatchedFit((theta,), loss, failed, failed_step, last, done, grad_norm, separated)
+    # The loss at θ = 0 is (n + m) log 2 / n, finite, so every replicate has a finite loss.
+    return BatchedFit((theta,), loss, failed, failed_step, last, done, grad_norm, separated,
+                      torch.ones_like(failed))
+
+
+def fit_least_squares(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, lsgan=(-1.0, 1.0)) -> BatchedFit:
+    """K least-squares fits of an unconstrained linear-in-features output to the LSGAN labels (a fake, b real).
+
+    ``θ̂ = argmin_θ (1/n)[Σ_real ½(θ·φ - b)² + Σ_fake ½(θ·φ - a)²]`` — ordinary least squares, solved
+    exactly by ``torch.linalg.lstsq`` (QR: better conditioned than the normal equations for high-degree
+    polynomial features). A rank-deficient design or non-finite solution marks the replicate failed.
+    """
+    a, b = (float(v) for v in lsgan)
+    k, n, d = phi_real.shape
+    x = torch.cat([phi_real, phi_fake], dim=1)
+    y = torch.cat([phi_real.new_full((k, n), b), phi_fake.new_full((k, phi_fake.shape[1]), a)], dim=1)
+    theta = torch.linalg.lstsq(x, y.unsqueeze(-1)).solution.squeeze(-1)
+    resid = torch.matmul(x, theta.unsqueeze(-1)).squeeze(-1) - y
+    loss = 0.5 * (resid**2).sum(-1) / n
+    grad = torch.matmul(x.transpose(1, 2), resid.unsqueeze(-1)).squeeze(-1) / n
+    failed = ~torch.isfinite(loss) | ~torch.isfinite(theta).all(-1)
+    if x.device.type == "cpu":  # gelsy reports the numerical rank; CUDA's gels assumes full rank
+        rank = torch.linalg.matrix_rank(x)
+        failed = failed | (rank < d)
+    theta = torch.where(failed.unsqueeze(-1), torch.zeros_like(theta), theta)
+    zero = torch.zeros_like(loss)
+    loss = torch.where(failed, zero, loss)
+    return BatchedFit((theta,), loss, failed, torch.where(failed, 0, -1).to(torch.long), loss.clone(), 1,
+                      torch.where(failed, zero, grad.abs().amax(-1)), torch.zeros_like(failed), ~failed)
 
 
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "silu": F.silu}
@@ -237,8 +308,12 @@ def fit_mlp_adam(
     schedule_seed: int = 0,
     betas=(0.9, 0.999),
     eps: float = 1e-8,
+    loss_fn=bce_loss,
 ) -> BatchedFit:
-    """Minimise the pooled BCE of each of K MLPs with a batched Adam (full batch, or minibatches).
+    """Minimise the pooled loss of each of K MLPs with a batched Adam (full batch, or minibatches).
+
+    ``loss_fn(out_real [K, n], out_fake [K, m]) -> [K]`` is :func:`bce_loss` by default (or a
+    ``functools.partial`` of :func:`soft_bce_loss` / :func:`least_squares_loss`).
 
     Adam's moments are elementwise and the loss is a sum of per-replicate terms, so the update of
     replicate k depends on replicate k only. Minibatch indices are drawn from a generator seeded by
@@ -254,8 +329,10 @@ def fit_mlp_adam(
     m2 = [torch.zeros_like(p) for p in params]
     failed = torch.zeros(k, dtype=torch.bool, device=device)
     failed_step = torch.full((k,), -1, dtype=torch.long, device=device)
-    last = torch.full((k,), math.nan, dtype=dtype, device=device)
+    # 0 until a finite loss is seen (``seen``): a sentinel that is never NaN, masked by ``finite_loss``.
+    last = torch.zeros((k,), dtype=dtype, device=device)
     loss = last.clone()
+    seen = torch.zeros(k, dtype=torch.bool, device=device)
     grad_norm = torch.zeros(k, dtype=dtype, device=device)
     gen = torch.Generator(device=device)
     gen.manual_seed(int(schedule_seed))
@@ -267,7 +344,7 @@ def fit_mlp_adam(
             ir = torch.randint(0, n, (batch_size,), generator=gen, device=device)
             if_ = torch.randint(0, m, (max(1, batch_size * m // n),), generator=gen, device=device)
             xr, xf = x_real[:, ir], x_fake[:, if_]
-        lr_ = bce_loss(BatchedMLP.forward(params, xr, model.activation), BatchedMLP.forward(params, xf, model.activation))
+        lr_ = loss_fn(BatchedMLP.forward(params, xr, model.activation), BatchedMLP.forward(params, xf, model.activation))
         grads = torch.autograd.grad(lr_.sum(), params)
         with torch.no_grad():
             finite = torch.isfinite(lr_)
@@ -279,6 +356,7 @@ def fit_mlp_adam(
             active = ~failed
             loss = torch.where(active, lr_.detach(), loss)
             last = torch.where(active, lr_.detach(), last)
+            seen |= active
             sq = torch.zeros_like(grad_norm)
             t = step + 1
             proposals = []
@@ -302,4 +380,4 @@ def fit_mlp_adam(
                 p.copy_(torch.where(active.view(-1, *([1] * (p.ndim - 1))), new, p))
             grad_norm = torch.where(active, sq.sqrt(), grad_norm)
     final = tuple(p.detach() for p in params)
-    return BatchedFit(final, loss, failed, failed_step, last, steps, grad_norm)
+    return BatchedFit(final, loss, failed, failed_step, last, steps, grad_norm, None, seen)

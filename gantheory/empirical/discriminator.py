@@ -27,22 +27,29 @@ from gantheory.empirical import statistics as st
 from gantheory.empirical._device import (
     check_choice,
     check_positive_int,
+    cpu_threads,
     numpy_rng,
     resolve_device,
     resolve_dtype,
 )
 from gantheory.empirical.batched import (
     ACTIVATIONS,
+    LOSS_NAMES,
     BatchedMLP,
+    bce_loss,
+    fit_least_squares,
     fit_logistic_newton,
     fit_mlp_adam,
+    least_squares_loss,
     polynomial_features,
+    soft_bce_loss,
 )
 from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.errors import GanTheoryError
 
 __all__ = [
     "FAMILIES",
+    "LOSS_NAMES",
     "THEORIES",
     "CalibrationResult",
     "DiscriminatorEnsemble",
@@ -69,31 +76,79 @@ def _log_ratio(p, q, x):
     return np.where(np.isnan(d), 0.0, d)  # both -inf: D* is undefined there; 1/2 by convention
 
 
-# A theory asserts the logit of the trained discriminator's limit. Keys are the CLI's vocabulary.
+def _optimum(loss, targets, lsgan, p, q, n, m):
+    """x ↦ the population minimiser of the pooled training loss (n real, m fake), on the output scale.
+
+    With ``r = log(n p / (m q))``: BCE ``logit = r``; soft BCE ``D = (nαp + mβq)/(np + mq) = β + (α-β)σ(r)``,
+    ``logit = log(α e^r + β) - log((1-α) e^r + 1 - β)`` (two logaddexps); least squares
+    ``f = (n b p + m a q)/(n p + m q) = a + (b - a) σ(r)``.
+    """
+    shift = math.log(n / m)
+    if loss == "bce":
+        return lambda x: _log_ratio(p, q, x) + shift
+    if loss == "soft_bce":
+        alpha, beta = targets
+        with np.errstate(divide="ignore"):
+            la, lb, l1a, l1b = np.log([alpha, beta, 1 - alpha, 1 - beta])
+
+        def logit(x):
+            r = _log_ratio(p, q, x) + shift
+            with np.errstate(invalid="ignore"):
+                out = np.logaddexp(la + r, lb) - np.logaddexp(l1a + r, l1b)
+            # r = ±inf with α = 1 or β = 0 gives inf - inf; the limit is the hard-label logit r.
+            return np.where(np.isnan(out), r, out)
+
+        return logit
+    a, b = lsgan
+    return lambda x: a + (b - a) * special.expit(_log_ratio(p, q, x) + shift)
+
+
+def _on_scale(loss, lsgan, logit_fn):
+    """A theory stated as a probability logit, put on the loss's output scale (identity unless least squares)."""
+    if loss != "least_squares":
+        return logit_fn
+    return lambda x: special.expit(logit_fn(x))
+
+
+# A theory asserts the limit of the trained discriminator's *output* (the logit for "bce"/"soft_bce", the
+# unconstrained value for "least_squares"). Each entry maps (p, q, n, m, loss, targets, lsgan) to a numpy
+# callable. Keys are the CLI's vocabulary.
 THEORIES: dict[str, Callable] = {
-    # Prop. 1 as stated (balanced classes): logit D* = log p - log q.
-    "optimal": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x)),
-    # Prop. 1 for the pooled design: logit = log(n p / (m q)).
-    "optimal_prior_corrected": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x) + math.log(n / m)),
+    # The optimum of the training loss as usually stated (balanced classes): Prop. 1's D* for BCE,
+    # (αp + βq)/(p + q) with soft labels, (bp + aq)/(p + q) for least squares.
+    "optimal": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
+        _optimum(loss, targets, lsgan, p, q, 1, 1),
+    # The same for the pooled design: the n:m prior enters as log(n/m).
+    "optimal_prior_corrected": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
+        _optimum(loss, targets, lsgan, p, q, n, m),
+    # Prop. 1's unsmoothed D* = p/(p+q) whatever the loss (a negative control for the variants).
+    "p/(p+q)": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
+        _on_scale(loss, lsgan, lambda x: _log_ratio(p, q, x)),
     # A wrong theory (negative control): D = p / (p + 2q), logit = log p - log q - log 2.
-    "p/(p+2q)": lambda p, q, n, m: (lambda x: _log_ratio(p, q, x) - math.log(2.0)),
+    "p/(p+2q)": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
+        _on_scale(loss, lsgan, lambda x: _log_ratio(p, q, x) - math.log(2.0)),
 }
 
 
-def _theory_logit(theory, p, q, n, m):
+def _theory_logit(theory, p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0)):
     if callable(theory):
         return theory
-    return THEORIES[check_choice("theory", theory, THEORIES)](p, q, n, m)
+    return THEORIES[check_choice("theory", theory, THEORIES)](p, q, n, m, loss, targets, lsgan)
 
 
 @dataclass(frozen=True)
 class DiscriminatorResult:
     """One trained discriminator and its comparison with the theory (all numbers in nats).
 
-    ``discriminator(x)`` and ``logit(x)`` are numpy callables. ``passed`` is the verdict: for the
-    logistic family the Wald χ² check at level ``alpha`` (which implies D̂ inside the Scheffé band);
-    for the MLP, ``sup_error ≤ tolerance`` (see ``EMPIRICAL_TOLERANCES['mlp_band_factor']``); a failed
-    (divergent) run never passes.
+    ``discriminator(x)`` and ``logit(x)`` are numpy callables (for ``objective="least_squares"`` both
+    are the unconstrained output). ``passed`` is the verdict: for the logistic family with the BCE loss
+    the Wald χ² check at level ``alpha`` (which implies D̂ inside the Scheffé band); otherwise
+    ``sup_error ≤ tolerance`` (see :func:`train_discriminators`); a failed (divergent) run never passes.
+
+    Numbers that are not available are ``None``, never NaN: ``value_train`` unless the loss is BCE with
+    m = n; ``value_quadrature`` and ``criterion`` for a failed run, without quadrature, or for the least-
+    squares output (not a probability); ``tolerance`` for the logistic BCE check (its verdict is the Wald
+    test); ``loss`` and ``last_finite_loss`` when no finite loss was ever reached.
     """
 
     family: str
@@ -110,22 +165,25 @@ class DiscriminatorResult:
     scale: float
     degree: int
     activation: str
-    loss: float
-    value_train: float
+    loss: float | None
+    value_train: float | None
     value_heldout: float
     sup_error: float
     region: tuple
-    value_quadrature: float
-    criterion: float
+    value_quadrature: float | None
+    criterion: float | None
     band: st.ConfidenceBand | None
     wald: st.WaldTest | None
-    tolerance: float
+    tolerance: float | None
     passed: bool
     verdict: str
     failed: bool
     failed_step: int
-    last_finite_loss: float
+    last_finite_loss: float | None
     failure: str = ""
+    objective: str = "bce"
+    targets: tuple = (1.0, 0.0)
+    lsgan: tuple = (-1.0, 1.0)
 
     @property
     def theta(self) -> np.ndarray | None:
@@ -139,11 +197,15 @@ class DiscriminatorResult:
     @property
     def discriminator(self) -> Callable[[np.ndarray], np.ndarray]:
         logit = self.logit
+        if self.objective == "least_squares":
+            return logit
         return lambda x: special.expit(logit(x))
 
     @property
-    def gap(self) -> float:
-        """C(G) - V(D̂, G) ≥ 0 by Prop. 1 (up to quadrature error)."""
+    def gap(self) -> float | None:
+        """C(G) - V(D̂, G) ≥ 0 by Prop. 1 (up to quadrature error); None when either is unavailable."""
+        if self.criterion is None or self.value_quadrature is None:
+            return None
         return self.criterion - self.value_quadrature
 
 
@@ -168,8 +230,14 @@ def _numpy_logit(family, params, center, scale, degree, activation="tanh"):
 class DiscriminatorEnsemble:
     """K discriminators trained in one batched computation; arrays have leading length K.
 
-    ``wald_statistics`` (logistic only) are the χ²_d statistics against ``theory``; ``result(k)`` (or
-    ``ensemble[k]``) builds the full :class:`DiscriminatorResult` of replicate k, quadrature included.
+    ``wald_statistics`` (logistic family only, else None) are the χ²_d statistics against ``theory``;
+    ``result(k)`` (or ``ensemble[k]``) builds the full :class:`DiscriminatorResult` of replicate k,
+    quadrature included.
+
+    Masks, not NaN: per-replicate entries are meaningful where ``valid`` (= ``~failed``) holds; a failed
+    replicate's ``wald_statistics`` entry is 0.0 (its ``passed`` is False). ``loss`` and
+    ``last_finite_loss`` are meaningful where ``loss_valid`` holds (0.0 otherwise). ``tolerance`` is None
+    for the logistic BCE check (its verdict is the Wald test).
     """
 
     family: str
@@ -192,16 +260,26 @@ class DiscriminatorEnsemble:
     failed: np.ndarray
     failed_step: np.ndarray
     last_finite_loss: np.ndarray
-    wald_statistics: np.ndarray
+    wald_statistics: np.ndarray | None
     passed: np.ndarray
-    tolerance: np.ndarray
+    tolerance: np.ndarray | None
     separated: np.ndarray
+    loss_valid: np.ndarray | None = None
+    objective: str = "bce"
+    targets: tuple = (1.0, 0.0)
+    lsgan: tuple = (-1.0, 1.0)
     _pairs: tuple = field(repr=False, default=())
     _covariances: tuple = field(repr=False, default=())
     _theta_theory: tuple = field(repr=False, default=())
+    _theory: object = field(repr=False, default=None)  # the key or callable as given ("custom" is only its name)
 
     def __len__(self):
         return len(self.seeds)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Boolean mask of the replicates that trained without failing."""
+        return ~np.asarray(self.failed, dtype=bool)
 
     def __getitem__(self, k: int) -> DiscriminatorResult:
         return self.result(k)
@@ -212,37 +290,45 @@ class DiscriminatorEnsemble:
         logit = _numpy_logit(self.family, params, float(self.centers[k]), float(self.scales[k]), self.degree,
                              self.activation)
         region = st.mass_region(p, q)
-        value_q = crit = float("nan")
-        if quadrature:
+        failed = bool(self.failed[k])
+        value_q = crit = None
+        # V(D̂, G) needs D̂ in (0, 1): not for the unconstrained least-squares output.
+        if quadrature and self.objective != "least_squares":
             from gantheory import quadrature as quad
 
             crit = float(quad.criterion(p, q))
-            if not self.failed[k]:
+            if not failed:
                 value_q = float(quad.value_function(logit, p, q, logits=True))
         band = wald = None
-        if self.family == "logistic" and not self.failed[k]:
+        if self.family == "logistic" and not failed and self._covariances[k] is not None:
             grid = np.linspace(region[0], region[1], 401)
-            theory_logit = _theory_logit(self.theory, p, q, self.n_samples, self.n_fake)
-            band = st.scheffe_band(
-                grid, params[0], self._theta_theory[k], self._covariances[k], self.alpha,
-                degree=self.degree, center=float(self.centers[k]), scale=float(self.scales[k]),
-                theory_logit=theory_logit(grid),
-            )
+            theory_logit = _theory_logit(self.theory if self._theory is None else self._theory, p, q, self.n_samples, self.n_fake, self.objective,
+                                         self.targets, self.lsgan)
+            if self.objective != "least_squares":  # the band is drawn on the probability scale
+                band = st.scheffe_band(
+                    grid, params[0], self._theta_theory[k], self._covariances[k], self.alpha,
+                    degree=self.degree, center=float(self.centers[k]), scale=float(self.scales[k]),
+                    theory_logit=theory_logit(grid),
+                )
             wald = st.wald_test(params[0], self._theta_theory[k], self._covariances[k], self.alpha)
-        failed = bool(self.failed[k])
         verdict = "failed" if failed else ("pass" if self.passed[k] else "reject")
-        loss = float(self.loss[k])
+        loss_ok = True if self.loss_valid is None else bool(self.loss_valid[k])
+        loss = float(self.loss[k]) if loss_ok else None
+        value_train = -loss if (loss is not None and self.objective == "bce" and self.n_fake == self.n_samples) else None
+        tol = None if self.tolerance is None else float(self.tolerance[k])
         return DiscriminatorResult(
             family=self.family, seed=int(self.seeds[k]), device=self.device, dtype=self.dtype, steps=self.steps,
             n_samples=self.n_samples, n_fake=self.n_fake, theory=str(self.theory), alpha=self.alpha,
             params=params, center=float(self.centers[k]), scale=float(self.scales[k]), degree=self.degree,
-            activation=self.activation, loss=loss, value_train=-loss if self.n_fake == self.n_samples else float("nan"),
+            activation=self.activation, loss=loss, value_train=value_train,
             value_heldout=float(self.value_heldout[k]), sup_error=float(self.sup_error[k]), region=region,
-            value_quadrature=value_q, criterion=crit, band=band, wald=wald, tolerance=float(self.tolerance[k]),
+            value_quadrature=value_q, criterion=crit, band=band, wald=wald, tolerance=tol,
             passed=bool(self.passed[k]) and not failed, verdict=verdict, failed=failed,
-            failed_step=int(self.failed_step[k]), last_finite_loss=float(self.last_finite_loss[k]),
+            failed_step=int(self.failed_step[k]),
+            last_finite_loss=float(self.last_finite_loss[k]) if loss_ok else None,
             failure=("separable samples: the logistic MLE does not exist" if self.separated[k] else
                      "non-finite loss or parameters" if failed else ""),
+            objective=self.objective, targets=tuple(self.targets), lsgan=tuple(self.lsgan),
         )
 
 
@@ -273,7 +359,7 @@ def train_discriminators(
     *,
     seeds: Sequence[int] | int = 8,
     family: str = "logistic",
-    degree: int = 2,
+    degree: int | None = None,
     n_samples: int = 4096,
     n_fake: int | None = None,
     n_heldout: int | None = None,
@@ -286,6 +372,9 @@ def train_discriminators(
     theory="optimal",
     swap_labels: bool = False,
     alpha: float = EMPIRICAL_TOLERANCES["alpha"],
+    loss: str = "bce",
+    targets=(0.9, 0.1),
+    lsgan=(-1.0, 1.0),
     device="auto",
     dtype=None,
 ) -> DiscriminatorEnsemble:
@@ -296,24 +385,67 @@ def train_discriminators(
     generator seeded ``seeds[k]``), so it is independent of the other replicates and equal (to
     rounding) to ``train_discriminator(..., seed=seeds[k])``.
 
+    Losses (``loss``), with their population optima for n = m (:data:`THEORIES` ``"optimal"``):
+
+    .. math::
+
+        \text{bce}: D^* = \frac{p}{p+q},\qquad
+        \text{soft\_bce}: D^*_{\alpha,\beta} = \frac{\alpha p + \beta q}{p + q},\qquad
+        \text{least\_squares}: D^* = \frac{b\,p + a\,q}{p + q}.
+
+    ``soft_bce`` is BCE against soft targets α (real) / β (fake), ``targets=(α, β)`` (Salimans et al.
+    2016, §3.4); ``least_squares`` is the LSGAN loss ½E_p(D − b)² + ½E_q(D − a)² on an unconstrained
+    output, ``lsgan=(a, b)`` (Mao et al. 2017, Prop. 1).
+
+    Verdicts. *logistic + bce*: the calibrated Wald χ² test (well specified for Gaussian pairs at degree 2).
+    *logistic + soft_bce / least_squares*: the optima above are not polynomial in x (a bounded sigmoid of
+    log p/q), so the degree-k polynomial (default k = 6) is misspecified. The M-estimator θ̂ is then
+    asymptotically normal around θ_T, the projection of the asserted optimum on the family, with the
+    sandwich covariance Σ (White 1982; computed by quadrature, :func:`statistics.wald_covariance`), so with
+    probability ≥ 1 − α the fitted output lies in the Scheffé band θ_T·φ ± h(x), h² = χ²_{k+1,1-α} φᵀΣφ,
+    at every x. The check is on the sup norm over the 98%-mass region:
+
+    .. math:: \sup_x |\hat D - D_T| \le \max_x \text{half-width}(x) + \sup_x |g(\theta_T\cdot\phi) - D_T|,
+
+    the first term the widest band half-width on the output scale (g = σ or the identity), the second the
+    deterministic approximation error of the family, both from quadrature (no resampling; the replicate
+    spread is checked against this band in the tests: the rejection rate over R replicates stays ≤ α).
+    *mlp*: ``sup_error ≤ mlp_band_factor × half-width (+ the polynomial's approximation error for the
+    variants)``, the honest, looser tolerance of ``EMPIRICAL_TOLERANCES['mlp_band_factor']``.
+
     Args:
         p_data, p_g: densities, or sequences of K densities (different pairs in one batch).
         seeds: the replicates' seeds, or an int K meaning ``range(K)``.
-        family: ``"logistic"`` (polynomial logit of ``degree``, fitted by Newton to the MLE) or ``"mlp"``.
+        family: ``"logistic"`` (polynomial logit — or, for least squares, polynomial output — of ``degree``,
+            fitted exactly: Newton to the minimiser, or least squares) or ``"mlp"`` (batched Adam).
+        degree: polynomial degree (default 2 for ``bce``, 6 for the variants).
         n_samples, n_fake: n real and m fake training samples (m defaults to n).
         steps: Newton iterations (default 30) or Adam steps (default 1500).
-        theory: key of :data:`THEORIES` or a numpy callable returning the asserted logit.
+        theory: key of :data:`THEORIES` or a numpy callable returning the asserted output (logit for the
+            BCE losses, value for least squares); ``sup_error`` is measured against it.
         swap_labels: train with the labels exchanged (a negative control: D̂ → p_g/(p_data+p_g)).
         alpha: level of the calibrated check.
+        loss: ``"bce"``, ``"soft_bce"`` or ``"least_squares"``; targets: (α, β) with 0 ≤ β < α ≤ 1;
+        lsgan: (a, b), the fake and real labels of least squares, a < b.
 
     Returns:
         :class:`DiscriminatorEnsemble`.
 
     Raises:
-        GanTheoryError: unknown family/theory/device, non-positive sizes (the message names the parameter).
+        GanTheoryError: unknown family/theory/loss/device, non-positive sizes, invalid targets (the message
+            names the parameter).
     """
     family = check_choice("family", family, FAMILIES)
     activation = check_choice("activation", activation, ACTIVATIONS)
+    objective = check_choice("loss", loss, LOSS_NAMES)
+    targets = tuple(float(t) for t in targets)
+    lsgan = tuple(float(t) for t in lsgan)
+    if objective == "soft_bce" and not (len(targets) == 2 and 0.0 <= targets[1] < targets[0] <= 1.0):
+        raise GanTheoryError(f"targets must be (alpha, beta) with 0 <= beta < alpha <= 1, got {targets!r}")
+    if objective == "least_squares" and not (len(lsgan) == 2 and np.all(np.isfinite(lsgan)) and lsgan[0] < lsgan[1]):
+        raise GanTheoryError(f"lsgan must be (a, b) with finite a < b (fake, real labels), got {lsgan!r}")
+    if objective != "soft_bce":
+        targets = (1.0, 0.0)
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         seeds = tuple(range(check_positive_int("seeds", seeds)))
     seeds = tuple(int(s) for s in seeds)
@@ -322,7 +454,7 @@ def train_discriminators(
     n = check_positive_int("n_samples", n_samples, 2)
     m = check_positive_int("n_fake", n if n_fake is None else n_fake, 2)
     n_hold = check_positive_int("n_heldout", n if n_heldout is None else n_heldout)
-    degree = check_positive_int("degree", degree)
+    degree = check_positive_int("degree", (2 if objective == "bce" else 6) if degree is None else degree)
     width = check_positive_int("width", width)
     depth = check_positive_int("depth", depth)
     steps = check_positive_int("steps", (30 if family == "logistic" else 1500) if steps is None else steps)
@@ -337,7 +469,18 @@ def train_discriminators(
     k = len(seeds)
     pairs = _as_pairs(p_data, p_g, k)
     m_hold = max(1, round(n_hold * m / n))
+    # Largest per-step tensor: K × (n + m) × (hidden width, or the Newton Hessian's d² terms).
+    work = k * (n + m) * (width if family == "mlp" else (degree + 1) ** 2)
+    with cpu_threads(dev, work):
+        return _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, steps, width, depth,
+                                     activation, lr, batch_size, theory, swap_labels, alpha, objective, targets,
+                                     lsgan, dev, dt)
 
+
+def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, steps, width, depth, activation, lr,
+                          batch_size, theory, swap_labels, alpha, objective, targets, lsgan, dev, dt):
+    k = len(seeds)
+    least_squares = objective == "least_squares"
     # Feature frames and theory parameters are per *distinct* pair (computed once, by quadrature).
     frames, cache = [], {}
     for p, q in pairs:
@@ -357,21 +500,39 @@ def train_discriminators(
     if swap_labels:
         u_real, u_fake = u_fake, u_real
 
+    if objective == "bce":
+        loss_fn = bce_loss
+    elif objective == "soft_bce":
+        loss_fn = lambda fr, ff: soft_bce_loss(fr, ff, *targets)  # noqa: E731
+    else:
+        loss_fn = lambda fr, ff: least_squares_loss(fr, ff, *lsgan)  # noqa: E731
+
     if family == "logistic":
-        fit = fit_logistic_newton(polynomial_features(u_real, degree, 0.0, 1.0),
-                                  polynomial_features(u_fake, degree, 0.0, 1.0), steps=steps)
+        phi_r, phi_f = polynomial_features(u_real, degree, 0.0, 1.0), polynomial_features(u_fake, degree, 0.0, 1.0)
+        if least_squares:
+            fit = fit_least_squares(phi_r, phi_f, lsgan=lsgan)
+        else:
+            fit = fit_logistic_newton(phi_r, phi_f, steps=steps, targets=targets)
         theta = fit.params[0]
         logit_t = lambda u: torch.einsum("kbd,kd->kb", polynomial_features(u, degree, 0.0, 1.0), theta)  # noqa: E731
     else:
         model = BatchedMLP.init(seeds, width=width, depth=depth, device=dev, dtype=dt, activation=activation)
         fit = fit_mlp_adam(model, u_real, u_fake, steps=steps, lr=lr, batch_size=batch_size,
-                           schedule_seed=seeds[0])
+                           schedule_seed=seeds[0], loss_fn=loss_fn)
         logit_t = lambda u: BatchedMLP.forward(fit.params, u, activation)  # noqa: E731
+    to_output = (lambda f: f) if least_squares else torch.sigmoid
 
     with torch.no_grad():
         lr_h, lf_h = logit_t((h_real - c_t) / s_t), logit_t((h_fake - c_t) / s_t)
-        # V̂ = mean log σ(f(x)) + mean log σ(-f(z))   [log(1 - σ(f)) = log σ(-f)]
-        v_held = torch.nn.functional.logsigmoid(lr_h).mean(-1) + torch.nn.functional.logsigmoid(-lf_h).mean(-1)
+        if objective == "bce":
+            # V̂ = mean log σ(f(x)) + mean log σ(-f(z))   [log(1 - σ(f)) = log σ(-f)]
+            v_held = torch.nn.functional.logsigmoid(lr_h).mean(-1) + torch.nn.functional.logsigmoid(-lf_h).mean(-1)
+        elif objective == "soft_bce":  # minus the held-out loss, a mean per class
+            bce = torch.nn.functional.binary_cross_entropy_with_logits
+            v_held = -(bce(lr_h, torch.full_like(lr_h, targets[0]), reduction="none").mean(-1)
+                       + bce(lf_h, torch.full_like(lf_h, targets[1]), reduction="none").mean(-1))
+        else:  # −½E_p(D − b)² − ½E_q(D − a)² on held-out samples
+            v_held = -0.5 * (((lr_h - lsgan[1]) ** 2).mean(-1) + ((lf_h - lsgan[0]) ** 2).mean(-1))
         region_cache: dict = {}
         regions = []
         for p, q in pairs:
@@ -380,65 +541,92 @@ def train_discriminators(
             regions.append(region_cache[(id(p), id(q))])
         grid = np.stack([np.linspace(lo, hi, _GRID_POINTS) for lo, hi in regions])
         grid_t = torch.as_tensor(grid, dtype=dt, device=dev)
-        d_hat = torch.sigmoid(logit_t((grid_t - c_t) / s_t)).double().cpu().numpy()
+        d_hat = to_output(logit_t((grid_t - c_t) / s_t)).double().cpu().numpy()
+
+    def theory_output(p, q):
+        return _theory_logit(theory, p, q, n, m, objective, targets, lsgan)
+
+    def output_scale(values):
+        return values if least_squares else special.expit(values)
+
     star_cache = {}
     sup = np.empty(k)
     for i, (p, q) in enumerate(pairs):
         key = (id(p), id(q), regions[i])
         if key not in star_cache:
-            star_cache[key] = special.expit(_log_ratio(p, q, grid[i]))
+            star_cache[key] = output_scale(np.asarray(theory_output(p, q)(grid[i]), dtype=np.float64))
         sup[i] = np.max(np.abs(d_hat[i] - star_cache[key]))
 
     failed = fit.failed.cpu().numpy()
     eps_num = EMPIRICAL_TOLERANCES["float32_eps"] if dt == torch.float32 else 0.0
-    covs, thetas_t, stats_, tol = [], [], np.full(k, np.nan), np.full(k, np.nan)
+    wald_family = family == "logistic"
+    covs, thetas_t = [], []
+    stats_ = np.zeros(k)
+    tol = np.zeros(k)
     theory_cache = {}
     for i, (p, q) in enumerate(pairs):
         key = (id(p), id(q))
         if key not in theory_cache and np.all(failed[[j for j in range(k) if (id(pairs[j][0]), id(pairs[j][1])) == key]]):
-            d = degree + 1
-            theory_cache[key] = (np.full(d, np.nan), np.full((d, d), np.nan), np.nan)
+            theory_cache[key] = (None, None, 0.0, 0.0)  # every replicate of this pair failed: nothing to compare
         if key not in theory_cache:
-            logit_theory = _theory_logit(theory, p, q, n, m)
-            th = st.population_parameter(logit_theory, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i])
-            cov, info = st.wald_covariance(th, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i],
-                                           return_information=True)
+            logit_theory = theory_output(p, q)
+            th = st.population_parameter(logit_theory, p, q, n=n, m=m, degree=degree, center=centers[i],
+                                         scale=scales[i], loss=objective)
+            # The sampling covariance is the experiment's (at θ*, the population minimiser of the training
+            # loss); only the centre θ_T comes from the theory. For the well-specified BCE check the two
+            # coincide under H0, and the covariance is taken at θ_T as calibrated.
+            at = th if objective == "bce" else st.population_minimiser(
+                p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i], loss=objective, targets=targets,
+                lsgan=lsgan)
+            cov, info = st.wald_covariance(at, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i],
+                                           return_information=True, loss=objective, targets=targets, lsgan=lsgan)
             if eps_num:
                 # float32: Newton stalls at |∇L| ~ eps32 (n+m)/n, so θ̂ carries H⁻¹ that, H = A/n.
                 h_inv = np.linalg.inv(info / n)
                 cov = cov + (eps_num * (n + m) / n) ** 2 * h_inv @ h_inv
             band_grid = np.linspace(*regions[i], 401)
-            half = np.sqrt(stats.chi2.ppf(1 - alpha, degree + 1) *
-                           np.einsum("ni,ij,nj->n", st.features(band_grid, degree, centers[i], scales[i]), cov,
-                                     st.features(band_grid, degree, centers[i], scales[i])))
-            # Widest band half-width on the probability scale: sigmoid' ≤ 1/4.
-            half_prob = float(np.max(special.expit(logit_theory(band_grid) + half) - special.expit(logit_theory(band_grid))))
-            theory_cache[key] = (th, cov, half_prob)
-        th, cov, half_prob = theory_cache[key]
+            phi = st.features(band_grid, degree, centers[i], scales[i])
+            half = np.sqrt(stats.chi2.ppf(1 - alpha, degree + 1) * np.einsum("ni,ij,nj->n", phi, cov, phi))
+            fitted = phi @ th
+            # Widest band half-width on the output scale, both sides (sigmoid is not symmetric about θ_T·φ).
+            half_out = float(np.max(np.maximum(output_scale(fitted + half) - output_scale(fitted),
+                                               output_scale(fitted) - output_scale(fitted - half))))
+            # The family's approximation error: zero (to Newton's rounding) when well specified.
+            bias = float(np.max(np.abs(output_scale(fitted) - output_scale(np.asarray(logit_theory(band_grid), dtype=np.float64)))))
+            theory_cache[key] = (th, cov, half_out, bias)
+        th, cov, half_out, bias = theory_cache[key]
         covs.append(cov)
         thetas_t.append(th)
-        if family == "logistic" and not failed[i]:
+        if wald_family and not failed[i]:
             stats_[i] = st.wald_test(fit.params[0][i].double().cpu().numpy(), th, cov, alpha).statistic
-        tol[i] = EMPIRICAL_TOLERANCES["mlp_band_factor"] * half_prob if family == "mlp" else np.nan
-    if family == "logistic":
+        if family == "mlp":
+            tol[i] = EMPIRICAL_TOLERANCES["mlp_band_factor"] * half_out + (0.0 if objective == "bce" else bias)
+        else:
+            tol[i] = half_out + bias
+    if family == "logistic" and objective == "bce":
         passed = (stats_ <= stats.chi2.ppf(1 - alpha, degree + 1)) & ~failed
     else:
         passed = (sup <= tol) & ~failed
 
+    loss_valid = fit.finite_loss.cpu().numpy() if fit.finite_loss is not None else np.ones(k, dtype=bool)
     params = tuple(t.detach().double().cpu().numpy() for t in fit.params)
     return DiscriminatorEnsemble(
         family=family, seeds=seeds, device=str(dev), dtype=str(dt).replace("torch.", ""), steps=fit.steps,
         n_samples=n, n_fake=m, degree=degree, alpha=alpha, theory=theory if isinstance(theory, str) else "custom",
-        activation=activation, params=params, centers=centers, scales=scales, loss=fit.loss.double().cpu().numpy(),
+        activation=activation, params=params, centers=centers, scales=scales,
+        loss=np.where(loss_valid, fit.loss.double().cpu().numpy(), 0.0),
         value_heldout=v_held.double().cpu().numpy(), sup_error=sup, failed=failed,
-        failed_step=fit.failed_step.cpu().numpy(), last_finite_loss=fit.last_finite_loss.double().cpu().numpy(),
-        wald_statistics=stats_, passed=passed, tolerance=tol,
-        separated=(fit.separated.cpu().numpy() if fit.separated is not None else np.zeros(k, dtype=bool)), _pairs=tuple(pairs), _covariances=tuple(covs),
-        _theta_theory=tuple(thetas_t),
+        failed_step=fit.failed_step.cpu().numpy(),
+        last_finite_loss=np.where(loss_valid, fit.last_finite_loss.double().cpu().numpy(), 0.0),
+        wald_statistics=stats_ if wald_family else None, passed=passed,
+        tolerance=None if (family == "logistic" and objective == "bce") else tol,
+        separated=(fit.separated.cpu().numpy() if fit.separated is not None else np.zeros(k, dtype=bool)),
+        loss_valid=loss_valid, objective=objective, targets=targets, lsgan=lsgan,
+        _pairs=tuple(pairs), _covariances=tuple(covs), _theta_theory=tuple(thetas_t), _theory=theory,
     )
 
 
-def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int = 2, n_samples: int = 4096,
+def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int | None = None, n_samples: int = 4096,
                         steps: int | None = None, seed: int = 0, device="auto", dtype=None,
                         alpha: float = EMPIRICAL_TOLERANCES["alpha"], **options) -> DiscriminatorResult:
     r"""Train one discriminator for fixed (p_data, p_g) and compare it with Prop. 1's D*.
@@ -449,7 +637,8 @@ def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int = 
     The result carries V̂ (held out), sup |D̂ − D*| on the 98%-mass region, V(D̂, G) by quadrature and
     C(G) (Prop. 1: the former never exceeds the latter), the Scheffé band / Wald test (logistic) or the
     MLP tolerance, and the failure record of a divergent run. Other keyword options are those of
-    :func:`train_discriminators` (``n_fake``, ``width``, ``depth``, ``lr``, ``theory``, ``swap_labels`` …).
+    :func:`train_discriminators` (``n_fake``, ``width``, ``depth``, ``lr``, ``theory``, ``swap_labels``,
+    ``loss="bce"|"soft_bce"|"least_squares"`` with ``targets=(α, β)`` / ``lsgan=(a, b)`` …).
 
     Reference: Goodfellow et al. (2014), Prop. 1; White (1982) for the sandwich covariance.
 
@@ -457,6 +646,9 @@ def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int = 
     >>> r = train_discriminator(Normal(0, 1), Normal(1, 1.5), n_samples=2048, device="cpu")
     >>> r.passed, r.sup_error < 0.05, r.value_quadrature <= r.criterion + 1e-9
     (True, True, True)
+    >>> s = train_discriminator(Normal(0, 1), Normal(2, 1), loss="soft_bce", targets=(0.9, 0.1), device="cpu")
+    >>> s.passed, s.sup_error <= s.tolerance
+    (True, True)
     """
     ensemble = train_discriminators(p_data, p_g, seeds=(int(seed),), family=family, degree=degree,
                                     n_samples=n_samples, steps=steps, alpha=alpha, device=device, dtype=dtype,
@@ -524,6 +716,8 @@ def calibrate(p_data, p_g, *, replicates: int = 200, alpha: float = EMPIRICAL_TO
     critical = float(stats.chi2.ppf(1 - alpha, dof))
     ok = ~ens.failed
     null = ens.wald_statistics[ok]
+    if null.size == 0:
+        raise GanTheoryError(f"calibrate: all {r} replicates failed (separable or divergent); increase n_samples")
     rejections = int(np.sum(null > critical))
     power_stats: dict[str, np.ndarray] = {}
     theta_hat = ens.params[0][ok]
@@ -543,6 +737,8 @@ def calibrate(p_data, p_g, *, replicates: int = 200, alpha: float = EMPIRICAL_TO
                                    degree=degree, n_samples=n, n_fake=m, alpha=alpha, theory="optimal",
                                    device=device, dtype=dtype)
     power_stats["prior_shift"] = shifted.wald_statistics[~shifted.failed]
+    if power_stats["prior_shift"].size == 0:
+        raise GanTheoryError(f"calibrate: all {r} prior-shift replicates failed; increase n_samples")
     power = {name: float(np.mean(v > critical)) for name, v in power_stats.items()}
     return CalibrationResult(
         alpha=alpha, replicates=r, n_samples=n, degree=degree, dof=dof, critical=critical, statistics=null,

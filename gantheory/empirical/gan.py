@@ -29,7 +29,14 @@ import torch
 import torch.nn.functional as F
 
 from gantheory.empirical import statistics as st
-from gantheory.empirical._device import check_choice, check_positive_int, resolve_device, resolve_dtype, torch_generator
+from gantheory.empirical._device import (
+    check_choice,
+    check_positive_int,
+    cpu_threads,
+    resolve_device,
+    resolve_dtype,
+    torch_generator,
+)
 from gantheory.empirical.batched import polynomial_features
 from gantheory.empirical.torch_view import to_torch
 from gantheory.errors import GanTheoryError
@@ -72,7 +79,12 @@ class GanTrajectory:
 
     ``value_hat[t]``: minibatch V̂ after the k D-steps of iteration t; ``generator_grad_norm[t]``: norm of
     the generator's loss gradient at t. ``record_steps`` index ``criterion`` (exact C(G_t)), ``jsd`` and
-    ``params`` (affine: (μ, σ); NaN for the MLP generator, whose p_g has no closed form).
+    ``params`` (affine: (μ, σ), every entry finite — a non-finite or degenerate (μ, σ) ends the run as a
+    failure before it is recorded).
+
+    Not available is ``None``, never NaN: ``criterion``, ``jsd``, ``params`` and ``final_jsd`` for the MLP
+    generator (its p_g has no closed form); ``d_half_error`` for a failed run; ``last_finite_loss`` when
+    no finite discriminator loss was reached.
     """
 
     generator: str
@@ -88,15 +100,15 @@ class GanTrajectory:
     value_hat: np.ndarray
     generator_grad_norm: np.ndarray
     record_steps: np.ndarray
-    criterion: np.ndarray
-    jsd: np.ndarray
-    params: np.ndarray
+    criterion: np.ndarray | None
+    jsd: np.ndarray | None
+    params: np.ndarray | None
     snapshots: tuple
-    final_jsd: float
-    d_half_error: float
+    final_jsd: float | None
+    d_half_error: float | None
     failed: bool
     failed_step: int
-    last_finite_loss: float
+    last_finite_loss: float | None
 
 
 class _Logistic(torch.nn.Module):
@@ -170,7 +182,19 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
 
     Raises:
         GanTheoryError: unknown names or invalid sizes (the message names the parameter).
+
+    On the CPU the run is single-threaded (:func:`gantheory.empirical._device.cpu_threads`): its tensors
+    hold a few thousand numbers, and torch's thread pool made it ~20x slower on a busy 2-core machine.
     """
+    dev = resolve_device(device)
+    with cpu_threads(dev, batch_size * (width if discriminator == "mlp" or generator == "mlp" else degree + 1)):
+        return _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_lr, momentum,
+                          discriminator, degree, width, depth, init, lr_schedule, record_every, n_snapshots, seed,
+                          dev, dtype)
+
+
+def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_lr, momentum, discriminator, degree,
+               width, depth, init, lr_schedule, record_every, n_snapshots, seed, dev, dtype) -> GanTrajectory:
     generator = check_choice("generator", generator, GENERATORS)
     loss_name = check_choice("loss", loss, LOSSES)
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
@@ -184,7 +208,6 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
         raise GanTheoryError(f"lr and d_lr must be positive, got lr={lr!r}, d_lr={d_lr!r}")
     if getattr(p_data, "batch_shape", ()) != ():
         raise GanTheoryError("p_data must be a single density (batch_shape ())")
-    dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
     torch_gen = torch_generator(seed, dev)
     center, scale = st.feature_frame(p_data, p_data)
@@ -216,7 +239,7 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
     value_hat, grad_norms, rec_steps, rec_params = [], [], [], []
     snap_steps = sorted({int(round(s)) for s in np.linspace(0, steps, max(2, n_snapshots))})
     snapshots = []
-    failed, failed_step, last_finite = False, -1, float("nan")
+    failed, failed_step, last_finite = False, -1, None
     grid = np.linspace(*st.mass_region(p_data, p_data, 0.999), 400)
 
     def snapshot(step):
@@ -227,18 +250,27 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
                 pg, exact = np.exp(-0.5 * ((grid - loc) / sc) ** 2) / (sc * math.sqrt(2 * math.pi)), True
             else:
                 draws = g_net(noise(20000)).double().cpu().numpy()
+                draws = draws[np.isfinite(draws)]
                 edges = np.linspace(grid[0], grid[-1], 81)
                 hist, _ = np.histogram(draws, bins=edges, density=True)
                 pg, exact = np.interp(grid, 0.5 * (edges[1:] + edges[:-1]), hist), False
-        snapshots.append(GanSnapshot(step, grid, d_grid, np.exp(np.asarray(p_data.logpdf(grid))), pg, exact))
+        if np.all(np.isfinite(d_grid)) and np.all(np.isfinite(pg)):  # a diverging run gets no snapshot here
+            snapshots.append(GanSnapshot(step, grid, d_grid, np.exp(np.asarray(p_data.logpdf(grid))), pg, exact))
 
     def record(step):
+        """Record (μ, σ) at ``step``; False (nothing recorded) when they are not a valid Normal."""
+        if generator == "affine":
+            loc, sc = g_net.normal()
+            if not (math.isfinite(loc) and math.isfinite(sc) and sc > 0):
+                return False
+            rec_params.append((loc, sc))
         rec_steps.append(step)
-        rec_params.append(g_net.normal() if generator == "affine" else (math.nan, math.nan))
+        return True
 
     for t in range(steps + 1):
-        if t % record_every == 0 or t == steps:
-            record(t)
+        if (t % record_every == 0 or t == steps) and not record(t):
+            failed, failed_step = True, t
+            break
         if t in snap_steps:
             snapshot(t)
         if t == steps:
@@ -266,7 +298,11 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
             break
         g_opt.zero_grad()
         g_loss.backward()
-        grad_norms.append(float(torch.sqrt(sum((p.grad**2).sum() for p in g_net.parameters()))))
+        grad_norm = float(torch.sqrt(sum((p.grad**2).sum() for p in g_net.parameters())))
+        if not math.isfinite(grad_norm):
+            failed, failed_step = True, t
+            break
+        grad_norms.append(grad_norm)
         g_opt.step()
         for schedule in schedules:
             schedule.step()
@@ -274,11 +310,12 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
             failed, failed_step = True, t
             break
 
-    params = np.array(rec_params, dtype=np.float64)
-    crit = jsd = np.full(len(rec_steps), np.nan)
+    params = crit = jsd = final_jsd = None
     if generator == "affine":
+        params = np.array(rec_params, dtype=np.float64).reshape(-1, 2)
         crit, jsd = _exact_curves(p_data, params)
-    d_half = float("nan")
+        final_jsd = float(jsd[-1]) if jsd.size else None
+    d_half = None
     if not failed:
         lo, hi = st.mass_region(p_data, p_data)
         with torch.no_grad():
@@ -287,9 +324,8 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
     return GanTrajectory(
         generator=generator, loss=loss_name, k=k, steps=steps, batch_size=m, optimizer=optimizer, lr=float(lr),
         seed=int(seed), device=str(dev), dtype=str(dt).replace("torch.", ""), value_hat=np.array(value_hat),
-        generator_grad_norm=np.array(grad_norms), record_steps=np.array(rec_steps), criterion=np.asarray(crit),
-        jsd=np.asarray(jsd), params=params, snapshots=tuple(snapshots),
-        final_jsd=float(jsd[-1]) if generator == "affine" else float("nan"), d_half_error=d_half,
+        generator_grad_norm=np.array(grad_norms, dtype=np.float64), record_steps=np.array(rec_steps, dtype=np.int64),
+        criterion=crit, jsd=jsd, params=params, snapshots=tuple(snapshots), final_jsd=final_jsd, d_half_error=d_half,
         failed=failed, failed_step=failed_step, last_finite_loss=last_finite,
     )
 
@@ -299,13 +335,12 @@ def _exact_curves(p_data, params):
     from gantheory import quadrature as quad
     from gantheory.densities import Normal
 
-    ok = np.all(np.isfinite(params), axis=1) & (params[:, 1] > 0)
-    crit = np.full(len(params), np.nan)
-    jsd = np.full(len(params), np.nan)
-    if ok.any():
-        batch = Normal(params[ok, 0], params[ok, 1])
-        crit[ok] = np.asarray(quad.criterion(p_data, batch), dtype=np.float64)
-        jsd[ok] = np.asarray(quad.js_divergence(p_data, batch), dtype=np.float64)
+    # Every recorded (μ, σ) is finite with σ > 0 (train_gan stops before recording anything else).
+    if len(params) == 0:
+        return np.empty(0), np.empty(0)
+    batch = Normal(params[:, 0], params[:, 1])
+    crit = np.asarray(quad.criterion(p_data, batch), dtype=np.float64).reshape(-1)
+    jsd = np.asarray(quad.js_divergence(p_data, batch), dtype=np.float64).reshape(-1)
     return crit, jsd
 
 
@@ -337,9 +372,16 @@ def saturation_check(p_data, *, init=(-6.0, 0.5), n_samples: int = 4096, seed: i
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
     check_positive_int("n_samples", n_samples)
+    with cpu_threads(dev, n_samples):
+        return _saturation(p_data, init, n_samples, seed, dev, dt)
+
+
+def _saturation(p_data, init, n_samples, seed, dev, dt) -> SaturationResult:
+    from gantheory.densities import Normal
+
     target, fake = to_torch(p_data, dev, dt), to_torch(Normal(*init), dev, dt)
     z = torch.randn(n_samples, generator=torch_generator(seed, dev), dtype=dt, device=dev)
-    norms, mean_d = {}, float("nan")
+    norms, mean_d = {}, 0.0
     for name, fn in LOSSES.items():
         g = _Affine(*init).to(device=dev, dtype=dt)
         x = g(z)

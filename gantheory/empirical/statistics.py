@@ -46,6 +46,7 @@ __all__ = [
     "binomial_test",
     "feature_frame",
     "mass_region",
+    "population_minimiser",
     "population_parameter",
     "quadrature_nodes",
     "scheffe_band",
@@ -108,11 +109,15 @@ def _expit(a):
 
 
 def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
-                         iterations: int = 60) -> np.ndarray:
+                         iterations: int = 60, loss: str = "bce") -> np.ndarray:
     """θ_T = argmax_θ ∫ (n p + m q) [D_T log σ(θ·φ) + (1 - D_T) log σ(-θ·φ)] dx, by Newton on quadrature nodes.
 
     ``logit_theory`` is a numpy callable x ↦ logit of the asserted P(real | x) *for the sampling design*.
-    For a well-specified theory ``θ_T·φ = logit_theory`` exactly.
+    For a well-specified theory ``θ_T·φ = logit_theory`` exactly. The same θ_T serves the soft-label loss:
+    its population risk is ∫ (np + mq) CE(D_T, σ(θ·φ)) with D_T the asserted soft optimum.
+
+    With ``loss="least_squares"`` ``logit_theory`` is the asserted *output* f_T and θ_T is its weighted
+    L² projection ``argmin_θ ∫ (n p + m q)(θ·φ - f_T)² dx`` (the population LSGAN risk up to a constant).
     """
     x, w = quadrature_nodes(p_data, p_g)
     lp, lq = _logpdf(p_data, x), _logpdf(p_g, x)
@@ -120,8 +125,11 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     weight = w * np.exp(np.logaddexp(np.log(n) + lp, np.log(m) + lq))
     keep = weight > 0
     x, weight = x[keep], weight[keep]
-    target = _expit(np.asarray(logit_theory(x), dtype=np.float64))
     phi = features(x, degree, center, scale)
+    if loss == "least_squares":
+        root = np.sqrt(weight)
+        return np.linalg.lstsq(phi * root[:, None], root * np.asarray(logit_theory(x), dtype=np.float64), rcond=None)[0]
+    target = _expit(np.asarray(logit_theory(x), dtype=np.float64))
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
         s = _expit(phi @ theta)
@@ -134,20 +142,65 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     return theta
 
 
+def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float, loss: str = "bce",
+                         targets=(1.0, 0.0), lsgan=(-1.0, 1.0), iterations: int = 60) -> np.ndarray:
+    r"""θ* = argmin_θ of the *population* training loss of the sampling design, with no theory involved.
+
+    .. math:: R(\theta) = n\,E_p\,\ell(\theta\cdot\phi, y_{real}) + m\,E_q\,\ell(\theta\cdot\phi, y_{fake})
+
+    with ℓ the (soft-)BCE with labels ``targets`` (α, β) or the squared error with labels ``lsgan`` (a, b),
+    minimised by Newton (exact for least squares) on quadrature nodes. θ̂ is asymptotically normal around
+    θ* whatever the family; the covariance of :func:`wald_covariance` is evaluated here, so a check's
+    widths come from the experiment and only its centre from the theory under test.
+    """
+    x, w = quadrature_nodes(p_data, p_g)
+    wp, wq = n * w * np.exp(_logpdf(p_data, x)), m * w * np.exp(_logpdf(p_g, x))
+    phi = features(x, degree, center, scale)
+    if loss == "least_squares":
+        a, b = (float(v) for v in lsgan)
+        root = np.sqrt(wp + wq)
+        rhs = (wp * b + wq * a) / np.where(root > 0, root, 1.0)
+        return np.linalg.lstsq(phi * root[:, None], rhs, rcond=None)[0]
+    alpha, beta = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
+    theta = np.zeros(degree + 1)
+    for _ in range(iterations):
+        s = _expit(phi @ theta)
+        grad = phi.T @ (wp * (alpha - s) + wq * (beta - s))
+        hess = (phi * ((wp + wq) * s * (1 - s))[:, None]).T @ phi
+        step = np.linalg.solve(hess, grad)
+        theta = theta + step
+        if np.max(np.abs(step)) < 1e-14 * (1 + np.max(np.abs(theta))):
+            break
+    return theta
+
+
 def wald_covariance(theta, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
-                    return_information: bool = False):
-    """Sandwich covariance ``A⁻¹ B A⁻¹`` of the pooled logistic MLE at ``theta`` (module docstring).
+                    return_information: bool = False, loss: str = "bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0)):
+    """Sandwich covariance ``A⁻¹ B A⁻¹`` of the pooled M-estimator at ``theta`` (module docstring).
+
+    The per-sample score is ``(s - y) φ`` with ``s = σ(θ·φ)`` and label ``y`` (1/0, or the soft targets
+    α/β for ``loss="soft_bce"``), or ``(θ·φ - y) φ`` with ``y = b``/``a`` for ``loss="least_squares"``
+    (Hessian weight 1 instead of ``s(1-s)``). B is the stratified variance of the summed scores, so the
+    covariance is valid also when the family is misspecified (White 1982): θ̂ is then normal around the
+    population minimiser θ_T, the projection of the true optimum on the family.
 
     With ``return_information=True`` returns ``(covariance, A)``.
     """
     x, w = quadrature_nodes(p_data, p_g)
     wp, wq = w * np.exp(_logpdf(p_data, x)), w * np.exp(_logpdf(p_g, x))
     phi = features(x, degree, center, scale)
-    s = _expit(phi @ np.asarray(theta, dtype=np.float64))
-    a = (phi * ((n * wp + m * wq) * s * (1 - s))[:, None]).T @ phi
-    mu_p = phi.T @ (wp * (1 - s))
-    mu_q = phi.T @ (wq * s)
-    b = (phi * (n * wp * (1 - s) ** 2 + m * wq * s**2)[:, None]).T @ phi
+    out = phi @ np.asarray(theta, dtype=np.float64)
+    if loss == "least_squares":
+        fake_label, real_label = (float(v) for v in lsgan)
+        s, curvature = out, np.ones_like(out)
+    else:
+        real_label, fake_label = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
+        s = _expit(out)
+        curvature = s * (1 - s)
+    a = (phi * ((n * wp + m * wq) * curvature)[:, None]).T @ phi
+    mu_p = phi.T @ (wp * (real_label - s))
+    mu_q = phi.T @ (wq * (fake_label - s))
+    b = (phi * (n * wp * (real_label - s) ** 2 + m * wq * (fake_label - s) ** 2)[:, None]).T @ phi
     b = b - n * np.outer(mu_p, mu_p) - m * np.outer(mu_q, mu_q)
     a_inv = np.linalg.inv(a)
     cov = a_inv @ b @ a_inv
