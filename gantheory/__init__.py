@@ -1,7 +1,8 @@
 """gantheory: check the theory of GANs three ways (symbolic, quadrature, empirical).
 
-The public surface fits on one screen. ``import gantheory`` imports numpy and scipy only; sympy
-(:mod:`gantheory.symbolic`) and torch (:mod:`gantheory.empirical`, :func:`audit`) load on first use.
+The public surface fits on one screen (``__all__``). ``import gantheory`` imports nothing heavy: numpy
+and scipy load with the first density or integral, sympy with :mod:`gantheory.symbolic`, torch with
+:mod:`gantheory.empirical` and :func:`audit`.
 """
 
 from __future__ import annotations
@@ -9,37 +10,19 @@ from __future__ import annotations
 import importlib
 
 from gantheory.errors import DependencyError, GanTheoryError, QuadratureWarning
-from gantheory.densities import (
-    Affine,
-    Beta,
-    Density,
-    Discrete,
-    Laplace,
-    Mixture,
-    Monotone,
-    Normal,
-    Pushforward,
-    StudentT,
-    Uniform,
-    from_scipy,
-    from_torch,
-)
-from gantheory.quadrature import (
-    DIVERGENCES,
-    QuadratureResult,
-    criterion,
-    f_divergence,
-    js_divergence,
-    kl_divergence,
-    optimal_discriminator,
-    total_variation,
-    value_function,
-)
 
 __version__ = "0.1.0"
 
-# Heavy parts resolve lazily: name -> "module:attribute".
+# Every public name resolves on first use (name -> "module:attribute"), so `import gantheory` (and the
+# pytest plugin inside it) costs almost nothing; numpy/scipy load with the first density, sympy with
+# gantheory.symbolic, torch with gantheory.empirical / audit.
 _LAZY = {
+    **{name: f"gantheory.densities:{name}" for name in (
+        "Affine", "Beta", "Density", "Discrete", "Laplace", "Mixture", "Monotone", "Normal", "Pushforward",
+        "StudentT", "Uniform", "from_scipy", "from_torch")},
+    **{name: f"gantheory.quadrature:{name}" for name in (
+        "DIVERGENCES", "QuadratureResult", "criterion", "f_divergence", "js_divergence", "kl_divergence",
+        "optimal_discriminator", "total_variation", "value_function")},
     "audit": "gantheory.audit:audit",
     "train_discriminator": "gantheory.empirical:train_discriminator",
     "train_gan": "gantheory.empirical:train_gan",

@@ -271,7 +271,7 @@ class Normal(_Parametric):
 
     def _logpdf(self, x):
         # in-place: this is the innermost loop of every batched integral
-        z = np.multiply(np.subtract(x, self.loc), 1.0 / self.scale)
+        z = np.divide(np.subtract(x, self.loc), self.scale)  # not * (1/scale): 1/1e-309 is inf
         z *= z
         z *= -0.5
         z -= np.log(self.scale) + _HALF_LOG_2PI
@@ -352,6 +352,8 @@ class StudentT(_Parametric):
 
     def __init__(self, df, loc=0.0, scale=1.0):
         self.df = _param("df", df, positive=True)
+        if np.any(self.df < 1e-3):
+            raise GanTheoryError(f"parameter 'df' must be >= 1e-3 (smaller df puts samples beyond float64), got {df!r}")
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale, positive=True)
         self._init_params(df=self.df, loc=self.loc, scale=self.scale)
@@ -367,8 +369,9 @@ class StudentT(_Parametric):
         return self.loc + self.scale * rng.standard_t(df, size=(n, *self.batch_shape))
 
     def breakpoints(self):
-        offsets = _symmetric(_power_offsets(float(np.min(self.df))))
-        return _offsets_points(*np.broadcast_arrays(self.loc, self.scale, self.df)[:2], offsets)
+        # Large df behaves like a Gaussian out to ~40 scales; small df needs geometric points far out.
+        offsets = np.union1d(_GAUSSIAN_OFFSETS, _power_offsets(float(np.min(self.df))))
+        return _offsets_points(*np.broadcast_arrays(self.loc, self.scale, self.df)[:2], _symmetric(offsets))
 
     @property
     def support(self):
@@ -489,7 +492,7 @@ class Beta(_Parametric):
     @property
     def variance(self):
         s = self.a + self.b
-        return self.a * self.b / (s * s * (s + 1)) + np.zeros(self.batch_shape)
+        return (self.a / s) * (self.b / s) / (s + 1) + np.zeros(self.batch_shape)  # no (a+b)^2 underflow
 
     def cdf(self, x):
         return special.betainc(self.a, self.b, np.clip(_check_x(x), 0.0, 1.0))
@@ -623,14 +626,13 @@ class Mixture(Density):
         # no exp overflows, and keep all-(-inf) points at -inf (0/0 never forms).
         terms = []
         for k, c in enumerate(self.components):
-            t = np.asarray(c._logpdf(x), dtype=np.float64)
+            t = np.array(c._logpdf(x), dtype=np.float64, copy=True)
             lw = log_w[..., k]
-            in_place = t.flags.writeable and t.base is None and np.broadcast_shapes(t.shape, np.shape(lw)) == t.shape
-            t = np.add(t, lw, out=t) if in_place else t + lw
+            t = np.add(t, lw, out=t) if np.broadcast_shapes(t.shape, np.shape(lw)) == t.shape else t + lw
             terms.append(t)
         if len(terms) == 1:
             return terms[0]
-        top = np.maximum(terms[0], terms[1])
+        top = np.array(np.maximum(terms[0], terms[1]), dtype=np.float64)  # an array even for 0-d inputs
         for t in terms[2:]:
             np.maximum(top, t, out=top)
         finite = np.isfinite(top)
@@ -869,8 +871,15 @@ class Pushforward(Density):
         raise NotImplementedError("the variance of a nonlinear pushforward is not known in closed form")
 
     def cdf(self, x):
-        u = self.base.cdf(self.transform.inverse(_check_x(x)))
-        return u if np.all(self.transform.increasing) else 1.0 - u
+        x = _check_x(x)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = self.transform.inverse(x)
+        support = self.support
+        below = x < support.low  # outside the generator's image: the inverse is undefined there
+        z = np.where(np.isnan(z), 0.0, z)
+        u = self.base.cdf(z)
+        u = u if np.all(self.transform.increasing) else 1.0 - u
+        return np.where(below, 0.0, np.where(x > support.high, 1.0, u))
 
     def broadcast_to(self, shape):
         if isinstance(self.transform, Affine):

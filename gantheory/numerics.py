@@ -31,7 +31,7 @@ def softplus(y):
     """log(1 + e^y) = max(y, 0) + log1p(e^{−|y|}), finite-time at any y (±inf included)."""
     y = np.asarray(y, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return np.maximum(y, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(y), -_EXP_FLOOR)))
+        return np.maximum(y, 0.0) + np.log1p(exp(-np.abs(y)))
 
 
 def log_sigmoid(a):

@@ -295,6 +295,34 @@ def _refine_batch(integrand, p, q, res, p_on, q_on, kink, atol, rtol, rounds=16,
     return value, error, mass, edge, n_nodes
 
 
+def _diverges_at_finite_end(integrand, p, q, pts, p_on, q_on, shells=80):
+    """Whether a non-negative integrand has a non-integrable singularity at a finite support end.
+
+    Integrates dyadic shells [e + s·2^{-j-1}, e + s·2^{-j}] towards each finite end e: an integrable
+    singularity |x − e|^{-γ}, γ < 1, gives shell contributions shrinking by 2^{γ−1} < 1 per shell; a
+    divergent one (γ ≥ 1, e.g. Pearson χ² of two Betas with p ≫ q at 0) gives ratios ≥ 1.
+    """
+    low, high = _continuous_support(p, q, p_on, q_on, ())
+    for end, sign in ((float(low), 1.0), (float(high), -1.0)):
+        if not np.isfinite(end):
+            continue
+        inner = pts[pts > end] if sign > 0 else pts[pts < end]
+        if inner.size == 0:
+            continue
+        span = abs((inner.min() if sign > 0 else inner.max()) - end) or 1.0
+        depth = 2.0 ** -np.arange(0, shells + 1)
+        depth = depth[span * depth > 64 * np.finfo(float).eps * max(abs(end), 1e-300)]
+        if depth.size < 10:
+            continue
+        grid = np.sort(end + sign * span * depth)
+        k, _, _, _, _ = _kronrod(integrand, p, q, grid, 0, p_on, q_on)
+        ordered = k[::-1] if sign < 0 else k  # from the end outwards
+        nearest = ordered[:8]
+        if np.all(nearest > 0) and np.all(nearest[:-1] >= 0.9 * nearest[1:]):
+            return True
+    return False
+
+
 def _refine_one(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, divergent_tail):
     """Adaptive refinement of a single pair: bisect intervals with large error, extend tails."""
     extended = False
@@ -322,6 +350,9 @@ def _refine_one(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, divergent_ta
         a, b = res.pts[:-1][bad], res.pts[1:][bad]
         new_pts = np.sort(np.concatenate([res.pts, 0.5 * (a + b)]))
         res = _continuous_pass(integrand, p, q, new_pts, 0, p_on, q_on, kink)
+    if divergent_tail and res.error > _tolerance(res.value, atol, rtol) and res.value > 0:
+        if _diverges_at_finite_end(integrand, p, q, res.pts, p_on, q_on):
+            return _Pass(np.inf, 0.0, res.mass_error, 0.0, res.n_nodes, res.contributions, res.errors, res.pts)
     if divergent_tail and extended and res.edge > _tolerance(res.value, atol, rtol) and res.value > 0:
         # The integrand is non-negative in the tails and its outermost shell (2^60 grid spans out)
         # still contributes: the integral diverges.
@@ -603,6 +634,14 @@ class OptimalDiscriminator:
 
     def logit(self, x):
         lp, lq = self.p_data.logpdf(x), self.p_g.logpdf(x)
+        # A pmf against a pdf: the Radon–Nikodym derivative w.r.t. counting + Lebesgue measure puts all
+        # of the discrete side's mass on its atoms, where the continuous side has none (D* = 1 or 0).
+        if self.p_data.is_discrete and not self.p_g.is_discrete:
+            lq = np.where(lp > -np.inf, -np.inf, lq)
+            lp = np.where(lp > -np.inf, 0.0, -np.inf)
+        elif self.p_g.is_discrete and not self.p_data.is_discrete:
+            lp = np.where(lq > -np.inf, -np.inf, lp)
+            lq = np.where(lq > -np.inf, 0.0, -np.inf)
         with np.errstate(invalid="ignore"):
             d = lp - lq
         return np.where(np.isnan(d), 0.0, d)

@@ -27,6 +27,8 @@ from gantheory.symbolic import (
 from gantheory.symbolic import NEGATIVE_CONTROL_STEPS
 
 EXPECTED_NAMES = {
+    "envelope",
+    "function-space-convergence",
     "optimal-discriminator",
     "virtual-training-criterion",
     "change-of-variables",

@@ -609,8 +609,9 @@ def numbers_step(title, justification, lhs_value, rhs_value, *, rtol: float, lhs
 
     Always ``method="numeric"``: the numbers are not exact.
     """
-    a, b = mpmath.mpf(str(lhs_value)), mpmath.mpf(str(rhs_value))
-    error = abs(a - b) / max(1, abs(a), abs(b))
+    with mpmath.workdps(50):  # keep an mpf's own digits: str() outside workdps would cut them to 15
+        a, b = (v if isinstance(v, mpmath.mpf) else mpmath.mpf(str(v)) for v in (lhs_value, rhs_value))
+        error = abs(a - b) / max(1, abs(a), abs(b))
     outcome = "proved" if error <= rtol else "failed"
     detail = f"lhs={mpmath.nstr(a, 15)}, rhs={mpmath.nstr(b, 15)}, relative difference {mpmath.nstr(error, 3)} (rtol {rtol:g})"
     lhs = lhs_expr if lhs_expr is not None else sp.Float(mpmath.nstr(a, 15), 15)
