@@ -44,14 +44,6 @@ def sigmoid(a):
     return special.expit(np.asarray(a, dtype=np.float64))
 
 
-def log_two_sigmoid(d):
-    """log(2 σ(d)) = log 2 − log(1 + e^{−d}), the Jensen–Shannon kernel: p·log(p/m) with m = (p + q)/2
-    equals p·log(2σ(log p − log q)). Exactly 0 at d = 0, so identical densities give JSD = 0 exactly;
-    absolute error ~1e-16 per node elsewhere.
-    """
-    return LOG2 - softplus(-np.asarray(d, dtype=np.float64))
-
-
 def log_abs_expm1(d):
     """log|e^d − 1|, finite for |d| up to the float range (−inf at d = 0)."""
     d = np.asarray(d, dtype=np.float64)

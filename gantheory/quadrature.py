@@ -34,7 +34,7 @@ import numpy as np
 
 from gantheory.densities import Density
 from gantheory.errors import GanTheoryError, QuadratureWarning
-from gantheory.numerics import LOG2, exp, log_abs_expm1, log_sigmoid, log_two_sigmoid, sigmoid, weighted
+from gantheory.numerics import LOG2, exp, log_abs_expm1, log_sigmoid, sigmoid, weighted
 from gantheory.tolerances import TOLERANCES
 
 __all__ = [

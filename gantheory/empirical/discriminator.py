@@ -46,6 +46,7 @@ from gantheory.empirical.batched import (
 )
 from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.errors import GanTheoryError
+from gantheory.quadrature import optimal_discriminator
 
 __all__ = [
     "FAMILIES",
@@ -63,17 +64,10 @@ FAMILIES = ("logistic", "mlp")
 _GRID_POINTS = 2001
 
 
-def _lp(density, x):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(density.logpdf(x), dtype=np.float64)
-    return np.where(np.isnan(out), -np.inf, out)
-
-
 def _log_ratio(p, q, x):
-    lp, lq = _lp(p, x), _lp(q, x)
-    with np.errstate(invalid="ignore"):
-        d = lp - lq
-    return np.where(np.isnan(d), 0.0, d)  # both -inf: D* is undefined there; 1/2 by convention
+    # log p − log q with the conventions of gantheory.quadrature's D* (½ where both vanish; 1/0 at the
+    # atoms of a pmf against a pdf): one implementation of the optimal discriminator's logit.
+    return optimal_discriminator(p, q).logit(x)
 
 
 def _optimum(loss, targets, lsgan, p, q, n, m):
