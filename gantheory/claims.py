@@ -36,6 +36,23 @@ from typing import Callable, Mapping
 import numpy as np
 
 from gantheory.errors import GanTheoryError
+from gantheory.results import (
+    STATUSES,
+    ClaimResult,
+    ControlResult,
+    Figure,
+    LensResult,
+    Measurement,
+    Panel,
+    Series,
+    claim_status,
+)
+from gantheory.results import at_least as _at_least
+from gantheory.results import at_most as _at_most
+from gantheory.results import compare as _compare
+from gantheory.results import fmt as _fmt
+from gantheory.results import jsonable as _jsonable
+from gantheory.results import verdict as _verdict
 from gantheory.tolerances import TOLERANCES
 
 __all__ = [
@@ -63,7 +80,6 @@ __all__ = [
 ]
 
 LENSES = ("symbolic", "quadrature", "empirical")
-STATUSES = ("pass", "fail", "error", "skipped")
 PROFILES = ("quick", "full")
 
 # What each profile does, and what a GPU changes (shown in every report).
@@ -80,151 +96,10 @@ GOODFELLOW = "Goodfellow et al. 2014"
 LOG2 = math.log(2.0)
 LOG4 = math.log(4.0)
 
-# Tolerances of the claim checks that are not in gantheory.tolerances (each with its reason).
-CLAIM_TOLERANCES: dict[str, float] = {
-    # Pointwise formulas (D*, densities) against scipy.stats evaluations: a few ulps of values <= 1.
-    "pointwise_atol": 1e-12,
-    # A derivative of a certified integral by Richardson-extrapolated central differences at h = 1e-3:
-    # truncation ~h^4 and rounding ~quadrature_atol / h = 1e-7, so 1e-6 leaves a 10x margin.
-    "derivative_atol": 1e-6,
-    # Monte-Carlo checks are tested at this level (so a correct theory fails 1 run in 1000).
-    "mc_alpha": 1e-3,
-    # The fitted slope of log RMSE(V̂_m) against log m must be within this of −1/2.
-    "rate_slope_atol": 0.1,
-    # Saturation: minimax / non-saturating generator gradient at a poor start must be below this.
-    "saturation_ratio_max": 1e-2,
-}
 
 
 # ----------------------------------------------------------------------------------------------------
 # Results are data
-
-
-@dataclass(frozen=True)
-class Series:
-    """One curve of a panel: ``style`` is ``line``, ``dashed``, ``dotted``, ``points`` or ``hist``
-    (for ``hist``, ``x`` are the bin edges and ``y`` the heights, ``len(x) == len(y) + 1``)."""
-
-    label: str
-    x: tuple
-    y: tuple
-    style: str = "line"
-
-    def to_dict(self):
-        return {"label": self.label, "x": list(self.x), "y": list(self.y), "style": self.style}
-
-
-@dataclass(frozen=True)
-class Panel:
-    title: str
-    xlabel: str
-    ylabel: str
-    series: tuple[Series, ...]
-    hlines: tuple = ()  # (y, label) pairs: horizontal reference lines
-    logy: bool = False
-    vlines: tuple = ()  # (x, label) pairs: vertical reference lines
-
-    def to_dict(self):
-        return {"title": self.title, "xlabel": self.xlabel, "ylabel": self.ylabel, "logy": self.logy,
-                "series": [s.to_dict() for s in self.series], "hlines": [list(h) for h in self.hlines],
-                "vlines": [list(v) for v in self.vlines]}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure as data (the report draws it): one or more panels side by side, with a caption."""
-
-    id: str
-    title: str
-    panels: tuple[Panel, ...]
-    caption: str = ""
-
-    def to_dict(self):
-        return {"id": self.id, "title": self.title, "caption": self.caption,
-                "panels": [p.to_dict() for p in self.panels]}
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One number a lens compared with its tolerance: ``measured relation tolerance`` (``≤`` or ``≥``)."""
-
-    name: str
-    measured: float
-    tolerance: float
-    passed: bool
-    relation: str = "≤"
-    detail: str = ""
-
-    @property
-    def margin(self) -> str:
-        """How far the measurement is from its tolerance, in words."""
-        m, t = self.measured, self.tolerance
-        if self.passed:
-            return f"{_fmt(m)} {self.relation} {_fmt(t)}"
-        if self.relation == "≤":
-            ratio = f" ({m / t:.3g}× the tolerance)" if t > 0 and np.isfinite(m) else ""
-            return f"{_fmt(m)} exceeds {_fmt(t)} by {_fmt(m - t)}{ratio}"
-        return f"{_fmt(m)} falls short of {_fmt(t)} by {_fmt(t - m)}"
-
-    def to_dict(self):
-        return {"name": self.name, "measured": _jsonable(self.measured), "tolerance": _jsonable(self.tolerance),
-                "relation": self.relation, "passed": self.passed, "margin": self.margin, "detail": self.detail}
-
-
-@dataclass(frozen=True)
-class LensResult:
-    """What one lens found for one claim.
-
-    ``status`` is ``pass`` (every measurement within tolerance / derivation proven), ``fail`` (refuted:
-    ``margin`` says which measurement and by how much), ``error`` (the lens could not run: ``error`` holds
-    the message, e.g. an ImportError) or ``skipped`` (not applicable: ``reason``).
-    """
-
-    lens: str
-    status: str
-    summary: str = ""
-    measurements: tuple[Measurement, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    derivation: Mapping | None = None
-    reason: str = ""
-    error: str = ""
-    seconds: float = 0.0
-    seed: int | None = None
-    details: Mapping = field(default_factory=dict)
-
-    @property
-    def margin(self) -> str:
-        failed = [m for m in self.measurements if not m.passed]
-        if failed:
-            return "; ".join(f"{m.name}: {m.margin}" for m in failed)
-        return ""
-
-    def to_dict(self):
-        out = {"lens": self.lens, "status": self.status, "summary": self.summary,
-               "margin": self.margin, "reason": self.reason, "error": self.error,
-               "seconds": round(self.seconds, 3), "seed": self.seed,
-               "measurements": [m.to_dict() for m in self.measurements],
-               "figures": [f.id for f in self.figures]}
-        if self.derivation is not None:
-            out["derivation"] = self.derivation
-        if self.details:
-            out["details"] = {k: _jsonable(v) for k, v in self.details.items()}
-        return out
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    id: str
-    status: str
-    lenses: tuple[LensResult, ...]
-    seconds: float = 0.0
-
-    @property
-    def figures(self) -> tuple[Figure, ...]:
-        return tuple(f for lens in self.lenses for f in lens.figures)
-
-    def lens(self, name: str) -> LensResult:
-        return next(r for r in self.lenses if r.lens == name)
 
 
 @dataclass(frozen=True)
@@ -271,20 +146,6 @@ class NegativeControl:
 
 
 @dataclass(frozen=True)
-class ControlResult:
-    claim: str
-    name: str
-    description: str
-    lens: str
-    refuted: bool
-    result: LensResult
-
-    def to_dict(self):
-        return {"claim": self.claim, "name": self.name, "description": self.description, "lens": self.lens,
-                "refuted": self.refuted, "result": self.result.to_dict()}
-
-
-@dataclass(frozen=True)
 class Claim:
     """A theory claim: ``statement`` (plain text) and ``latex``, its ``source`` (paper and section), the
     check of each lens (or :class:`NotApplicable`), and its negative controls."""
@@ -311,15 +172,6 @@ class Claim:
 
 # ----------------------------------------------------------------------------------------------------
 # Running
-
-
-def claim_status(statuses) -> str:
-    """Any lens refutes → ``fail``; else any could not run → ``error``; else any passed → ``pass``."""
-    statuses = list(statuses)
-    for s in ("fail", "error", "pass"):
-        if s in statuses:
-            return s
-    return "skipped"
 
 
 def _run_lens(name: str, check, ctx: Context) -> LensResult:
@@ -369,69 +221,6 @@ def resolve_claims(ids) -> list[Claim]:
 
 # ----------------------------------------------------------------------------------------------------
 # Helpers shared by the checks
-
-
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    x = float(x)
-    if np.isnan(x):  # not available: never print "nan"
-        return "—"
-    if not np.isfinite(x):
-        return str(x)
-    if x == 0:
-        return "0"
-    if 1e-3 <= abs(x) < 1e4:
-        return f"{x:.4g}"
-    return f"{x:.2e}"
-
-
-def _jsonable(v):
-    if isinstance(v, (np.floating, float)):
-        v = float(v)
-        if np.isnan(v):  # not available: JSON null, never the string "nan"
-            return None
-        return v if np.isfinite(v) else str(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()]
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
-
-
-def _at_most(name, measured, tolerance, detail="") -> Measurement:
-    measured = float(measured)
-    return Measurement(name, measured, float(tolerance), bool(measured <= tolerance), "≤", detail)
-
-
-def _at_least(name, measured, bound, detail="") -> Measurement:
-    measured = float(measured)
-    return Measurement(name, measured, float(bound), bool(measured >= bound), "≥", detail)
-
-
-def _verdict(lens: str, measurements, summary: str, *, figures=(), seed=None, details=None) -> LensResult:
-    measurements = tuple(measurements)
-    status = "pass" if all(m.passed for m in measurements) else "fail"
-    if status == "fail":
-        first = next(m for m in measurements if not m.passed)
-        summary = f"{first.name}: {first.margin}"
-    return LensResult(lens, status, summary=summary, measurements=measurements, figures=tuple(figures),
-                      seed=seed, details=details or {})
-
-
-def _compare(name, rows, tolerance, what) -> Measurement:
-    """max |got − expected| over labelled rows ``(label, got, expected)``."""
-    errs = [abs(float(g) - float(e)) if not (np.isinf(g) and g == e) else 0.0 for _, g, e in rows]
-    errs = [e if np.isfinite(e) else np.inf for e in errs]
-    worst = int(np.argmax(errs))
-    detail = f"over {len(rows)} {what}; worst {rows[worst][0]}: got {_fmt(rows[worst][1])}, expected {_fmt(rows[worst][2])}"
-    return _at_most(name, errs[worst], tolerance, detail)
 
 
 def _short(values, n=240):
@@ -634,7 +423,7 @@ def _stationarity(objective, candidate, pairs, *, name="∂J/∂ε at the claime
     worst_g = max(grads, key=lambda t: t[1])
     worst_r = max(rises, key=lambda t: t[1])
     return [
-        _at_most(name, worst_g[1], CLAIM_TOLERANCES["derivative_atol"],
+        _at_most(name, worst_g[1], TOLERANCES["derivative_atol"],
                  f"max over {len(grads)} (pair, direction); worst {worst_g[0]}"),
         _at_most("J(optimum ± 0.1·h) − J(optimum)", worst_r[1], TOLERANCES["quadrature_atol"],
                  f"no perturbation may increase the objective; worst {worst_r[0]}"),
@@ -701,7 +490,7 @@ def _optimal_discriminator_quadrature(candidate=_dstar_logit):
             v = float(value_function(lambda t, p=p, q=q: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
             value_rows.append((f"N{a}|N{b}", v, _mp_gaussian_divergence("criterion", a, b)))
         ms = [
-            _compare("max |D(x) − p/(p+q)|", rows, CLAIM_TOLERANCES["pointwise_atol"], "pairs (scipy.stats reference)"),
+            _compare("max |D(x) − p/(p+q)|", rows, TOLERANCES["pointwise_atol"], "pairs (scipy.stats reference)"),
             _compare("|V(D, G) − C(G)_mpmath|", value_rows, TOLERANCES["quadrature_atol"],
                      "pairs (mpmath 30-digit sup_D V)"),
             *_stationarity(_gan_objective, candidate, _pairs(ctx)),
@@ -940,7 +729,7 @@ def _change_of_variables_quadrature(make_logpdf=_pushforward_logpdf):
                 moment_rows.append((f"E[G(z)²], G = {name}", float(integrate(moment, pg, pg)), second_moment))
                 mass_rows.append((f"∫ p_g, G = {name}", float(integrate(mass, pg, pg)), 1.0))
         ms = [
-            _compare("max |p_g(x) − reference|", point_rows, CLAIM_TOLERANCES["pointwise_atol"],
+            _compare("max |p_g(x) − reference|", point_rows, TOLERANCES["pointwise_atol"],
                      "generators (scipy.stats: normal, log-normal, sinh-normal)"),
             _compare("|∫ p_g − 1|", mass_rows, TOLERANCES["quadrature_atol"], "generators"),
             _compare("|∫ x² p_g(x) dx − E_z[G(z)²]|", moment_rows, 1e-8,
@@ -971,7 +760,7 @@ def _change_of_variables_empirical(reference="lognormal"):
         m2 = float(np.mean(x * x))
         se = float(np.std(x * x) / math.sqrt(n))
         ms = [_at_least("KS p-value of torch samples of G(z) = e^z vs the change-of-variables cdf", ks.pvalue,
-                        CLAIM_TOLERANCES["mc_alpha"], f"n = {n}, KS statistic {ks.statistic:.4f}")]
+                        TOLERANCES["mc_alpha"], f"n = {n}, KS statistic {ks.statistic:.4f}")]
         summary = f"KS p = {ks.pvalue:.3f} (n = {n}); mean x² {m2:.3f} ± {se:.3f} vs e² = {math.e ** 2:.3f}"
         return _verdict("empirical", ms, summary, seed=ctx.seed)
 
@@ -1113,7 +902,7 @@ def _saturation_quadrature(non_saturating=_non_saturating_loss):
             _compare("|d/da log(1−σ(a)) − (−σ(a))| at a = −10", [("a = −10", mm_num, mm_ref)], 1e-9,
                      "point (mpmath σ at 30 digits; central difference h = 1e-5)"),
             _at_most(f"|∇ minimax| / |∇ non-saturating| at θ₀ = {thetas[-1]:g}", ratio,
-                     CLAIM_TOLERANCES["saturation_ratio_max"], "p_data = N(0,1), G_θ = N(θ,1), D* frozen at θ₀"),
+                     TOLERANCES["saturation_ratio_max"], "p_data = N(0,1), G_θ = N(θ,1), D* frozen at θ₀"),
         ]
         a = np.linspace(-12.0, 12.0, 241)
         sig = 1 / (1 + np.exp(-a))
@@ -1129,7 +918,7 @@ def _saturation_quadrature(non_saturating=_non_saturating_loss):
             "Left: per-sample gradients in logit space. Right: generator gradients with the optimal discriminator, "
             "computed by quadrature; far from p_data the minimax gradient vanishes while the non-saturating one grows.")
         return _verdict("quadrature", ms, f"gradient ratio {_fmt(ratio)} at θ₀ = {thetas[-1]:g} "
-                        f"(≤ {_fmt(CLAIM_TOLERANCES['saturation_ratio_max'])})", figures=(fig,))
+                        f"(≤ {_fmt(TOLERANCES['saturation_ratio_max'])})", figures=(fig,))
 
     return check
 
@@ -1178,7 +967,7 @@ def _non_saturating_quadrature(sign=1.0):
         rows = [("E[−∇ log D*(G_θ z)] vs ∇[KL − 2·JSD]", ns, sign * (kl_grad - 2 * jsd_grad)),
                 ("E[∇ log(1 − D*(G_θ z))] vs ∇[2·JSD]", mm, 2 * jsd_grad),
                 ("sum vs ∇ KL(p_g‖p_data)", ns + mm, kl_grad)]
-        ms = [_compare("|gradient − reference|", rows, CLAIM_TOLERANCES["derivative_atol"],
+        ms = [_compare("|gradient − reference|", rows, TOLERANCES["derivative_atol"],
                        "identities at θ₀ = 1 (KL closed form θ²/2; JSD by mpmath, 30 digits)")]
         return _verdict("quadrature", ms, f"∇NS = ∇(KL − 2·JSD) to {_fmt(ms[0].measured)} at θ₀ = 1 "
                         f"({_fmt(ns)} vs {_fmt(kl_grad - 2 * jsd_grad)})")
@@ -1207,7 +996,7 @@ def _envelope_quadrature(frozen="optimal"):
                 total = _richardson(lambda t: float(criterion(p, Normal(*shifted(t)))), 0.0)
                 partial = _richardson(lambda t: float(value_function(logit, p, Normal(*shifted(t)), logits=True)), 0.0)
                 rows.append((f"∂/∂{name} at N({loc0}, {scale0})", partial, total))
-        ms = [_compare("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|", rows, CLAIM_TOLERANCES["derivative_atol"],
+        ms = [_compare("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|", rows, TOLERANCES["derivative_atol"],
                        "derivatives (Richardson differences of certified integrals)")]
         return _verdict("quadrature", ms, f"Danskin: |Δ| {_fmt(ms[0].measured)} over {len(rows)} derivatives")
 
@@ -1300,7 +1089,7 @@ def _fixed_point_quadrature(shift=0.0):
             k = int(np.argmax(np.abs(d - 0.5)))
             d_rows.append((f"{name} at x = {x[k]:.3g}", float(d[k]), 0.5))
             c_rows.append((name, float(criterion(p, g)), -LOG4))
-        ms = [_compare("max |D*(x) − ½| at p_g = p_data", d_rows, CLAIM_TOLERANCES["pointwise_atol"], "densities"),
+        ms = [_compare("max |D*(x) − ½| at p_g = p_data", d_rows, TOLERANCES["pointwise_atol"], "densities"),
               _compare("|C(p_data) + log 4|", c_rows, TOLERANCES["quadrature_atol"], "densities (reference −log 4)")]
         return _verdict("quadrature", ms, f"fixed point: D* ≡ ½ and C = −log 4 to {_fmt(ms[1].measured)} "
                         f"for {len(cases)} targets")
@@ -1413,7 +1202,7 @@ def _maximum_likelihood_empirical(theory="optimal_prior_corrected"):
             rmse.append(float(np.sqrt(np.mean((v - c) ** 2))))
         rmse = np.array(rmse)
         slope = float(np.polyfit(np.log(sizes), np.log(rmse), 1)[0])
-        ms.append(_at_most("|slope of log RMSE(V̂_m) vs log m + ½|", abs(slope + 0.5), CLAIM_TOLERANCES["rate_slope_atol"],
+        ms.append(_at_most("|slope of log RMSE(V̂_m) vs log m + ½|", abs(slope + 0.5), TOLERANCES["rate_slope_atol"],
                            f"slope {slope:.3f} over m = {list(map(int, sizes))}, {reps} replicates each"))
         fig = Figure("monte-carlo-rate", "The Monte-Carlo value V̂_m converges to V(D*, G) = C(G) at rate 1/√m", (
             Panel("RMSE of V̂_m over replicates", "samples per class m", "RMSE (nats)", (
@@ -1652,7 +1441,7 @@ def _f_divergence_quadrature(override=None):
                      f"(divergence, pair) for {', '.join(table)} (tight at T* = f′(p/q))"),
             _compare("|f_divergence − D_f (mpmath)|", tight_rows, TOLERANCES["quadrature_atol"],
                      "(divergence, pair): gantheory.quadrature.f_divergence against mpmath"),
-            _at_most("|∂ bound/∂ε| at T*, T_ε = f′(u·e^{ε h(x)}), h = tanh x + exp(−x²/2)", wg[1], CLAIM_TOLERANCES["derivative_atol"],
+            _at_most("|∂ bound/∂ε| at T*, T_ε = f′(u·e^{ε h(x)}), h = tanh x + exp(−x²/2)", wg[1], TOLERANCES["derivative_atol"],
                      f"worst {wg[0]}"),
             _at_most("bound(T_{±0.2}) − bound(T*)", wr[1], TOLERANCES["quadrature_atol"],
                      f"any other critic gives a lower bound; worst {wr[0]}"),

@@ -106,24 +106,9 @@ def _git() -> dict:
 
 
 def _tolerances() -> dict:
-    from gantheory.claims import CLAIM_TOLERANCES
     from gantheory.tolerances import TOLERANCES
 
-    out = {"gantheory.tolerances": dict(TOLERANCES), "gantheory.claims": dict(CLAIM_TOLERANCES)}
-    if "gantheory.empirical.tolerances" in sys.modules:  # loaded by an empirical lens in this process
-        out["gantheory.empirical"] = dict(sys.modules["gantheory.empirical.tolerances"].EMPIRICAL_TOLERANCES)
-    else:  # read it without importing torch (gantheory.empirical's package imports torch)
-        try:
-            import ast
-
-            path = Path(__file__).resolve().parent / "empirical" / "tolerances.py"
-            tree = ast.parse(path.read_text())
-            for node in tree.body:
-                if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "EMPIRICAL_TOLERANCES":
-                    out["gantheory.empirical"] = ast.literal_eval(node.value)
-        except (OSError, ValueError, SyntaxError):
-            pass
-    return out
+    return {"gantheory.tolerances": dict(TOLERANCES)}
 
 
 def _meta(ctx, started: float, lenses: list[dict]) -> dict:

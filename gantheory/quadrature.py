@@ -25,7 +25,6 @@ Nowozin, Cseke & Tomioka (2016), "f-GAN", Table 1; Piessens et al. (1983), QUADP
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -33,8 +32,9 @@ from typing import Callable
 import numpy as np
 
 from gantheory.densities import Density
+from gantheory.divergences import DIVERGENCES, Divergence, resolve_divergence
 from gantheory.errors import GanTheoryError, QuadratureWarning
-from gantheory.numerics import LOG2, exp, log_abs_expm1, log_sigmoid, sigmoid, weighted
+from gantheory.numerics import exp, log_sigmoid, sigmoid, weighted
 from gantheory.tolerances import TOLERANCES
 
 __all__ = [
@@ -456,127 +456,14 @@ def integrate(
     return QuadratureResult(value, error, certified, int(n_nodes), mass_error, name)
 
 
-# ----------------------------------------------------------------------------------------------------
-# Divergences: each integrand in log space, with its values where one density vanishes.
-
-
-@dataclass(frozen=True)
-class Divergence:
-    r"""An f-divergence D_f(p‖q) = ∫ q f(p/q), with f(1) = 0 and f convex.
-
-    ``core(lp, lq)`` is the integrand q f(p/q) where both densities are positive (log space);
-    ``f_at_zero`` = f(0) (the weight of q where p = 0) and ``f_slope_at_infinity`` = lim f(u)/u (the
-    weight of p where q = 0).
-    """
-
-    name: str
-    formula: str
-    f: Callable
-    core: Callable
-    f_at_zero: float
-    f_slope_at_infinity: float
-    kink: bool = False
-    divergent_tail: bool = False
-    reference: str = "Nowozin, Cseke & Tomioka (2016), f-GAN, Table 1"
-
-    def integrand(self, x, lp, lq):
-        both = (lp > -np.inf) & (lq > -np.inf)
-        if both.all():  # the common case: no zero density anywhere on the grid
-            with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-                return self.core(lp, lq)
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            core = self.core(np.where(both, lp, 0.0), np.where(both, lq, 0.0))
-            only_p = weighted(lp, np.full(lp.shape, self.f_slope_at_infinity))
-            only_q = weighted(lq, np.full(lq.shape, self.f_at_zero))
-        return np.where(both, core, np.where(lp > -np.inf, only_p, only_q))
-
-
-def _js_core(lp, lq):
-    # ½[p log(2σ(d)) + q log(2σ(−d))], d = log p − log q, with log(2σ(±d)) = log 2 − softplus(∓d) and
-    # softplus(∓d) = max(∓d, 0) + log1p(e^{−|d|}): the transcendental part is shared by both terms.
-    d = lp - lq
-    shared = np.log1p(exp(-np.abs(d)))
-    return 0.5 * (exp(lp) * (LOG2 - np.maximum(-d, 0.0) - shared) + exp(lq) * (LOG2 - np.maximum(d, 0.0) - shared))
-
-
-def _xlogx(u):
-    from scipy.special import xlogy
-
-    return xlogy(u, u)
-
-
-DIVERGENCES: dict[str, Divergence] = {
-    d.name: d
-    for d in [
-        Divergence("kl", "f(u) = u log u;  KL(p‖q) = ∫ p log(p/q)", lambda u: _xlogx(u),
-                   lambda lp, lq: exp(lp) * (lp - lq), 0.0, np.inf, divergent_tail=True),
-        Divergence("reverse_kl", "f(u) = −log u;  KL(q‖p)", lambda u: -np.log(u),
-                   lambda lp, lq: exp(lq) * (lq - lp), np.inf, 0.0, divergent_tail=True),
-        Divergence("pearson", "f(u) = (u − 1)²;  χ²(p‖q) = ∫ (p − q)²/q", lambda u: (u - 1.0) ** 2,
-                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(lp - lq)), 1.0, np.inf, divergent_tail=True),
-        Divergence("neyman", "f(u) = (1 − u)²/u;  ∫ (p − q)²/p", lambda u: (1.0 - u) ** 2 / u,
-                   lambda lp, lq: np.exp(lp + 2.0 * log_abs_expm1(lq - lp)), np.inf, 1.0, divergent_tail=True),
-        Divergence("squared_hellinger", "f(u) = (√u − 1)²;  ∫ (√p − √q)²", lambda u: (np.sqrt(u) - 1.0) ** 2,
-                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(0.5 * (lp - lq))), 1.0, 1.0),
-        Divergence("jeffreys", "f(u) = (u − 1) log u;  ∫ (p − q) log(p/q)", lambda u: (u - 1.0) * np.log(u),
-                   lambda lp, lq: (exp(lp) - exp(lq)) * (lp - lq), np.inf, np.inf, divergent_tail=True),
-        Divergence("total_variation", "f(u) = ½|u − 1|;  ½∫|p − q|", lambda u: 0.5 * np.abs(u - 1.0),
-                   lambda lp, lq: 0.5 * np.abs(exp(lp) - exp(lq)), 0.5, 0.5, kink=True),
-        Divergence("js", "f(u) = ½[u log u − (u + 1) log((u + 1)/2)];  JSD (½ convention; f-GAN's row is 2·JSD)",
-                   lambda u: 0.5 * (_xlogx(u) - (u + 1.0) * np.log((u + 1.0) / 2.0)), _js_core, 0.5 * LOG2, 0.5 * LOG2),
-        Divergence("gan", "f(u) = u log u − (u + 1) log(u + 1);  = 2·JSD − log 4 = C(G)",
-                   lambda u: _xlogx(u) - (u + 1.0) * np.log(u + 1.0),
-                   lambda lp, lq: exp(lp) * log_sigmoid(lp - lq) + exp(lq) * log_sigmoid(lq - lp),
-                   0.0, 0.0, reference="Goodfellow et al. (2014), Thm. 1; f-GAN Table 1 ('GAN')"),
-    ]
-}
-
-
-def _resolve_divergence(f) -> Divergence:
-    if isinstance(f, Divergence):
-        return f
-    if isinstance(f, str):
-        if f in DIVERGENCES:
-            return DIVERGENCES[f]
-        close = difflib.get_close_matches(f, list(DIVERGENCES), n=3, cutoff=0.4)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise GanTheoryError(f"unknown divergence {f!r} for parameter 'f'{hint} (known: {', '.join(DIVERGENCES)})")
-    if callable(f):
-        return _callable_divergence(f)
-    raise GanTheoryError(f"parameter 'f' must be a divergence name or a callable, got {f!r}")
-
-
-def _callable_divergence(f: Callable) -> Divergence:
-    """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
-
-    def fv(u):
-        u = np.asarray(u, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            out = np.asarray(f(u), dtype=np.float64)
-        return np.broadcast_to(out, u.shape)
-
-    with np.errstate(all="ignore"):
-        f0 = float(fv(np.array(0.0)))
-        s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))
-    slope = s2 if np.isfinite(s2) and abs(s2 - s1) <= 1e-3 * max(1.0, abs(s2)) else np.inf
-    if np.isnan(f0):
-        f0 = np.inf
-    name = getattr(f, "__name__", "f")
-
-    def core(lp, lq):
-        return np.exp(lq) * fv(np.exp(lp - lq))
-
-    return Divergence(name, f"user-supplied f ({name})", f, core, f0, slope, kink=True, divergent_tail=True,
-                      reference="user-supplied")
-
-
 def f_divergence(p: Density, q: Density, f="kl", **kwargs) -> QuadratureResult:
     r"""The f-divergence :math:`D_f(p\,\|\,q) = \int q(x)\, f\!\left(\frac{p(x)}{q(x)}\right) dx` in nats.
 
     Args:
         p, q: densities (batches broadcast).
         f: a key of :data:`DIVERGENCES` (``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"neyman"``,
-           ``"squared_hellinger"``, ``"jeffreys"``, ``"total_variation"``, ``"js"``, ``"gan"``) or a
+           ``"squared_hellinger"``, ``"jeffreys"``, ``"total_variation"``, ``"js"``, ``"triangular"``,
+           ``"gan"``; conventions in :mod:`gantheory.divergences`) or a
            vectorised callable f with f(1) = 0. ``"js"`` is the ½-convention JSD (f-GAN's "Jensen–Shannon"
            row integrates to 2·JSD); ``"gan"`` integrates to 2·JSD − log 4 = C(G).
     Returns:
@@ -587,7 +474,7 @@ def f_divergence(p: Density, q: Density, f="kl", **kwargs) -> QuadratureResult:
     >>> round(float(f_divergence(Normal(0, 1), Normal(1, 1), "kl")), 12)
     0.5
     """
-    d = _resolve_divergence(f)
+    d = resolve_divergence(f)
     return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=d.divergent_tail, name=d.name, **kwargs)
 
 

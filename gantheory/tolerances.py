@@ -1,19 +1,94 @@
 """One table of tolerances, each with the reason it has its size.
 
-Cite a key of :data:`TOLERANCES` instead of writing an epsilon inline.
+Cite a key of :data:`TOLERANCES` instead of writing an epsilon inline. Each entry of :data:`TABLE` says
+which lens it belongs to: ``numeric`` (deterministic: quadrature, closed forms, symbolic), ``claims``
+(the claim checks' own comparisons) or ``empirical`` (statistical: a level, a sample-size rule or a
+model-class allowance). ``TOLERANCES`` is the plain ``name -> value`` view every lens reads; this module
+imports nothing (the CLI reads it without loading torch).
+
+>>> TOLERANCES["quadrature_atol"]
+1e-10
+>>> TABLE["alpha"].lens
+'empirical'
 """
 
 from __future__ import annotations
 
-TOLERANCES: dict[str, float] = {
-    # Quadrature must agree with an independent reference (closed form / mpmath >= 30 digits).
-    "quadrature_atol": 1e-10,
-    # C(G) computed via D* and via -log 4 + 2 JSD share nodes: only rounding separates them.
-    "criterion_identity_atol": 1e-12,
-    # A density must integrate to 1 on the quadrature grid; more missing mass means missed modes.
-    "mass_atol": 1e-11,
-    # Weights of a mixture / probabilities of a pmf must sum to one to this (no silent renormalising).
-    "weights_sum_atol": 1e-12,
-    # Symbolic steps checked numerically are compared at 30 digits; agreement to 1e-25 passes.
-    "symbolic_numeric_rtol": 1e-25,
+from dataclasses import dataclass
+
+__all__ = ["TABLE", "TOLERANCES", "Tolerance", "tolerances_of"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A tolerance: its ``value``, the ``lens`` it belongs to and the ``reason`` for its size."""
+
+    value: float
+    lens: str
+    reason: str
+
+
+def _t(value: float, lens: str, reason: str) -> Tolerance:
+    return Tolerance(float(value), lens, reason)
+
+
+TABLE: dict[str, Tolerance] = {
+    # ---- numeric lenses (quadrature, closed forms, symbolic) --------------------------------------
+    "quadrature_atol": _t(1e-10, "numeric",
+        "quadrature must agree with an independent reference (closed form / mpmath >= 30 digits)"),
+    "criterion_identity_atol": _t(1e-12, "numeric",
+        "C(G) computed via D* and via -log 4 + 2 JSD share nodes: only rounding separates them"),
+    "mass_atol": _t(1e-11, "numeric",
+        "a density must integrate to 1 on the quadrature grid; more missing mass means missed modes"),
+    "weights_sum_atol": _t(1e-12, "numeric",
+        "weights of a mixture / probabilities of a pmf must sum to one to this (no silent renormalising)"),
+    "symbolic_numeric_rtol": _t(1e-25, "numeric",
+        "symbolic steps checked numerically are compared at 30 digits; agreement to 1e-25 passes"),
+    # ---- claim checks -----------------------------------------------------------------------------
+    "pointwise_atol": _t(1e-12, "claims",
+        "pointwise formulas (D*, densities) against scipy.stats evaluations: a few ulps of values <= 1"),
+    "derivative_atol": _t(1e-6, "claims",
+        "a derivative of a certified integral by Richardson-extrapolated central differences at h = 1e-3: "
+        "truncation ~h^4 and rounding ~quadrature_atol / h = 1e-7, so 1e-6 leaves a 10x margin"),
+    "mc_alpha": _t(1e-3, "claims",
+        "Monte-Carlo checks are tested at this level (so a correct theory fails 1 run in 1000)"),
+    "rate_slope_atol": _t(0.1, "claims",
+        "the fitted slope of log RMSE(V_m) against log m must be within this of -1/2"),
+    "saturation_ratio_max": _t(1e-2, "claims",
+        "saturation: minimax / non-saturating generator gradient at a poor start must be below this"),
+    # ---- empirical lens (statistical) ---------------------------------------------------------------
+    "alpha": _t(0.01, "empirical",
+        "level of the calibrated Wald/Scheffe check of a well-specified logistic D against a theory's D"),
+    "calibration_pvalue_min": _t(1e-3, "empirical",
+        "the calibration run (R replicates, Binomial(R, alpha) rejections under H0) is declared broken when "
+        "the two-sided binomial p-value falls below this: a correct implementation fails 1 run in 1000"),
+    "power_min": _t(0.95, "empirical",
+        "power against a wrong theory must be about 1: at the default n = 4096 per class the log-2 intercept "
+        "shift of p/(p+2q) is ~20 standard errors, so anything under 0.95 is a real defect"),
+    "mlp_band_factor": _t(2.0, "empirical",
+        "MLP check: sup |D - D*| over the 98%-mass region must lie within this multiple of the widest Scheffe "
+        "half-width (probability scale) of the well-specified degree-k logistic MLE at the same sample size. "
+        "An MLP has no asymptotically normal MLE (non-identifiable weights), so no exact band exists; a sieve "
+        "estimate has the same n^{-1/2} order with a larger effective dimension, plus approximation and "
+        "optimisation error, hence a factor 2 (measured at n = 1024, width 16, 600 Adam steps: sup error "
+        "0.06-0.20 against a half-width 0.154; at n = 4096: 0.061 against 0.080). Honest but weak: it cannot "
+        "separate D* from p/(p+2q) reliably below n ~ 10^4"),
+    "float32_eps": _t(1.1920928955078125e-07, "empirical",
+        "float32 on a GPU: Newton stops at a gradient of order N * eps32 ~ 1e-3 in the pooled loss, i.e. a "
+        "parameter error ~ H^{-1} N eps32 / n; its variance is added to the statistical covariance"),
+    "gan_final_jsd": _t(1e-3, "empirical",
+        "Algorithm 1 with an affine generator on a Gaussian target must end within this JSD (nats)"),
+    "gan_half_atol": _t(0.05, "empirical",
+        "... and with D within this of 1/2 on the 98% support (the residual is SGD noise of D's fit at "
+        "minibatch m: logit SE ~ 1/sqrt(m) ~ 0.06 for m = 256, and sigmoid' = 1/4, times ~2 for the band)"),
+    "envelope_atol": _t(1e-6, "empirical",
+        "envelope check: central differences with Richardson extrapolation at h = 1e-3 have truncation error "
+        "~h^4 C^(5) and rounding ~ quadrature_atol / h = 1e-7; 1e-6 leaves a 10x margin"),
 }
+
+TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}
+
+
+def tolerances_of(lens: str) -> dict[str, float]:
+    """``name -> value`` of the tolerances that belong to ``lens`` (``numeric``, ``claims``, ``empirical``)."""
+    return {name: t.value for name, t in TABLE.items() if t.lens == lens}

@@ -1,0 +1,199 @@
+r"""One table of divergences: one convention per name, read by every lens.
+
+Each row of :data:`DIVERGENCES` is an f-divergence
+
+.. math:: D_f(p\,\|\,q) = \int q(x)\, f\!\left(\frac{p(x)}{q(x)}\right) dx, \qquad f \text{ convex},\ f(1) = 0,
+
+in nats (natural log). The row carries everything a lens needs, so no lens keeps a table of its own:
+
+- the quadrature lens integrates ``Divergence.integrand(x, log p, log q)`` (log space, with the limits
+  f(0) and lim f(u)/u where one density vanishes);
+- the symbolic lens reads ``f_sympy``, ``conjugate_sympy`` and their domains (sympy source strings, so
+  this module imports no sympy) — the f-GAN Table 1 of Nowozin et al. (2016);
+- the audit regresses a loss's value at its optimum on these rows; claims and reports quote ``formula``.
+
+Conventions (each pinned by a closed-form test in ``tests/test_divergences.py``):
+
+========================  ============================================  =================
+name                      value                                         range
+========================  ============================================  =================
+``kl``                    ∫ p log(p/q)                                  [0, ∞]
+``reverse_kl``            ∫ q log(q/p)                                  [0, ∞]
+``pearson``               ∫ (p − q)²/q                                  [0, ∞]
+``neyman``                ∫ (p − q)²/p                                  [0, ∞]
+``squared_hellinger``     ∫ (√p − √q)²  (no ½, as in f-GAN)              [0, 2]
+``jeffreys``              ∫ (p − q) log(p/q)                            [0, ∞]
+``total_variation``       ½ ∫ |p − q|                                   [0, 1]
+``js``                    ½ KL(p‖m) + ½ KL(q‖m), m = (p+q)/2            [0, log 2]
+``triangular``            ∫ (p − q)²/(p + q)  (Vincze–Le Cam)           [0, 2]
+``gan``                   ∫ p log(p/(p+q)) + q log(q/(p+q)) = 2 JSD − log 4   [−log 4, 0]
+========================  ============================================  =================
+
+>>> sorted(DIVERGENCES)[:3]
+['gan', 'jeffreys', 'js']
+>>> DIVERGENCES["js"].upper
+0.6931471805599453
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gantheory.errors import GanTheoryError
+from gantheory.numerics import LOG2, exp, log_abs_expm1, log_sigmoid, weighted
+
+__all__ = ["DIVERGENCES", "Divergence", "resolve_divergence"]
+
+NOWOZIN = "Nowozin, Cseke & Tomioka (2016), f-GAN, Table 1"
+
+
+@dataclass(frozen=True)
+class Divergence:
+    r"""An f-divergence D_f(p‖q) = ∫ q f(p/q), with f(1) = 0 and f convex.
+
+    ``core(lp, lq)`` is the integrand q f(p/q) where both densities are positive (log space);
+    ``f_at_zero`` = f(0) (the weight of q where p = 0) and ``f_slope_at_infinity`` = lim f(u)/u (the
+    weight of p where q = 0). ``f_sympy`` (in ``u``) and ``conjugate_sympy`` (in ``t``) are sympy source
+    strings, with the domain of f and the interval where the conjugate formula holds; ``lower`` and
+    ``upper`` bound the value over all pairs.
+    """
+
+    name: str
+    formula: str
+    f: Callable
+    core: Callable
+    f_at_zero: float
+    f_slope_at_infinity: float
+    kink: bool = False
+    divergent_tail: bool = False
+    reference: str = NOWOZIN
+    f_sympy: str | None = None
+    conjugate_sympy: str | None = None
+    f_domain: str = "Interval.open(0, oo)"
+    conjugate_domain: str = "Interval(-oo, oo)"
+    lower: float = 0.0
+    upper: float = math.inf
+    symbol: str = ""
+
+    def integrand(self, x, lp, lq):
+        both = (lp > -np.inf) & (lq > -np.inf)
+        if both.all():  # the common case: no zero density anywhere on the grid
+            with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+                return self.core(lp, lq)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            core = self.core(np.where(both, lp, 0.0), np.where(both, lq, 0.0))
+            only_p = weighted(lp, np.full(lp.shape, self.f_slope_at_infinity))
+            only_q = weighted(lq, np.full(lq.shape, self.f_at_zero))
+        return np.where(both, core, np.where(lp > -np.inf, only_p, only_q))
+
+
+def _js_core(lp, lq):
+    # ½[p log(2σ(d)) + q log(2σ(−d))], d = log p − log q, with log(2σ(±d)) = log 2 − softplus(∓d) and
+    # softplus(∓d) = max(∓d, 0) + log1p(e^{−|d|}): the transcendental part is shared by both terms.
+    d = lp - lq
+    shared = np.log1p(exp(-np.abs(d)))
+    return 0.5 * (exp(lp) * (LOG2 - np.maximum(-d, 0.0) - shared) + exp(lq) * (LOG2 - np.maximum(d, 0.0) - shared))
+
+
+def _triangular_core(lp, lq):
+    # (p − q)²/(p + q) = (p + q)·tanh²(d/2), d = log p − log q: no cancellation where p ≈ q.
+    return exp(np.logaddexp(lp, lq)) * np.tanh(0.5 * (lp - lq)) ** 2
+
+
+def _xlogx(u):
+    from scipy.special import xlogy
+
+    return xlogy(u, u)
+
+
+DIVERGENCES: dict[str, Divergence] = {
+    d.name: d
+    for d in [
+        Divergence("kl", "f(u) = u log u;  KL(p‖q) = ∫ p log(p/q)", lambda u: _xlogx(u),
+                   lambda lp, lq: exp(lp) * (lp - lq), 0.0, np.inf, divergent_tail=True,
+                   f_sympy="u*log(u)", conjugate_sympy="exp(t - 1)", symbol="KL"),
+        Divergence("reverse_kl", "f(u) = −log u;  KL(q‖p)", lambda u: -np.log(u),
+                   lambda lp, lq: exp(lq) * (lq - lp), np.inf, 0.0, divergent_tail=True,
+                   f_sympy="-log(u)", conjugate_sympy="-1 - log(-t)", conjugate_domain="Interval.open(-oo, 0)",
+                   symbol="KL(q‖p)"),
+        Divergence("pearson", "f(u) = (u − 1)²;  χ²(p‖q) = ∫ (p − q)²/q", lambda u: (u - 1.0) ** 2,
+                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(lp - lq)), 1.0, np.inf, divergent_tail=True,
+                   f_sympy="(u - 1)**2", conjugate_sympy="t**2/4 + t", f_domain="Interval(-oo, oo)", symbol="χ²"),
+        Divergence("neyman", "f(u) = (1 − u)²/u;  ∫ (p − q)²/p", lambda u: (1.0 - u) ** 2 / u,
+                   lambda lp, lq: np.exp(lp + 2.0 * log_abs_expm1(lq - lp)), np.inf, 1.0, divergent_tail=True,
+                   f_sympy="(1 - u)**2/u", conjugate_sympy="2 - 2*sqrt(1 - t)", conjugate_domain="Interval.open(-oo, 1)",
+                   symbol="χ²_N"),
+        Divergence("squared_hellinger", "f(u) = (√u − 1)²;  H² = ∫ (√p − √q)² (no ½, as in f-GAN)",
+                   lambda u: (np.sqrt(u) - 1.0) ** 2,
+                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(0.5 * (lp - lq))), 1.0, 1.0,
+                   f_sympy="(sqrt(u) - 1)**2", conjugate_sympy="t/(1 - t)", conjugate_domain="Interval.open(-oo, 1)",
+                   upper=2.0, symbol="H²"),
+        Divergence("jeffreys", "f(u) = (u − 1) log u;  ∫ (p − q) log(p/q)", lambda u: (u - 1.0) * np.log(u),
+                   lambda lp, lq: (exp(lp) - exp(lq)) * (lp - lq), np.inf, np.inf, divergent_tail=True,
+                   f_sympy="(u - 1)*log(u)",
+                   conjugate_sympy="LambertW(exp(1 - t)) + 1/LambertW(exp(1 - t)) + t - 2", symbol="J"),
+        Divergence("total_variation", "f(u) = ½|u − 1|;  TV = ½∫|p − q|", lambda u: 0.5 * np.abs(u - 1.0),
+                   lambda lp, lq: 0.5 * np.abs(exp(lp) - exp(lq)), 0.5, 0.5, kink=True,
+                   f_sympy="Abs(u - 1)/2", conjugate_sympy="t", conjugate_domain="Interval(-1/2, 1/2)",
+                   upper=1.0, symbol="TV"),
+        Divergence("js", "f(u) = ½[u log u − (u + 1) log((u + 1)/2)];  JSD (½ convention; f-GAN's row is 2·JSD)",
+                   lambda u: 0.5 * (_xlogx(u) - (u + 1.0) * np.log((u + 1.0) / 2.0)), _js_core, 0.5 * LOG2, 0.5 * LOG2,
+                   f_sympy="(u*log(u) - (u + 1)*log((u + 1)/2))/2", conjugate_sympy="-log(2 - exp(2*t))/2",
+                   conjugate_domain="Interval.open(-oo, log(2)/2)", upper=LOG2, symbol="JSD"),
+        Divergence("triangular", "f(u) = (u − 1)²/(u + 1);  Δ = ∫ (p − q)²/(p + q)",
+                   lambda u: (u - 1.0) ** 2 / (u + 1.0), _triangular_core, 1.0, 1.0,
+                   reference="Vincze 1981; Le Cam 1986 (triangular discrimination); Mao et al. 2017, Thm. 1",
+                   f_sympy="(u - 1)**2/(u + 1)", conjugate_sympy="4 - t - 4*sqrt(1 - t)",
+                   conjugate_domain="Interval.open(-3, 1)", upper=2.0, symbol="Δ"),
+        Divergence("gan", "f(u) = u log u − (u + 1) log(u + 1);  = 2·JSD − log 4 = C(G)",
+                   lambda u: _xlogx(u) - (u + 1.0) * np.log(u + 1.0),
+                   lambda lp, lq: exp(lp) * log_sigmoid(lp - lq) + exp(lq) * log_sigmoid(lq - lp),
+                   0.0, 0.0, reference="Goodfellow et al. (2014), Thm. 1; f-GAN Table 1 ('GAN')",
+                   f_sympy="u*log(u) - (u + 1)*log(u + 1)", conjugate_sympy="-log(1 - exp(t))",
+                   conjugate_domain="Interval.open(-oo, 0)", lower=-2 * LOG2, upper=0.0, symbol="C"),
+    ]
+}
+
+
+def resolve_divergence(f) -> Divergence:
+    """A :class:`Divergence` from a name of :data:`DIVERGENCES`, a row, or a user's convex callable f."""
+    if isinstance(f, Divergence):
+        return f
+    if isinstance(f, str):
+        if f in DIVERGENCES:
+            return DIVERGENCES[f]
+        close = difflib.get_close_matches(f, list(DIVERGENCES), n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise GanTheoryError(f"unknown divergence {f!r} for parameter 'f'{hint} (known: {', '.join(DIVERGENCES)})")
+    if callable(f):
+        return _callable_divergence(f)
+    raise GanTheoryError(f"parameter 'f' must be a divergence name or a callable, got {f!r}")
+
+
+def _callable_divergence(f: Callable) -> Divergence:
+    """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
+
+    def fv(u):
+        u = np.asarray(u, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            out = np.asarray(f(u), dtype=np.float64)
+        return np.broadcast_to(out, u.shape)
+
+    with np.errstate(all="ignore"):
+        f0 = float(fv(np.array(0.0)))
+        s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))
+    slope = s2 if np.isfinite(s2) and abs(s2 - s1) <= 1e-3 * max(1.0, abs(s2)) else np.inf
+    if np.isnan(f0):
+        f0 = np.inf
+    name = getattr(f, "__name__", "f")
+
+    def core(lp, lq):
+        return np.exp(lq) * fv(np.exp(lp - lq))
+
+    return Divergence(name, f"user-supplied f ({name})", f, core, f0, slope, kink=True, divergent_tail=True,
+                      reference="user-supplied")

@@ -1,0 +1,321 @@
+r"""One row per game: the ``LOSSES`` registry every lens reads.
+
+A discriminator loss that averages per-sample terms over real and generated samples has, for samples
+from p = p_data and q = p_g, the expected value
+
+.. math:: L_D = \int p(x)\,\ell_{real}(a(x)) + q(x)\,\ell_{fake}(a(x))\,dx ,
+
+minimised pointwise: at each x the optimal output a*(x) minimises p·ℓ_real(a) + q·ℓ_fake(a). A row of
+:data:`LOSSES` holds, for one game,
+
+- its per-sample terms ``real``, ``fake`` and its generator terms, written once against an ``ops``
+  namespace and therefore available for numpy, torch and sympy alike (:meth:`Loss.terms`);
+- its optimal output as a function of (log p, log q, params) (:meth:`Loss.optimum`): a logit of
+  D = σ(a) for the cross-entropy games, the raw output for least squares, ±margin for hinge;
+- the value of L_D at that optimum as an affine map of a divergence of :mod:`gantheory.divergences`
+  (:attr:`Loss.value`), where one exists;
+- its reference.
+
+The audit, the empirical trainer, the symbolic variants, the claims and the testing kit read rows from
+here, so a loss family is one row (plus its corpus entries). Parameter spellings are the rows' own:
+``alpha``/``beta`` (label smoothing), ``weight_real``/``weight_fake`` (class weighting), ``a``/``b``/``c``
+(least squares: fake target, real target, generator target), ``margin`` (hinge).
+
+>>> sorted(LOSSES)
+['class_weighted', 'hinge', 'label_smoothing', 'least_squares', 'linear', 'standard', 'swapped']
+>>> import numpy as np
+>>> round(float(LOSSES["standard"].optimum(np.log(0.3), np.log(0.1))), 12)  # log p − log q = log 3
+1.098612288668
+>>> LOSSES["hinge"].value.describe({"margin": 1.0})
+'2 − 2·TV'
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from gantheory.errors import GanTheoryError
+
+__all__ = ["GENERATORS", "LOSSES", "GeneratorLoss", "Loss", "ValueAtOptimum", "ops", "resolve_loss"]
+
+GOODFELLOW = "Goodfellow et al. 2014"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Backends: the per-sample terms are written once against these namespaces.
+
+
+def _numpy_times(c, x):
+    """c·x with 0·(±inf) = 0: a soft label of exactly 0 or 1 switches its term off even where the term is
+    infinite (label smoothing with β = 0 at a point where p = 0 has a* = −∞ and softplus(−a*) = ∞)."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    if c == 0:
+        return np.zeros_like(x)
+    return c * x
+
+
+class _NumpyOps:
+    name = "numpy"
+
+    def __getattr__(self, item):  # resolved on first use so that importing this module loads no numpy
+        import numpy as np
+
+        from gantheory import numerics
+
+        table = {"softplus": numerics.softplus, "log_sigmoid": numerics.log_sigmoid, "sigmoid": numerics.sigmoid,
+                 "relu": lambda x: np.maximum(np.asarray(x, dtype=np.float64), 0.0), "log": np.log, "exp": np.exp,
+                 "times": _numpy_times}
+        if item not in table:
+            raise AttributeError(item)
+        return table[item]
+
+
+class _TorchOps:
+    name = "torch"
+
+    def __getattr__(self, item):
+        import torch
+        import torch.nn.functional as F
+
+        table = {"softplus": F.softplus, "log_sigmoid": F.logsigmoid, "sigmoid": torch.sigmoid, "relu": torch.relu,
+                 "log": torch.log, "exp": torch.exp,
+                 "times": lambda c, x: torch.zeros_like(x) if c == 0 else c * x}
+        if item not in table:
+            raise AttributeError(item)
+        return table[item]
+
+
+class _SympyOps:
+    name = "sympy"
+
+    def __getattr__(self, item):
+        import sympy as sp
+
+        table = {"softplus": lambda x: sp.log(1 + sp.exp(x)), "log_sigmoid": lambda x: -sp.log(1 + sp.exp(-x)),
+                 "sigmoid": lambda x: 1 / (1 + sp.exp(-x)), "relu": lambda x: sp.Max(0, x), "log": sp.log,
+                 "exp": sp.exp, "times": lambda c, x: c * x}
+        if item not in table:
+            raise AttributeError(item)
+        return table[item]
+
+
+ops: dict[str, Any] = {"numpy": _NumpyOps(), "torch": _TorchOps(), "sympy": _SympyOps()}
+
+
+def _ops(backend) -> Any:
+    if not isinstance(backend, str):
+        return backend
+    if backend not in ops:
+        raise GanTheoryError(f"parameter 'backend' must be one of {sorted(ops)}, got {backend!r}")
+    return ops[backend]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class ValueAtOptimum:
+    r"""min_D L_D = ``offset(params)`` + ``scale(params)``·D(p‖q), D = ``divergence`` (a key of
+    :data:`gantheory.divergences.DIVERGENCES`)."""
+
+    divergence: str
+    scale: Callable[[Mapping[str, float]], float]
+    offset: Callable[[Mapping[str, float]], float]
+
+    def describe(self, params: Mapping[str, float] | None = None) -> str:
+        from gantheory.divergences import DIVERGENCES
+
+        params = params or {}
+        s, c = float(self.scale(params)), float(self.offset(params))
+        symbol = DIVERGENCES[self.divergence].symbol or self.divergence
+        const = {math.log(4.0): "log 4"}.get(c, f"{c:.6g}")
+        sign = "−" if s < 0 else "+"
+        mag = abs(s)
+        coef = "" if mag == 1 else f"{mag:.6g}·"
+        return f"{const} {sign} {coef}{symbol}"
+
+
+@dataclass(frozen=True)
+class GeneratorLoss:
+    """A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G)."""
+
+    name: str
+    term: Callable
+    formula: str
+    reference: str
+
+    def __call__(self, a, backend="numpy", **params):
+        return self.term(a, _ops(backend), **params)
+
+
+@dataclass(frozen=True)
+class Loss:
+    r"""One game: per-sample discriminator terms, optimal output, value at the optimum, reference.
+
+    ``real(a, ops, **params)`` and ``fake(a, ops, **params)`` are ℓ_real and ℓ_fake; ``output`` says what
+    ``a`` is (``"logit"``: D = σ(a); ``"raw"``: the unconstrained output, LSGAN's D); ``optimum(lp, lq,
+    **params)`` gives a* from log p and log q (numpy, ±inf allowed where a density vanishes);
+    ``generators`` names the generator losses (keys of :data:`GENERATORS`) that belong to this game.
+    """
+
+    name: str
+    title: str
+    formula: str
+    reference: str
+    real: Callable
+    fake: Callable
+    optimum_fn: Callable
+    output: str = "logit"
+    params: Mapping[str, float] = field(default_factory=dict)
+    generators: tuple[str, ...] = ()
+    value: ValueAtOptimum | None = None
+    optimum_formula: str = ""
+
+    def bind(self, params: Mapping[str, float] | None) -> dict[str, float]:
+        """The row's default parameters overridden by ``params``; an unknown name raises."""
+        params = dict(params or {})
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise GanTheoryError(f"loss {self.name!r} has no parameter(s) {sorted(unknown)}; "
+                                 f"its parameters: {sorted(self.params) or 'none'}")
+        return {**self.params, **params}
+
+    def terms(self, backend="numpy", **params) -> tuple[Callable, Callable]:
+        """(ℓ_real, ℓ_fake) as callables of the output a, for ``backend`` ``numpy``, ``torch`` or ``sympy``."""
+        o, kw = _ops(backend), self.bind(params)
+        return (lambda a: self.real(a, o, **kw)), (lambda a: self.fake(a, o, **kw))
+
+    def optimum(self, lp, lq, **params):
+        """The pointwise optimal output a*(x) from lp = log p(x), lq = log q(x) (numpy)."""
+        import numpy as np
+
+        lp, lq = np.asarray(lp, dtype=np.float64), np.asarray(lq, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.optimum_fn(lp, lq, **self.bind(params))
+
+    def objective(self, a, lp, lq, **params):
+        """p·ℓ_real(a) + q·ℓ_fake(a) from log densities, with 0·(±inf) = 0 where a density vanishes."""
+        from gantheory.numerics import weighted
+
+        real, fake = self.terms("numpy", **params)
+        import numpy as np
+
+        with np.errstate(invalid="ignore", over="ignore"):
+            return weighted(lp, real(a)) + weighted(lq, fake(a))
+
+
+def _log_ratio(lp, lq):
+    """log p − log q with the convention 0/0 → logit 0 (both densities vanish: D undetermined, ½)."""
+    import numpy as np
+
+    d = lp - lq
+    return np.where(np.isnan(d), 0.0, d)
+
+
+def _log_mix(w1, lp, w2, lq):
+    """log(w1·p + w2·q) from log densities, with zero weights contributing nothing."""
+    import numpy as np
+
+    t1 = np.log(w1) + lp if w1 > 0 else np.full(np.shape(lp), -np.inf)
+    t2 = np.log(w2) + lq if w2 > 0 else np.full(np.shape(lq), -np.inf)
+    return np.logaddexp(t1, t2)
+
+
+def _label_smoothing_optimum(lp, lq, alpha, beta):
+    # σ(a*) = (αp + βq)/(p + q)  ⇔  a* = log(αp + βq) − log((1 − α)p + (1 − β)q)
+    return _log_ratio(_log_mix(alpha, lp, beta, lq), _log_mix(1.0 - alpha, lp, 1.0 - beta, lq))
+
+
+def _least_squares_optimum(lp, lq, a, b, c):
+    # a* = (b·p + a·q)/(p + q) = a + (b − a)·σ(log p − log q)
+    from gantheory.numerics import sigmoid
+
+    return a + (b - a) * sigmoid(_log_ratio(lp, lq))
+
+
+def _hinge_optimum(lp, lq, margin):
+    import numpy as np
+
+    return margin * np.sign(_log_ratio(lp, lq))
+
+
+def _linear_optimum(lp, lq):
+    import numpy as np
+
+    d = _log_ratio(lp, lq)
+    return np.where(d > 0, np.inf, np.where(d < 0, -np.inf, 0.0))
+
+
+GENERATORS: dict[str, GeneratorLoss] = {g.name: g for g in (
+    GeneratorLoss("minimax", lambda a, o, **k: -o.softplus(a),
+                  "log(1 − D(G(z))) = log σ(−a) = −softplus(a)", f"{GOODFELLOW}, Eq. 1"),
+    GeneratorLoss("non_saturating", lambda a, o, **k: o.softplus(-a),
+                  "−log D(G(z)) = −log σ(a) = softplus(−a)", f"{GOODFELLOW}, §3"),
+    GeneratorLoss("least_squares", lambda a, o, c=1.0, **k: (a - c) ** 2,
+                  "(D(G(z)) − c)²", "Mao et al. 2017, Eq. 9"),
+    GeneratorLoss("hinge", lambda a, o, **k: -a, "−D(G(z)) = −a", "Lim & Ye 2017; Miyato et al. 2018"),
+)}
+
+_LOG4 = math.log(4.0)
+
+LOSSES: dict[str, Loss] = {row.name: row for row in (
+    Loss("standard", "Cross-entropy (the original GAN)",
+         "−log σ(a) on real, −log(1 − σ(a)) on fake", f"{GOODFELLOW}, Eq. 1, Prop. 1, Thm. 1",
+         real=lambda a, o: o.softplus(-a), fake=lambda a, o: o.softplus(a),
+         optimum_fn=lambda lp, lq: _log_ratio(lp, lq), generators=("minimax", "non_saturating"),
+         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D* = p/(p + q)"),
+    Loss("label_smoothing", "Cross-entropy with soft targets α (real) and β (fake)",
+         "−α log σ(a) − (1 − α) log(1 − σ(a)) on real, −β log σ(a) − (1 − β) log(1 − σ(a)) on fake",
+         "Salimans et al. 2016, §3.4",
+         real=lambda a, o, alpha, beta: o.times(alpha, o.softplus(-a)) + o.times(1 - alpha, o.softplus(a)),
+         fake=lambda a, o, alpha, beta: o.times(beta, o.softplus(-a)) + o.times(1 - beta, o.softplus(a)),
+         optimum_fn=_label_smoothing_optimum, params={"alpha": 0.9, "beta": 0.0},
+         generators=("minimax", "non_saturating"), optimum_formula="D* = (αp + βq)/(p + q)"),
+    Loss("class_weighted", "Cross-entropy with class weights",
+         "−w_r log σ(a) on real, −w_f log(1 − σ(a)) on fake", "Gutmann & Hyvärinen 2010 (m ≠ n); "
+         f"{GOODFELLOW}, §5",
+         real=lambda a, o, weight_real, weight_fake: o.times(weight_real, o.softplus(-a)),
+         fake=lambda a, o, weight_real, weight_fake: o.times(weight_fake, o.softplus(a)),
+         optimum_fn=lambda lp, lq, weight_real, weight_fake: _log_ratio(lp, lq) + math.log(weight_real / weight_fake),
+         params={"weight_real": 1.0, "weight_fake": 1.0}, generators=("minimax", "non_saturating"),
+         optimum_formula="D* = w_r p/(w_r p + w_f q)"),
+    Loss("least_squares", "Least squares (LSGAN)", "(D − b)² on real, (D − a)² on fake, D the raw output",
+         "Mao et al. 2017, Prop. 1 and Thm. 1",
+         real=lambda y, o, a, b, c: (y - b) ** 2, fake=lambda y, o, a, b, c: (y - a) ** 2,
+         optimum_fn=_least_squares_optimum, output="raw", params={"a": -1.0, "b": 1.0, "c": 0.0},
+         generators=("least_squares",),
+         # min = ∫ pq(b − a)²/(p + q) and ∫ pq/(p + q) = ¼(2 − Δ), Δ = ∫ (p − q)²/(p + q)
+         value=ValueAtOptimum("triangular", lambda k: -((k["b"] - k["a"]) ** 2) / 4,
+                              lambda k: (k["b"] - k["a"]) ** 2 / 2),
+         optimum_formula="D* = (b·p + a·q)/(p + q)"),
+    Loss("hinge", "Hinge", "max(0, m − a) on real, max(0, m + a) on fake", "Lim & Ye 2017; Miyato et al. 2018",
+         real=lambda a, o, margin: o.relu(margin - a), fake=lambda a, o, margin: o.relu(margin + a),
+         optimum_fn=_hinge_optimum, output="raw", params={"margin": 1.0}, generators=("hinge",),
+         # at p > q, a* = m: the point costs 2m·q; so min = 2m ∫ min(p, q) = 2m(1 − TV)
+         value=ValueAtOptimum("total_variation", lambda k: -2.0 * k["margin"], lambda k: 2.0 * k["margin"]),
+         optimum_formula="a* = m·sign(p − q)"),
+    Loss("swapped", "Cross-entropy with the labels swapped", "−log(1 − σ(a)) on real, −log σ(a) on fake",
+         f"{GOODFELLOW} (a labelling slip: D learns q/(p + q))",
+         real=lambda a, o: o.softplus(a), fake=lambda a, o: o.softplus(-a),
+         optimum_fn=lambda lp, lq: _log_ratio(lq, lp), generators=("minimax", "non_saturating"),
+         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D = q/(p + q)"),
+    Loss("linear", "Linear critic (WGAN without a Lipschitz constraint)", "−a on real, a on fake",
+         "Arjovsky et al. 2017 (the unconstrained critic is unbounded)",
+         real=lambda a, o: -a, fake=lambda a, o: a, optimum_fn=_linear_optimum, output="raw",
+         generators=("hinge",), optimum_formula="a* = ±∞·sign(p − q) (unbounded)"),
+)}
+
+
+def resolve_loss(name: str) -> Loss:
+    """A row of :data:`LOSSES` by name; an unknown name raises, suggesting the nearest ones."""
+    if name in LOSSES:
+        return LOSSES[name]
+    close = difflib.get_close_matches(str(name), list(LOSSES), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise GanTheoryError(f"unknown loss {name!r}{hint} (known: {', '.join(LOSSES)})")
