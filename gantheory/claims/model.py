@@ -119,7 +119,8 @@ class Claim:
 
     ``lenses`` is the resolved ``{lens: check}`` mapping the runner reads; it is built from the keyword
     fields (a claim with ``derivations`` and no ``symbolic`` field gets the derivation shape) and may also
-    be given directly.
+    be given directly, positionally after ``source`` (``Claim(id, title, statement, latex, source,
+    {lens: check})``, as the CLI's stubs and the tests' toy claims do).
     """
 
     id: str
@@ -149,6 +150,8 @@ class Claim:
         controls = tuple(replace(c, check=with_cases(c.check, self.cases)) for c in self.controls)
         object.__setattr__(self, "lenses", lenses)
         object.__setattr__(self, "controls", controls)
+        for name in LENSES:  # the keyword fields show the checks as they run (cases filled in)
+            object.__setattr__(self, name, lenses.get(name))
 
     def as_control(self, name: str) -> Claim:
         """This claim with one lens replaced by the named negative control (a claim that must fail)."""
