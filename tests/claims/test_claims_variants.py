@@ -60,3 +60,13 @@ def test_maximum_likelihood_shifts_the_logit_by_the_class_ratio_and_its_control_
     np.testing.assert_allclose(claim.lenses["quadrature"].candidate(lp, lq), lp - lq + shift, rtol=1e-14)
     np.testing.assert_allclose(control.check.candidate(lp, lq), lp - lq, rtol=1e-14)
     assert LOSSES["class_weighted"].bind(variants.UNBALANCED) == variants.UNBALANCED
+
+
+def test_label_smoothing_lens_runs_on_a_pmf_pair_with_beta_zero():
+    # a* = −∞ at atoms of p_g alone (p = 0, β = 0): the fake term's 0·softplus(−a*) must be 0, not NaN
+    from gantheory.claims import Context
+
+    shape = StationaryOptimum("label_smoothing", {"alpha": variants.ALPHA, "beta": 0.0}, cases=("discrete-pmfs",))
+    result = shape(Context())
+    assert result.status == "pass", result.summary
+    assert all(np.isfinite(m.measured) for m in result.measurements)
