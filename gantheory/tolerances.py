@@ -84,6 +84,25 @@ TABLE: dict[str, Tolerance] = {
     "envelope_atol": _t(1e-6, "empirical",
         "envelope check: central differences with Richardson extrapolation at h = 1e-3 have truncation error "
         "~h^4 C^(5) and rounding ~ quadrature_atol / h = 1e-7; 1e-6 leaves a 10x margin"),
+    # ---- claim checks: literals the claims used to write inline (gantheory/claims/, issue 10) ------
+    "strict_minimum_margin": _t(1e-6, "claims",
+        "global-optimum: C(G) + log 4 at generators N(mu, 1), mu != 0 on a grid of step 0.1 must exceed this; "
+        "the smallest, 2 JSD at mu = 0.1, is ~6e-4, while quadrature noise is ~quadrature_atol"),
+    "moment_atol": _t(1e-8, "claims",
+        "change-of-variables: integral of x^2 p_g against E_z[G(z)^2] (5, e^2, (e^2 - 1)/2); the exp and sinh "
+        "generators have heavy tails, so this is about rtol 1e-9 of e^2"),
+    "logit_derivative_atol": _t(1e-9, "claims",
+        "saturation: central difference (h = 1e-5) of log(1 - sigma(a)) at a = -10 against -sigma(a) in mpmath; "
+        "truncation ~h^2 |sigma''(a)| / 6 ~ 1e-15, rounding ~ eps / h ~ 1e-11"),
+    "bce_rtol": _t(1e-12, "claims",
+        "bce-is-value: the trainer's BCE of sampled logits against -V-hat in mpmath, relative to max(1, |loss|): "
+        "both are sums of the same softplus terms, so only rounding separates them"),
+    "function_space_gap_atol": _t(1e-8, "claims",
+        "function-space-convergence: C(q_T) + log 4 = 2 JSD(p, q_T) after the mirror-descent steps "
+        "(the gap decays geometrically)"),
+    "function_space_l1_atol": _t(1e-4, "claims",
+        "function-space-convergence: ||q_T - p||_1 on the grid after the mirror-descent steps (Pinsker: "
+        "L1 <= sqrt(2 KL), so a divergence gap of ~1e-8 allows ~1e-4)"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}

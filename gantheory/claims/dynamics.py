@@ -1,0 +1,233 @@
+r"""Claims about training dynamics: the envelope theorem, convergence in function space (Prop. 2) and
+Algorithm 1 (Goodfellow et al. 2014). Mirrors :mod:`gantheory.symbolic.dynamics`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gantheory.claims.model import Claim, Context, Control, NotApplicable
+from gantheory.claims.shapes import Algorithm1, curve_panel, empirical, richardson
+from gantheory.numerics import LOG4
+from gantheory.results import (
+    Figure,
+    LensResult,
+    at_least,
+    at_most,
+    compare,
+    fmt,
+    verdict,
+)
+from gantheory.tolerances import TOLERANCES
+
+GOODFELLOW = "Goodfellow et al. 2014"
+
+
+# ----------------------------------------------------------------------------------------------------
+# envelope (Danskin)
+
+
+@dataclass(frozen=True)
+class EnvelopeQuadrature:
+    r"""d/dθ C(G_θ) = ∂_θ V(D_frozen, G_θ) at θ₀ for loc and scale of a Gaussian generator against
+    p_data = N(0, 1), both by Richardson differences of certified integrals; ``frozen`` is ``optimal``
+    (D*_{θ₀}, the theorem) or ``half`` (an untrained D = ½, the control)."""
+
+    frozen: str = "optimal"
+    generators: tuple[tuple[float, float], ...] = ((1.0, 1.5), (-0.5, 0.7))
+    quick: int | None = 1
+
+    def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.densities import Normal
+        from gantheory.quadrature import (
+            criterion,
+            optimal_discriminator,
+            value_function,
+        )
+
+        p = Normal(0.0, 1.0)
+        rows = []
+        for loc0, scale0 in ctx.take(self.generators, self.quick):
+            dstar = optimal_discriminator(p, Normal(loc0, scale0))
+            logit = dstar.logit if self.frozen == "optimal" else (lambda x: 0.0 * np.asarray(x))  # D = ½
+            for i, name in enumerate(("loc", "scale")):
+                def shifted(t, i=i, loc0=loc0, scale0=scale0):
+                    return (loc0 + t, scale0) if i == 0 else (loc0, scale0 + t)
+
+                total = richardson(lambda t, shifted=shifted: float(criterion(p, Normal(*shifted(t)))), 0.0)
+                partial = richardson(lambda t, shifted=shifted, logit=logit: float(
+                    value_function(logit, p, Normal(*shifted(t)), logits=True)), 0.0)
+                rows.append((f"∂/∂{name} at N({loc0}, {scale0})", partial, total))
+        ms = [compare("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|", rows, TOLERANCES["derivative_atol"],
+                      "derivatives (Richardson differences of certified integrals)")]
+        return verdict("quadrature", ms, f"Danskin: |Δ| {fmt(ms[0].measured)} over {len(rows)} derivatives")
+
+
+@dataclass(frozen=True)
+class EnvelopeEmpirical:
+    """``gantheory.empirical.envelope_check`` (score-identity partial by scipy.integrate.quad) at each θ₀."""
+
+    generators: tuple[tuple[float, float], ...] = ((1.0, 1.5), (0.5, 1.2), (-1.0, 0.8))
+    quick: int | None = 1
+
+    def __call__(self, ctx: Context) -> LensResult:
+        emp = empirical()
+        rows = [emp.envelope_check(theta0) for theta0 in ctx.take(self.generators, self.quick)]
+        worst = max(rows, key=lambda r: r.abs_error)
+        ms = [at_most("|d/dθ C − ∂_θ V(D* frozen)| (gantheory.empirical.envelope_check)", worst.abs_error,
+                      worst.tolerance, f"worst at θ₀ = {worst.theta0}; partial by scipy.integrate.quad score identity")]
+        return verdict("empirical", ms, f"envelope_check |Δ| {fmt(worst.abs_error)} ≤ {fmt(worst.tolerance)} "
+                       f"at {len(rows)} θ₀")
+
+
+# ----------------------------------------------------------------------------------------------------
+# function-space-convergence (Prop. 2)
+
+
+def _target():
+    from gantheory.densities import Mixture, Normal
+
+    return Mixture([Normal(-2.0, 0.6), Normal(1.5, 0.9)], weights=[0.4, 0.6])
+
+
+@dataclass(frozen=True)
+class FunctionSpaceQuadrature:
+    r"""Along q_t = (1 − t)·Laplace(3, 1.5) + t·p_target, C(q_t) decreases, is convex, and ends at −log 4;
+    p_target is p_data with its first mode moved by ``target_shift`` (0: the claim; ≠ 0: the control)."""
+
+    target_shift: float = 0.0
+
+    def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.densities import Laplace, Mixture, Normal
+        from gantheory.quadrature import criterion
+
+        p = _target()
+        q0 = Laplace(3.0, 1.5)
+        toward = p if self.target_shift == 0.0 else Mixture(
+            [Normal(-2.0 + self.target_shift, 0.6), Normal(1.5, 0.9)], weights=[0.4, 0.6])
+        ts = np.linspace(0.0, 1.0, ctx.pick(11, 41))
+        values = []
+        for t in ts:
+            q = toward if t == 1.0 else (q0 if t == 0.0 else Mixture([q0, toward], weights=[1 - t, t]))
+            values.append(float(criterion(p, q)))
+        values = np.array(values)
+        d1 = np.diff(values)
+        d2 = np.diff(values, 2)
+        ms = [
+            at_most("|C(p_g = p_data) + log 4|", abs(values[-1] + LOG4), TOLERANCES["quadrature_atol"],
+                    "end of the path (reference −log 4)"),
+            at_most("max increase of C along q_t = (1−t)q₀ + t·p_data", float(d1.max()), TOLERANCES["quadrature_atol"],
+                    f"{ts.size} points: C decreases monotonically"),
+            at_least("min second difference (convexity of C in p_g)", float(d2.min()), -TOLERANCES["quadrature_atol"],
+                     "C(G) = −log 4 + 2·JSD is convex in p_g"),
+        ]
+        fig = Figure("function-space-path", "Prop. 2: C is convex along p_g → p_data and ends at −log 4", (
+            curve_panel("q_t = (1 − t)·Laplace(3, 1.5) + t·p_data", ts, [("C(q_t)", values, "line")], xlabel="t",
+                        ylabel="C(G) (nats)", hlines=((-LOG4, "−log 4"),)),), "Certified quadrature at each t.")
+        return verdict("quadrature", ms, f"C decreasing & convex along the path, ends at −log 4 to "
+                       f"{fmt(ms[0].measured)}", figures=(fig,))
+
+
+@dataclass(frozen=True)
+class FunctionSpaceEmpirical:
+    """Entropic mirror descent of p_g on a grid with the exact D* each step
+    (``gantheory.empirical.function_space_descent``): C monotone to −log 4 and q_T → p_data in L1."""
+
+    def __call__(self, ctx: Context) -> LensResult:
+        emp = empirical()
+        r = emp.function_space_descent(_target(), steps=ctx.pick(200, 1000), grid_points=ctx.pick(401, 1601))
+        ms = [
+            at_least("C(q_t) non-increasing at every step", 1.0 if r.monotone else 0.0, 1.0, "monotone flag"),
+            at_most("C(q_T) + log 4 = 2·JSD(p, q_T)", r.final_gap, TOLERANCES["function_space_gap_atol"],
+                    f"after {r.steps} mirror steps, η = {r.step_size}"),
+            at_most("‖q_T − p‖₁", float(r.l1[-1]), TOLERANCES["function_space_l1_atol"],
+                    "total variation ×2 on the grid"),
+        ]
+        steps = np.arange(r.criterion.size)
+        fig = Figure("function-space-descent", "Prop. 2 in function space: exact D* each step, mirror descent on p_g", (
+            curve_panel("C(q_t) with D = D*_q at each step", steps, [("C(q_t)", r.criterion, "line")], xlabel="step t",
+                        ylabel="C(G) (nats)", hlines=((-LOG4, "−log 4"),)),
+            curve_panel("‖q_t − p_data‖₁", steps, [("L1 distance", np.maximum(r.l1, 1e-300), "line")], xlabel="step t",
+                        ylabel="‖q_t − p‖₁", logy=True)),
+            f"{r.p_data.size}-cell grid, entropic mirror descent along ∂V/∂q = log(1 − D*).")
+        return verdict("empirical", ms, f"C monotone to −log 4 (gap {fmt(r.final_gap)}), ‖q−p‖₁ {fmt(r.l1[-1])}",
+                       figures=(fig,))
+
+
+# ----------------------------------------------------------------------------------------------------
+# algorithm-1: the fixed point
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    r"""At p_g = p_data, D* ≡ ½ and C = −log 4 for four non-Gaussian targets; ``shift`` ≠ 0 perturbs p_g to
+    0.9·p_data + 0.1·N(shift, 1) (the control)."""
+
+    shift: float = 0.0
+
+    def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.densities import Beta, Laplace, Mixture, Normal, StudentT
+        from gantheory.quadrature import criterion, optimal_discriminator
+
+        cases = [("mixture", Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.8)], weights=[0.3, 0.7]), (-5, 5)),
+                 ("Laplace(0.5, 1.2)", Laplace(0.5, 1.2), (-6, 6)), ("Beta(2, 5)", Beta(2.0, 5.0), (0.01, 0.99)),
+                 ("StudentT(3)", StudentT(3.0), (-10, 10))]
+        d_rows, c_rows = [], []
+        for name, p, (lo, hi) in cases:
+            g = p if self.shift == 0.0 else Mixture([p, Normal(self.shift, 1.0)], weights=[0.9, 0.1])
+            x = np.linspace(lo, hi, 401)
+            d = optimal_discriminator(p, g)(x)
+            k = int(np.argmax(np.abs(d - 0.5)))
+            d_rows.append((f"{name} at x = {x[k]:.3g}", float(d[k]), 0.5))
+            c_rows.append((name, float(criterion(p, g)), -LOG4))
+        ms = [compare("max |D*(x) − ½| at p_g = p_data", d_rows, TOLERANCES["pointwise_atol"], "densities"),
+              compare("|C(p_data) + log 4|", c_rows, TOLERANCES["quadrature_atol"], "densities (reference −log 4)")]
+        return verdict("quadrature", ms, f"fixed point: D* ≡ ½ and C = −log 4 to {fmt(ms[1].measured)} "
+                       f"for {len(cases)} targets")
+
+
+# ----------------------------------------------------------------------------------------------------
+# The rows
+
+CLAIMS = (
+    Claim(
+        id="envelope", title="The envelope (Danskin) theorem for C(G)",
+        statement="d/dθ C(G_θ) = ∂_θ V(D*_{θ₀}, G_θ) at θ₀: the discriminator's dependence on θ contributes nothing.",
+        latex=r"\frac{d}{d\theta} \max_D V(D, G_\theta)\Big|_{\theta_0} = "
+              r"\partial_\theta V(D^*_{\theta_0}, G_\theta)\Big|_{\theta_0}",
+        source=f"Danskin 1967; used in {GOODFELLOW}, Prop. 2 (proof)",
+        derivations=("envelope",),
+        quadrature=EnvelopeQuadrature(),
+        empirical=EnvelopeEmpirical(),
+        controls=(Control("frozen-D=1/2", "the gradient taken with an untrained D = ½ frozen instead of D*",
+                          quadrature=EnvelopeQuadrature(frozen="half")),),
+    ),
+    Claim(
+        id="function-space-convergence", title="Convergence in function space",
+        statement="If D reaches D*_G at each step and p_g follows the gradient of V(D*_G, p_g), then C decreases to "
+                  "−log 4 and p_g → p_data (C is convex in p_g).",
+        latex=r"p_g^{t+1} = p_g^t - \eta\,\partial_{p_g} V(D^*_{G_t}, p_g) \ \Rightarrow\ p_g^t \to p_{data},\ "
+              r"C(G_t) \downarrow -\log 4",
+        source=f"{GOODFELLOW}, Prop. 2",
+        derivations=("function-space-convergence",),
+        quadrature=FunctionSpaceQuadrature(),
+        empirical=FunctionSpaceEmpirical(),
+        controls=(Control("wrong-target", "a path ending at a shifted mixture, claimed to reach −log 4",
+                          quadrature=FunctionSpaceQuadrature(target_shift=0.5)),),
+    ),
+    Claim(
+        id="algorithm-1", title="Algorithm 1 converges to p_data",
+        statement="Minibatch training (k D-steps per G-step) drives p_g to p_data (JSD → 0) and D̂ to ½ everywhere; "
+                  "p_g = p_data is a fixed point with D* ≡ ½ and C = −log 4.",
+        latex=r"p_g^t \to p_{data},\quad \hat D_t \to \tfrac12,\quad C(G_t) \to -\log 4",
+        source=f"{GOODFELLOW}, Algorithm 1 and Fig. 1",
+        symbolic=NotApplicable("a statement about a training algorithm's dynamics, not an identity"),
+        quadrature=FixedPoint(),
+        empirical=Algorithm1(),
+        controls=(Control("perturbed-fixed-point", "p_g = 0.9·p_data + 0.1·N(3, 1) claimed to be the fixed point",
+                          quadrature=FixedPoint(shift=3.0)),
+                  Control("wrong-target", "the trained generator compared with N(0.5, 1) instead of p_data",
+                          empirical=Algorithm1(target_shift=0.5))),
+    ),
+)
