@@ -5,6 +5,11 @@ Every strategy draws *bounded* parameters that the quadrature engine certifies t
 sinh-pushforwards of heavy tails are out of reach of float64 quadrature and are not drawn). Nothing
 returns NaN unless asked (:func:`logits` with ``allow_nan=True``).
 
+Each density family draws itself: its :data:`gantheory.densities.DENSITIES` row carries a ``strategy``
+hook, called with a :class:`FamilyDraw` (the location and scale strategies, whether heavy tails are
+allowed, the largest mixture). :data:`FAMILIES` is the registry's order, so a new family is drawn by
+:func:`densities` as soon as its row has a hook.
+
 Shrinking is built for readable counterexamples: within :func:`densities` a failing case shrinks
 towards ``Normal(loc=0.0, scale=1.0)``, within :func:`density_pairs` towards the ``identical`` kind and
 then ``overlapping`` normals, within :func:`discriminators` towards the constant logit 0 (D = ½).
