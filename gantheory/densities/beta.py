@@ -21,6 +21,23 @@ __all__ = ["Beta"]
 BETA_MIN, BETA_MAX = 1.0, 20.0
 
 
+_EULER_GAMMA = 0.5772156649015329
+
+
+def _log_gamma(x):
+    """log Γ(x), finite for subnormal x: log Γ(x) = −log x − γx + O(x²) as x → 0, where scipy's gammaln
+    overflows to inf (it forms 1/x)."""
+    with np.errstate(divide="ignore"):
+        return np.where(x < 1e-300, -np.log(x) - _EULER_GAMMA * x, special.gammaln(x))
+
+
+def _log_beta(a, b):
+    """log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b); scipy's betaln where it is finite (it avoids
+    the cancellation for large a, b), the log Γ form where betaln overflows (a or b below ~1e-308)."""
+    lb = special.betaln(a, b)
+    return np.where(np.isinf(lb), _log_gamma(a) + _log_gamma(b) - _log_gamma(a + b), lb)
+
+
 class Beta(_Parametric):
     r"""Beta(a, b) on [0, 1]: :math:`\log p(x) = (a-1)\log x + (b-1)\log(1-x) - \log B(a,b)`.
 
@@ -42,7 +59,7 @@ class Beta(_Parametric):
         inside = (x >= 0) & (x <= 1)
         xc = np.clip(x, 0.0, 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            lp = special.xlogy(self.a - 1, xc) + special.xlog1py(self.b - 1, -xc) - special.betaln(self.a, self.b)
+            lp = special.xlogy(self.a - 1, xc) + special.xlog1py(self.b - 1, -xc) - _log_beta(self.a, self.b)
         return np.where(inside, lp, -np.inf)
 
     def _sample(self, n, rng):
