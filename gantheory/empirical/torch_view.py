@@ -35,8 +35,8 @@ import math
 import numpy as np
 import torch
 
-from gantheory.errors import GanTheoryError
 from gantheory.empirical._device import resolve_device
+from gantheory.errors import GanTheoryError
 
 __all__ = ["TorchDensity", "to_torch"]
 
