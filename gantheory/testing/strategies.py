@@ -190,7 +190,7 @@ def _identical(families):
 def _overlapping(families):
     """Both continuous with locations in [−3, 3] and scales in [0.5, 5] (or both pmfs on 0..4), so that
     supports and bulk mass overlap."""
-    cont = [f for f in families if f != "discrete"]
+    cont = [f for f in families if not DENSITIES[f].cls.is_discrete]
     parts = []
     if cont:
         d = densities(families=cont, loc=(-3.0, 3.0), scale=(0.5, 5.0))
@@ -278,7 +278,7 @@ def density_triples(*, families: Iterable[str] | None = None) -> st.SearchStrate
     Half the draws are "collinear" — one family and scale, with q's location between p's and r's —
     which is where a divergence that is not a metric (JSD itself) breaks the triangle inequality.
     """
-    cont = [f for f in _check_families(families) if f != "discrete"] or ["normal"]
+    cont = [f for f in _check_families(families) if not DENSITIES[f].cls.is_discrete] or ["normal"]
     free = densities(families=cont, loc=(-5.0, 5.0), scale=(0.25, 5.0))
 
     @st.composite
