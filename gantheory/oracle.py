@@ -10,54 +10,34 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from gantheory.densities import Density, Laplace, Mixture, Normal, StudentT, Uniform
+from gantheory.densities import Density, family_of
 from gantheory.errors import GanTheoryError
 
 __all__ = ["mp_logpdf", "reference_value"]
 
 
-def _scalar(v):
-    return mp.mpf(repr(float(v)))
-
-
 def mp_logpdf(density: Density):
-    """An mpmath function x ↦ log p(x) for a scalar Normal, StudentT, Laplace, Uniform or Mixture thereof."""
+    """An mpmath function x ↦ log p(x) for a single density of a family whose
+    :data:`~gantheory.densities.DENSITIES` row gives its mpmath form (``mp_logpdf``)."""
     if density.batch_shape != ():
         raise GanTheoryError("the oracle evaluates single densities, not batches")
-    if isinstance(density, Normal):
-        m, s = _scalar(density.loc), _scalar(density.scale)
-        return lambda x: -((x - m) ** 2) / (2 * s * s) - mp.log(s) - mp.log(2 * mp.pi) / 2
-    if isinstance(density, StudentT):
-        nu, m, s = _scalar(density.df), _scalar(density.loc), _scalar(density.scale)
-        c = mp.loggamma((nu + 1) / 2) - mp.loggamma(nu / 2) - mp.log(nu * mp.pi) / 2 - mp.log(s)
-        return lambda x: c - (nu + 1) / 2 * mp.log(1 + ((x - m) / s) ** 2 / nu)
-    if isinstance(density, Laplace):
-        m, b = _scalar(density.loc), _scalar(density.scale)
-        return lambda x: -abs(x - m) / b - mp.log(2 * b)
-    if isinstance(density, Uniform):
-        a, b = _scalar(density.low), _scalar(density.high)
-        return lambda x: -mp.log(b - a) if a <= x <= b else mp.ninf
-    if isinstance(density, Mixture):
-        parts = [(mp.log(_scalar(w)), mp_logpdf(c)) for w, c in zip(density.weights, density.components) if w > 0]
+    row = _row(density)
+    return row.mp_logpdf(density, mp_logpdf)
 
-        def lp(x):
-            vals = [lw + f(x) for lw, f in parts]
-            top = max(vals)
-            if top == mp.ninf:
-                return mp.ninf
-            return top + mp.log(mp.fsum(mp.exp(v - top) for v in vals))
 
-        return lp
-    raise GanTheoryError(f"the oracle does not know {type(density).__name__}")
+def _row(density):
+    try:
+        row = family_of(density)
+    except GanTheoryError:
+        row = None
+    if row is None or row.mp_logpdf is None or row.mp_features is None:
+        raise GanTheoryError(f"the oracle does not know {type(density).__name__}")
+    return row
 
 
 def _features(density):
     """(centre, scale) of every component, for the oracle's own split points."""
-    if isinstance(density, Mixture):
-        return [f for c in density.components for f in _features(c)]
-    if isinstance(density, Uniform):
-        return [(float(density.low), 0.0), (float(density.high), 0.0)]
-    return [(float(density.loc), float(density.scale))]
+    return _row(density).mp_features(density, _features)
 
 
 def _split_points(p, q):
@@ -84,8 +64,10 @@ def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40)
     ``quantity`` is one of ``js``, ``kl``, ``criterion``, ``total_variation``, ``mass_p``.
     """
     kernel = _KERNELS[quantity]
-    lp, lq = mp_logpdf(p), mp_logpdf(q)
     with mp.workdps(dps):
+        # built inside the working precision: their constants (log Γ, log w) get dps digits too
+        lp, lq = mp_logpdf(p), mp_logpdf(q)
+
         def f(x):
             a, b = lp(x), lq(x)
             return kernel(mp.exp(a) if a != mp.ninf else 0, mp.exp(b) if b != mp.ninf else 0)

@@ -22,6 +22,10 @@ through host memory on a GPU would be silently slow (and not differentiable).
 
 Sampling takes an explicit :class:`torch.Generator` so runs are reproducible; families whose samplers
 torch cannot drive from a generator (Student t, Beta) draw through numpy with a seed taken from it.
+
+This module owns the torch side of every density: the per-family dispatch (``_build_<family>``) lives
+here, not in :mod:`gantheory.densities`, whose ``Density.to_torch`` only forwards to :func:`to_torch`.
+A family added to ``DENSITIES`` without a builder here gets the numpy fallback.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ import math
 import numpy as np
 import torch
 
-from gantheory.errors import GanTheoryError
 from gantheory.empirical._device import resolve_device
+from gantheory.errors import GanTheoryError
 
 __all__ = ["TorchDensity", "to_torch"]
 

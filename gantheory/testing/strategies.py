@@ -5,6 +5,11 @@ Every strategy draws *bounded* parameters that the quadrature engine certifies t
 sinh-pushforwards of heavy tails are out of reach of float64 quadrature and are not drawn). Nothing
 returns NaN unless asked (:func:`logits` with ``allow_nan=True``).
 
+Each density family draws itself: its :data:`gantheory.densities.DENSITIES` row carries a ``strategy``
+hook, called with a :class:`FamilyDraw` (the location and scale strategies, whether heavy tails are
+allowed, the largest mixture). :data:`FAMILIES` is the registry's order, so a new family is drawn by
+:func:`densities` as soon as its row has a hook.
+
 Shrinking is built for readable counterexamples: within :func:`densities` a failing case shrinks
 towards ``Normal(loc=0.0, scale=1.0)``, within :func:`density_pairs` towards the ``identical`` kind and
 then ``overlapping`` normals, within :func:`discriminators` towards the constant logit 0 (D = ½).
@@ -23,19 +28,31 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gantheory import densities as _d
+from gantheory.densities import (
+    DENSITIES,
+    Beta,
+    Density,
+    Discrete,
+    Laplace,
+    Normal,
+    StudentT,
+    Uniform,
+)
+from gantheory.densities.beta import BETA_MIN
+from gantheory.densities.student_t import DF_MIN
 from gantheory.numerics import sigmoid
 from gantheory.testing._profiles import register_profiles
 
 __all__ = [
     "FAMILIES",
+    "FamilyDraw",
     "PAIR_KINDS",
     "NetworkDiscriminator",
     "PolynomialDiscriminator",
@@ -52,16 +69,11 @@ __all__ = [
 # (and activates our "ci" if hypothesis auto-loaded its own because CI is set).
 register_profiles()
 
-FAMILIES = ("normal", "laplace", "student_t", "uniform", "beta", "discrete", "mixture", "pushforward")
-CONTINUOUS_FAMILIES = tuple(f for f in FAMILIES if f != "discrete")
+FAMILIES = tuple(name for name, row in DENSITIES.items() if row.strategy is not None)
 PAIR_KINDS = ("identical", "overlapping", "nearly_disjoint", "disjoint", "heavy_tailed")
 
 LOC_BOUND = 20.0
 SCALE_MIN, SCALE_MAX = 0.05, 20.0
-# df above ~11.5 is not drawn: StudentT.breakpoints() stop short of the tail for large df and the
-# engine reports missing mass (see the reproducer in tests/test_properties.py).
-DF_MIN, DF_MAX = 0.5, 10.0
-BETA_MIN, BETA_MAX = 1.0, 20.0
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -84,65 +96,49 @@ def _weights(k: int) -> st.SearchStrategy[np.ndarray]:
     return raw.map(lambda w: np.asarray(w) / math.fsum(w))
 
 
-# ----------------------------------------------------------------------------------------------------
-# Densities
-
-
-def _family(name: str, loc, scale, df_min: float = DF_MIN) -> st.SearchStrategy[_d.Density]:
-    if name == "normal":
-        return st.builds(_d.Normal, loc, scale)
-    if name == "laplace":
-        return st.builds(_d.Laplace, loc, scale)
-    if name == "student_t":
-        return st.builds(_d.StudentT, st.floats(df_min, DF_MAX), loc, scale)
-    if name == "uniform":
-        return st.builds(lambda low, width: _d.Uniform(low, low + width), loc, scale)
-    if name == "beta":
-        return st.builds(_d.Beta, st.floats(BETA_MIN, BETA_MAX), st.floats(BETA_MIN, BETA_MAX))
-    if name == "discrete":
-        return _discrete(-10, 10)
-    raise ValueError(f"unknown family {name!r}")  # pragma: no cover - guarded by _check_families
-
-
-def _discrete(low: int, high: int, max_atoms: int = 5) -> st.SearchStrategy[_d.Discrete]:
+def _discrete(low: int, high: int, max_atoms: int = 5) -> st.SearchStrategy[Discrete]:
     """A pmf on up to ``max_atoms`` distinct integers in [low, high] (integers print readably)."""
 
     @st.composite
     def build(draw):
         values = draw(st.lists(st.integers(low, high), min_size=1, max_size=max_atoms, unique=True))
         probs = draw(_weights(len(values)))
-        return _d.Discrete(np.asarray(values, dtype=np.float64), probs)
+        return Discrete(np.asarray(values, dtype=np.float64), probs)
 
     return build()
 
 
-def _mixture(loc, scale, max_components: int) -> st.SearchStrategy[_d.Mixture]:
-    component = st.one_of(*(_family(f, loc, scale, df_min=1.0) for f in ("normal", "laplace", "student_t", "uniform")))
-
-    @st.composite
-    def build(draw):
-        k = draw(st.integers(2, max_components))
-        components = [draw(component) for _ in range(k)]
-        return _d.Mixture(components, draw(_weights(k)))
-
-    return build()
+# ----------------------------------------------------------------------------------------------------
+# Densities
 
 
-def _pushforward(loc, scale) -> st.SearchStrategy[_d.Pushforward]:
-    """x = G(z): affine generators (either orientation) of any light- or heavy-tailed base, and the
-    nonlinear monotone generators exp (log-normal) and sinh of a bounded Normal."""
-    affine_base = st.one_of(_family("normal", loc, scale), _family("laplace", loc, scale),
-                            _family("student_t", loc, scale, df_min=1.0))
-    sign = st.sampled_from([1.0, -1.0])
-    affine = st.builds(
-        lambda base, shift, s, sgn: _d.Pushforward(base, _d.Affine(shift, sgn * s)),
-        affine_base, st.floats(-5.0, 5.0), st.floats(0.25, 4.0), sign,
-    )
-    small_normal = st.builds(_d.Normal, st.floats(-2.0, 2.0), st.floats(0.1, 1.5))
-    nonlinear = st.builds(
-        lambda base, g: _d.Pushforward(base, g()), small_normal, st.sampled_from([_d.Monotone.exp, _d.Monotone.sinh])
-    )
-    return st.one_of(affine, nonlinear)
+@dataclass(frozen=True)
+class FamilyDraw:
+    """What a family's ``strategy`` hook (a :class:`~gantheory.densities.DensityFamily` field) draws with.
+
+    Attributes:
+        loc, scale: strategies for locations and scales.
+        heavy_tails: ``False`` inside mixtures and pushforwards, where a family keeps a finite mean
+            (Student-t df ≥ 1).
+        max_components: the largest mixture.
+    """
+
+    loc: st.SearchStrategy[float]
+    scale: st.SearchStrategy[float]
+    heavy_tails: bool = True
+    max_components: int = 3
+
+    def family(self, name: str, **changes) -> st.SearchStrategy[Density]:
+        """The strategy of registered family ``name``, drawn with ``changes`` to this toolbox."""
+        return DENSITIES[name].strategy(replace(self, **changes))
+
+    def weights(self, k: int) -> st.SearchStrategy[np.ndarray]:
+        """``k`` probabilities, each ≥ 0.05 before normalising, summing to 1 to rounding."""
+        return _weights(k)
+
+    def pmf(self, low: int, high: int, max_atoms: int = 5) -> st.SearchStrategy[Discrete]:
+        """A pmf on up to ``max_atoms`` distinct integers in ``[low, high]``."""
+        return _discrete(low, high, max_atoms)
 
 
 def _check_families(families) -> tuple:
@@ -163,14 +159,15 @@ def densities(
     max_components: int = 3,
     loc: tuple[float, float] = (-LOC_BOUND, LOC_BOUND),
     scale: tuple[float, float] = (SCALE_MIN, SCALE_MAX),
-) -> st.SearchStrategy[_d.Density]:
-    """Single densities drawn from ``families`` (default: all of :data:`FAMILIES`).
+) -> st.SearchStrategy[Density]:
+    """Single densities drawn from ``families`` (default: all of :data:`FAMILIES`, the registered
+    families of :data:`gantheory.densities.DENSITIES` that have a strategy, in registry order).
 
     Args:
-        families: subset of ``"normal"``, ``"laplace"``, ``"student_t"`` (df ∈ [0.5, 30]),
-            ``"uniform"``, ``"beta"`` (a, b ∈ [1, 20]), ``"discrete"`` (≤ 5 integer atoms in [−10, 10]),
-            ``"mixture"`` (2..``max_components`` continuous components), ``"pushforward"`` (affine or
-            exp/sinh monotone generators).
+        families: subset of :data:`FAMILIES`: ``"normal"``, ``"laplace"``, ``"student_t"``
+            (df ∈ [0.5, 10]), ``"uniform"``, ``"beta"`` (a, b ∈ [1, 20]), ``"discrete"`` (≤ 5 integer
+            atoms in [−10, 10]), ``"mixture"`` (2..``max_components`` continuous components),
+            ``"pushforward"`` (affine or exp/sinh monotone generators).
         max_components: largest mixture (≥ 2).
         loc, scale: bounds for locations and scales (within [−20, 20] and [0.05, 20] the quadrature
             engine certifies every draw).
@@ -178,16 +175,8 @@ def densities(
     families = _check_families(families)
     if max_components < 2:
         raise ValueError(f"parameter 'max_components' must be >= 2, got {max_components}")
-    loc_s, scale_s = locations(*loc), scales(*scale)
-    parts = []
-    for f in families:
-        if f == "mixture":
-            parts.append(_mixture(loc_s, scale_s, max_components))
-        elif f == "pushforward":
-            parts.append(_pushforward(loc_s, scale_s))
-        else:
-            parts.append(_family(f, loc_s, scale_s))
-    return st.one_of(*parts)
+    draw = FamilyDraw(locations(*loc), scales(*scale), max_components=max_components)
+    return st.one_of(*(draw.family(f) for f in families))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -201,7 +190,7 @@ def _identical(families):
 def _overlapping(families):
     """Both continuous with locations in [−3, 3] and scales in [0.5, 5] (or both pmfs on 0..4), so that
     supports and bulk mass overlap."""
-    cont = [f for f in families if f != "discrete"]
+    cont = [f for f in families if not DENSITIES[f].cls.is_discrete]
     parts = []
     if cont:
         d = densities(families=cont, loc=(-3.0, 3.0), scale=(0.5, 5.0))
@@ -216,7 +205,7 @@ def _nearly_disjoint():
 
     @st.composite
     def build(draw):
-        family = draw(st.sampled_from([_d.Normal, _d.Laplace]))
+        family = draw(st.sampled_from([Normal, Laplace]))
         loc = draw(st.floats(-10.0, 10.0))
         s1, s2 = draw(st.floats(0.05, 2.0)), draw(st.floats(0.05, 2.0))
         gap = draw(st.floats(8.0, 40.0)) * max(s1, s2)
@@ -229,11 +218,11 @@ def _disjoint(families):
     """Mutually singular pairs: separated uniforms, a Beta and a uniform beyond 1, pmfs on different
     atoms, a pmf against a continuous density. JSD = log 2 exactly."""
     uniforms = st.builds(
-        lambda low, w1, gap, w2: (_d.Uniform(low, low + w1), _d.Uniform(low + w1 + gap, low + w1 + gap + w2)),
+        lambda low, w1, gap, w2: (Uniform(low, low + w1), Uniform(low + w1 + gap, low + w1 + gap + w2)),
         st.floats(-10.0, 10.0), st.floats(0.1, 5.0), st.floats(0.0, 5.0), st.floats(0.1, 5.0),
     )
     beta_uniform = st.builds(
-        lambda a, b, gap, w: (_d.Beta(a, b), _d.Uniform(1.0 + gap, 1.0 + gap + w)),
+        lambda a, b, gap, w: (Beta(a, b), Uniform(1.0 + gap, 1.0 + gap + w)),
         st.floats(BETA_MIN, 5.0), st.floats(BETA_MIN, 5.0), st.floats(0.0, 3.0), st.floats(0.1, 3.0),
     )
     parts = [uniforms, beta_uniform]
@@ -244,10 +233,10 @@ def _disjoint(families):
 
 
 def _heavy_tailed():
-    heavy = st.builds(_d.StudentT, st.floats(DF_MIN, 3.0), st.floats(-3.0, 3.0), st.floats(0.5, 5.0))
+    heavy = st.builds(StudentT, st.floats(DF_MIN, 3.0), st.floats(-3.0, 3.0), st.floats(0.5, 5.0))
     other = st.one_of(
-        st.builds(_d.Normal, st.floats(-3.0, 3.0), st.floats(0.5, 5.0)),
-        st.builds(_d.Laplace, st.floats(-3.0, 3.0), st.floats(0.5, 5.0)),
+        st.builds(Normal, st.floats(-3.0, 3.0), st.floats(0.5, 5.0)),
+        st.builds(Laplace, st.floats(-3.0, 3.0), st.floats(0.5, 5.0)),
         heavy,
     )
     return st.one_of(st.tuples(heavy, other), st.tuples(other, heavy))
@@ -255,7 +244,7 @@ def _heavy_tailed():
 
 def density_pairs(
     *, kinds: Iterable[str] | None = None, families: Iterable[str] | None = None
-) -> st.SearchStrategy[tuple[_d.Density, _d.Density]]:
+) -> st.SearchStrategy[tuple[Density, Density]]:
     """Pairs ``(p_data, p_g)`` of the given ``kinds`` (default: all of :data:`PAIR_KINDS`).
 
     Kinds:
@@ -289,12 +278,12 @@ def density_triples(*, families: Iterable[str] | None = None) -> st.SearchStrate
     Half the draws are "collinear" — one family and scale, with q's location between p's and r's —
     which is where a divergence that is not a metric (JSD itself) breaks the triangle inequality.
     """
-    cont = [f for f in _check_families(families) if f != "discrete"] or ["normal"]
+    cont = [f for f in _check_families(families) if not DENSITIES[f].cls.is_discrete] or ["normal"]
     free = densities(families=cont, loc=(-5.0, 5.0), scale=(0.25, 5.0))
 
     @st.composite
     def collinear(draw):
-        family = draw(st.sampled_from([_d.Normal, _d.Laplace]))
+        family = draw(st.sampled_from([Normal, Laplace]))
         scale = draw(st.floats(0.25, 5.0))
         a, b, c = sorted(draw(st.lists(st.floats(-5.0, 5.0), min_size=3, max_size=3)))
         return family(a, scale), family(b, scale), family(c, scale)
@@ -348,7 +337,7 @@ class NetworkDiscriminator:
     def logit(self, x):
         x = np.asarray(x, dtype=np.float64)
         out = np.full(x.shape, float(self.output_bias))
-        for w, b, v in zip(self.weights, self.biases, self.output_weights):
+        for w, b, v in zip(self.weights, self.biases, self.output_weights, strict=True):
             out = out + v * np.tanh(w * x + b)
         return out
 

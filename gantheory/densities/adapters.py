@@ -1,0 +1,167 @@
+r"""Adapters: scipy.stats and torch.distributions objects as :class:`~gantheory.densities.Density`.
+
+The torch direction (a Density as a torch view) is :func:`gantheory.empirical.to_torch`; this module only
+reads torch objects, importing torch when one is passed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gantheory.densities.base import Density, Interval, _check_x
+from gantheory.densities.beta import Beta
+from gantheory.densities.discrete import Discrete
+from gantheory.densities.laplace import Laplace
+from gantheory.densities.mixture import Mixture
+from gantheory.densities.normal import Normal
+from gantheory.densities.pushforward import Affine, Pushforward
+from gantheory.densities.student_t import StudentT
+from gantheory.densities.uniform import Uniform
+from gantheory.errors import GanTheoryError
+
+__all__ = ["from_scipy", "from_torch"]
+
+
+
+class _ScipyDensity(Density):
+    """A frozen continuous scipy.stats distribution (scalar parameters)."""
+
+    def __init__(self, rv):
+        self.rv = rv
+        self.batch_shape = ()
+        low, high = (float(v) for v in rv.support())
+        self._low, self._high = low, high
+
+    def _logpdf(self, x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lp = np.asarray(self.rv.logpdf(x), dtype=np.float64)
+        return np.where(np.isnan(lp), -np.inf, lp)
+
+    def _sample(self, n, rng):
+        return np.asarray(self.rv.rvs(size=n, random_state=rng), dtype=np.float64)
+
+    def breakpoints(self):
+        # Quantiles from 1e-300 up to the median on both sides (half a decade of probability apart):
+        # this follows power, exponential and Gaussian tails alike without knowing which it is.
+        probs = 10.0 ** -np.arange(0.5, 300.5, 0.5)
+        core = np.linspace(0.02, 0.98, 25)
+        with np.errstate(all="ignore"):
+            pts = np.concatenate([self.rv.isf(probs), self.rv.ppf(probs), self.rv.ppf(core), [self._low, self._high]])
+        pts = pts[np.isfinite(pts)]
+        return np.unique(pts)
+
+    @property
+    def support(self):
+        return Interval(np.float64(self._low), np.float64(self._high))
+
+    @property
+    def modes(self):
+        return np.atleast_1d(np.float64(self.rv.median()))
+
+    @property
+    def mean(self):
+        m = float(self.rv.mean())
+        if not np.isfinite(m):
+            raise NotImplementedError("this scipy distribution has no finite mean")
+        return m
+
+    @property
+    def variance(self):
+        v = float(self.rv.var())
+        if np.isnan(v):
+            raise NotImplementedError("this scipy distribution has no variance")
+        return v
+
+    def cdf(self, x):
+        return np.asarray(self.rv.cdf(_check_x(x)), dtype=np.float64)
+
+    def __repr__(self):
+        args = ", ".join(repr(a) for a in self.rv.args)
+        return f"from_scipy({self.rv.dist.name}({args}))"
+
+
+def from_scipy(frozen_rv) -> Density:
+    """Wrap a frozen :mod:`scipy.stats` distribution as a :class:`Density`.
+
+    Continuous distributions keep scipy's ``logpdf`` and get quantile-based quadrature points; discrete
+    ones with finite support become a :class:`Discrete` (an infinite support is truncated where the
+    remaining tail mass is below 1e-17, which stays inside the 1e-12 weight tolerance).
+
+    Raises:
+        GanTheoryError: ``frozen_rv`` is not a frozen scipy.stats distribution, or is multivariate.
+    """
+    from scipy.stats._distn_infrastructure import (
+        rv_continuous_frozen,
+        rv_discrete_frozen,
+    )
+
+    if isinstance(frozen_rv, rv_continuous_frozen):
+        if np.shape(frozen_rv.mean()) != ():
+            raise GanTheoryError("parameter 'frozen_rv' must have scalar parameters (batched scipy rvs are unsupported)")
+        return _ScipyDensity(frozen_rv)
+    if isinstance(frozen_rv, rv_discrete_frozen):
+        low, high = frozen_rv.support()
+        if not np.isfinite(low):
+            low = frozen_rv.ppf(1e-18)
+        if not np.isfinite(high):
+            high = frozen_rv.isf(1e-18)
+        values = np.arange(low, high + 1, dtype=np.float64)
+        probs = np.asarray(frozen_rv.pmf(values), dtype=np.float64)
+        keep = probs > 0
+        values, probs = values[keep], probs[keep]
+        # finite rounding of scipy's pmf only; the tolerance check in Discrete still applies
+        probs = probs / probs.sum() if abs(probs.sum() - 1.0) < 1e-13 else probs
+        return Discrete(values, probs)
+    raise GanTheoryError(
+        f"parameter 'frozen_rv' must be a frozen scipy.stats distribution (e.g. scipy.stats.norm(0, 1)), "
+        f"got {type(frozen_rv).__name__}"
+    )
+
+
+def from_torch(distribution) -> Density:
+    """Convert a ``torch.distributions`` object into the equivalent :class:`Density` (float64, numpy).
+
+    Supported: Normal, Uniform, Laplace, StudentT, Beta, Categorical (atoms 0..K-1), MixtureSameFamily
+    of those, and TransformedDistribution by AffineTransform.
+
+    Raises:
+        GanTheoryError: an unsupported type (the message lists the supported ones).
+    """
+    module = type(distribution).__module__
+    if not module.startswith("torch.distributions"):
+        raise GanTheoryError(
+            f"parameter 'distribution' must be a torch.distributions object, got {type(distribution).__name__}"
+        )
+    import torch.distributions as td
+
+    def arr(t):
+        return t.detach().to("cpu", dtype=__import__("torch").float64).numpy()
+
+    converters = {
+        td.Normal: lambda d: Normal(arr(d.loc), arr(d.scale)),
+        td.Uniform: lambda d: Uniform(arr(d.low), arr(d.high)),
+        td.Laplace: lambda d: Laplace(arr(d.loc), arr(d.scale)),
+        td.StudentT: lambda d: StudentT(arr(d.df), arr(d.loc), arr(d.scale)),
+        td.Beta: lambda d: Beta(arr(d.concentration1), arr(d.concentration0)),
+        td.Categorical: lambda d: Discrete(np.arange(d.probs.shape[-1], dtype=np.float64), arr(d.probs)),
+    }
+    if isinstance(distribution, td.MixtureSameFamily):
+        weights = arr(distribution.mixture_distribution.probs)
+        comp = from_torch(distribution.component_distribution)
+        k = weights.shape[-1]
+        components = [comp[..., i] for i in range(k)]
+        return Mixture(components, weights / weights.sum(-1, keepdims=True))
+    if isinstance(distribution, td.TransformedDistribution):
+        base = from_torch(distribution.base_dist)
+        for t in distribution.transforms:
+            if not isinstance(t, td.transforms.AffineTransform):
+                raise GanTheoryError(f"unsupported transform {type(t).__name__} in from_torch (only AffineTransform)")
+            loc = arr(t.loc) if hasattr(t.loc, "detach") else t.loc
+            scale = arr(t.scale) if hasattr(t.scale, "detach") else t.scale
+            base = Pushforward(base, Affine(loc, scale))
+        return base
+    for cls, convert in converters.items():
+        if type(distribution) is cls:
+            return convert(distribution)
+    names = ", ".join(sorted(c.__name__ for c in converters)) + ", MixtureSameFamily, TransformedDistribution"
+    raise GanTheoryError(f"unsupported torch distribution {type(distribution).__name__}; supported: {names}")

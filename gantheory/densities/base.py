@@ -1,0 +1,282 @@
+r"""The :class:`Density` contract, its shared validation, and the registry row of a family.
+
+A density on the real line exposes ``logpdf`` (numpy, float64, log space), ``sample(n, rng)``,
+``support``, ``breakpoints()`` (where quadrature splits), ``modes``, ``mean``, ``variance`` and ``cdf``.
+Parameters broadcast like numpy; ``batch_shape`` is their broadcast shape. Outside its support a
+density's ``logpdf`` is ``-inf``, never NaN; bad parameters raise
+:class:`~gantheory.errors.GanTheoryError` naming the parameter.
+
+Why ``to_torch`` lives in :mod:`gantheory.empirical`: the torch view (one torch ``log_prob`` /
+``sample`` per family, and the numpy fallback for families without one) is the empirical lens's
+concern, and torch is an opt-in dependency. This bottom layer never imports torch or the lens at
+module level; :meth:`Density.to_torch` is a one-line convenience that forwards to
+:func:`gantheory.empirical.to_torch` on first use, and every per-family decision is made there. A new
+family therefore needs no edit in the torch lens (it gets the CPU fallback until someone writes its
+torch form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gantheory.errors import GanTheoryError
+
+__all__ = ["Density", "DensityFamily", "FiniteSupport", "Interval"]
+
+# Offsets (in units of the scale) where quadrature splits, by tail type. A Gaussian is below
+# e^{-722} (float64 zero) beyond 38 sigma; an exponential tail below e^{-745} beyond 750 scales.
+_GAUSSIAN_OFFSETS = np.array([0.0, 1.25, 2.5, 4.0, 6.0, 9.0, 14.0, 22.0, 38.5])
+_EXPONENTIAL_OFFSETS = np.array(
+    [0.0, 0.5, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0, 15.0, 20.0, 27.0, 36.0, 48.0, 64.0, 85.0, 113.0,
+     150.0, 200.0, 270.0, 360.0, 480.0, 640.0, 750.0]
+)
+
+
+def _symmetric(offsets: np.ndarray) -> np.ndarray:
+    return np.concatenate([-offsets[:0:-1], offsets])
+
+
+def _power_offsets(df_min: float) -> np.ndarray:
+    """Offsets for a power-law tail ~|x|^{-(1+df)}: geometric with ratio 4 until the tail mass beyond
+    the last point, ~R^{-df}, is below 1e-14 (so R = 10^{14/df}, capped at 1e300)."""
+    decades = min(300.0, 14.0 / max(df_min, 1e-3))
+    k_max = int(np.ceil(decades * np.log(10.0) / np.log(4.0)))
+    geometric = 4.0 ** np.arange(1, k_max + 1)
+    core = np.array([0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0])
+    return np.concatenate([core, geometric[geometric > 3.0]])
+
+
+def _offsets_points(center, scale, offsets) -> np.ndarray:
+    center = np.asarray(center, dtype=np.float64)[..., None]
+    scale = np.asarray(scale, dtype=np.float64)[..., None]
+    return center + scale * offsets
+
+
+def _check_x(x) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if np.isnan(x).any():
+        raise GanTheoryError("x contains NaN; densities are evaluated at real points only")
+    return x
+
+
+def _param(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise GanTheoryError(f"parameter {name!r} must be real numbers, got {value!r}") from exc
+    if not np.all(np.isfinite(arr)):
+        raise GanTheoryError(f"parameter {name!r} must be finite (no NaN or inf), got {value!r}")
+    if positive and not np.all(arr > 0):
+        raise GanTheoryError(f"parameter {name!r} must be > 0, got {value!r}")
+    if nonnegative and not np.all(arr >= 0):
+        raise GanTheoryError(f"parameter {name!r} must be >= 0, got {value!r}")
+    return arr
+
+
+def _rng(rng) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+def _check_n(n) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise GanTheoryError(f"parameter 'n' must be a non-negative integer, got {n!r}")
+    return int(n)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Closed interval ``[low, high]`` (arrays broadcast to the batch; may be infinite)."""
+
+    low: Any
+    high: Any
+
+    def contains(self, x):
+        return (np.asarray(x) >= self.low) & (np.asarray(x) <= self.high)
+
+
+@dataclass(frozen=True)
+class FiniteSupport:
+    """A finite set of atoms (for :class:`~gantheory.densities.Discrete`): ``values`` has shape ``(*batch, K)``."""
+
+    values: Any
+
+    def contains(self, x):
+        return np.any(np.asarray(x)[..., None] == self.values, axis=-1)
+
+
+class Density:
+    """A probability density (or, if ``is_discrete``, a pmf) on the real line. See the module docstring."""
+
+    is_discrete: bool = False
+
+    # -- subclasses implement -------------------------------------------------------------------------
+    batch_shape: tuple = ()
+
+    def _logpdf(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _sample(self, n: int, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def breakpoints(self) -> np.ndarray:
+        """Points where quadrature should split, shape ``(*batch_shape, m)``: modes, scale points,
+        support ends and geometric points along heavy tails."""
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def support(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- shared behaviour -----------------------------------------------------------------------------
+    def logpdf(self, x) -> np.ndarray:
+        """log p(x) in nats (log-pmf for discrete densities); ``-inf`` outside the support."""
+        return self._logpdf(_check_x(x))
+
+    def pdf(self, x) -> np.ndarray:
+        """p(x) = exp(logpdf(x))."""
+        return np.exp(self.logpdf(x))
+
+    def sample(self, n: int, rng=None) -> np.ndarray:
+        """``n`` independent draws, shape ``(n, *batch_shape)``; ``rng`` a Generator or a seed."""
+        return self._sample(_check_n(n), _rng(rng))
+
+    @property
+    def modes(self) -> np.ndarray:
+        """Locations of the density's features (modes or centres), shape ``(*batch_shape, k)``."""
+        raise NotImplementedError(f"{type(self).__name__} does not know its modes")
+
+    @property
+    def mean(self):
+        raise NotImplementedError(f"{type(self).__name__} has no known mean")
+
+    @property
+    def variance(self):
+        raise NotImplementedError(f"{type(self).__name__} has no known variance")
+
+    def cdf(self, x):
+        raise NotImplementedError(f"{type(self).__name__} has no cdf")
+
+    def to_torch(self, device=None, dtype=None):
+        """A torch view with ``log_prob(x)`` and ``sample(n, generator=None)`` on ``device``.
+
+        Shorthand for :func:`gantheory.empirical.to_torch` (which owns the per-family torch forms and
+        imports torch); see the module docstring for why it lives there.
+        """
+        from gantheory.empirical import to_torch
+
+        return to_torch(self, device=device, dtype=dtype)
+
+    def broadcast_to(self, shape) -> Density:
+        """The same density with its parameters broadcast to ``shape`` (a batch)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __getitem__(self, index) -> Density:
+        if self.batch_shape == ():
+            raise GanTheoryError(f"{self!r} is a single density, not a batch; it cannot be indexed")
+        return self._index(index)
+
+    def __len__(self):
+        if self.batch_shape == ():
+            raise TypeError("a single density has no len()")
+        return self.batch_shape[0]
+
+    def _index(self, index):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _Parametric(Density):
+    """A density given by named array parameters that broadcast together."""
+
+    _param_names: tuple = ()
+
+    def _init_params(self, **params):
+        self._params = params
+        try:
+            self.batch_shape = np.broadcast_shapes(*(np.shape(v) for v in params.values()))
+        except ValueError as exc:
+            raise GanTheoryError(
+                f"parameters {', '.join(params)} of {type(self).__name__} do not broadcast: {exc}"
+            ) from exc
+
+    def _rebuild(self, **params):
+        return type(self)(**params)
+
+    def broadcast_to(self, shape):
+        return self._rebuild(**{k: np.broadcast_to(v, shape) for k, v in self._params.items()})
+
+    def _index(self, index):
+        full = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self._params.items()}
+        return self._rebuild(**full)
+
+    def __repr__(self):
+        def fmt(v):
+            v = np.asarray(v)
+            return repr(float(v)) if v.ndim == 0 else np.array2string(v, threshold=6)
+
+        inner = ", ".join(f"{k}={fmt(v)}" for k, v in self._params.items())
+        return f"{type(self).__name__}({inner})"
+
+    def __eq__(self, other):
+        return (
+            type(self) is type(other)
+            and self._params.keys() == other._params.keys()
+            and all(np.array_equal(self._params[k], other._params[k]) for k in self._params)
+        )
+
+    __hash__ = None
+
+
+@dataclass(frozen=True)
+class DensityFamily:
+    """One row of :data:`gantheory.densities.DENSITIES`: what every consumer needs to know of a family.
+
+    The oracle, the hypothesis strategies, the fuzz suite and the contract tests read these fields
+    instead of keeping their own lists, so a new family is its module plus one registry line.
+
+    Attributes:
+        name: the registry key and the vocabulary of ``strategies.densities(families=...)``.
+        cls: the :class:`Density` subclass.
+        parameters: the constructor's parameters in order; each is also an attribute of an instance,
+            and a bad value raises a GanTheoryError that names it.
+        examples: a few small, valid instances (contract tests, fuzzing, oracle checks).
+        accepts: for families with scalar real parameters, the parameter domain stated independently of
+            the constructor's checks, ``accepts(*scalars) -> bool`` (the fuzz suite tests the constructor
+            against it); ``None`` for structured families (pmfs, mixtures, pushforwards).
+        strategy: ``strategy(draw) -> SearchStrategy`` drawing bounded members that quadrature certifies,
+            where ``draw`` is a :class:`gantheory.testing.strategies.FamilyDraw`; ``None``: never drawn.
+        mp_logpdf: ``mp_logpdf(density, component) -> (mpf -> mpf)``, the log density re-written in
+            mpmath for :mod:`gantheory.oracle`; ``component`` is the oracle's own ``mp_logpdf`` (for
+            families built from other densities). ``None``: the oracle does not know the family.
+        mp_features: ``mp_features(density, component) -> [(centre, scale), ...]`` where the oracle
+            splits its integrals (``component`` as above).
+    """
+
+    name: str
+    cls: type
+    parameters: tuple[str, ...]
+    examples: tuple[Density, ...]
+    accepts: Callable[..., bool] | None = None
+    strategy: Callable[[Any], Any] | None = None
+    mp_logpdf: Callable[[Any, Callable], Callable] | None = None
+    mp_features: Callable[[Any, Callable], list] | None = None
+
+
+def _mp(value):
+    """A float64 parameter as an exact mpmath number (the repr round-trips the double)."""
+    import mpmath
+
+    return mpmath.mpf(repr(float(value)))
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
+def _is_positive(v) -> bool:
+    return _is_real(v) and v > 0

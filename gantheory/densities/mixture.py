@@ -1,0 +1,214 @@
+r"""Finite mixtures :math:`p = \sum_k w_k p_k` of densities, evaluated in log space."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from gantheory.densities.base import (
+    Density,
+    DensityFamily,
+    FiniteSupport,
+    Interval,
+    _check_x,
+    _mp,
+    _param,
+)
+from gantheory.densities.laplace import Laplace
+from gantheory.densities.normal import Normal
+from gantheory.errors import GanTheoryError
+from gantheory.tolerances import TOLERANCES
+
+__all__ = ["Mixture"]
+
+
+class Mixture(Density):
+    r"""Finite mixture :math:`p(x) = \sum_k w_k\, p_k(x)`, evaluated as :math:`\operatorname{logsumexp}_k(\log w_k + \log p_k(x))`.
+
+    Args:
+        components: non-empty sequence of densities (all continuous or all discrete); each may be a batch.
+        weights: shape ``(..., K)``; non-negative, finite, summing to 1 within 1e-12 along the last axis.
+
+    Example:
+        >>> p = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)], weights=[0.3, 0.7])
+        >>> round(float(p.pdf(2.0)), 6)  # 0.7 · N(2; 2, 0.5) + 0.3 · N(2; -2, 0.5)
+        0.558519
+    """
+
+    def __init__(self, components: Sequence[Density], weights=None):
+        try:
+            components = list(components) if components is not None else []
+        except TypeError as exc:
+            raise GanTheoryError(f"parameter 'components' must be a sequence of densities, got {components!r}") from exc
+        if len(components) == 0:
+            raise GanTheoryError("parameter 'components' is empty: a mixture needs at least one component")
+        for i, c in enumerate(components):
+            if not isinstance(c, Density):
+                raise GanTheoryError(f"parameter 'components'[{i}] is not a Density: {c!r}")
+        kinds = {c.is_discrete for c in components}
+        if len(kinds) > 1:
+            raise GanTheoryError("parameter 'components' mixes discrete and continuous densities")
+        k = len(components)
+        if weights is None:
+            weights = np.full(k, 1.0 / k)
+        weights = _param("weights", weights, nonnegative=True)
+        if weights.ndim == 0 or weights.shape[-1] != k:
+            raise GanTheoryError(f"parameter 'weights' must have last axis of length {k} (one per component)")
+        total = weights.sum(axis=-1)
+        if not np.all(np.abs(total - 1.0) <= TOLERANCES["weights_sum_atol"]):
+            raise GanTheoryError(
+                f"parameter 'weights' must sum to 1 within 1e-12 (sums: {total}); renormalise explicitly"
+            )
+        try:
+            self.batch_shape = np.broadcast_shapes(weights.shape[:-1], *(c.batch_shape for c in components))
+        except ValueError as exc:
+            raise GanTheoryError(f"mixture components and weights do not broadcast: {exc}") from exc
+        self.components = tuple(components)
+        self.weights = weights
+        self.is_discrete = components[0].is_discrete
+
+    def _logpdf(self, x):
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        # logsumexp_k(log w_k + log p_k(x)), streamed over components: shift by the running max so
+        # no exp overflows, and keep all-(-inf) points at -inf (0/0 never forms).
+        terms = []
+        for k, c in enumerate(self.components):
+            t = np.array(c._logpdf(x), dtype=np.float64, copy=True)
+            lw = log_w[..., k]
+            t = np.add(t, lw, out=t) if np.broadcast_shapes(t.shape, np.shape(lw)) == t.shape else t + lw
+            terms.append(t)
+        if len(terms) == 1:
+            return terms[0]
+        top = np.array(np.maximum(terms[0], terms[1]), dtype=np.float64)  # an array even for 0-d inputs
+        for t in terms[2:]:
+            np.maximum(top, t, out=top)
+        finite = np.isfinite(top)
+        finite_all = bool(finite.all())
+        shift = top if finite_all else np.where(finite, top, 0.0)
+        total = np.zeros(np.shape(shift))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for t in terms:
+                np.subtract(t, shift, out=t)
+                if finite_all:
+                    # terms below e^-700 of the largest cannot change the sum; clamping avoids the
+                    # slow subnormal exp path (see gantheory.numerics.exp)
+                    np.maximum(t, -700.0, out=t)
+                    np.exp(t, out=t)
+                else:
+                    # e^t with exact zeros below e^-700 (so all-(-inf) points stay -inf); written out
+                    # rather than numerics.exp because t may be 0-d here (a scalar x)
+                    below = t < -700.0
+                    np.maximum(t, -700.0, out=t)
+                    np.exp(t, out=t)
+                    t[below] = 0.0
+                total += t
+        with np.errstate(divide="ignore"):
+            np.log(total, out=total)
+        total += shift
+        return total if finite_all else np.where(np.isposinf(top), np.inf, total)
+
+    def _sample(self, n, rng):
+        k = len(self.components)
+        draws = np.stack([np.broadcast_to(c._sample(n, rng), (n, *self.batch_shape)) for c in self.components], -1)
+        cdf = np.cumsum(np.broadcast_to(self.weights, (*self.batch_shape, k)), axis=-1)
+        u = rng.random((n, *self.batch_shape))
+        idx = np.minimum((u[..., None] >= cdf).sum(axis=-1), k - 1)
+        return np.take_along_axis(draws, idx[..., None], axis=-1)[..., 0]
+
+    def _component_points(self, attribute):
+        parts = []
+        for c in self.components:
+            pts = getattr(c, attribute)() if callable(getattr(c, attribute)) else getattr(c, attribute)
+            parts.append(np.broadcast_to(pts, (*self.batch_shape, pts.shape[-1])))
+        return np.concatenate(parts, axis=-1)
+
+    def breakpoints(self):
+        return self._component_points("breakpoints")
+
+    @property
+    def modes(self):
+        return self._component_points("modes")
+
+    @property
+    def support(self):
+        if self.is_discrete:
+            return FiniteSupport(np.unique(self.breakpoints(), axis=-1) if self.batch_shape == () else self.breakpoints())
+        lows = np.stack(np.broadcast_arrays(*(c.support.low for c in self.components)), -1)
+        highs = np.stack(np.broadcast_arrays(*(c.support.high for c in self.components)), -1)
+        return Interval(np.broadcast_to(lows.min(-1), self.batch_shape), np.broadcast_to(highs.max(-1), self.batch_shape))
+
+    @property
+    def mean(self):
+        means = np.stack(np.broadcast_arrays(*(c.mean for c in self.components)), -1)
+        return np.sum(self.weights * means, axis=-1) + np.zeros(self.batch_shape)
+
+    @property
+    def variance(self):
+        means = np.stack(np.broadcast_arrays(*(c.mean for c in self.components)), -1)
+        var = np.stack(np.broadcast_arrays(*(c.variance for c in self.components)), -1)
+        m = np.sum(self.weights * means, axis=-1)
+        return np.sum(self.weights * (var + means**2), axis=-1) - m * m + np.zeros(self.batch_shape)
+
+    def cdf(self, x):
+        x = _check_x(x)
+        cdfs = np.stack(np.broadcast_arrays(*(c.cdf(x) for c in self.components)), -1)
+        return np.sum(self.weights * cdfs, axis=-1)
+
+    def broadcast_to(self, shape):
+        k = len(self.components)
+        return Mixture([c.broadcast_to(shape) for c in self.components], np.broadcast_to(self.weights, (*shape, k)))
+
+    def _index(self, index):
+        full = self.broadcast_to(self.batch_shape)
+        return Mixture([c[index] for c in full.components], full.weights[index])
+
+    def __repr__(self):
+        comps = ", ".join(repr(c) for c in self.components)
+        return f"Mixture([{comps}], weights={np.array2string(self.weights, threshold=6)})"
+
+
+# Mixtures draw light- and moderately heavy-tailed continuous components (Beta and pmfs stay out:
+# a Beta's endpoint behaviour and atoms are exercised on their own).
+_COMPONENT_FAMILIES = ("normal", "laplace", "student_t", "uniform")
+
+
+def _strategy(draw):
+    from hypothesis import strategies as st
+
+    component = st.one_of(*(draw.family(f, heavy_tails=False) for f in _COMPONENT_FAMILIES))
+
+    @st.composite
+    def build(data):
+        k = data(st.integers(2, draw.max_components))
+        components = [data(component) for _ in range(k)]
+        return Mixture(components, data(draw.weights(k)))
+
+    return build()
+
+
+def _mp_logpdf(m, component):
+    import mpmath as mp
+
+    parts = [(mp.log(_mp(w)), component(c)) for w, c in zip(m.weights, m.components, strict=True) if w > 0]
+
+    def lp(x):
+        vals = [lw + f(x) for lw, f in parts]
+        top = max(vals)
+        if top == mp.ninf:
+            return mp.ninf
+        return top + mp.log(mp.fsum(mp.exp(v - top) for v in vals))
+
+    return lp
+
+
+FAMILY = DensityFamily(
+    name="mixture",
+    cls=Mixture,
+    parameters=("components", "weights"),
+    examples=(Mixture([Normal(-2.0, 0.5), Laplace(2.0, 1.0)], [0.4, 0.6]),),
+    strategy=_strategy,
+    mp_logpdf=_mp_logpdf,
+    mp_features=lambda m, component: [f for c in m.components for f in component(c)],
+)
