@@ -414,9 +414,10 @@ def cmd_audit(args) -> int:
     g_loss = load_function(args.g_loss) if args.g_loss else None
     report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else "logits",
                    batch_size=args.batch_size, symbolic=not args.no_symbolic, divergence=not args.no_divergence)
-    render = {"text": report.to_text, "json": report.to_json, "md": report.to_markdown,
-              "html": lambda: report.to_html(full_page=True)}[args.format]
-    print(render(), file=sys.stdout)
+    if args.format == "html":
+        print(report.to_html(full_page=True), file=sys.stdout)
+    else:
+        print(getattr(report, {"text": "to_text", "json": "to_json", "md": "to_markdown"}[args.format])(), file=sys.stdout)
     return report.exit_code
 
 

@@ -238,6 +238,33 @@ class ImpliedOptimum:
 def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimum:
     """Minimise t·ℓ_r(a) + (1−t)·ℓ_f(a) over the logit a for every t (vectorised)."""
     t = np.asarray(t, dtype=np.float64)
+    a_star, value = _minimise(terms, t, refine)
+    lr, lf = terms.on_grid
+    half = 0.5 * lr + 0.5 * lf
+    hb = np.min(half)
+    flat = LOGIT_GRID[half <= hb + 1e-9 * (1 + abs(hb))]
+    if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
+        kh = int(np.argmin(half))
+        if 0 < kh < LOGIT_GRID.size - 1:
+            ah = float(_bisect(terms, np.array([0.5]), LOGIT_GRID[kh - 1:kh], LOGIT_GRID[kh + 1:kh + 2],
+                               LOGIT_GRID[kh:kh + 1])[0])
+            flat = np.array([ah])
+    return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
+
+
+def implied_logit(terms, t, *, bound: float, chunk: int = 2048) -> np.ndarray:
+    """a*(t) clipped to [−bound, bound], for any number of weights t (in chunks, so that the grid search
+    stays small); where every logit is optimal (a flat objective) the logit 0."""
+    t = np.asarray(t, dtype=np.float64)
+    flat = t.ravel()
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, chunk):
+        out[start:start + chunk] = _minimise(terms, flat[start:start + chunk], True)[0]
+    return np.clip(np.nan_to_num(out, nan=0.0), -bound, bound).reshape(t.shape)
+
+
+def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(a*(t), m(t)): the grid minimum refined by bisection; ±inf at an unbounded end, NaN when flat."""
     lr, lf = terms.on_grid
     phi = t[:, None] * lr[None, :] + (1 - t)[:, None] * lf[None, :]
     phi = np.where(np.isfinite(phi) | (phi == -np.inf), phi, np.inf)  # NaN never wins
@@ -268,16 +295,7 @@ def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimu
         value[diverging] = -np.inf
     both_edges = low_edge & high_edge
     a_star[both_edges] = np.nan
-    half = 0.5 * lr + 0.5 * lf
-    hb = np.min(half)
-    flat = LOGIT_GRID[half <= hb + 1e-9 * (1 + abs(hb))]
-    if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
-        kh = int(np.argmin(half))
-        if 0 < kh < LOGIT_GRID.size - 1:
-            ah = float(_bisect(terms, np.array([0.5]), LOGIT_GRID[kh - 1:kh], LOGIT_GRID[kh + 1:kh + 2],
-                               LOGIT_GRID[kh:kh + 1])[0])
-            flat = np.array([ah])
-    return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
+    return a_star, value
 
 
 def _bisect(terms, t, lo, hi, fallback, iterations: int = 60):

@@ -1,4 +1,4 @@
-"""Probes of a user's loss beyond its optimum: structure (separable? per-sample? batch-size free?) and
+r"""Probes of a user's loss beyond its optimum: structure (separable? per-sample? batch-size free?) and
 numerics at extreme logits.
 
 A textbook GAN loss is :math:`L(r, f) = w_r\,\overline{\ell_r(r)} + w_f\,\overline{\ell_f(f)} + c`
