@@ -36,7 +36,6 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-SUBCOMMANDS = ("run", "list", "selftest", "audit")
 FORMATS = ("text", "json", "md", "html")
 _PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "torch", "matplotlib", "rich", "gantheory")
 
@@ -421,7 +420,9 @@ def cmd_audit(args) -> int:
     return report.exit_code
 
 
-_COMMANDS = {"list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "run": cmd_run}
+# The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit}
+SUBCOMMANDS = tuple(_COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:

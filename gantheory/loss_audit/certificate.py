@@ -203,7 +203,7 @@ def trace_to_sympy(fn, n_args: int, inputs: str):
                 env[node] = args[0]
             elif node.target in _METHODS:
                 f = ops[getattr(torch, _METHODS[node.target])] if node.target not in ("mean", "sum") else (
-                    lambda x, *a, **k: _reduce(x, node.target))
+                    lambda x, *a, reduction=node.target, **k: _reduce(x, reduction))
                 env[node] = f(*args, **kwargs)
             else:
                 raise Untraceable(f"no sympy rule for method .{node.target}()")
@@ -297,7 +297,7 @@ def _vanishes(expr, var, others):
 def certify(expr, forms: list, names: list, symbols: list) -> Certificate:
     """Certificate that expr = Σ s_k forms[k](symbols[k]) + c, each s_k > 0 taken from one point."""
     scales, parts = [], []
-    for form, var in zip(forms, symbols):
+    for form, var in zip(forms, symbols, strict=True):
         x0 = {R: sp.Rational(1, 3), F: sp.Rational(1, 3)}
         denom = sp.N(sp.diff(form, var).subs(x0), 50)
         s = sp.N(sp.diff(expr, var).subs(x0), 50) / denom if denom != 0 else sp.Integer(0)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit, logit
 
-from gantheory.losses import GENERATORS, LOSSES
 from gantheory.loss_audit.optimum import ImpliedOptimum
+from gantheory.losses import GENERATORS, LOSSES
 from gantheory.numerics import softplus
 
 # Fits of exact pointwise identities: the solver is converged to ~1e-12, so a family that holds

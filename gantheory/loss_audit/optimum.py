@@ -34,9 +34,9 @@ the optimal discriminator of :mod:`gantheory.quadrature`. This module imports to
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 import torch

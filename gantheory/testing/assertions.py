@@ -37,8 +37,8 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -313,7 +313,7 @@ def check_loss_against_theory(
         candidates = [(_integrate(reference(False), p_data, p_g, spec["formula"])[0], spec["formula"])]
         if "real" in spec:
             candidates.append((_integrate(reference(True), p_data, p_g, "C(G)")[0], "C(G) = E_p[log D*] + E_q[log(1 − D*)]"))
-        best, label = min(candidates, key=lambda c_: abs(c_[0] - value))
+        best, _ = min(candidates, key=lambda c_: abs(c_[0] - value))
         out.update(generator_value=value, generator_theory_value=best)
         if not (abs(value - best) <= atol * (1.0 + abs(best))):
             expected = " or ".join(f"{lab} = {_fmt(v)}" for v, lab in candidates)

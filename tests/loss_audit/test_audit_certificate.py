@@ -9,12 +9,12 @@ torch = pytest.importorskip("torch")
 sp = pytest.importorskip("sympy")
 F = torch.nn.functional
 
-from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
 from gantheory.loss_audit import audit  # noqa: E402
 from gantheory.loss_audit.certificate import F as FAKE  # noqa: E402
 from gantheory.loss_audit.certificate import R as REAL  # noqa: E402
 from gantheory.loss_audit.certificate import generator_form, textbook_forms  # noqa: E402
 from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
+from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
 
 
 @pytest.mark.parametrize("name, status", [

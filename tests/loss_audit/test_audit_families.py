@@ -8,10 +8,15 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
 from gantheory.loss_audit import FAMILIES, GENERATOR_KINDS, audit  # noqa: E402
 from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
-from gantheory.loss_audit.families import SIGNATURES, SLIPS, UNBOUNDED_FAMILY, UNBOUNDED_ROW  # noqa: E402
+from gantheory.loss_audit.families import (  # noqa: E402
+    SIGNATURES,
+    SLIPS,
+    UNBOUNDED_FAMILY,
+    UNBOUNDED_ROW,
+)
+from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
 
 FAST = {"divergence": False, "symbolic": False}
 PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import find, given
 
 from gantheory import Normal
-from gantheory.testing.strategies import densities, density_pairs, discriminators, logits
+from gantheory.testing.strategies import (
+    densities,
+    density_pairs,
+    discriminators,
+    logits,
+)
 
 
 def test_densities_shrink_to_a_standard_normal():
