@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from gantheory.losses import ops
+
 R, F = sp.symbols("r f", real=True)
 
 
@@ -32,12 +34,9 @@ class Untraceable(Exception):
     """The function uses an op with no sympy translation, or data-dependent control flow."""
 
 
-def _softplus(x):
-    return sp.log(1 + sp.exp(x))
-
-
-def _sigmoid(x):
-    return 1 / (1 + sp.exp(-x))
+# log(1 + e^x) and 1/(1 + e^{−x}) in the one sympy spelling the rows' terms use as well.
+_softplus = ops["sympy"].softplus
+_sigmoid = ops["sympy"].sigmoid
 
 
 class _T:
@@ -156,7 +155,7 @@ _IDENTITY_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze", "floa
                      "contiguous", "view_as", "expand_as", "type_as", "clone"}
 
 
-def trace_to_sympy(fn, n_args: int, inputs: str):
+def trace_to_sympy(fn, n_args: int, inputs: str) -> sp.Expr:
     """sympy expression of ``fn`` on one-element batches (symbols r, f), or raise Untraceable."""
     import torch
     import torch.fx as fx
@@ -237,7 +236,7 @@ _CERTIFIED_AS = {"class_weighted": "standard", "unrecognised": "standard"}
 _ROW_PARAMS = {"label_smoothing": ("alpha", "beta"), "least_squares": ("a", "b"), "hinge": ("margin",)}
 
 
-def textbook_forms(family: str, params: dict):
+def textbook_forms(family: str, params: dict) -> tuple[sp.Expr, sp.Expr, str]:
     """(T_r(r), T_f(f), name) of a discriminator family with unit scales, from its row of ``LOSSES``."""
     from gantheory.losses import LOSSES
 
@@ -247,10 +246,10 @@ def textbook_forms(family: str, params: dict):
     return _row_forms(LOSSES[family], {k: params[k] for k in _ROW_PARAMS.get(family, ())})
 
 
-def generator_form(kind: str, params: dict):
+def generator_form(kind: str, params: dict) -> tuple[sp.Expr, str]:
     """(T_g(f), name) of a generator kind from its row of ``GENERATORS`` ('other' is certified against
     the non-saturating row)."""
-    from gantheory.losses import GENERATORS, ops
+    from gantheory.losses import GENERATORS
 
     row = GENERATORS[kind if kind in GENERATORS else "non_saturating"]
     exact = {"c": _q(params["c"])} if kind == "least_squares" else {}

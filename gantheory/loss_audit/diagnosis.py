@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -15,7 +16,7 @@ from gantheory.loss_audit.optimum import T_GRID, discriminator_terms, generator_
 from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
 
 
-def audit(d_loss, g_loss=None, *, inputs: str = "logits", batch_size: int = 8,
+def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str = "logits", batch_size: int = 8,
           divergence: bool = True, symbolic: bool = True, seed: int = 0) -> AuditReport:
     """Audit a GAN discriminator loss (and generator loss): implied D*, divergence, consistency.
 

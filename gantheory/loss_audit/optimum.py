@@ -200,7 +200,7 @@ class Terms:
         return loss[:n] - self.base, loss[n:] - self.base, g_real[:n], g_fake[n:]
 
 
-def discriminator_terms(d_loss, *, inputs: str, batch_size: int) -> Terms:
+def discriminator_terms(d_loss: Callable, *, inputs: str, batch_size: int) -> Terms:
     pl = PointwiseLoss(d_loss, n_args=2, inputs=inputs, batch_size=batch_size, name="d_loss")
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
@@ -208,7 +208,7 @@ def discriminator_terms(d_loss, *, inputs: str, batch_size: int) -> Terms:
     return Terms(pl, base)
 
 
-def generator_term(g_loss, *, inputs: str, batch_size: int):
+def generator_term(g_loss: Callable, *, inputs: str, batch_size: int) -> Callable:
     """``ℓ_g(a) = g_loss(a·1) - g_loss(0·1)`` and its derivative, as a numpy callable."""
     pl = PointwiseLoss(g_loss, n_args=1, inputs=inputs, batch_size=batch_size, name="g_loss")
     base = float(pl.evaluate([np.zeros(1)])[0])

@@ -25,13 +25,15 @@ splines, so the kink of the hinge family at p = q is represented exactly.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 from scipy.special import expit
 
-from gantheory.loss_audit.optimum import solve_optimum
+from gantheory.densities import Normal
+from gantheory.loss_audit.optimum import Terms, solve_optimum
 
 TAU_MAX = 30.0  # σ(±30) differs from 0/1 by 1e-13: beyond it m(t) is at its end value.
 # Relative residual of an affine fit that counts as an identity (quadrature ~1e-10, splines ~1e-8).
@@ -44,10 +46,9 @@ PAIRS = ("identical-normal", "shifted-normal", "gauss-unequal-scale", "gauss-nar
 CANDIDATES = ("js", "total_variation", "triangular", "squared_hellinger")
 
 
-def gaussian_pairs():
+def gaussian_pairs() -> tuple[Normal, Normal]:
     """The :data:`PAIRS` as one batch of Normal densities (p, q), for one vectorised quadrature."""
     from gantheory.cases import CASES
-    from gantheory.densities import Normal
 
     cases = [CASES[name] for name in PAIRS]
     p = Normal([c.p.loc for c in cases], [c.p.scale for c in cases])
@@ -70,7 +71,7 @@ class ValueIdentification:
     statement: str
 
 
-def pointwise_minimum(terms):
+def pointwise_minimum(terms: Terms) -> Callable[[np.ndarray], np.ndarray] | None:
     """m as a function of τ = log p − log q (vectorised numpy), or None when unbounded below."""
     nodes = np.linspace(0.0, TAU_MAX, 401)
     sides = []
@@ -99,7 +100,7 @@ def pointwise_minimum(terms):
     return m
 
 
-def identify_value(terms) -> ValueIdentification:
+def identify_value(terms: Terms) -> ValueIdentification:
     from gantheory.divergences import DIVERGENCES
     from gantheory.quadrature import f_divergence, integrate
 

@@ -392,7 +392,7 @@ def assert_loss_matches_theory(
     run()
 
 
-def find_counterexample(strategy, check: Callable, *, max_examples: int = 100):
+def find_counterexample(strategy, check: Callable, *, max_examples: int = 100) -> tuple:
     """A negative control: assert that ``check`` (which raises AssertionError on a bad example) is
     *rejected* by some example of ``strategy`` within ``max_examples`` draws, and return
     ``(example, error)``.
