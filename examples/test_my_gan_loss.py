@@ -25,7 +25,6 @@ F = torch.nn.functional
 
 from gantheory.testing import assert_loss_matches_theory  # noqa: E402
 
-
 # ---- the code under test: your losses --------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ _LAZY = {
     **{name: f"gantheory.quadrature:{name}" for name in (
         "DIVERGENCES", "QuadratureResult", "criterion", "f_divergence", "js_divergence", "kl_divergence",
         "optimal_discriminator", "total_variation", "value_function")},
-    "audit": "gantheory.audit:audit",
+    "audit": "gantheory.loss_audit:audit",
     "train_discriminator": "gantheory.empirical:train_discriminator",
     "train_gan": "gantheory.empirical:train_gan",
     "CLAIMS": "gantheory.claims:CLAIMS",

@@ -10,10 +10,15 @@ Usage::
     python -m verify run ID... [--profile quick|full] [--device auto|cpu|cuda] [--seed N]
                                [--out DIR] [--format text|json|md|html] [--resume DIR] [--jobs N]
     python -m verify selftest [ID...]        # every negative control must be refuted
-    python -m verify audit ...               # gantheory.audit's command line
+    python -m verify audit MODULE:D_LOSS [MODULE:G_LOSS] [--format text|json|md|html] [--probabilities]
+                                             # which game does this loss code play? (gantheory.audit)
 
-Exit codes: 0 every claim holds; 1 some claim refuted (or, for selftest, some control not refuted);
-2 usage error (unknown claim ids get the nearest names); 3 internal error (a lens could not run).
+One parser (:func:`build_parser`) holds every subcommand; every usage error goes through
+:class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input) to exit code 2.
+
+Exit codes: 0 every claim holds (audit: a recognised game, used consistently); 1 some claim refuted (or,
+for selftest, some control not refuted; for audit, a finding of severity ``error``); 2 usage error
+(unknown claim ids and function names get the nearest names); 3 internal error (a lens could not run).
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-SUBCOMMANDS = ("run", "list", "selftest", "audit")
 FORMATS = ("text", "json", "md", "html")
 _PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "torch", "matplotlib", "rich", "gantheory")
 
@@ -72,7 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(st, ids_help="restrict to these claims' controls (default: all)")
     st.add_argument("--lens", choices=("symbolic", "quadrature", "empirical"), action="append",
                     help="only controls of this lens (repeatable)")
-    sub.add_parser("audit", help="audit a GAN loss (gantheory.audit); arguments pass through", add_help=False)
+    aud = sub.add_parser("audit", help="audit a GAN loss: implied optimal discriminator, divergence, generator "
+                                        "consistency, numerics (gantheory.audit)",
+                         description="Audit a GAN loss. Functions take torch tensors of discriminator logits: "
+                                     "d_loss(real, fake) -> scalar; g_loss(fake) -> scalar.")
+    aud.add_argument("d_loss", help="MODULE:FUNCTION of the discriminator loss d_loss(real, fake)")
+    aud.add_argument("g_loss", nargs="?", help="MODULE:FUNCTION of the generator loss g_loss(fake)")
+    aud.add_argument("--format", choices=FORMATS, default="text")
+    aud.add_argument("--probabilities", action="store_true",
+                     help="the functions take probabilities D(x) in (0, 1), not logits")
+    aud.add_argument("--batch-size", type=int, default=8)
+    aud.add_argument("--no-symbolic", action="store_true", help="skip the sympy certificate")
+    aud.add_argument("--no-divergence", action="store_true", help="skip the quadrature of the value")
     return parser
 
 
@@ -386,31 +401,40 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
-def cmd_audit(argv: list[str]) -> int:
+def cmd_audit(args) -> int:
+    """Audit ``args.d_loss`` (and ``args.g_loss``); exit 0 for a consistent game, 1 for an error finding."""
     try:
-        from gantheory.audit.cli import audit_main
-    except ImportError as exc:
-        print(f"python -m verify audit: gantheory.audit is not available ({exc})", file=sys.stderr)
+        from gantheory.loss_audit import audit
+        from gantheory.loss_audit.loading import load_function
+    except ImportError as exc:  # torch or sympy missing
+        print(f"python -m verify audit: the loss audit is not available ({exc})", file=sys.stderr)
         return EXIT_INTERNAL
-    return int(audit_main(argv) or 0)
+    d_loss = load_function(args.d_loss)
+    g_loss = load_function(args.g_loss) if args.g_loss else None
+    report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else "logits",
+                   batch_size=args.batch_size, symbolic=not args.no_symbolic, divergence=not args.no_divergence)
+    if args.format == "html":
+        print(report.to_html(full_page=True), file=sys.stdout)
+    else:
+        print(getattr(report, {"text": "to_text", "json": "to_json", "md": "to_markdown"}[args.format])(), file=sys.stdout)
+    return report.exit_code
+
+
+# The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit}
+SUBCOMMANDS = tuple(_COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m verify``; returns the exit code (0 hold, 1 refuted, 2 usage, 3 internal)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "audit":
-        return cmd_audit(argv[1:])
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
     from gantheory.errors import GanTheoryError
 
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "selftest":
-            return cmd_selftest(args)
-        return cmd_run(args)
+        return _COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"{exc}\n(run 'python -m verify --help' for usage)", file=sys.stderr)
         return EXIT_USAGE

@@ -150,17 +150,72 @@ def test_selftest_fails_when_a_control_is_not_refuted(capsys, monkeypatch):
     assert doc["negative_controls"][0]["refuted"] is False
 
 
-def test_audit_dispatches_to_audit_main(monkeypatch):
+def test_audit_subcommand_parses_and_dispatches(monkeypatch, capsys):
+    """`audit` is a subcommand of the one parser: its options reach gantheory.audit, its exit code is the report's."""
     calls = []
-    fake = types.ModuleType("gantheory.audit.cli")
-    fake.audit_main = lambda argv: calls.append(argv) or 0
-    package = types.ModuleType("gantheory.audit")  # stands in for the real package (which loads torch)
-    package.__path__ = []
-    package.cli = fake
-    monkeypatch.setitem(sys.modules, "gantheory.audit", package)
-    monkeypatch.setitem(sys.modules, "gantheory.audit.cli", fake)
-    assert main(["audit", "--loss", "x"]) == 0
-    assert calls == [["--loss", "x"]]
+
+    class Report:
+        exit_code = 1
+
+        def to_text(self):
+            return "fake report"
+
+    fake = types.ModuleType("gantheory.loss_audit")  # stands in for the real package (which loads torch)
+    fake.__path__ = []
+    fake.audit = lambda d, g, **kw: calls.append((d, g, kw)) or Report()
+    loading = types.ModuleType("gantheory.loss_audit.loading")
+    loading.load_function = lambda spec: f"loaded {spec}"
+    monkeypatch.setitem(sys.modules, "gantheory.loss_audit", fake)
+    monkeypatch.setitem(sys.modules, "gantheory.loss_audit.loading", loading)
+    assert main(["audit", "m:d", "m:g", "--probabilities", "--no-symbolic", "--batch-size", "4"]) == 1
+    assert calls == [("loaded m:d", "loaded m:g", {"inputs": "probabilities", "batch_size": 4, "symbolic": False,
+                                                    "divergence": True})]
+    assert capsys.readouterr().out.strip() == "fake report"
+    assert main(["audit", "m:d", "--batch-size", "many"]) == 2  # one usage-error path for every subcommand
+    assert "invalid int value" in capsys.readouterr().err
+
+
+def _audit_cli(capsys, *argv):
+    code = main(["audit", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_audit_cli_exit_codes(capsys):
+    pytest.importorskip("torch")
+    mod = "gantheory.loss_audit.corpus"
+    assert _audit_cli(capsys, f"{mod}:d_softplus", f"{mod}:g_non_saturating", "--no-divergence", "--no-symbolic")[0] == 0
+    assert _audit_cli(capsys, f"{mod}:d_swapped_labels", "--no-divergence", "--no-symbolic")[0] == 1
+    code, _, err = _audit_cli(capsys, "no_such_module_xyz:f")
+    assert code == 2 and "cannot import module" in err
+    code, _, err = _audit_cli(capsys, f"{mod}:d_sofplus")
+    assert code == 2 and "d_softplus" in err  # nearest names suggested
+    assert _audit_cli(capsys, f"{mod}:d_softplus", "--format", "yaml")[0] == 2
+    assert _audit_cli(capsys, "not-a-spec")[0] == 2
+
+
+def test_audit_cli_json_and_probabilities(capsys):
+    pytest.importorskip("torch")
+    code, out, _ = _audit_cli(capsys, "gantheory.loss_audit.corpus:d_log_probabilities", "--probabilities",
+                              "--format", "json", "--no-symbolic")
+    d = json.loads(out)
+    assert code == 0 and d["discriminator"]["family"] == "standard" and d["generator"]["kind"] is None
+
+
+def test_audit_cli_loads_file_path(capsys, tmp_path):
+    pytest.importorskip("torch")
+    path = tmp_path / "my_losses.py"
+    path.write_text("import torch.nn.functional as F\n"
+                    "def d(real, fake):\n    return F.relu(1 - real).mean() + F.relu(1 + fake).mean()\n")
+    code, out, _ = _audit_cli(capsys, f"{path}:d", "--format", "md", "--no-divergence", "--no-symbolic")
+    assert code == 0 and "`hinge`" in out
+
+
+def test_audit_cli_html_page(capsys):
+    pytest.importorskip("torch")
+    code, out, _ = _audit_cli(capsys, "gantheory.loss_audit.corpus:d_hinge", "--format", "html", "--no-divergence",
+                              "--no-symbolic")
+    assert code == 0 and out.startswith("<!DOCTYPE html>") and "<svg" in out
 
 
 def test_no_subcommand_means_run(capsys, tmp_path, light_claims):

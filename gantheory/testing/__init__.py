@@ -8,7 +8,9 @@ or ``GANTHEORY_HYPOTHESIS_PROFILE``).
 The names below load on first use, so ``import gantheory.testing`` imports neither hypothesis nor torch:
 
 - :mod:`gantheory.testing.strategies` — ``densities()``, ``density_pairs()``, ``discriminators()``, ``logits()``;
-- :func:`assert_loss_matches_theory` — checks a user's GAN losses against Goodfellow et al. (2014);
+- :func:`assert_loss_matches_theory`, :func:`check_loss_against_theory` — check a user's GAN losses
+  against Goodfellow et al. (2014), with the loss audit's engine (:data:`GENERATOR_LOSSES`: the
+  generator kinds they know, a view of :data:`gantheory.losses.GENERATORS`);
 - :data:`GAN_PAIRS` — named density pairs with their exact Jensen–Shannon divergence;
 - :data:`PROFILES` — the hypothesis profile table.
 """
@@ -19,6 +21,7 @@ import importlib
 
 _LAZY = {
     "GAN_PAIRS": "gantheory.testing.cases:GAN_PAIRS",
+    "GENERATOR_LOSSES": "gantheory.testing.assertions:GENERATOR_LOSSES",
     "GanPair": "gantheory.testing.cases:GanPair",
     "LossCheck": "gantheory.testing.assertions:LossCheck",
     "PROFILES": "gantheory.testing._profiles:PROFILES",

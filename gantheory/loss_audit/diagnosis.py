@@ -1,28 +1,22 @@
-"""``audit``: which game does this GAN loss code actually play?"""
+"""``audit``: which game does this GAN loss code actually play? (Collects the findings of the other
+modules of :mod:`gantheory.loss_audit` into an :class:`~gantheory.loss_audit.results.AuditReport`.)"""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
-from gantheory.audit import _analysis as A
-from gantheory.audit import _probe as P
-from gantheory.audit._report import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
-from gantheory.errors import GanTheoryError
-
-_REFS = {
-    "standard": "Goodfellow et al. 2014",
-    "label_smoothing": "Salimans et al. 2016, §3.4",
-    "least_squares": "Mao et al. 2017",
-    "hinge": "Lim & Ye 2017",
-}
+from gantheory.loss_audit import families, probes
+from gantheory.loss_audit.optimum import T_GRID, discriminator_terms, generator_term, solve_optimum
+from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
 
 
-def audit(d_loss, g_loss=None, *, inputs: str = "logits", batch_size: int = 8,
+def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str = "logits", batch_size: int = 8,
           divergence: bool = True, symbolic: bool = True, seed: int = 0) -> AuditReport:
     """Audit a GAN discriminator loss (and generator loss): implied D*, divergence, consistency.
 
@@ -86,17 +80,17 @@ def audit(d_loss, g_loss=None, *, inputs: str = "logits", batch_size: int = 8,
 
 def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) -> AuditReport:
     findings: list[Finding] = []
-    terms = P.discriminator_terms(d_loss, inputs=inputs, batch_size=batch_size)
+    terms = discriminator_terms(d_loss, inputs=inputs, batch_size=batch_size)
     rng = np.random.default_rng(seed)
 
-    defect = P.separability_defect(terms, rng)
+    defect = probes.separability_defect(terms, rng)
     scale = max(abs(terms.real(np.array([4.0]))[0]), abs(terms.fake(np.array([4.0]))[0]), 1e-12)
     separable = defect <= 1e-8 * (1 + scale)
     if not separable:
         findings.append(Finding("error", "the loss couples real and fake logits (L(r, f) is not "
                                 f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}): e.g. a relativistic loss — "
                                 "its optimum is not a pointwise function of p/(p+q)", "not_separable"))
-    ratios = P.batch_weighting(terms)
+    ratios = probes.batch_weighting(terms)
     finite_ratios = [r for r in ratios.values() if math.isfinite(r)]
     if finite_ratios and np.ptp(finite_ratios) > 1e-9 * max(abs(x) for x in finite_ratios):
         findings.append(Finding("warning", "the weight of the fake term relative to the real term "
@@ -104,18 +98,18 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
                                     f"B={n}: {r:.4g}" for n, r in ratios.items()) +
                                 "): one term is summed and the other averaged", "batch_size_dependent"))
     batch_independent = not any(f.code == "batch_size_dependent" for f in findings)
-    if separable and P.per_sample_defect(terms) > 1e-8:
+    if separable and probes.per_sample_defect(terms) > 1e-8:
         findings.append(Finding("warning", "the loss is not an average of per-sample terms (a batch "
                                 "of distinct logits differs from the mean of constant batches)",
                                 "not_per_sample"))
     elif separable and batch_independent:
         terms = dataclasses.replace(terms, per_sample=True)
 
-    opt = A.solve_optimum(terms, A.T_GRID)
+    opt = solve_optimum(terms, T_GRID)
     unbounded_below = bool(np.any(opt.value == -np.inf))
-    fit = A.fit_family(opt, unbounded_below) if separable else A.FamilyFit(
+    fit = families.fit_family(opt, unbounded_below) if separable else families.FamilyFit(
         "unrecognised", {}, math.inf, "not separable")
-    signature = A.match_signature(terms) if separable else None
+    signature = families.match_signature(terms) if separable else None
     family, params = fit.family, dict(fit.params)
     if family == "least_squares" and signature is not None and signature.name == "least_squares":
         params.update(signature.params)  # exact targets from the quadratic fit
@@ -124,7 +118,7 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
     value = None
     if divergence and separable:
         try:
-            from gantheory.audit._divergence import identify_value
+            from gantheory.loss_audit.value import identify_value
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ident = identify_value(terms)
@@ -137,15 +131,15 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
 
     cert = None
     if symbolic:
-        from gantheory.audit._symbolic import certify_discriminator
+        from gantheory.loss_audit.certificate import certify_discriminator
         c = certify_discriminator(d_loss, inputs, family, params)
         cert = _cert_dict(c)
         if c.status == "not_equivalent" and family != "unrecognised":
             findings.append(Finding("warning", f"the traced expression is not the textbook "
                                     f"{c.textbook}: {c.detail}", "symbolic_mismatch"))
 
-    probes = P.robustness_probes(terms.loss)
-    findings += _probe_findings(probes, "d_loss", signature, terms)
+    extreme = probes.robustness_probes(terms.loss)
+    findings += _probe_findings(extreme, "d_loss", signature, terms)
 
     curve = {"t": [float(x) for x in opt.t], "a_star": [float(x) for x in opt.a_star]}
     d_audit = DiscriminatorAudit(family, params, fit.evidence, signature.name if signature else None,
@@ -156,11 +150,11 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
         g_audit, g_findings, g_probes = _audit_generator(g_loss, inputs, batch_size, terms, opt,
                                                          family, params, symbolic, separable)
         findings += g_findings
-        probes = probes + g_probes
+        extreme = extreme + g_probes
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return AuditReport(d_audit, g_audit, tuple(findings), _verdict(d_audit, g_audit, findings),
-                       inputs, tuple(probes))
+                       inputs, tuple(extreme))
 
 
 def _family_findings(family, params, fit, signature):
@@ -207,23 +201,23 @@ def _family_findings(family, params, fit, signature):
     return out
 
 
-def _probe_findings(probes, name, signature, terms):
+def _probe_findings(measured, name, signature, terms):
     out = []
-    by = {(p.term, p.logit, p.dtype): p for p in probes}
-    moderate = [p for p in probes if abs(p.logit) == 20.0 and not (math.isfinite(p.value)
+    by = {(p.term, p.logit, p.dtype): p for p in measured}
+    moderate = [p for p in measured if abs(p.logit) == 20.0 and not (math.isfinite(p.value)
                                                                    and math.isfinite(p.gradient))]
     if moderate:
         where = ", ".join(sorted({f"{p.term} at {p.logit:+g} ({p.dtype})" for p in moderate}))
         out.append(Finding("warning", f"{name} is not finite (loss or gradient) at moderate logits: "
                            f"{where}; compute log σ(a) as −softplus(−a) (F.logsigmoid) and "
                            f"log(1 − σ(a)) as −softplus(a), or use BCEWithLogitsLoss", "overflow"))
-    extreme = [p for p in probes if abs(p.logit) == 1e4 and not (math.isfinite(p.value)
+    extreme = [p for p in measured if abs(p.logit) == 1e4 and not (math.isfinite(p.value)
                                                                  and math.isfinite(p.gradient))]
     if extreme:
         where = ", ".join(sorted({f"{p.term} at {p.logit:+g} ({p.dtype})" for p in extreme}))
         out.append(Finding("warning", f"{name} is not finite at extreme logits: {where}",
                            "overflow_extreme"))
-    nan_inf = [p for p in probes if math.isinf(p.logit) and math.isnan(p.value)]
+    nan_inf = [p for p in measured if math.isinf(p.logit) and math.isnan(p.value)]
     if nan_inf:
         where = ", ".join(sorted({f"{p.term} at {p.logit:+g} ({p.dtype})" for p in nan_inf}))
         # Infinite logits only come from an already diverged network: worth knowing, not fixing.
@@ -248,10 +242,10 @@ def _probe_findings(probes, name, signature, terms):
 
 def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, symbolic, separable):
     findings = []
-    term = P.generator_term(g_loss, inputs=inputs, batch_size=batch_size)
-    gfit = A.classify_generator(term)
+    term = generator_term(g_loss, inputs=inputs, batch_size=batch_size)
+    gfit = families.classify_generator(term)
     fixed, reason = (None, "the discriminator loss is not separable") if not separable else \
-        A.fixed_point_check(term, A.solve_optimum(terms, A.T_GRID))
+        families.fixed_point_check(term, solve_optimum(terms, T_GRID))
     if gfit.kind == "minimax":
         findings.append(Finding("warning", f"minimax generator loss log(1 − D(G(z))) saturates: its "
                                 f"gradient at logit −20 is {gfit.saturation_gradient:.2g} (→ 0 as "
@@ -270,12 +264,12 @@ def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, sym
         findings.append(pairing)
     cert = None
     if symbolic:
-        from gantheory.audit._symbolic import certify_generator
+        from gantheory.loss_audit.certificate import certify_generator
         cert = _cert_dict(certify_generator(g_loss, inputs, gfit.kind, gfit.params))
-    probes = P.robustness_probes(term.loss)
-    findings += _probe_findings(probes, "g_loss", None, None)
+    extreme = probes.robustness_probes(term.loss)
+    findings += _probe_findings(extreme, "g_loss", None, None)
     return (GeneratorAudit(gfit.kind, gfit.params, gfit.description, gfit.saturation_gradient, fixed,
-                           reason, cert), findings, probes)
+                           reason, cert), findings, extreme)
 
 
 def _pairing(family, params, gfit):
@@ -304,7 +298,7 @@ def _verdict(d: DiscriminatorAudit, g: GeneratorAudit | None, findings) -> str:
     gpart = f" with a {g.kind.replace('_', '-')} generator" if g else ""
     if head is None:
         name = d.family.replace("_", " ")
-        ref = _REFS.get(d.family, "")
+        ref = families.reference(d.family)
         return f"OK: a {name} GAN{gpart}" + (f" ({ref}); nothing to change." if ref else
                                                 ". nothing to change.")
     prefix = "FIX" if head.severity == "error" else "CHECK"

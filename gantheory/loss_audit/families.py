@@ -1,30 +1,25 @@
-"""Pointwise game analysis: implied optimal discriminator, family fits, generator kinds (numpy only).
+r"""Which game is it? The measured optimum and pointwise terms matched to the rows of ``LOSSES``.
 
-At a point x with data density p and generator density q, a separable discriminator loss is
-minimised by the logit
-
-.. math::
-
-    a^*(t) = \\arg\\min_a \\; t\\,\\ell_r(a) + (1 - t)\\,\\ell_f(a), \\qquad t = \\frac{p}{p + q},
-
-and the minimum :math:`m(t)` (a concave function of t, being a minimum of affine functions) fixes the
-value of the game: :math:`\\min_D L_D = \\int (p + q)\\, m\\big(p/(p+q)\\big)\\,dx`. The known answers:
+The implied optimum a*(t), t = p/(p+q) (:mod:`gantheory.loss_audit.optimum`), is matched against the
+optimal outputs of the rows of :data:`gantheory.losses.LOSSES` (first match wins):
 
 =================  ====================================  ==========================================
-family             implied optimum                        reference
+family             implied optimum                        parameters (the rows' spellings)
 =================  ====================================  ==========================================
-standard           σ(a*) = p/(p+q)                        Goodfellow et al. 2014, Prop. 1
-label_smoothing    σ(a*) = (α p + β q)/(p+q)              Salimans et al. 2016, §3.4
-class_weighted     σ(a*) = w_r p/(w_r p + w_f q)          (weighted cross-entropy)
-least_squares      a* = (b p + a q)/(p+q)                  Mao et al. 2017, Prop. 1
-hinge              a* = m·sign(p − q) (m = ∞: WGAN-like)   Lim & Ye 2017, §3
-swapped            σ(a*) = q/(p+q)                        (labels exchanged)
+standard           σ(a*) = p/(p+q)                        —
+label_smoothing    σ(a*) = (α p + β q)/(p+q)              ``alpha``, ``beta``
+class_weighted     σ(a*) = w_r p/(w_r p + w_f q)          ``weight_real`` (= 1), ``weight_fake``
+least_squares      a* = (b p + a q)/(p+q)                  ``a``, ``b``
+hinge              a* = m·sign(p − q)                      ``margin``
+swapped            σ(a*) = q/(p+q)                        —
 =================  ====================================  ==========================================
 
-The minimiser is found on a sinh-spaced grid of logits in [−60, 60] and refined by bisection on the
-derivative (autograd), which is robust for the convex losses of the table and still returns the grid
-minimum for the non-convex slips; a minimum at the end of the grid (or on a plateau reaching it) is an
-unbounded optimum a* = ±∞.
+The row ``linear`` (a* = ±∞·sign(p − q)) is reported as the family ``hinge`` with ``margin = None``
+and ``unbounded = True``: an unconstrained WGAN critic is the hinge game without its margin. Families'
+references come from the rows. The pointwise *signatures* (a loss's terms up to positive scales and a
+constant) are the rows' numpy terms plus :data:`SLIPS`, the catalogue of known implementation slips,
+which is audit knowledge and lives only here. Generator kinds are the rows of
+:data:`gantheory.losses.GENERATORS`.
 """
 
 from __future__ import annotations
@@ -35,100 +30,26 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit, logit
 
+from gantheory.loss_audit.optimum import ImpliedOptimum
+from gantheory.losses import GENERATORS, LOSSES
+from gantheory.numerics import softplus
+
 # Fits of exact pointwise identities: the solver is converged to ~1e-12, so a family that holds
 # shows residuals at rounding level; 1e-6 separates "holds" from "close but different".
 FIT_ATOL = 1e-6
-# Plateau detection: values equal to the grid minimum up to rounding.
-PLATEAU_RTOL = 1e-12
-A_MAX = 60.0
-_GRID = A_MAX * np.sinh(np.linspace(-5.0, 5.0, 601)) / math.sinh(5.0)
-# Weights t = p/(p+q) at which the implied optimum is measured (½ excluded: hinge is flat there).
-T_GRID = np.concatenate([[1e-3], np.linspace(0.02, 0.48, 24), np.linspace(0.52, 0.98, 24),
-                         [1 - 1e-3]])
+
+# The row an unconstrained linear critic belongs to, and the audit family it is reported under.
+UNBOUNDED_ROW, UNBOUNDED_FAMILY = "linear", "hinge"
+FAMILIES = tuple(name for name in LOSSES if name != UNBOUNDED_ROW) + ("unrecognised",)
+GENERATOR_KINDS = tuple(GENERATORS) + ("other",)
 
 
-def softplus(x):
-    """log(1 + e^x), stable: logaddexp(0, x)."""
-    return np.logaddexp(0.0, x)
+def reference(family: str) -> str:
+    """The reference of an audit family, from its row of :data:`LOSSES` ('' when unrecognised)."""
+    row = LOSSES.get(family)
+    return row.reference if row is not None else ""
 
 
-@dataclass(frozen=True)
-class ImpliedOptimum:
-    """Measured a*(t) and m(t) on ``t``; ``a_star`` is ±inf where the optimum is unbounded."""
-
-    t: np.ndarray
-    a_star: np.ndarray
-    value: np.ndarray  # m(t); -inf when the loss is unbounded below
-    flat_half: tuple[float, float]  # the set of optimal logits at t = ½ (an interval on the grid)
-
-
-def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimum:
-    """Minimise t·ℓ_r(a) + (1−t)·ℓ_f(a) over the logit a for every t (vectorised)."""
-    t = np.asarray(t, dtype=np.float64)
-    lr, lf = terms.both(_GRID)
-    phi = t[:, None] * lr[None, :] + (1 - t)[:, None] * lf[None, :]
-    phi = np.where(np.isfinite(phi) | (phi == -np.inf), phi, np.inf)  # NaN never wins
-    k = np.argmin(phi, axis=1)
-    rows = np.arange(t.size)
-    best = phi[rows, k]
-    tol = PLATEAU_RTOL * (1 + np.abs(best)) + 1e-13
-    low_edge = phi[:, 0] <= best + tol
-    high_edge = phi[:, -1] <= best + tol
-    a_star = _GRID[k].astype(np.float64)
-    value = best.copy()
-    if refine:
-        inner = ~low_edge & ~high_edge & (k > 0) & (k < _GRID.size - 1)
-        if inner.any():
-            a_star[inner] = _bisect(terms, t[inner], _GRID[k[inner] - 1], _GRID[k[inner] + 1],
-                                    a_star[inner])
-            r, f = terms.both(a_star[inner])
-            refined = t[inner] * r + (1 - t[inner]) * f
-            value[inner] = np.minimum(refined, best[inner])
-    for edge, sign, idx in ((low_edge, -1.0, 0), (high_edge, 1.0, -1)):
-        only = edge & ~(low_edge & high_edge)
-        a_star[only] = sign * np.inf
-        # Unbounded below if φ still falls steadily at the end of the grid (linear critics).
-        with np.errstate(invalid="ignore"):
-            slope = ((phi[:, idx] - phi[:, idx - 10 * int(sign)])
-                     / abs(_GRID[idx] - _GRID[idx - 10 * int(sign)]))
-        diverging = only & (slope < -1e-6)
-        value[diverging] = -np.inf
-    both_edges = low_edge & high_edge
-    a_star[both_edges] = np.nan
-    half = 0.5 * lr + 0.5 * lf
-    hb = np.min(half)
-    flat = _GRID[half <= hb + 1e-9 * (1 + abs(hb))]
-    if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
-        kh = int(np.argmin(half))
-        if 0 < kh < _GRID.size - 1:
-            ah = float(_bisect(terms, np.array([0.5]), _GRID[kh - 1:kh], _GRID[kh + 1:kh + 2],
-                               _GRID[kh:kh + 1])[0])
-            flat = np.array([ah])
-    return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
-
-
-def _bisect(terms, t, lo, hi, fallback, iterations: int = 60):
-    """Root of d/da [t ℓ_r + (1−t) ℓ_f] in [lo, hi]; the grid point where no sign change exists."""
-    lo, hi = lo.copy(), hi.copy()
-
-    def dphi(a):
-        gr, gf = terms.derivatives(a)
-        return t * gr + (1 - t) * gf
-
-    d_lo, d_hi = dphi(lo), dphi(hi)
-    ok = (d_lo <= 0) & (d_hi >= 0)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        d = dphi(mid)
-        go_right = d < 0
-        lo = np.where(go_right, mid, lo)
-        hi = np.where(go_right, hi, mid)
-        if np.all(hi - lo <= 4e-16 * np.maximum(1.0, np.abs(hi))):
-            break
-    return np.where(ok, 0.5 * (lo + hi), fallback)
-
-
-# -- family fits ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FamilyFit:
     family: str
@@ -181,7 +102,7 @@ def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
         return FamilyFit("unrecognised", {}, math.inf, "a*(t) matches no known family")
     if (np.all(a[t > 0.5] == np.inf) and np.all(a[t < 0.5] == -np.inf)):
         if unbounded_below:
-            return FamilyFit("hinge", {"margin": None, "unbounded": True}, 0.0,
+            return FamilyFit(UNBOUNDED_FAMILY, {"margin": None, "unbounded": True}, 0.0,
                              "a* = ±∞·sign(p − q): an unconstrained linear critic (WGAN-like)")
         return FamilyFit("unrecognised", {}, math.inf,
                          "a* = ±∞·sign(p − q) with a bounded loss: the optimum is a hard 0/1 decision")
@@ -191,26 +112,43 @@ def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
     return FamilyFit("unrecognised", {}, math.inf, "a*(t) is unbounded for some t")
 
 
-# -- pointwise signatures: textbook terms and known slips ----------------------------------------
-# name -> (ℓ_real form, ℓ_fake form, diagnosis code or None, description). Each form is matched as
+# -- pointwise signatures: the rows' terms and the known slips -------------------------------------
+@dataclass(frozen=True)
+class Signature:
+    """ℓ_real and ℓ_fake of one pointwise form (numpy), a diagnosis code (None for a correct game)."""
+
+    name: str
+    real: object
+    fake: object
+    code: str | None
+    description: str
+
+
+def _row_signature(name: str) -> Signature:
+    row = LOSSES[name]
+    real, fake = row.terms("numpy")  # the rows' default parameters: hinge margin 1
+    return Signature(name, real, fake, "swapped_labels" if name == "swapped" else None, row.formula)
+
+
+# Known implementation slips (audit knowledge, not games): each is matched like a row's terms.
+SLIPS = (
+    Signature("log_sigmoid_one_minus", lambda a: softplus(-a), lambda a: softplus(a - 1.0),
+              "log_sigmoid_one_minus", "fake term is −log σ(1 − a) instead of −log(1 − σ(a))"),
+    Signature("double_sigmoid", lambda a: softplus(-expit(a)), lambda a: softplus(expit(a)), "double_sigmoid",
+              "a sigmoid is applied twice: −log σ(σ(a)) and −log(1 − σ(σ(a)))"),
+    Signature("sign_flip", lambda a: -softplus(-a), lambda a: -softplus(a), "sign_flip",
+              "the loss is the negated cross-entropy: D maximises its own error"),
+    Signature("missing_log", lambda a: -expit(a), lambda a: expit(a), "missing_log",
+              "−D(x) + D(G(z)) with D = σ(a): the log is missing"),
+)
+
+# Every row whose terms are parameter-free up to scales (least squares is matched by its quadratics,
+# label smoothing and class weighting by their optimum), then the slips. Each form is matched as
 # s·form(a) + c with s > 0, on |a| ≤ 8 where every correct float64 implementation is exact.
-SIGNATURES = {
-    "standard": (lambda a: softplus(-a), lambda a: softplus(a), None,
-                 "−log σ(a) on real, −log(1 − σ(a)) on fake"),
-    "swapped": (lambda a: softplus(a), lambda a: softplus(-a), "swapped_labels",
-                "real samples labelled 0 and fake samples labelled 1"),
-    "log_sigmoid_one_minus": (lambda a: softplus(-a), lambda a: softplus(a - 1.0),
-                              "log_sigmoid_one_minus",
-                              "fake term is −log σ(1 − a) instead of −log(1 − σ(a))"),
-    "double_sigmoid": (lambda a: softplus(-expit(a)), lambda a: softplus(expit(a)), "double_sigmoid",
-                       "a sigmoid is applied twice: −log σ(σ(a)) and −log(1 − σ(σ(a)))"),
-    "sign_flip": (lambda a: -softplus(-a), lambda a: -softplus(a), "sign_flip",
-                  "the loss is the negated cross-entropy: D maximises its own error"),
-    "missing_log": (lambda a: -expit(a), lambda a: expit(a), "missing_log",
-                    "−D(x) + D(G(z)) with D = σ(a): the log is missing"),
-    "hinge": (lambda a: np.maximum(0.0, 1.0 - a), lambda a: np.maximum(0.0, 1.0 + a), None,
-              "max(0, 1 − a) on real, max(0, 1 + a) on fake"),
-    "linear": (lambda a: -a, lambda a: a, None, "−a on real, a on fake (WGAN critic)"),
+SIGNATURES: dict[str, Signature] = {
+    **{name: _row_signature(name) for name in ("standard", "swapped")},
+    **{s.name: s for s in SLIPS},
+    **{name: _row_signature(name) for name in ("hinge", "linear")},
 }
 
 
@@ -239,11 +177,11 @@ def match_signature(terms) -> SignatureMatch | None:
     lr, lf = terms.both(a)
     if not (np.all(np.isfinite(lr)) and np.all(np.isfinite(lf))):
         return None
-    for name, (fr, ff, code, desc) in SIGNATURES.items():
-        sr, _, rr = _scale_fit(lr, fr(a))
-        sf, _, rf = _scale_fit(lf, ff(a))
+    for sig in SIGNATURES.values():
+        sr, _, rr = _scale_fit(lr, sig.real(a))
+        sf, _, rf = _scale_fit(lf, sig.fake(a))
         if sr > 0 and sf > 0 and max(rr, rf) < FIT_ATOL:
-            return SignatureMatch(name, code, desc, sr, sf, max(rr, rf))
+            return SignatureMatch(sig.name, sig.code, sig.description, sr, sf, max(rr, rf))
     # Least squares: both terms exact quadratics s(a − b)² and s'(a − a0)².
     cr, cf = np.polyfit(a, lr, 2), np.polyfit(a, lf, 2)
     rr = np.max(np.abs(np.polyval(cr, a) - lr)) / max(np.ptp(lr), 1e-300)
@@ -257,13 +195,6 @@ def match_signature(terms) -> SignatureMatch | None:
 
 
 # -- generator ------------------------------------------------------------------------------------
-GENERATOR_FORMS = {
-    "non_saturating": (lambda a: softplus(-a), "−log σ(a) = −log D(G(z)) (Goodfellow et al. 2014, §3)"),
-    "minimax": (lambda a: -softplus(a), "log(1 − σ(a)) = log(1 − D(G(z))) (Goodfellow et al. 2014, eq. 1)"),
-    "hinge": (lambda a: -a, "−a = −D(G(z)) (Lim & Ye 2017; Miyato et al. 2018)"),
-}
-
-
 @dataclass(frozen=True)
 class GeneratorFit:
     kind: str
@@ -273,23 +204,34 @@ class GeneratorFit:
     residual: float
 
 
+def _describe(kind: str) -> str:
+    row = GENERATORS[kind]
+    return f"{row.formula} ({row.reference})"
+
+
 def classify_generator(term) -> GeneratorFit:
-    """Match ℓ_g(a) − ℓ_g(0) against the catalogued generator losses (positive scale, any constant)."""
+    """Match ℓ_g(a) − ℓ_g(0) against the rows of ``GENERATORS`` (positive scale, any constant).
+
+    Parameter-free rows are matched as s·ℓ(a) + c; ``least_squares`` (its target ``c`` free) as an
+    exact quadratic s·(a − c)².
+    """
     a = np.linspace(-8.0, 8.0, 161)
     lg = term(a)
     _, g_sat = term(np.array([-20.0]), grad=True)
     g_sat = float(g_sat[0])
     if np.all(np.isfinite(lg)):
-        for kind, (form, desc) in GENERATOR_FORMS.items():
-            s, _, r = _scale_fit(lg, form(a))
+        for kind, row in GENERATORS.items():
+            if kind == "least_squares":
+                continue
+            s, _, r = _scale_fit(lg, row(a))
             if s > 0 and r < FIT_ATOL:
-                return GeneratorFit(kind, {"scale": _clean(s, 9)}, desc, g_sat, r)
+                return GeneratorFit(kind, {"scale": _clean(s, 9)}, _describe(kind), g_sat, r)
         coef = np.polyfit(a, lg, 2)
         r = np.max(np.abs(np.polyval(coef, a) - lg)) / max(np.ptp(lg), 1e-300)
         if coef[0] > 0 and r < FIT_ATOL:
             c = -coef[1] / (2 * coef[0])
             return GeneratorFit("least_squares", {"c": _clean(c, 6), "scale": _clean(coef[0], 9)},
-                                "s·(a − c)² (Mao et al. 2017, eq. 9)", g_sat, float(r))
+                                _describe("least_squares"), g_sat, float(r))
     return GeneratorFit("other", {}, "matches no catalogued generator loss", g_sat, math.inf)
 
 
@@ -318,7 +260,6 @@ def fixed_point_check(term, opt_full: ImpliedOptimum) -> tuple[bool | None, str]
         return True, (f"g(u) = ℓ_g(a*(u/(1+u))) lies above a line through u = 1 "
                       f"(slopes {left:.4g} ≤ {right:.4g}), so p_g = p_data minimises the generator's "
                       f"objective against the optimal discriminator")
-    # Worst two-point counterexample: mass at u_left < 1 and u_right > 1.
     return False, (f"no supporting line at u = 1 (max slope left {left:.4g} > min slope right "
                    f"{right:.4g}): against the optimal discriminator the generator can lower its "
                    f"loss by moving away from p_data")

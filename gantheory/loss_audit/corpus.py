@@ -16,8 +16,8 @@ et al. 2016 (ยง3.4, one-sided label smoothing), Mao et al. 2017 (LSGAN, eqs. 8โ€
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 import torch.nn as nn

@@ -1,17 +1,21 @@
 """The value of the discriminator loss at its optimum, and the divergence it is an affine map of.
 
-With the pointwise minimum :math:`m(t)` of :mod:`._analysis` and :math:`\\tau = \\log p - \\log q`,
+With the pointwise minimum :math:`m(t)` of :mod:`gantheory.loss_audit.optimum` and :math:`\\tau = \\log p - \\log q`,
 
 .. math::
 
     \\min_D L_D(p, q) = L(0, 0) + \\int (p + q)\\, m\\big(\\sigma(\\tau(x))\\big)\\,dx ,
 
-evaluated by :func:`gantheory.quadrature.integrate` on a fixed set of Gaussian pairs and regressed on
-catalogued divergences :math:`\\mathcal D`: a fit :math:`\\min_D L_D = A\\,\\mathcal D + B` with residual
+evaluated by :func:`gantheory.quadrature.integrate` on the Gaussian :data:`PAIRS` of
+:data:`gantheory.cases.CASES` and regressed on the rows :data:`CANDIDATES` of
+:data:`gantheory.divergences.DIVERGENCES` (their conventions: JSD with the ½, TV = ½∫|p − q|,
+Δ = ∫(p − q)²/(p + q), H² = ∫(√p − √q)² without a ½): a fit :math:`\\min_D L_D = A\\,\\mathcal D + B` with residual
 at quadrature level identifies the game. Textbook cases: cross-entropy gives
 :math:`\\log 4 - 2\\,\\mathrm{JSD}` (Goodfellow et al. 2014, Thm. 1), least squares gives an affine map
 of the triangular discrimination :math:`\\Delta = \\int (p-q)^2/(p+q)` (Mao et al. 2017, Thm. 1), hinge
 gives :math:`2 - 2\\,\\mathrm{TV}` (Lim & Ye 2017).
+A game affine in H² gets its slope on the table's H² = ∫(√p − √q)²: half the slope it had on the
+½-convention ½∫(√p − √q)² this module used before the divergence table became one.
 
 :math:`m` is tabulated on nodes in τ and interpolated by cubic Hermite splines whose slopes come from
 the envelope theorem, :math:`m'(t) = \\ell_r(a^*) - \\ell_f(a^*)`; the two sides of τ = 0 are separate
@@ -21,52 +25,41 @@ splines, so the kink of the hinge family at p = q is represented exactly.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 from scipy.special import expit
 
-from gantheory.audit._analysis import solve_optimum
+from gantheory.densities import Normal
+from gantheory.loss_audit.optimum import Terms, solve_optimum
 
 TAU_MAX = 30.0  # σ(±30) differs from 0/1 by 1e-13: beyond it m(t) is at its end value.
 # Relative residual of an affine fit that counts as an identity (quadrature ~1e-10, splines ~1e-8).
 IDENTITY_RTOL = 1e-6
 
-# (loc, scale) of q against p = N(0, 1): overlapping to well separated, equal and unequal scales.
-PAIRS = ((0.5, 1.0), (1.0, 1.0), (2.0, 1.0), (0.0, 2.0), (1.0, 0.5), (3.0, 1.5))
+# Gaussian pairs of gantheory.cases.CASES: identical, overlapping to well separated, equal and unequal
+# scales; enough distinct pairs that two fitted numbers (slope, intercept) single out one divergence.
+PAIRS = ("identical-normal", "shifted-normal", "gauss-unequal-scale", "gauss-narrow-far", "gauss-wide-apart")
+# Rows of gantheory.divergences.DIVERGENCES the value is regressed on, in the order ties are broken.
+CANDIDATES = ("js", "total_variation", "triangular", "squared_hellinger")
 
 
-def _hellinger_integrand(x, lp, lq):
-    # ½(√p − √q)² = ½(p + q)(1 − 2√(t(1−t))), t = σ(log p − log q)
-    lse = np.logaddexp(lp, lq)
-    t = expit(np.where(np.isfinite(lse), lp - lq, 0.0))
-    return np.where(np.isfinite(lse), 0.5 * np.exp(lse) * (1 - 2 * np.sqrt(t * (1 - t))), 0.0)
+def gaussian_pairs() -> tuple[Normal, Normal]:
+    """The :data:`PAIRS` as one batch of Normal densities (p, q), for one vectorised quadrature."""
+    from gantheory.cases import CASES
 
-
-def _triangular_integrand(x, lp, lq):
-    # (p − q)²/(p + q) = (p + q)·tanh²(τ/2), τ = log p − log q
-    lse = np.logaddexp(lp, lq)
-    tau = np.where(np.isfinite(lse), lp - lq, 0.0)
-    return np.where(np.isfinite(lse), np.exp(lse) * np.tanh(0.5 * tau) ** 2, 0.0)
-
-
-def _divergences():
-    from gantheory import quadrature as Q
-
-    return {
-        "jsd": ("JSD", lambda p, q: Q.js_divergence(p, q)),
-        "total_variation": ("TV", lambda p, q: Q.total_variation(p, q)),
-        "triangular": ("Δ (triangular discrimination)",
-                       lambda p, q: Q.integrate(_triangular_integrand, p, q, name="triangular")),
-        "hellinger_squared": ("H²", lambda p, q: Q.integrate(_hellinger_integrand, p, q,
-                                                             name="hellinger")),
-    }
+    cases = [CASES[name] for name in PAIRS]
+    p = Normal([c.p.loc for c in cases], [c.p.scale for c in cases])
+    q = Normal([c.q.loc for c in cases], [c.q.scale for c in cases])
+    return p, q
 
 
 @dataclass(frozen=True)
 class ValueIdentification:
-    """min_D L_D on the pairs, and the best affine fit A·divergence + B (``identified`` if exact)."""
+    """min_D L_D on the pairs, and the best affine fit A·divergence + B (``identified`` if exact);
+    ``divergence`` is a key of :data:`gantheory.divergences.DIVERGENCES`."""
 
     values: tuple
     divergence: str | None
@@ -78,7 +71,7 @@ class ValueIdentification:
     statement: str
 
 
-def pointwise_minimum(terms):
+def pointwise_minimum(terms: Terms) -> Callable[[np.ndarray], np.ndarray] | None:
     """m as a function of τ = log p − log q (vectorised numpy), or None when unbounded below."""
     nodes = np.linspace(0.0, TAU_MAX, 401)
     sides = []
@@ -107,9 +100,9 @@ def pointwise_minimum(terms):
     return m
 
 
-def identify_value(terms) -> ValueIdentification:
-    from gantheory.densities import Normal
-    from gantheory.quadrature import integrate
+def identify_value(terms: Terms) -> ValueIdentification:
+    from gantheory.divergences import DIVERGENCES
+    from gantheory.quadrature import f_divergence, integrate
 
     m = pointwise_minimum(terms)
     if m is None:
@@ -117,10 +110,7 @@ def identify_value(terms) -> ValueIdentification:
                                    "min over D of the loss is −∞ whenever p ≠ q: the unconstrained "
                                    "critic is unbounded (WGAN needs a Lipschitz constraint, "
                                    "Arjovsky et al. 2017)")
-    loc = np.array([c[0] for c in PAIRS])
-    scale = np.array([c[1] for c in PAIRS])
-    p = Normal(np.zeros_like(loc), np.ones_like(scale))
-    q = Normal(loc, scale)
+    p, q = gaussian_pairs()
 
     def integrand(x, lp, lq):
         lse = np.logaddexp(lp, lq)
@@ -131,8 +121,9 @@ def identify_value(terms) -> ValueIdentification:
 
     values = np.asarray(integrate(integrand, p, q, kink=True, name="min_D L_D").value) + terms.base
     best = None
-    for key, (symbol, fn) in _divergences().items():
-        div = np.asarray(fn(p, q).value, dtype=np.float64)
+    for key in CANDIDATES:
+        symbol = DIVERGENCES[key].symbol
+        div = np.asarray(f_divergence(p, q, key).value, dtype=np.float64)
         A = np.stack([div, np.ones_like(div)], axis=1)
         (slope, intercept), *_ = np.linalg.lstsq(A, values, rcond=None)
         resid = float(np.max(np.abs(A @ np.array([slope, intercept]) - values)))
@@ -144,14 +135,15 @@ def identify_value(terms) -> ValueIdentification:
     form = f"{slope:.6g}·{symbol} {intercept:+.6g}"
     if identified:
         statement = f"min over D of the loss = {form}"
-        if key == "jsd":
+        if key == "js":
             k = -slope / 2.0
             shift = -intercept + k * math.log(4.0)
             scaled = "" if abs(k - 1) < 1e-6 else f"{k:.6g}·"
             statement += (f"; i.e. −min L_D = {scaled}(2·JSD − log 4)"
                           + ("" if abs(shift) < 1e-6 else f" up to the additive constant {shift:.4f}"))
     else:
-        statement = (f"min over D of the loss is not an affine map of JSD, TV, Δ or H² "
+        names = ", ".join(DIVERGENCES[k].symbol for k in CANDIDATES)
+        statement = (f"min over D of the loss is not an affine map of {names} "
                      f"(best: {form}, relative residual {rel:.2g})")
     return ValueIdentification(tuple(float(v) for v in values), key if identified else None,
                                symbol if identified else None, slope, intercept, rel, identified,

@@ -14,8 +14,8 @@ identity proved by showing both partial derivatives of :math:`E - s_r T_r - s_f 
 ``simplify``); when simplification is inconclusive they are checked at 50 digits on a grid
 (mpmath), and a non-zero value there is reported as a counterexample logit.
 
-The textbook forms: Goodfellow et al. 2014 (eq. 1), Salimans et al. 2016 (§3.4, label smoothing),
-Mao et al. 2017 (eq. 8, least squares), Lim & Ye 2017 (hinge).
+The textbook forms are the sympy terms of the rows of :data:`gantheory.losses.LOSSES` and
+:data:`gantheory.losses.GENERATORS` (``row.terms("sympy", **params)``), with their references.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from gantheory.losses import ops
+
 R, F = sp.symbols("r f", real=True)
 
 
@@ -32,12 +34,9 @@ class Untraceable(Exception):
     """The function uses an op with no sympy translation, or data-dependent control flow."""
 
 
-def _softplus(x):
-    return sp.log(1 + sp.exp(x))
-
-
-def _sigmoid(x):
-    return 1 / (1 + sp.exp(-x))
+# log(1 + e^x) and 1/(1 + e^{−x}) in the one sympy spelling the rows' terms use as well.
+_softplus = ops["sympy"].softplus
+_sigmoid = ops["sympy"].sigmoid
 
 
 class _T:
@@ -156,7 +155,7 @@ _IDENTITY_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze", "floa
                      "contiguous", "view_as", "expand_as", "type_as", "clone"}
 
 
-def trace_to_sympy(fn, n_args: int, inputs: str):
+def trace_to_sympy(fn, n_args: int, inputs: str) -> sp.Expr:
     """sympy expression of ``fn`` on one-element batches (symbols r, f), or raise Untraceable."""
     import torch
     import torch.fx as fx
@@ -203,7 +202,7 @@ def trace_to_sympy(fn, n_args: int, inputs: str):
                 env[node] = args[0]
             elif node.target in _METHODS:
                 f = ops[getattr(torch, _METHODS[node.target])] if node.target not in ("mean", "sum") else (
-                    lambda x, *a, **k: _reduce(x, node.target))
+                    lambda x, *a, reduction=node.target, **k: _reduce(x, reduction))
                 env[node] = f(*args, **kwargs)
             else:
                 raise Untraceable(f"no sympy rule for method .{node.target}()")
@@ -217,39 +216,45 @@ def trace_to_sympy(fn, n_args: int, inputs: str):
     raise Untraceable("no output")
 
 
-# -- textbook forms ------------------------------------------------------------------------------
+# -- textbook forms: the rows of gantheory.losses, in sympy ---------------------------------------
 def _q(x):
     return sp.nsimplify(x, rational=True, tolerance=1e-9)
 
 
-def textbook_forms(family: str, params: dict):
-    """(T_r(r), T_f(f), name) of a discriminator family with unit scales."""
-    if family == "label_smoothing":
-        al, be = _q(params["alpha"]), _q(params["beta"])
-        return (al * _softplus(-R) + (1 - al) * _softplus(R),
-                be * _softplus(-F) + (1 - be) * _softplus(F),
-                f"label-smoothed cross-entropy (α = {al}, β = {be})")
-    if family == "swapped":
-        return _softplus(R), _softplus(-F), "cross-entropy with swapped labels"
-    if family == "least_squares":
-        return ((R - _q(params["b"])) ** 2, (F - _q(params["a"])) ** 2,
-                f"least squares (a = {_q(params['a'])}, b = {_q(params['b'])})")
-    if family == "hinge":
-        if params.get("unbounded"):
-            return -R, F, "linear critic −r + f"
-        m = _q(params["margin"])
-        return sp.Max(0, m - R), sp.Max(0, m + F), f"hinge (margin {m})"
-    return _softplus(-R), _softplus(F), "cross-entropy −log σ(r) − log(1 − σ(f))"
+def _row_forms(row, params: dict):
+    """(T_r(r), T_f(f), name) of a LOSSES row at ``params`` (made rational, so sympy proves exactly)."""
+    exact = {k: _q(v) for k, v in params.items()}
+    real, fake = row.terms("sympy", **exact)
+    shown = ", ".join(f"{k} = {v}" for k, v in exact.items())
+    return real(R), fake(F), row.formula + (f" ({shown})" if shown else "")
 
 
-def generator_form(kind: str, params: dict):
-    if kind == "minimax":
-        return -_softplus(F), "log(1 − σ(f))"
-    if kind == "hinge":
-        return -F, "−f"
-    if kind == "least_squares":
-        return (F - _q(params["c"])) ** 2, f"(f − {_q(params['c'])})²"
-    return _softplus(-F), "−log σ(f)"
+# The audit family whose textbook form a family is certified against, and which of its parameters the
+# row needs: class weights are the per-term scales the certificate measures, so a class-weighted loss is
+# the cross-entropy up to scale; an unconstrained critic is the row ``linear``.
+_CERTIFIED_AS = {"class_weighted": "standard", "unrecognised": "standard"}
+_ROW_PARAMS = {"label_smoothing": ("alpha", "beta"), "least_squares": ("a", "b"), "hinge": ("margin",)}
+
+
+def textbook_forms(family: str, params: dict) -> tuple[sp.Expr, sp.Expr, str]:
+    """(T_r(r), T_f(f), name) of a discriminator family with unit scales, from its row of ``LOSSES``."""
+    from gantheory.losses import LOSSES
+
+    if family == "hinge" and params.get("unbounded"):
+        return _row_forms(LOSSES["linear"], {})
+    family = _CERTIFIED_AS.get(family, family)
+    return _row_forms(LOSSES[family], {k: params[k] for k in _ROW_PARAMS.get(family, ())})
+
+
+def generator_form(kind: str, params: dict) -> tuple[sp.Expr, str]:
+    """(T_g(f), name) of a generator kind from its row of ``GENERATORS`` ('other' is certified against
+    the non-saturating row)."""
+    from gantheory.losses import GENERATORS
+
+    row = GENERATORS[kind if kind in GENERATORS else "non_saturating"]
+    exact = {"c": _q(params["c"])} if kind == "least_squares" else {}
+    shown = f" (c = {exact['c']})" if exact else ""
+    return row.term(F, ops["sympy"], **exact), row.formula + shown
 
 
 @dataclass(frozen=True)
@@ -291,7 +296,7 @@ def _vanishes(expr, var, others):
 def certify(expr, forms: list, names: list, symbols: list) -> Certificate:
     """Certificate that expr = Σ s_k forms[k](symbols[k]) + c, each s_k > 0 taken from one point."""
     scales, parts = [], []
-    for form, var in zip(forms, symbols):
+    for form, var in zip(forms, symbols, strict=True):
         x0 = {R: sp.Rational(1, 3), F: sp.Rational(1, 3)}
         denom = sp.N(sp.diff(form, var).subs(x0), 50)
         s = sp.N(sp.diff(expr, var).subs(x0), 50) / denom if denom != 0 else sp.Integer(0)

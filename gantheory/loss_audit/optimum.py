@@ -1,25 +1,42 @@
-"""Turn a user's batched torch loss into pointwise numpy functions (the only torch-facing module).
+r"""The implied pointwise optimum of a user's torch GAN loss: the one engine of the audit and the testing kit.
 
 A discriminator loss :math:`L(r, f)` on batches of real logits :math:`r` and fake logits :math:`f`
 is, for every textbook GAN, *separable and per-sample*:
 
 .. math::
 
-    L(r, f) = w_r \\frac{1}{n_r}\\sum_i \\ell_{\\text{real}}(r_i)
-            + w_f \\frac{1}{n_f}\\sum_j \\ell_{\\text{fake}}(f_j) + c .
+    L(r, f) = w_r \frac{1}{n_r}\sum_i \ell_{\text{real}}(r_i)
+            + w_f \frac{1}{n_f}\sum_j \ell_{\text{fake}}(f_j) + c .
 
 Filling both batches with one value each, ``r = a·1`` and ``f = b·1``, isolates the pointwise terms:
-:math:`\\ell_r(a) = L(a·1, 0·1) - L(0·1, 0·1)` and :math:`\\ell_f(b) = L(0·1, b·1) - L(0·1, 0·1)`
+:math:`\ell_r(a) = L(a·1, 0·1) - L(0·1, 0·1)` and :math:`\ell_f(b) = L(0·1, b·1) - L(0·1, 0·1)`
 (batch weights and the ``.mean()``/``.sum()`` choice are absorbed into :math:`w_r, w_f`). Evaluation
 is vectorised with :func:`torch.func.vmap` when the user's code allows it, with a loop otherwise;
 derivatives come from autograd, summed over the batch because every element carries the same value.
+
+At a point x with data density p and generator density q the loss is minimised by the logit
+
+.. math::
+
+    a^*(t) = \arg\min_a \; t\,\ell_r(a) + (1 - t)\,\ell_f(a), \qquad t = \frac{p}{p + q},
+
+and the minimum :math:`m(t)` (concave in t, a minimum of affine functions) fixes the value of the game,
+:math:`\min_D L_D = \int (p + q)\, m\big(p/(p+q)\big)\,dx`. :func:`solve_optimum` finds a* on a
+sinh-spaced grid of logits in [−60, 60] and refines it by bisection on the derivative (autograd): robust
+for the convex losses of :data:`gantheory.losses.LOSSES`, and still the grid minimum for non-convex
+slips; a minimum at the end of the grid (or on a plateau reaching it) is an unbounded optimum a* = ±∞.
+
+The audit (:func:`gantheory.loss_audit.audit`) classifies a*(t) against the rows of
+:data:`gantheory.losses.LOSSES`; the testing kit (:mod:`gantheory.testing.assertions`) compares it with
+the optimal discriminator of :mod:`gantheory.quadrature`. This module imports torch.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -27,6 +44,14 @@ import torch
 from gantheory.errors import GanTheoryError
 
 INPUTS = ("logits", "probabilities")
+
+# Plateau detection: values equal to the grid minimum up to rounding.
+PLATEAU_RTOL = 1e-12
+A_MAX = 60.0
+LOGIT_GRID = A_MAX * np.sinh(np.linspace(-5.0, 5.0, 601)) / math.sinh(5.0)
+# Weights t = p/(p+q) at which the implied optimum is measured (½ excluded: hinge is flat there).
+T_GRID = np.concatenate([[1e-3], np.linspace(0.02, 0.48, 24), np.linspace(0.52, 0.98, 24),
+                         [1 - 1e-3]])
 
 
 def _as_scalar(value, name: str) -> torch.Tensor:
@@ -125,6 +150,11 @@ class Terms:
     base: float  # L(0·1, 0·1)
     per_sample: bool = False  # set once separability and per-sample averaging are verified
 
+    @cached_property
+    def on_grid(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ℓ_r, ℓ_f) on the logit grid of :func:`solve_optimum`, computed once per loss."""
+        return self.both(LOGIT_GRID)
+
     def derivatives(self, a):
         """(ℓ_r'(a), ℓ_f'(a)) up to one common positive factor (enough for signs and root finding).
 
@@ -170,7 +200,7 @@ class Terms:
         return loss[:n] - self.base, loss[n:] - self.base, g_real[:n], g_fake[n:]
 
 
-def discriminator_terms(d_loss, *, inputs: str, batch_size: int) -> Terms:
+def discriminator_terms(d_loss: Callable, *, inputs: str, batch_size: int) -> Terms:
     pl = PointwiseLoss(d_loss, n_args=2, inputs=inputs, batch_size=batch_size, name="d_loss")
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
@@ -178,7 +208,7 @@ def discriminator_terms(d_loss, *, inputs: str, batch_size: int) -> Terms:
     return Terms(pl, base)
 
 
-def generator_term(g_loss, *, inputs: str, batch_size: int):
+def generator_term(g_loss: Callable, *, inputs: str, batch_size: int) -> Callable:
     """``ℓ_g(a) = g_loss(a·1) - g_loss(0·1)`` and its derivative, as a numpy callable."""
     pl = PointwiseLoss(g_loss, n_args=1, inputs=inputs, batch_size=batch_size, name="g_loss")
     base = float(pl.evaluate([np.zeros(1)])[0])
@@ -194,72 +224,96 @@ def generator_term(g_loss, *, inputs: str, batch_size: int):
     return term
 
 
-# -- structure checks ----------------------------------------------------------------------------
-def separability_defect(terms: Terms, rng: np.random.Generator) -> float:
-    """max |L(a, b) − L(0,0) − ℓ_r(a) − ℓ_f(b)| over random (a, b) in [−4, 4]²: 0 for separable losses."""
-    a, b = rng.uniform(-4, 4, 16), rng.uniform(-4, 4, 16)
-    joint = terms.loss.evaluate([a, b]) - terms.base
-    return float(np.max(np.abs(joint - terms.real(a) - terms.fake(b))))
-
-
-def batch_weighting(terms: Terms, sizes=(1, 2, 16)) -> dict[int, float]:
-    """Weight of the fake term relative to the real term at several batch sizes.
-
-    For ``mean`` + ``mean`` (or ``sum`` + ``sum``) the ratio does not depend on the batch size; a loss
-    that sums one term and averages the other changes its game with the batch size.
-    """
-    ratios = {}
-    for n in sizes:
-        lr = terms.loss.evaluate([np.array([1.0, 0.0]), np.zeros(2)], batch_size=n)
-        lf = terms.loss.evaluate([np.zeros(2), np.array([1.0, 0.0])], batch_size=n)
-        dr, df = lr[0] - lr[1], lf[0] - lf[1]
-        ratios[n] = float(df / dr) if dr != 0 else math.nan
-    return ratios
-
-
-def per_sample_defect(terms: Terms) -> float:
-    """|L([a1, a2], [0, 0]) − mean of the constant-batch values| relative: 0 for per-sample losses."""
-    pl = terms.loss
-    a1, a2 = 1.5, -0.7
-    mixed = pl.call(torch.tensor([a1, a2], dtype=torch.float64),
-                    torch.zeros(2, dtype=torch.float64)).item()
-    const = pl.evaluate([np.array([a1, a2, 0.0]), np.zeros(3)], batch_size=2)
-    expected = 0.5 * (const[0] + const[1])
-    scale = max(abs(const[0] - const[2]), abs(const[1] - const[2]), 1e-300)
-    return abs(mixed - expected) / scale
-
-
-# -- robustness probes --------------------------------------------------------------------------
-PROBE_LOGITS = (20.0, -20.0, 1e4, -1e4, math.inf, -math.inf)
-
-
+# -- the implied optimum ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Probe:
-    """One evaluation of a loss term at an extreme logit: which term, where, dtype, value, gradient."""
+class ImpliedOptimum:
+    """Measured a*(t) and m(t) on ``t``; ``a_star`` is ±inf where the optimum is unbounded."""
 
-    term: str
-    logit: float
-    dtype: str
-    value: float
-    gradient: float
+    t: np.ndarray
+    a_star: np.ndarray
+    value: np.ndarray  # m(t); -inf when the loss is unbounded below
+    flat_half: tuple[float, float]  # the set of optimal logits at t = ½ (an interval on the grid)
 
 
-def robustness_probes(pl: PointwiseLoss) -> list[Probe]:
-    """Evaluate every argument of the loss at ±20, ±1e4, ±inf in float32 and float64 (others at 0)."""
-    names = ("real", "fake") if pl.n_args == 2 else ("fake",)
-    probes = []
-    for dtype in (torch.float32, torch.float64):
-        for k, term in enumerate(names):
-            vals = np.array(PROBE_LOGITS)
-            cols = [np.zeros_like(vals) for _ in names]
-            cols[k] = vals
-            with np.errstate(all="ignore"):
-                try:
-                    loss, grads = pl.evaluate(cols, dtype=dtype, grad=True, batch_size=4)
-                except GanTheoryError:
-                    loss = np.full(vals.size, np.nan)
-                    grads = [np.full(vals.size, np.nan) for _ in names]
-            for i, x in enumerate(vals):
-                probes.append(Probe(term, float(x), str(dtype).replace("torch.", ""),
-                                    float(loss[i]), float(grads[k][i])))
-    return probes
+def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimum:
+    """Minimise t·ℓ_r(a) + (1−t)·ℓ_f(a) over the logit a for every t (vectorised)."""
+    t = np.asarray(t, dtype=np.float64)
+    a_star, value = _minimise(terms, t, refine)
+    lr, lf = terms.on_grid
+    half = 0.5 * lr + 0.5 * lf
+    hb = np.min(half)
+    flat = LOGIT_GRID[half <= hb + 1e-9 * (1 + abs(hb))]
+    if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
+        kh = int(np.argmin(half))
+        if 0 < kh < LOGIT_GRID.size - 1:
+            ah = float(_bisect(terms, np.array([0.5]), LOGIT_GRID[kh - 1:kh], LOGIT_GRID[kh + 1:kh + 2],
+                               LOGIT_GRID[kh:kh + 1])[0])
+            flat = np.array([ah])
+    return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
+
+
+def implied_logit(terms, t, *, bound: float, chunk: int = 2048) -> np.ndarray:
+    """a*(t) clipped to [−bound, bound], for any number of weights t (in chunks, so that the grid search
+    stays small); where every logit is optimal (a flat objective) the logit 0."""
+    t = np.asarray(t, dtype=np.float64)
+    flat = t.ravel()
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, chunk):
+        out[start:start + chunk] = _minimise(terms, flat[start:start + chunk], True)[0]
+    return np.clip(np.nan_to_num(out, nan=0.0), -bound, bound).reshape(t.shape)
+
+
+def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(a*(t), m(t)): the grid minimum refined by bisection; ±inf at an unbounded end, NaN when flat."""
+    lr, lf = terms.on_grid
+    phi = t[:, None] * lr[None, :] + (1 - t)[:, None] * lf[None, :]
+    phi = np.where(np.isfinite(phi) | (phi == -np.inf), phi, np.inf)  # NaN never wins
+    k = np.argmin(phi, axis=1)
+    rows = np.arange(t.size)
+    best = phi[rows, k]
+    tol = PLATEAU_RTOL * (1 + np.abs(best)) + 1e-13
+    low_edge = phi[:, 0] <= best + tol
+    high_edge = phi[:, -1] <= best + tol
+    a_star = LOGIT_GRID[k].astype(np.float64)
+    value = best.copy()
+    if refine:
+        inner = ~low_edge & ~high_edge & (k > 0) & (k < LOGIT_GRID.size - 1)
+        if inner.any():
+            a_star[inner] = _bisect(terms, t[inner], LOGIT_GRID[k[inner] - 1], LOGIT_GRID[k[inner] + 1],
+                                    a_star[inner])
+            r, f = terms.both(a_star[inner])
+            refined = t[inner] * r + (1 - t[inner]) * f
+            value[inner] = np.minimum(refined, best[inner])
+    for edge, sign, idx in ((low_edge, -1.0, 0), (high_edge, 1.0, -1)):
+        only = edge & ~(low_edge & high_edge)
+        a_star[only] = sign * np.inf
+        # Unbounded below if φ still falls steadily at the end of the grid (linear critics).
+        with np.errstate(invalid="ignore"):
+            slope = ((phi[:, idx] - phi[:, idx - 10 * int(sign)])
+                     / abs(LOGIT_GRID[idx] - LOGIT_GRID[idx - 10 * int(sign)]))
+        diverging = only & (slope < -1e-6)
+        value[diverging] = -np.inf
+    both_edges = low_edge & high_edge
+    a_star[both_edges] = np.nan
+    return a_star, value
+
+
+def _bisect(terms, t, lo, hi, fallback, iterations: int = 60):
+    """Root of d/da [t ℓ_r + (1−t) ℓ_f] in [lo, hi]; the grid point where no sign change exists."""
+    lo, hi = lo.copy(), hi.copy()
+
+    def dphi(a):
+        gr, gf = terms.derivatives(a)
+        return t * gr + (1 - t) * gf
+
+    d_lo, d_hi = dphi(lo), dphi(hi)
+    ok = (d_lo <= 0) & (d_hi >= 0)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        d = dphi(mid)
+        go_right = d < 0
+        lo = np.where(go_right, mid, lo)
+        hi = np.where(go_right, hi, mid)
+        if np.all(hi - lo <= 4e-16 * np.maximum(1.0, np.abs(hi))):
+            break
+    return np.where(ok, 0.5 * (lo + hi), fallback)

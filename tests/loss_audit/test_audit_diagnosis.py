@@ -1,0 +1,93 @@
+"""audit(): every corpus entry diagnosed as its case says; structure findings; verdicts; input errors.
+
+Parameters are compared at PARAM_ATOL = 1e-6, the resolution of the family fits (the implied optimum
+is solved to ~1e-12 and a family holds when its residual is below FIT_ATOL = 1e-6).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+from gantheory.errors import GanTheoryError  # noqa: E402
+from gantheory.loss_audit import audit  # noqa: E402
+from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
+
+FAST = {"divergence": False, "symbolic": False}
+PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_corpus_entry_diagnosed(name, corpus_reports):
+    case, report = CORPUS[name], corpus_reports[name]
+    assert report.discriminator.family == case.family, report.verdict
+    for key, expected in case.params.items():
+        got = report.discriminator.params[key]
+        if expected is None or isinstance(expected, bool):
+            assert got == expected
+        else:
+            assert got == pytest.approx(expected, abs=PARAM_ATOL), key
+    assert (report.generator.kind if report.generator else None) == case.kind
+    codes = {f.code for f in report.findings}
+    assert case.codes <= codes, (codes, report.verdict)
+    assert report.exit_code == case.exit_code, report.verdict
+    if not case.correct:  # every bug is flagged, not merely mentioned
+        flagged = {f.code for f in report.findings if f.severity in ("warning", "error")}
+        assert case.codes & flagged
+
+
+@pytest.mark.parametrize("name", [n for n, c in CORPUS.items() if c.exit_code == 0])
+def test_consistent_games_have_no_error(name, corpus_reports):
+    assert all(f.severity != "error" for f in corpus_reports[name].findings)
+
+
+def test_saturation_gradient_separates_minimax_from_non_saturating(corpus_reports):
+    assert abs(corpus_reports["minimax_generator"].generator.saturation_gradient) < 1e-8
+    assert corpus_reports["softplus"].generator.saturation_gradient == pytest.approx(-1.0, abs=1e-8)
+
+
+def test_fixed_point(corpus_reports):
+    assert corpus_reports["softplus"].generator.fixed_point is True
+    assert corpus_reports["lsgan_minus1_1_0"].generator.fixed_point is True
+    assert corpus_reports["hinge"].generator.fixed_point is True
+    assert corpus_reports["swapped_labels"].generator.fixed_point is False
+    assert corpus_reports["generator_wrong_label"].generator.fixed_point is False
+    assert corpus_reports["wgan_unconstrained"].generator.fixed_point is None
+
+
+def test_relativistic_loss_is_not_separable():
+    r = audit(lambda r, f: F.softplus(-(r - f.mean())).mean() + F.softplus(f - r.mean()).mean(), **FAST)
+    assert "not_separable" in {f.code for f in r.findings}
+    assert (r.discriminator.family, r.exit_code) == ("unrecognised", 1)
+
+
+def test_sum_and_mean_mixture_is_batch_size_dependent():
+    r = audit(lambda r, f: F.softplus(-r).sum() + F.softplus(f).mean(), **FAST)
+    assert "batch_size_dependent" in {f.code for f in r.findings}
+
+
+def test_verdicts_are_actionable(corpus_reports):
+    assert corpus_reports["softplus"].verdict.startswith("OK")
+    assert corpus_reports["swapped_labels"].verdict.startswith("FIX")
+    v = corpus_reports["label_smoothing_0.9"].verdict
+    assert "α = 0.9" in v and "0.9·p/(p+q), not p/(p+q)" in v
+
+
+def test_ok_verdict_cites_the_row_reference(corpus_reports):
+    from gantheory.losses import LOSSES
+
+    assert LOSSES["hinge"].reference in corpus_reports["hinge"].verdict
+
+
+def test_input_errors():
+    good = CORPUS["softplus"].d_loss
+    with pytest.raises(GanTheoryError, match="inputs"):
+        audit(good, inputs="scores")
+    with pytest.raises(GanTheoryError, match="callable"):
+        audit(3)
+    with pytest.raises(GanTheoryError, match="scalar"):
+        audit(lambda r, f: F.softplus(-r) + F.softplus(f))
+    with pytest.raises(GanTheoryError, match="failed"):
+        audit(lambda r: r.mean())

@@ -1,0 +1,134 @@
+"""Family fits, signatures and generator kinds: each classifier rejects its nearest neighbour, and the
+vocabulary is the rows of gantheory.losses (derived here, never listed by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+from gantheory.loss_audit import FAMILIES, GENERATOR_KINDS, audit  # noqa: E402
+from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
+from gantheory.loss_audit.families import (  # noqa: E402
+    SIGNATURES,
+    SLIPS,
+    UNBOUNDED_FAMILY,
+    UNBOUNDED_ROW,
+)
+from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
+
+FAST = {"divergence": False, "symbolic": False}
+PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits
+
+
+def _family(d_loss, **kw):
+    return audit(d_loss, **FAST, **kw).discriminator
+
+
+def test_standard_rejects_label_smoothing():
+    d = _family(lambda r, f: F.binary_cross_entropy_with_logits(r, torch.full_like(r, 0.999))
+                + F.softplus(f).mean())
+    assert d.family == "label_smoothing"
+    assert d.params["alpha"] == pytest.approx(0.999, abs=PARAM_ATOL)
+
+
+def test_label_smoothing_two_sided():
+    d = _family(lambda r, f: F.binary_cross_entropy_with_logits(r, torch.full_like(r, 0.8))
+                + F.binary_cross_entropy_with_logits(f, torch.full_like(f, 0.1)))
+    assert (d.family, d.params["alpha"], d.params["beta"]) == ("label_smoothing", pytest.approx(0.8),
+                                                               pytest.approx(0.1))
+
+
+def test_standard_rejects_small_class_weight():
+    d = _family(lambda r, f: F.softplus(-r).mean() + 1.01 * F.softplus(f).mean())
+    assert d.family == "class_weighted"
+    assert d.params["weight_fake"] == pytest.approx(1.01, abs=PARAM_ATOL)
+
+
+def test_class_weighting_rejects_scaled_standard():
+    # A common positive factor is not a class weight.
+    assert _family(lambda r, f: 3.0 * (F.softplus(-r).mean() + F.softplus(f).mean())).family == "standard"
+
+
+def test_least_squares_rejects_hinge_and_reads_targets():
+    d = _family(lambda r, f: ((r - 1.25) ** 2).mean() + ((f + 0.5) ** 2).mean())
+    assert d.family == "least_squares"
+    assert (d.params["a"], d.params["b"]) == (pytest.approx(-0.5), pytest.approx(1.25))
+    assert _family(lambda r, f: F.relu(1 - r).mean() + F.relu(1 + f).mean()).family == "hinge"
+
+
+def test_hinge_reads_margin_and_rejects_asymmetric_margins():
+    d = _family(lambda r, f: F.relu(2 - r).mean() + F.relu(2 + f).mean())
+    assert (d.family, d.params["margin"]) == ("hinge", pytest.approx(2.0))
+    assert _family(lambda r, f: F.relu(1 - r).mean() + F.relu(2 + f).mean()).family == "unrecognised"
+
+
+def test_swapped_rejects_standard():
+    assert _family(lambda r, f: F.softplus(-r).mean() + F.softplus(f).mean()).family == "standard"
+    assert _family(lambda r, f: F.softplus(r).mean() + F.softplus(-f).mean()).family == "swapped"
+
+
+def test_generator_classifier_negative_controls():
+    d = CORPUS["softplus"].d_loss
+    kinds = {
+        "non_saturating": lambda f: F.softplus(-f).mean(),
+        "minimax": lambda f: -F.softplus(f).mean(),
+        "hinge": lambda f: -f.mean(),
+        "least_squares": lambda f: ((f - 0.3) ** 2).mean(),
+        "other": lambda f: F.softplus(-2 * f).mean() + 0.1 * f.mean() ** 2 * 0 + torch.sigmoid(f).mean(),
+    }
+    for kind, g in kinds.items():
+        assert audit(d, g, **FAST).generator.kind == kind
+
+
+# -- the vocabulary is the registry's --------------------------------------------------------------
+def test_families_and_kinds_are_the_rows():
+    assert set(FAMILIES) == (set(LOSSES) - {UNBOUNDED_ROW}) | {"unrecognised"}
+    assert UNBOUNDED_FAMILY in LOSSES
+    assert set(GENERATOR_KINDS) == set(GENERATORS) | {"other"}
+
+
+# Class weights 1 : 1 (the row's defaults) are the standard game: the check needs unequal weights.
+_PARAMS = {"class_weighted": {"weight_real": 1.0, "weight_fake": 2.0}}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in LOSSES if n != UNBOUNDED_ROW))
+def test_every_row_is_recognised_from_its_own_torch_terms(name):
+    """A loss built from a row's torch terms is diagnosed as that row, with the row's parameters."""
+    row = LOSSES[name]
+    params = row.bind(_PARAMS.get(name))
+    real, fake = row.terms("torch", **params)
+    d = _family(lambda r, f: real(r).mean() + fake(f).mean())
+    assert d.family == name
+    fitted = {k: v for k, v in d.params.items() if k in row.params}
+    assert fitted == {k: pytest.approx(params[k], abs=PARAM_ATOL) for k in fitted}
+    assert set(fitted) == {k for k in row.params if k != "c"}  # c is the generator's target
+
+
+def test_unbounded_row_is_reported_as_an_unbounded_hinge():
+    real, fake = LOSSES[UNBOUNDED_ROW].terms("torch")
+    d = _family(lambda r, f: real(r).mean() + fake(f).mean())
+    assert (d.family, d.params["unbounded"], d.params["margin"]) == (UNBOUNDED_FAMILY, True, None)
+
+
+@pytest.mark.parametrize("kind", sorted(GENERATORS))
+def test_every_generator_row_is_recognised(kind):
+    row = GENERATORS[kind]
+    g = audit(CORPUS["softplus"].d_loss, lambda f: row(f, "torch").mean(), **FAST).generator
+    assert g.kind == kind
+
+
+def test_corpus_parameters_use_the_rows_spellings(corpus_reports):
+    """Every fitted parameter is a parameter of its row (plus the audit's flags), so one spelling."""
+    extra = {"unbounded", "log_weight_ratio"}
+    for name, report in corpus_reports.items():
+        d = report.discriminator
+        if d.family in LOSSES:
+            assert set(d.params) - extra <= set(LOSSES[d.family].params), name
+
+
+def test_slips_are_distinct_from_every_row():
+    assert {s.name for s in SLIPS}.isdisjoint(LOSSES)
+    assert all(s.code is not None for s in SLIPS)
+    assert set(SIGNATURES) - {s.name for s in SLIPS} <= set(LOSSES)

@@ -1,0 +1,45 @@
+"""The audit report rendered: text, Markdown, HTML with its inline SVG (gantheory.report.audit)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+
+from gantheory.loss_audit import audit  # noqa: E402
+from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
+from gantheory.report.audit import implied_optimum_svg, to_markdown, to_text  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus_reports():
+    """Fast audits (no quadrature, no sympy) of the corpus entries rendered here."""
+    names = ("double_sigmoid", "hinge", "label_smoothing_0.9", "wgan_unconstrained", "lsgan_minus1_1_0")
+    return {n: audit(CORPUS[n].d_loss, CORPUS[n].g_loss, inputs=CORPUS[n].inputs, divergence=False,
+                     symbolic=False) for n in names}
+
+
+def test_markdown_and_html(corpus_reports):
+    r = corpus_reports["double_sigmoid"]
+    md = r.to_markdown()
+    assert "| discriminator | `unrecognised`" in md and "double_sigmoid" in md
+    page = r.to_html(full_page=True)
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "</html>" in page
+    assert "<svg" in corpus_reports["hinge"].to_html()
+
+
+def test_report_methods_delegate_to_the_renderers(corpus_reports):
+    r = corpus_reports["label_smoothing_0.9"]
+    assert r.to_markdown() == to_markdown(r) and r.to_text() == to_text(r)
+    assert "alpha=0.9" in r.to_text() and r.verdict in r.to_text()
+
+
+def test_flags_print_as_words(corpus_reports):
+    text = corpus_reports["wgan_unconstrained"].to_text()
+    assert "unbounded=True" in text and "margin=—" in text
+
+
+def test_svg_plots_raw_outputs_for_least_squares(corpus_reports):
+    svg = implied_optimum_svg(corpus_reports["lsgan_minus1_1_0"].discriminator)
+    assert "a* ∈ [-2, 2]" in svg and svg.count("<circle") == len(
+        corpus_reports["lsgan_minus1_1_0"].discriminator.curve["t"])
