@@ -84,8 +84,10 @@ def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40)
     ``quantity`` is one of ``js``, ``kl``, ``criterion``, ``total_variation``, ``mass_p``.
     """
     kernel = _KERNELS[quantity]
-    lp, lq = mp_logpdf(p), mp_logpdf(q)
     with mp.workdps(dps):
+        # the densities' constants (log Γ terms, log weights) are computed when built: build them at dps
+        lp, lq = mp_logpdf(p), mp_logpdf(q)
+
         def f(x):
             a, b = lp(x), lq(x)
             return kernel(mp.exp(a) if a != mp.ninf else 0, mp.exp(b) if b != mp.ninf else 0)
