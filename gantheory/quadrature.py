@@ -26,8 +26,8 @@ Nowozin, Cseke & Tomioka (2016), "f-GAN", Table 1; Piessens et al. (1983), QUADP
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -426,7 +426,7 @@ def integrate(
         if np.any(needs):
             cont_value, cont_error, cont_mass = (np.array(a, dtype=np.float64) for a in (cont_value, cont_error, cont_mass))
             pb, qb = p.broadcast_to(shape), q.broadcast_to(shape)
-            for idx in zip(*np.nonzero(np.atleast_1d(needs))) if nb else [()]:
+            for idx in zip(*np.nonzero(np.atleast_1d(needs)), strict=True) if nb else [()]:
                 p1, q1 = (pb[idx], qb[idx]) if nb else (p, q)
                 r = _refine_one(integrand, p1, q1, pts[idx], p_on, q_on, kink, atol, rtol, divergent_tail)
                 cont_value[idx], cont_error[idx], cont_mass[idx] = r.value, r.error, r.mass_error

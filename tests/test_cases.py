@@ -138,8 +138,8 @@ def test_closed_form_and_derived_values_against_the_oracle(name, quantity):
 def _mp_pmf_sums(p: Discrete, q: Discrete):
     with mp.workdps(DPS):
         atoms = sorted(set(map(float, p.values)) | set(map(float, q.values)))
-        pp = dict(zip(map(float, p.values), (mp.mpf(repr(float(w))) for w in p.probs)))
-        qq = dict(zip(map(float, q.values), (mp.mpf(repr(float(w))) for w in q.probs)))
+        pp = dict(zip(map(float, p.values), (mp.mpf(repr(float(w))) for w in p.probs), strict=True))
+        qq = dict(zip(map(float, q.values), (mp.mpf(repr(float(w))) for w in q.probs), strict=True))
         js = kl = mp.mpf(0)
         for x in atoms:
             a, b = pp.get(x, mp.mpf(0)), qq.get(x, mp.mpf(0))

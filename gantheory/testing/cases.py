@@ -15,8 +15,8 @@ criterion follows from Theorem 1 of Goodfellow et al. (2014): C(G) = −log 4 + 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gantheory.cases import tagged
 
