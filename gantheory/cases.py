@@ -31,7 +31,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gantheory import closed_forms as cf
-from gantheory.densities import Density, Discrete, Laplace, Mixture, Normal, StudentT, Uniform
+from gantheory.densities import (
+    Density,
+    Discrete,
+    Laplace,
+    Mixture,
+    Normal,
+    StudentT,
+    Uniform,
+)
 from gantheory.numerics import LOG2, LOG4
 
 __all__ = ["CASES", "MPMATH", "Case", "tagged"]
