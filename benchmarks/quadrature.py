@@ -1,4 +1,5 @@
-"""Benchmark: JSD of random Gaussian-mixture pairs, batched engine vs a Python loop of scipy quad.
+"""Benchmark: JSD of random Gaussian-mixture pairs, batched engine vs a Python loop of scipy quad; then
+every named pair of the case registry (:data:`gantheory.cases.CASES`) against its stored exact value.
 
 Same process, same pairs. Prints the speed ratio, each method's max error against a reference, and how
 many pairs each got wrong by > 1e-8. The reference is QUADPACK's qagp (scipy.integrate.quad with every
@@ -7,6 +8,7 @@ splitting than gantheory's G7-K15 grid — itself spot-checked against the mpmat
 
     python benchmarks/quadrature.py            # 10,000 pairs batched; quad loop timed on 1,000 of them
     python benchmarks/quadrature.py --pairs 500 --quad-pairs 500 --oracle 20
+    python benchmarks/quadrature.py --cases-only  # the registry's named pairs: time per pair, error vs exact
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import numpy as np
 from scipy import integrate
 
 from gantheory import Mixture, Normal, js_divergence
+from gantheory.cases import CASES
+from gantheory.numerics import LOG2
 
 
 def random_pairs(n, k, rng):
@@ -36,7 +40,7 @@ def random_pairs(n, k, rng):
 def _scalar_logpdf(locs, scales, weights):
     """A fast pure-Python log-density (math module, log-sum-exp), so quad is not slowed by numpy overhead."""
     terms = [(float(m), float(s), math.log(w) - math.log(s) - 0.5 * math.log(2 * math.pi))
-             for m, s, w in zip(locs, scales, weights) if w > 0]
+             for m, s, w in zip(locs, scales, weights, strict=True) if w > 0]
 
     def lp(x):
         vals = [c - 0.5 * ((x - m) / s) ** 2 for m, s, c in terms]
@@ -49,7 +53,7 @@ def _scalar_logpdf(locs, scales, weights):
 def jsd_integrand(lp_fn, lq_fn):
     def f(x):
         lp, lq = lp_fn(x), lq_fn(x)
-        m = np.logaddexp(lp, lq) - math.log(2.0)
+        m = np.logaddexp(lp, lq) - LOG2
         return 0.5 * (math.exp(lp) * (lp - m) + math.exp(lq) * (lq - m))
 
     return f
@@ -68,6 +72,33 @@ def reference_quad(lp, lq, params_p, params_q):
     return integrate.quad(jsd_integrand(lp, lq), lo, hi, points=pts, epsabs=1e-14, epsrel=1e-14, limit=2000)[0]
 
 
+def cases_table(repeats=3):
+    """Every registry pair with a JSD: gantheory's certified value (best of ``repeats`` timings) against the
+    stored exact value, and scipy's quad over (−∞, ∞) on the same pair for comparison."""
+    print(f"{'case':<28} {'gantheory ms':>12} {'|error|':>9} {'quad ms':>9} {'quad |error|':>12}")
+    for name, case in CASES.items():
+        if "js" not in case.expected:
+            continue
+        exact = case.expected["js"]
+        best = math.inf
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                value = float(js_divergence(case.p, case.q))
+                best = min(best, time.perf_counter() - t0)
+        quad = "—"
+        if not (case.p.is_discrete or case.q.is_discrete):
+            lp = lambda x, d=case.p: float(d.logpdf(np.float64(x)))  # noqa: E731
+            lq = lambda x, d=case.q: float(d.logpdf(np.float64(x)))  # noqa: E731
+            t0 = time.perf_counter()
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                naive = naive_quad(lp, lq)
+            quad = f"{1e3 * (time.perf_counter() - t0):9.1f} {abs(naive - exact):12.1e}"
+        print(f"{name:<28} {1e3 * best:12.1f} {abs(value - exact):9.1e} {quad}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=int, default=10_000)
@@ -76,7 +107,11 @@ def main(argv=None):
                     help="pairs timed with the quad loop and the reference (quad costs ~0.1 s a pair)")
     ap.add_argument("--oracle", type=int, default=10, help="pairs also checked by the mpmath oracle")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cases-only", action="store_true", help="only the registry's named pairs")
     args = ap.parse_args(argv)
+    if args.cases_only:
+        cases_table()
+        return
     rng = np.random.default_rng(args.seed)
     (pb, par_p), (qb, par_q) = random_pairs(args.pairs, args.components, rng)
 
@@ -118,6 +153,8 @@ def main(argv=None):
     if (err_n > 1e-8).any():
         j = int(np.argmax(err_n))
         print(f"worst quad pair #{sub[j]}: quad {naive[j]:.6f} vs reference {ref[j]:.6f} (no warning raised by quad)")
+    print()
+    cases_table()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Benchmark: K discriminators trained in one batched computation vs a naive per-model loop.
 
 Both arms train the same MLP discriminators (width × depth tanh, Adam, minibatches of real/fake
-samples) in the same process, so the ratio measures batching alone. Steps/s counts model-steps
+samples of the registry pair ``gauss-unequal-scale``) in the same process, so the ratio measures
+batching alone. Steps/s counts model-steps
 (K models × steps / wall time). Accuracy is asserted in tests/test_empirical.py, not here.
 
     python benchmarks/trainer.py                # K = 1, 16, 128 on the CPU
@@ -20,6 +21,7 @@ import time
 
 import torch
 
+from gantheory.cases import CASES
 from gantheory.empirical.batched import (
     BatchedMLP,
     bce_loss,
@@ -28,11 +30,15 @@ from gantheory.empirical.batched import (
     polynomial_features,
 )
 
+# The pair every arm trains on: p_data = N(0, 1), p_g = N(1, 1.5), from the case registry.
+CASE = CASES["gauss-unequal-scale"]
+
 
 def _data(k, n, device, dtype, seed=0):
     gen = torch.Generator(device=device).manual_seed(seed)
-    real = torch.randn(k, n, generator=gen, device=device, dtype=dtype)
-    fake = 1.0 + 1.5 * torch.randn(k, n, generator=gen, device=device, dtype=dtype)
+    (m_real, s_real), (m_fake, s_fake) = ((float(d.loc), float(d.scale)) for d in CASE)  # Normal pairs only
+    real = m_real + s_real * torch.randn(k, n, generator=gen, device=device, dtype=dtype)
+    fake = m_fake + s_fake * torch.randn(k, n, generator=gen, device=device, dtype=dtype)
     return real, fake
 
 
@@ -79,7 +85,7 @@ def naive(k, n, steps, batch, width, depth, device, dtype, activation="relu"):
 def logistic_table(args):
     """Logistic MLEs by Newton (the calibration workload): batched vs one fit at a time."""
     device, dtype = torch.device("cpu"), torch.float64
-    print(f"CPU, float64: degree-2 logistic MLE by Newton, n = m = {args.n}")
+    print(f"CPU, float64: degree-2 logistic MLE by Newton, n = m = {args.n}, case {CASE.name!r}")
     print(f"{'K':>5} {'batched s':>10} {'batched fits/s':>15} {'loop s':>9} {'loop fits/s':>12} {'ratio':>7}")
     for k in (1, 16, 128):
         real, fake = _data(k, args.n, device, dtype)
@@ -117,7 +123,8 @@ def mlp_flops_per_step(k, batch, width, depth):
 def cpu_table(args):
     device, dtype = torch.device("cpu"), torch.float64
     peak = matmul_peak(device, dtype)
-    print(f"CPU, float64, torch {torch.__version__}, {torch.get_num_threads()} threads; MLP {args.width}x{args.depth} "
+    print(f"CPU, float64, torch {torch.__version__}, {torch.get_num_threads()} threads; case {CASE.name!r}; "
+          f"MLP {args.width}x{args.depth} "
           f"{args.activation}, "
           f"n = {args.n} per class, minibatch {args.batch}, {args.steps} Adam steps")
     # warm both arms (first Adam imports torch._dynamo, ~5 s; first kernels allocate) before timing

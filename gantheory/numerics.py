@@ -23,6 +23,8 @@ def exp(a):
     without the slow subnormal path."""
     a = np.asarray(a, dtype=np.float64)
     out = np.exp(np.maximum(a, _EXP_FLOOR))
+    if out.ndim == 0:  # np.exp of a 0-d array is a numpy scalar, which takes no item assignment
+        return np.float64(0.0) if a < _EXP_FLOOR else out
     out[a < _EXP_FLOOR] = 0.0
     return out
 
@@ -44,13 +46,22 @@ def sigmoid(a):
     return special.expit(np.asarray(a, dtype=np.float64))
 
 
+def _log1mexp(x):
+    """log(1 − e^{−x}) for x ≥ 0: log(−expm1(−x)) up to x = log 2, log1p(−e^{−x}) beyond, each accurate
+    where the other cancels (Mächler 2012, "Accurately computing log(1 − exp(−|a|))")."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x <= LOG2, np.log(-np.expm1(-np.where(x <= LOG2, x, 1.0))), np.log1p(-np.exp(-np.where(x > LOG2, x, 1.0))))
+
+
 def log_abs_expm1(d):
-    """log|e^d − 1|, finite for |d| up to the float range (−inf at d = 0)."""
+    """log|e^d − 1|, finite for |d| up to the float range (−inf at d = 0).
+
+    e^d − 1 = e^d (1 − e^{−d}) for d > 0 and −(1 − e^{d}) for d < 0, so the result is d + log1mexp(d) or
+    log1mexp(−d), with log1mexp(x) = log(1 − e^{−x}) evaluated without cancellation.
+    """
     d = np.asarray(d, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        pos = d + np.log(-np.expm1(-np.where(d > 0, d, 1.0)))  # e^d − 1 = e^d (1 − e^{−d})
-        neg = np.log(-np.expm1(np.where(d > 0, -1.0, d)))
-    return np.where(d > 0, pos, neg)
+        return np.where(d > 0, d + _log1mexp(np.abs(d)), _log1mexp(np.abs(d)))
 
 
 def weighted(log_weight, values):

@@ -1,16 +1,24 @@
 """Named density pairs with their exact Jensen–Shannon divergence — the ``gan_pair`` fixture's cases.
 
-Each case says where its answer came from: a closed form, or ``mpmath.quad`` at 45 digits (the
-integral ½∫ p log(2p/(p+q)) + q log(2q/(p+q)) split at the modes and scale points; the script is in
-the docstring of :data:`GAN_PAIRS`). The value of the GAN criterion follows from Theorem 1 of
-Goodfellow et al. (2014): C(G) = −log 4 + 2·JSD(p_data‖p_g).
+A view of the case registry :data:`gantheory.cases.CASES`: every case tagged ``gan_pair``, under its
+kit name (``Case.aliases[0]``). Each value keeps the registry's provenance (a closed form, or the mpmath
+oracle at 45 digits, re-derived digit by digit by ``tests/test_cases.py``). The value of the GAN
+criterion follows from Theorem 1 of Goodfellow et al. (2014): C(G) = −log 4 + 2·JSD(p_data‖p_g).
+
+>>> sorted(GAN_PAIRS)
+['bimodal', 'discrete', 'disjoint_uniform', 'heavy_tailed', 'identical', 'nested_uniform', 'shifted_normal']
+>>> p_data, p_g = GAN_PAIRS["shifted_normal"]
+>>> round(GAN_PAIRS["shifted_normal"].js_divergence, 15)
+0.111421482184736
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from gantheory.cases import tagged
 
 __all__ = ["GAN_PAIRS", "GanPair"]
 
@@ -19,7 +27,7 @@ __all__ = ["GAN_PAIRS", "GanPair"]
 class GanPair:
     """A named (p_data, p_g) pair and its exact JSD in nats (½ convention, natural log).
 
-    ``p_data`` and ``p_g`` are built on first access (so importing this module builds no densities).
+    ``build`` returns (p_data, p_g); ``source`` says where ``js_divergence`` came from.
     """
 
     name: str
@@ -52,53 +60,8 @@ class GanPair:
         return f"GanPair({self.name!r}: {p!r} vs {q!r}, JSD={self.js_divergence!r})"
 
 
-def _normal(loc, scale):
-    from gantheory.densities import Normal
-
-    return Normal(loc, scale)
+def _view(case) -> GanPair:
+    return GanPair(case.aliases[0], lambda: (case.p, case.q), case.expected["js"], case.source["js"])
 
 
-def _cases():
-    # Densities are built lazily, inside each lambda, so that this table costs nothing to import.
-    from gantheory.densities import Discrete, Mixture, StudentT, Uniform
-
-    return {
-        "identical": (
-            lambda: (_normal(0.0, 1.0), _normal(0.0, 1.0)),
-            0.0,
-            "exact: JSD(p‖p) = 0",
-        ),
-        "shifted_normal": (
-            lambda: (_normal(0.0, 1.0), _normal(1.0, 1.0)),
-            0.11142148218473617971723681221756024425559116,
-            "mpmath.quad, 45 digits",
-        ),
-        "nested_uniform": (
-            lambda: (Uniform(0.0, 1.0), Uniform(0.0, 2.0)),
-            0.75 * math.log(4.0 / 3.0),
-            "closed form: ¾·log(4/3)",
-        ),
-        "disjoint_uniform": (
-            lambda: (Uniform(0.0, 1.0), Uniform(2.0, 3.0)),
-            math.log(2.0),
-            "closed form: log 2 for disjoint supports",
-        ),
-        "heavy_tailed": (
-            lambda: (StudentT(1.0, 0.0, 1.0), _normal(0.0, 1.0)),
-            0.0831700898279604074971120467454683624538035136,
-            "mpmath.quad, 45 digits (Cauchy vs standard normal)",
-        ),
-        "bimodal": (
-            lambda: (Mixture([_normal(-2.0, 0.5), _normal(2.0, 0.5)], [0.5, 0.5]), _normal(0.0, 1.0)),
-            0.366294952237948991621548411646871795067075927,
-            "mpmath.quad, 45 digits",
-        ),
-        "discrete": (
-            lambda: (Discrete([0.0, 1.0, 2.0], [0.2, 0.3, 0.5]), Discrete([1.0, 2.0, 3.0], [0.5, 0.25, 0.25])),
-            0.18982907218619767855712126107188745473948997,
-            "exact finite sum (mpmath, 45 digits)",
-        ),
-    }
-
-
-GAN_PAIRS: dict[str, GanPair] = {name: GanPair(name, build, js, source) for name, (build, js, source) in _cases().items()}
+GAN_PAIRS: dict[str, GanPair] = {pair.name: pair for pair in map(_view, tagged("gan_pair").values())}
