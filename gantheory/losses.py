@@ -200,15 +200,19 @@ class Loss:
         with np.errstate(invalid="ignore", divide="ignore"):
             return self.optimum_fn(lp, lq, **self.bind(params))
 
-    def objective(self, a, lp, lq, **params):
-        """p·ℓ_real(a) + q·ℓ_fake(a) from log densities, with 0·(±inf) = 0 where a density vanishes."""
+    def objective(self, output, lp, lq, /, **params):
+        """p·ℓ_real(output) + q·ℓ_fake(output) from log densities, with 0·(±inf) = 0 where a density vanishes.
+
+        The first three arguments are positional-only, so a row's own parameter named ``a`` (least squares)
+        is a keyword like any other.
+        """
+        import numpy as np
+
         from gantheory.numerics import weighted
 
         real, fake = self.terms("numpy", **params)
-        import numpy as np
-
         with np.errstate(invalid="ignore", over="ignore"):
-            return weighted(lp, real(a)) + weighted(lq, fake(a))
+            return weighted(lp, real(output)) + weighted(lq, fake(output))
 
 
 def _log_ratio(lp, lq):

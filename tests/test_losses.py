@@ -66,21 +66,12 @@ def test_generator_terms_agree_across_backends(name):
 
 
 def objective(row, a, lp, lq, params):
-    """row.objective(a, lp, lq, **params) — except that LSGAN's parameter ``a`` collides with the
-    objective's argument ``a`` (see test_least_squares_objective_takes_its_own_parameters): for that row
-    with explicit parameters the same sum p·ℓ_real + q·ℓ_fake (0·inf = 0) is formed from its terms."""
-    if "a" not in params:
-        return row.objective(a, lp, lq, **params)
-    from gantheory.numerics import weighted
-
-    real, fake = row.terms("numpy", **params)
-    return weighted(lp, real(a)) + weighted(lq, fake(a))
+    """row.objective(a, lp, lq, **params): p·ℓ_real(a) + q·ℓ_fake(a) with 0·inf = 0."""
+    return row.objective(a, lp, lq, **params)
 
 
-@pytest.mark.xfail(raises=TypeError, strict=True,
-                   reason="bug in gantheory.losses (reported): Loss.objective(a, lp, lq, **params) cannot take "
-                          "least_squares's own parameter 'a'")
 def test_least_squares_objective_takes_its_own_parameters():
+    """Regression: the row's parameter ``a`` (fake target) once collided with the objective's argument."""
     row = LOSSES["least_squares"]
     params = {"a": 0.0, "b": 1.0, "c": 0.5}
     lp, lq = math.log(0.3), math.log(0.1)
