@@ -177,8 +177,8 @@ def test_optimal_discriminator_is_p_over_p_plus_q(pair, x):
 
 
 # Regression test (bug found by this suite, since fixed):
-# bug in gantheory.densities.Mixture._logpdf (reported): with >= 3 components and a scalar x, 
-# np.maximum(top, t, out=top) gets a numpy scalar as out: 
+# bug in gantheory.densities.Mixture._logpdf (reported): with >= 3 components and a scalar x,
+# np.maximum(top, t, out=top) gets a numpy scalar as out:
 # Mixture([Normal(0, 1)] * 3, [1/3] * 3).logpdf(0.0) raises TypeError
 def test_mixture_of_three_at_a_scalar_point():
     from gantheory import Mixture, Normal
@@ -312,8 +312,8 @@ def test_least_squares_criterion_rejects_wrong_labels():
 
 
 # Regression test (bug found by this suite, since fixed):
-# bug in gantheory.quadrature.OptimalDiscriminator (reported): for a discrete p_data and a continuous 
-# p_g it compares the pmf with the pdf at p's atoms, so optimal_discriminator(Discrete([0.], [1.]), 
+# bug in gantheory.quadrature.OptimalDiscriminator (reported): for a discrete p_data and a continuous
+# p_g it compares the pmf with the pdf at p's atoms, so optimal_discriminator(Discrete([0.], [1.]),
 # Normal(0, 1))(0.0) = 0.715 instead of 1 and V(D*, G) = -0.336 while C(G) = 0
 def test_optimal_discriminator_of_a_mixed_pair():
     from gantheory import Discrete, Normal
