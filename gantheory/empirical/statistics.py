@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from gantheory.empirical.objectives import training_loss
 from gantheory.errors import GanTheoryError
 
 __all__ = [
@@ -126,7 +127,7 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     keep = weight > 0
     x, weight = x[keep], weight[keep]
     phi = features(x, degree, center, scale)
-    if loss == "least_squares":
+    if training_loss(loss).raw:
         root = np.sqrt(weight)
         return np.linalg.lstsq(phi * root[:, None], root * np.asarray(logit_theory(x), dtype=np.float64), rcond=None)[0]
     target = _expit(np.asarray(logit_theory(x), dtype=np.float64))
@@ -156,12 +157,13 @@ def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: fl
     x, w = quadrature_nodes(p_data, p_g)
     wp, wq = n * w * np.exp(_logpdf(p_data, x)), m * w * np.exp(_logpdf(p_g, x))
     phi = features(x, degree, center, scale)
-    if loss == "least_squares":
-        a, b = (float(v) for v in lsgan)
+    spec = training_loss(loss, targets=targets, lsgan=lsgan)
+    if spec.raw:
+        b, a = spec.labels
         root = np.sqrt(wp + wq)
         rhs = (wp * b + wq * a) / np.where(root > 0, root, 1.0)
         return np.linalg.lstsq(phi * root[:, None], rhs, rcond=None)[0]
-    alpha, beta = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
+    alpha, beta = spec.labels
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
         s = _expit(phi @ theta)
@@ -190,11 +192,11 @@ def wald_covariance(theta, p_data, p_g, *, n: int, m: int, degree: int, center: 
     wp, wq = w * np.exp(_logpdf(p_data, x)), w * np.exp(_logpdf(p_g, x))
     phi = features(x, degree, center, scale)
     out = phi @ np.asarray(theta, dtype=np.float64)
-    if loss == "least_squares":
-        fake_label, real_label = (float(v) for v in lsgan)
+    spec = training_loss(loss, targets=targets, lsgan=lsgan)
+    real_label, fake_label = spec.labels
+    if spec.raw:
         s, curvature = out, np.ones_like(out)
     else:
-        real_label, fake_label = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
         s = _expit(out)
         curvature = s * (1 - s)
     a = (phi * ((n * wp + m * wq) * curvature)[:, None]).T @ phi
