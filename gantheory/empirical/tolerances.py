@@ -1,10 +1,10 @@
-"""The empirical lens's tolerances: a view of :data:`gantheory.tolerances.TABLE` (``lens == "empirical"``).
+"""The empirical lens's tolerances: :data:`gantheory.tolerances.TOLERANCES`, under its historical name.
 
-The one table, with the reason for every size, lives in :mod:`gantheory.tolerances`.
+The one table, with the lens and the reason for every size, lives in :mod:`gantheory.tolerances`.
 """
 
 from __future__ import annotations
 
-from gantheory.tolerances import tolerances_of
+from gantheory.tolerances import TOLERANCES
 
-EMPIRICAL_TOLERANCES: dict[str, float] = tolerances_of("empirical")
+EMPIRICAL_TOLERANCES: dict[str, float] = TOLERANCES
