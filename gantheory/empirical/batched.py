@@ -46,9 +46,9 @@ from gantheory.errors import GanTheoryError
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSS_NAMES",
     "BatchedFit",
     "BatchedMLP",
-    "LOSS_NAMES",
     "bce_loss",
     "fit_least_squares",
     "fit_logistic_newton",
@@ -265,7 +265,7 @@ class BatchedMLP:
         self.activation = activation
 
     @classmethod
-    def init(cls, seeds, *, width: int, depth: int, device, dtype, activation: str = "tanh") -> "BatchedMLP":
+    def init(cls, seeds, *, width: int, depth: int, device, dtype, activation: str = "tanh") -> BatchedMLP:
         sizes = [1] + [width] * depth + [1]
         per_layer = [[] for _ in range(2 * (len(sizes) - 1))]
         for seed in seeds:

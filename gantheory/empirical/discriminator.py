@@ -16,8 +16,8 @@ tests its false-rejection rate against α (exact binomial test) and its power ag
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import torch

@@ -36,10 +36,10 @@ import numpy as np
 from scipy import integrate, special
 
 from gantheory.errors import GanTheoryError
+from gantheory.numerics import LOG4
 
 __all__ = ["EnvelopeResult", "FunctionSpaceResult", "envelope_check", "function_space_descent"]
 
-LOG4 = float(np.log(4.0))
 _METHODS = ("mirror",)
 
 

@@ -23,8 +23,8 @@ The trainer's spellings since 0.1.0 — ``loss="bce" | "soft_bce" | "least_squar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 from scipy import special

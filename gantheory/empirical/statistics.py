@@ -36,10 +36,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from gantheory.empirical.objectives import training_loss
 from gantheory.errors import GanTheoryError
+from gantheory.numerics import sigmoid
 
 __all__ = [
     "ConfidenceBand",
@@ -105,10 +106,6 @@ def features(x, degree: int, center: float, scale: float) -> np.ndarray:
     return np.stack([u**j for j in range(degree + 1)], axis=-1)
 
 
-def _expit(a):
-    return special.expit(a)
-
-
 def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
                          iterations: int = 60, loss: str = "bce") -> np.ndarray:
     """θ_T = argmax_θ ∫ (n p + m q) [D_T log σ(θ·φ) + (1 - D_T) log σ(-θ·φ)] dx, by Newton on quadrature nodes.
@@ -130,10 +127,10 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     if training_loss(loss).raw:
         root = np.sqrt(weight)
         return np.linalg.lstsq(phi * root[:, None], root * np.asarray(logit_theory(x), dtype=np.float64), rcond=None)[0]
-    target = _expit(np.asarray(logit_theory(x), dtype=np.float64))
+    target = sigmoid(np.asarray(logit_theory(x), dtype=np.float64))
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
-        s = _expit(phi @ theta)
+        s = sigmoid(phi @ theta)
         grad = phi.T @ (weight * (target - s))
         hess = (phi * (weight * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
@@ -166,7 +163,7 @@ def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: fl
     alpha, beta = spec.labels
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
-        s = _expit(phi @ theta)
+        s = sigmoid(phi @ theta)
         grad = phi.T @ (wp * (alpha - s) + wq * (beta - s))
         hess = (phi * ((wp + wq) * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
@@ -197,7 +194,7 @@ def wald_covariance(theta, p_data, p_g, *, n: int, m: int, degree: int, center: 
     if spec.raw:
         s, curvature = out, np.ones_like(out)
     else:
-        s = _expit(out)
+        s = sigmoid(out)
         curvature = s * (1 - s)
     a = (phi * ((n * wp + m * wq) * curvature)[:, None]).T @ phi
     mu_p = phi.T @ (wp * (real_label - s))
@@ -262,10 +259,10 @@ def scheffe_band(x, theta_hat, theta_theory, covariance, alpha, *, degree, cente
     inside = np.abs(est_logit - center_logit) <= half
     return ConfidenceBand(
         x=np.asarray(x, dtype=np.float64),
-        lower=_expit(center_logit - half),
-        upper=_expit(center_logit + half),
-        theory=_expit(center_logit),
-        estimate=_expit(est_logit),
+        lower=sigmoid(center_logit - half),
+        upper=sigmoid(center_logit + half),
+        theory=sigmoid(center_logit),
+        estimate=sigmoid(est_logit),
         inside=inside,
         all_inside=bool(np.all(inside)),
         half_width_logit=half,
