@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from gantheory.losses import LOSSES
 from gantheory.symbolic.core import (
     Derivation,
     describe_assumptions,
@@ -118,7 +119,18 @@ def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
         BETA * sp.log(y) + (1 - BETA) * sp.log(1 - y)
     )
     assumptions = {**UNIT, **SMOOTHING}
+    # The per-sample terms of LOSSES["label_smoothing"] (in the logit a), read at a = log(y/(1 − y)).
+    real, fake = LOSSES["label_smoothing"].terms("sympy", alpha=ALPHA, beta=BETA)
+    logit_y = sp.log(y / (1 - y))
     steps = [
+        equal_step(
+            "The label-smoothing loss in D = σ(a)",
+            "softplus(−a) = −log D and softplus(a) = −log(1 − D): minus the row's loss is the objective",
+            -(p * real(logit_y) + q * fake(logit_y)),
+            objective,
+            assumptions,
+            prepare=lambda e: sp.expand_log(sp.simplify(e), force=True),  # every log argument is positive
+        ),
         equal_step(
             "Collect the logarithms",
             "the smoothed objective is A log y + B log(1 - y)",
@@ -178,7 +190,9 @@ def least_squares(claim: sp.Expr | None = None) -> Derivation:
     """
     claim = (B_REAL * p + A_FAKE * q) / (p + q) if claim is None else sp.sympify(claim)
     d = sp.Symbol("y", real=True)  # D(x) is unconstrained in LSGAN
-    objective = (p * (d - B_REAL) ** 2 + q * (d - A_FAKE) ** 2) / 2
+    # LOSSES["least_squares"]: (D − b)² on real, (D − a)² on fake samples, with Mao et al.'s ½.
+    real, fake = LOSSES["least_squares"].terms("sympy", a=A_FAKE, b=B_REAL, c=C_GEN)
+    objective = (p * real(d) + q * fake(d)) / 2
     derivative = sp.diff(objective, d)
     pointwise = (p * (claim - C_GEN) ** 2 + q * (claim - C_GEN) ** 2) / 2
     targets = {A_FAKE: C_GEN - 1, B_REAL: C_GEN + 1}  # b - c = 1, b - a = 2
