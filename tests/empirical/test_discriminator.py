@@ -155,7 +155,7 @@ def test_cpu_runs_are_bit_reproducible():
     assert np.array_equal(a.params[0], b.params[0]) and np.array_equal(a.value_heldout, b.value_heldout)
     m1 = train_discriminators(P, Q, seeds=2, family="mlp", n_samples=128, width=8, steps=20, device="cpu")
     m2 = train_discriminators(P, Q, seeds=2, family="mlp", n_samples=128, width=8, steps=20, device="cpu")
-    assert all(np.array_equal(x, y) for x, y in zip(m1.params, m2.params))
+    assert all(np.array_equal(x, y) for x, y in zip(m1.params, m2.params, strict=False))
 
 
 # -- MLP family ---------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_divergent_replicate_stops_alone():
     assert r.verdict == "failed" and not r.passed and r.failure
     # The others are untouched: identical to a batch without the divergent learning rate.
     ok = train_discriminators(P, Q, lr=1e-2, **kwargs)
-    for got, want in zip(ens.params, ok.params):
+    for got, want in zip(ens.params, ok.params, strict=False):
         np.testing.assert_array_equal(got[[0, 2]], want[[0, 2]])
 
 
@@ -220,8 +220,9 @@ def test_prop1_inequality_for_trained_discriminators(loc, scale, seed):
     # V(D̂, G) ≤ C(G), and passing the χ² check implies D̂ inside the Scheffé band.
     q = Normal(loc, scale)
     r = train_discriminator(P, q, n_samples=512, seed=seed, device="cpu")
-    if r.failed:
-        return
+    # The pairs overlap (|loc| ≤ 1.5, scale in [0.6, 2]): 512 + 512 samples are never separable, so a
+    # failed run is a failure of the trainer, not a pass of the property.
+    assert not r.failed, r.failure
     assert r.value_quadrature <= r.criterion + 1e-9
     if r.passed:
         assert r.band.all_inside

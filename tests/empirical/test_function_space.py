@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -40,11 +39,6 @@ def _one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
-
-
-def _needs_slow(request):
-    if not (os.environ.get("GANTHEORY_SLOW") or request.config.getoption("--run-slow", default=False)):
-        pytest.skip("slow: run with --run-slow or GANTHEORY_SLOW=1")
 
 
 # -- Prop. 2 and the envelope theorem -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -40,11 +39,6 @@ def _one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
-
-
-def _needs_slow(request):
-    if not (os.environ.get("GANTHEORY_SLOW") or request.config.getoption("--run-slow", default=False)):
-        pytest.skip("slow: run with --run-slow or GANTHEORY_SLOW=1")
 
 
 # -- Algorithm 1 --------------------------------------------------------------------------------------
@@ -93,12 +87,25 @@ def test_gan_divergence_is_recorded():
     assert g.failed and g.failed_step >= 0
 
 
-def test_mlp_generator_on_a_mixture_runs(request):
+def _grid_jsd(snapshot):
+    """JSD of the snapshot's p_data and p_g (a histogram for the MLP generator), normalised on its grid (nats)."""
+    p, q = snapshot.p_data / snapshot.p_data.sum(), snapshot.p_g / snapshot.p_g.sum()
+    m = 0.5 * (p + q)
+
+    def kl(a, b):
+        return float(np.sum(np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0) / np.where(b > 0, b, 1.0)), 0.0)))
+
+    return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+
+
+def test_mlp_generator_on_a_mixture_moves_toward_p_data():
     target = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)], [0.5, 0.5])
-    g = train_gan(target, generator="mlp", discriminator="mlp", steps=40, batch_size=64, width=8, device="cpu")
+    g = train_gan(target, generator="mlp", discriminator="mlp", steps=200, batch_size=64, width=8, seed=0,
+                  device="cpu")
     assert not g.failed and g.jsd is None and g.final_jsd is None and not g.snapshots[0].p_g_exact
-
-
+    start, end = _grid_jsd(g.snapshots[0]), _grid_jsd(g.snapshots[-1])
+    # Measured (seeds 0, 1, 2): JSD 0.692 → 0.239, 0.235, 0.251, a drop of ≥ 0.44; half of it is asserted.
+    assert end <= start - 0.2, (start, end)
 
 
 @pytest.mark.cuda

@@ -11,15 +11,15 @@ Negative controls: a wrong conjugate for KL (e^t instead of e^{t−1}) and a wro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gantheory import Laplace, Normal, QuadratureWarning, f_divergence
+from gantheory import Laplace, Normal, f_divergence
 from gantheory.numerics import LOG2, log_sigmoid
 from gantheory.quadrature import integrate
 from gantheory.testing.assertions import find_counterexample
@@ -150,8 +150,8 @@ def test_wrong_optimum_f_prime_of_q_over_p_is_rejected(name):
 
 
 # Regression test (bug found by this suite, since fixed):
-# bug in gantheory.quadrature (reported): an f-divergence that diverges at a finite support endpoint 
-# is not returned as inf: f_divergence(Beta(4, 4), Beta(13, 4), 'pearson') gives 3.0e92 with a 
+# bug in gantheory.quadrature (reported): an f-divergence that diverges at a finite support endpoint
+# is not returned as inf: f_divergence(Beta(4, 4), Beta(13, 4), 'pearson') gives 3.0e92 with a
 # QuadratureWarning (p²/q ~ x^-6 at 0, so χ² = ∞); the same for 'neyman' with the pair swapped
 def test_pearson_divergence_at_an_endpoint_singularity():
     from gantheory import Beta
