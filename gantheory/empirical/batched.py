@@ -34,6 +34,7 @@ the step and last finite loss; the others continue.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -271,7 +272,7 @@ class BatchedMLP:
         for seed in seeds:
             gen = torch.Generator(device="cpu")
             gen.manual_seed(int(seed) % (2**63))
-            for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
                 bound = 1.0 / math.sqrt(fan_in)
                 w = (torch.rand(fan_in, fan_out, generator=gen, dtype=torch.float64) * 2 - 1) * bound
                 b = (torch.rand(1, fan_out, generator=gen, dtype=torch.float64) * 2 - 1) * bound
@@ -360,7 +361,7 @@ def fit_mlp_adam(
             sq = torch.zeros_like(grad_norm)
             t = step + 1
             proposals = []
-            for p, g, a, v in zip(params, grads, m1, m2):
+            for p, g, a, v in zip(params, grads, m1, m2, strict=False):
                 mask = active.view(-1, *([1] * (p.ndim - 1)))
                 g = torch.where(mask, g, torch.zeros_like(g))
                 sq += g.flatten(1).pow(2).sum(-1)
@@ -376,7 +377,7 @@ def fit_mlp_adam(
             failed_step = torch.where(newly, torch.full_like(failed_step, step), failed_step)
             failed |= newly
             active = ~failed
-            for p, new in zip(params, proposals):
+            for p, new in zip(params, proposals, strict=False):
                 p.copy_(torch.where(active.view(-1, *([1] * (p.ndim - 1))), new, p))
             grad_norm = torch.where(active, sq.sqrt(), grad_norm)
     final = tuple(p.detach() for p in params)

@@ -333,7 +333,7 @@ def _as_pairs(p_data, p_g, k):
             raise GanTheoryError(f"{name} must be a single density (batch_shape ()); pass a list for several pairs")
         if getattr(d, "is_discrete", False):
             raise GanTheoryError(f"{name} is discrete; the empirical lens trains on densities")
-    return list(zip(ps, qs))
+    return list(zip(ps, qs, strict=False))
 
 
 def _draw(p, q, n, m, n_hold, m_hold, seed):
@@ -427,7 +427,6 @@ def train_discriminators(
     family = check_choice("family", family, FAMILIES)
     activation = check_choice("activation", activation, ACTIVATIONS)
     spec = training_loss(loss, targets=targets, lsgan=lsgan)
-    objective = spec.name
     targets = tuple(float(t) for t in targets) if spec.row.name == "label_smoothing" else (1.0, 0.0)
     lsgan = tuple(float(t) for t in lsgan)
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
@@ -476,7 +475,7 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
     centers = np.array([f[0] for f in frames])
     scales = np.array([f[1] for f in frames])
 
-    draws = [_draw(p, q, n, m, n_hold, m_hold, s) for (p, q), s in zip(pairs, seeds)]
+    draws = [_draw(p, q, n, m, n_hold, m_hold, s) for (p, q), s in zip(pairs, seeds, strict=False)]
     as_t = lambda i: torch.as_tensor(np.stack([d[i] for d in draws]), dtype=dt, device=dev)  # noqa: E731
     x_real, x_fake, h_real, h_fake = as_t(0), as_t(1), as_t(2), as_t(3)
     c_t = torch.as_tensor(centers, dtype=dt, device=dev).unsqueeze(-1)

@@ -172,7 +172,7 @@ def envelope_check(theta0=(1.0, 1.5), *, p_data=None, step: float = 1e-3, tolera
         e = np.zeros(2)
         e[i] = 1.0
 
-        def central(h):
+        def central(h, e=e):
             return (c_of(theta + h * e) - c_of(theta - h * e)) / (2 * h)
 
         total[i] = (4 * central(step / 2) - central(step)) / 3

@@ -238,7 +238,7 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
         return torch.randn(n, generator=torch_gen, dtype=dt, device=dev)
 
     value_hat, grad_norms, rec_steps, rec_params = [], [], [], []
-    snap_steps = sorted({int(round(s)) for s in np.linspace(0, steps, max(2, n_snapshots))})
+    snap_steps = sorted({round(s) for s in np.linspace(0, steps, max(2, n_snapshots))})
     snapshots = []
     failed, failed_step, last_finite = False, -1, None
     grid = np.linspace(*st.mass_region(p_data, p_data, 0.999), 400)

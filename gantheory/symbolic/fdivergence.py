@@ -21,8 +21,9 @@ and ``Domain(f=Interval, conjugate=Interval)``). Two published traps are kept ex
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -158,7 +159,7 @@ def _in_ratio(expr: sp.Expr) -> sp.Expr:
     return sp.expand(expr.subs(p, u * q) / q)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _steps(name: str, conjugate: sp.Lambda | None) -> tuple[Step, ...]:
     spec = F_DIVERGENCES[name]
     conj = spec.conjugate if conjugate is None else conjugate
@@ -265,8 +266,10 @@ def _steps(name: str, conjugate: sp.Lambda | None) -> tuple[Step, ...]:
         steps.append(sign_step(tag + "T* in dom f*", f"f'(p/q) < {sp.sstr(sup_t)}", sp.simplify(critic), "<", sup_t, prepare=monotone))
     inf_t = spec.domain.conjugate.inf
     if inf_t != -sp.oo:
+        above = sp.diff(f, u) - inf_t  # f'(u) − inf dom f* for u = p/q > 0
+
         steps.append(sign_step(tag + "T* above inf dom f*", f"f'(p/q) > {sp.sstr(inf_t)}", sp.simplify(critic), ">",
-                               inf_t, prepare=lambda _, c=sp.diff(f, u): c - inf_t))
+                               inf_t, prepare=lambda _: above))
     steps += _trap_steps(name, spec, conj)
     return tuple(steps)
 
@@ -362,7 +365,7 @@ def _total_variation_steps(spec: FDivergence, conj: sp.Lambda) -> tuple[Step, ..
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def f_divergences(name: str | None = None, conjugate: sp.Lambda | sp.Expr | None = None) -> Derivation:
     """Conjugates, optimal critics and the variational bound of f-GAN (Nowozin et al. 2016, Sec. 2, Table 1-2).
 
@@ -406,7 +409,7 @@ def f_divergences(name: str | None = None, conjugate: sp.Lambda | sp.Expr | None
     return Derivation(
         name="f-divergences",
         source=f"{NOWOZIN}, Section 2, Tables 1-2",
-        assumptions=describe_assumptions(None, (p, q, t)) + ("u = p/q in dom f", "T, t in dom f*"),
+        assumptions=(*describe_assumptions(None, (p, q, t)), "u = p/q in dom f", "T, t in dom f*"),
         steps=tuple(steps),
         conclusion=sp.GreaterThan(q * f_(p / q), T * p - f_star(T) * q),
         numeric=numeric_forms(**numeric),

@@ -7,7 +7,7 @@ Results are cached (``functools.lru_cache``): derivations are immutable data.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import numpy as np
@@ -103,7 +103,7 @@ def _unique_root_step(derivative, claim, variable, assumptions) -> Step:
 # 1. Optimal discriminator
 
 
-@lru_cache(maxsize=None)
+@cache
 def optimal_discriminator(claim: sp.Expr | None = None, objective: sp.Expr | None = None) -> Derivation:
     """Goodfellow et al. 2014, Proposition 1: for fixed G the optimal discriminator is
 
@@ -202,7 +202,7 @@ def _criterion_integrand(p_, q_):
     return xlogy(p_, p_ / total) + xlogy(q_, q_ / total)
 
 
-@lru_cache(maxsize=None)
+@cache
 def virtual_training_criterion(claim: sp.Expr | None = None) -> Derivation:
     """Goodfellow et al. 2014, Theorem 1: with :math:`D = D^*_G`,
 
@@ -287,7 +287,7 @@ def virtual_training_criterion(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="virtual-training-criterion",
         source=f"{GOODFELLOW}, Theorem 1",
-        assumptions=describe_assumptions(None, (p, q)) + ("∫p_data = ∫p_g = 1",),
+        assumptions=(*describe_assumptions(None, (p, q)), "∫p_data = ∫p_g = 1"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("C(G)"), claim),
         numeric=numeric_forms(
@@ -309,7 +309,7 @@ def _std_normal(v):
     return sp.exp(-(v**2) / 2) / sp.sqrt(2 * sp.pi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def change_of_variables(claim: sp.Lambda | None = None) -> Derivation:
     """Law of the unconscious statistician for an invertible differentiable generator x = G(z):
 
@@ -401,7 +401,7 @@ def change_of_variables(claim: sp.Lambda | None = None) -> Derivation:
     return Derivation(
         name="change-of-variables",
         source=f"{GOODFELLOW}, Section 4 (proof of Proposition 1)",
-        assumptions=describe_assumptions(None, (mu, sigma, s)) + ("p_z = N(0, 1)", "G invertible and differentiable"),
+        assumptions=(*describe_assumptions(None, (mu, sigma, s)), "p_z = N(0, 1)", "G invertible and differentiable"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("p_g(x)"), claim(sp.Symbol("p_z(G^-1(x))"), sp.Symbol("dG^-1/dx"))),
         numeric=numeric_forms(
@@ -424,7 +424,7 @@ def _bce(prediction, label):
     return -(label * sp.log(prediction) + (1 - label) * sp.log(1 - prediction))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
     """The discriminator's binary cross-entropy is minus the value function (Goodfellow et al. 2014, eq. 1):
 
@@ -502,7 +502,7 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
 # 5. Saturation
 
 
-@lru_cache(maxsize=None)
+@cache
 def saturation(claim: sp.Expr | None = None) -> Derivation:
     """Why the minimax generator loss saturates (Goodfellow et al. 2014, Sec. 3). In logit space,
 
@@ -569,7 +569,7 @@ def _gaussian(v, loc):
     return mpmath.exp(-((v - loc) ** 2) / 2) / mpmath.sqrt(2 * mpmath.pi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _family_gradients(claim: sp.Expr, theta0: int = 1, dps: int = 30):
     """Gradients in the family p_g = N(θ, 1), p_data = N(0, 1) at θ₀, by mpmath quadrature.
 
@@ -601,7 +601,7 @@ def _family_gradients(claim: sp.Expr, theta0: int = 1, dps: int = 30):
     return ns, minimax, d_kl - d_two_jsd, d_two_jsd
 
 
-@lru_cache(maxsize=None)
+@cache
 def non_saturating_objective(claim: sp.Expr | None = None) -> Derivation:
     """Arjovsky & Bottou 2017, Theorem 2.5: with :math:`D^*` frozen at :math:`\\theta_0`,
 
@@ -699,7 +699,7 @@ def non_saturating_objective(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="non-saturating-objective",
         source=f"{ARJOVSKY}, Theorem 2.5",
-        assumptions=describe_assumptions(None, (p, q)) + ("D* frozen at θ0", "∫ ∇θ p_g dx = 0"),
+        assumptions=(*describe_assumptions(None, (p, q)), "D* frozen at θ0", "∫ ∇θ p_g dx = 0"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("E_z[-∇θ log D*(G_θ(z))]"), sp.Symbol("∇θ[KL(p_g||p_data) - 2 JSD(p_g||p_data)]")),
         numeric=numeric_forms(

@@ -7,7 +7,7 @@ squares (Mao et al. 2017). Each function returns a :class:`~gantheory.symbolic.c
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
@@ -34,7 +34,7 @@ MAO = "Mao et al. 2017, Least Squares Generative Adversarial Networks"
 M_REAL, N_FAKE = sp.symbols("m n", positive=True)  # numbers of real and fake samples
 
 
-@lru_cache(maxsize=None)
+@cache
 def maximum_likelihood(claim: sp.Expr | None = None) -> Derivation:
     """The discriminator step is maximum-likelihood logistic regression (Goodfellow et al. 2014, Sec. 4).
 
@@ -94,7 +94,7 @@ ALPHA, BETA = sp.symbols("alpha beta", positive=True)  # soft targets for real a
 SMOOTHING = {ALPHA: sp.Interval.open(0, 1), BETA: sp.Interval.open(0, 1)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
     """Label smoothing (Salimans et al. 2016, Sec. 3.4): soft targets α (real) and β (fake) give
 
@@ -169,7 +169,7 @@ def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
 A_FAKE, B_REAL, C_GEN = sp.symbols("a b c", real=True)  # LSGAN targets: fake, real, generator's
 
 
-@lru_cache(maxsize=None)
+@cache
 def least_squares(claim: sp.Expr | None = None) -> Derivation:
     """LSGAN (Mao et al. 2017, Sec. 3.2, Theorem 1). The discriminator minimises
     :math:`\\tfrac12\\mathbb{E}_p(D-b)^2 + \\tfrac12\\mathbb{E}_q(D-a)^2`, pointwise at
