@@ -18,7 +18,8 @@ using ``log(1 - sigmoid(f)) = log_sigmoid(-f)`` (no clipped probabilities). Its 
 * ``mlp`` — ``width × depth`` tanh network, weights ``[K, in, out]`` applied with ``torch.baddbmm``,
   trained by a batched Adam (Kingma & Ba 2015) whose state is elementwise, so replicates never interact.
 
-Two variants of the loss change the optimum (and are trained by the same machinery):
+Two variants of the loss change the optimum (and are trained by the same machinery; their per-sample terms
+are the rows ``label_smoothing`` and ``least_squares`` of :data:`gantheory.losses.LOSSES`):
 
 * ``soft_bce`` — label smoothing (Salimans et al. 2016, §3.4): soft targets α for real and β for fake,
   ``-[α log σ(f) + (1-α) log σ(-f)]`` per real sample and the same with β per fake sample; its population

@@ -414,8 +414,10 @@ def train_discriminators(
             BCE losses, value for least squares); ``sup_error`` is measured against it.
         swap_labels: train with the labels exchanged (a negative control: D̂ → p_g/(p_data+p_g)).
         alpha: level of the calibrated check.
-        loss: ``"bce"``, ``"soft_bce"`` or ``"least_squares"``; targets: (α, β) with 0 ≤ β < α ≤ 1;
-        lsgan: (a, b), the fake and real labels of least squares, a < b.
+        loss: ``"bce"``, ``"soft_bce"`` or ``"least_squares"``, or the names of those rows of
+            :data:`gantheory.losses.LOSSES` (``"standard"``, ``"label_smoothing"``); targets: (α, β) with
+            0 ≤ β < α ≤ 1; lsgan: (a, b), the fake and real labels of least squares, a < b
+            (:func:`gantheory.empirical.objectives.training_loss` maps these onto the rows).
 
     Returns:
         :class:`DiscriminatorEnsemble`.

@@ -166,7 +166,8 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
     Args:
         p_data: target density (e.g. ``Normal`` or a 2-component ``Mixture``).
         generator: ``"affine"`` (G(z) = μ + σz; exact C and JSD along the run) or ``"mlp"``.
-        loss: generator loss, a key of :data:`LOSSES` (``"minimax"`` or ``"non_saturating"``).
+        loss: generator loss, a key of :data:`LOSSES` (``"minimax"`` or ``"non_saturating"``: rows of
+            :data:`gantheory.losses.GENERATORS`).
         k: discriminator steps per generator step; batch_size: m.
         optimizer: ``"sgd"`` (with ``momentum``, as in the paper) or ``"adam"`` (β₁ = ``momentum``).
         lr, d_lr: generator and discriminator step sizes (``d_lr`` defaults to ``2 lr``: D must track
