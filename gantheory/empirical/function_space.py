@@ -182,7 +182,7 @@ def envelope_check(theta0=(1.0, 1.5), *, p_data=None, step: float = 1e-3, tolera
     def ell(x):
         # log(1 - D*) = log σ(-r), r = log p - log q0 (log space, no clipping; r = ±inf gives −inf / 0).
         r = float(np.asarray(p_data.logpdf(x))) - float(np.asarray(q0.logpdf(x)))
-        return float(log_sigmoid(-r))
+        return float(log_sigmoid(np.atleast_1d(-r))[0])  # numerics.exp assigns into its result: an array
 
     phi = lambda z: np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)  # noqa: E731
     scores = (lambda z: z / scale0, lambda z: (z * z - 1) / scale0)  # ∂_loc, ∂_scale of log q at x = μ + σz
