@@ -13,6 +13,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from gantheory.losses import LOSSES
 from gantheory.symbolic.core import (
     Derivation,
     Step,
@@ -25,7 +26,7 @@ from gantheory.symbolic.core import (
     numeric_forms,
     sign_step,
 )
-from gantheory.symbolic.symbols import UNIT, a, b, logit, p, q, sigmoid, softplus, x, y, z
+from gantheory.symbolic.symbols import UNIT, a, b, logit, p, q, sigmoid, x, y, z
 
 __all__ = [
     "bce_is_value",
@@ -441,6 +442,7 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
     """
     claim = -sp.log(D_FAKE) if claim is None else sp.sympify(claim)
     unit = {D_REAL: sp.Interval.open(0, 1), D_FAKE: sp.Interval.open(0, 1)}
+    real, fake = LOSSES["standard"].terms("sympy")  # the standard game's per-sample terms in the logit
     steps = [
         equal_step(
             "Discriminator loss",
@@ -449,13 +451,13 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
             -(sp.log(D_REAL) + sp.log(1 - D_FAKE)),
             unit,
         ),
-        equal_step("Logits: real term", "softplus(-a) = -log sigma(a)", softplus(-logit), -sp.log(sigmoid(logit))),
-        equal_step("Logits: fake term", "softplus(a) = -log(1 - sigma(a))", softplus(logit), -sp.log(1 - sigmoid(logit))),
+        equal_step("Logits: real term", "softplus(-a) = -log sigma(a)", real(logit), -sp.log(sigmoid(logit))),
+        equal_step("Logits: fake term", "softplus(a) = -log(1 - sigma(a))", fake(logit), -sp.log(1 - sigmoid(logit))),
         equal_step(
             "Logits: discriminator loss",
             "BCE-with-logits of the two terms",
             _bce(sigmoid(A_REAL), 1) + _bce(sigmoid(A_FAKE), 0),
-            softplus(-A_REAL) + softplus(A_FAKE),
+            real(A_REAL) + fake(A_FAKE),
         ),
         equal_step("Generator with label 1", "BCE(D(G(z)), 1)", _bce(D_FAKE, 1), claim, unit),
         not_equal_step(
