@@ -2,8 +2,8 @@
 
 Both arms train the same MLP discriminators (width × depth tanh, Adam, minibatches of real/fake
 samples of the registry pair ``gauss-unequal-scale``) in the same process, so the ratio measures
-batching alone. Steps/s counts model-steps
-(K models × steps / wall time). Accuracy is asserted in tests/test_empirical.py, not here.
+batching alone. Steps/s counts model-steps (K models × steps / wall time). Accuracy is asserted in
+tests/empirical/, not here.
 
     python benchmarks/trainer.py                # K = 1, 16, 128 on the CPU
     python benchmarks/trainer.py --gpu          # + 10,000 discriminators in one batched run on CUDA

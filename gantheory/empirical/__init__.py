@@ -5,7 +5,9 @@ This is the only package of gantheory that imports torch at its top. Public surf
 * :func:`train_discriminator`, :func:`train_discriminators` — Prop. 1 (D* = p/(p+q)) with a calibrated
   check for the well-specified logistic family and a stated tolerance for MLPs; K replicates batched.
   ``loss="soft_bce"`` (label smoothing, D* = (αp+βq)/(p+q)) and ``loss="least_squares"`` (LSGAN,
-  D* = (bp+aq)/(p+q)) train the same families against a sup-norm tolerance derived by quadrature.
+  D* = (bp+aq)/(p+q)) train the same families against a sup-norm tolerance derived by quadrature. The
+  losses are rows of :data:`gantheory.losses.LOSSES` (``loss=`` also takes their names: ``standard``,
+  ``label_smoothing``, ``least_squares``); :func:`training_loss` maps the trainer's spellings onto them.
 * :func:`calibrate` — false-rejection rate vs α (binomial test) and power against wrong theories.
 * :func:`train_gan` — Algorithm 1 (Goodfellow et al. 2014) with an exact C(G_t), JSD_t trajectory.
 * :func:`function_space_descent` (Prop. 2) and :func:`envelope_check` (Danskin) — numpy only.
@@ -56,6 +58,7 @@ from gantheory.empirical.gan import (
     saturation_check,
     train_gan,
 )
+from gantheory.empirical.objectives import LOSS_NAMES, TrainingLoss, training_loss
 from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.empirical.torch_view import TorchDensity, to_torch
 
@@ -64,6 +67,7 @@ __all__ = [
     "FAMILIES",
     "GENERATORS",
     "LOSSES",
+    "LOSS_NAMES",
     "THEORIES",
     "CalibrationResult",
     "DiscriminatorEnsemble",
@@ -74,6 +78,7 @@ __all__ = [
     "GanTrajectory",
     "SaturationResult",
     "TorchDensity",
+    "TrainingLoss",
     "calibrate",
     "envelope_check",
     "function_space_descent",
@@ -84,4 +89,5 @@ __all__ = [
     "train_discriminator",
     "train_discriminators",
     "train_gan",
+    "training_loss",
 ]

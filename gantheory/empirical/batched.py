@@ -18,7 +18,8 @@ using ``log(1 - sigmoid(f)) = log_sigmoid(-f)`` (no clipped probabilities). Its 
 * ``mlp`` — ``width × depth`` tanh network, weights ``[K, in, out]`` applied with ``torch.baddbmm``,
   trained by a batched Adam (Kingma & Ba 2015) whose state is elementwise, so replicates never interact.
 
-Two variants of the loss change the optimum (and are trained by the same machinery):
+Two variants of the loss change the optimum (and are trained by the same machinery; their per-sample terms
+are the rows ``label_smoothing`` and ``least_squares`` of :data:`gantheory.losses.LOSSES`):
 
 * ``soft_bce`` — label smoothing (Salimans et al. 2016, §3.4): soft targets α for real and β for fake,
   ``-[α log σ(f) + (1-α) log σ(-f)]`` per real sample and the same with β per fake sample; its population
@@ -34,6 +35,7 @@ the step and last finite loss; the others continue.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -41,13 +43,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from gantheory.empirical.objectives import LOSS_NAMES, training_loss
 from gantheory.errors import GanTheoryError
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSS_NAMES",
     "BatchedFit",
     "BatchedMLP",
-    "LOSS_NAMES",
     "bce_loss",
     "fit_least_squares",
     "fit_logistic_newton",
@@ -57,7 +60,6 @@ __all__ = [
     "soft_bce_loss",
 ]
 
-LOSS_NAMES = ("bce", "soft_bce", "least_squares")
 
 
 def polynomial_features(x: torch.Tensor, degree: int, center: float, scale: float) -> torch.Tensor:
@@ -72,29 +74,27 @@ def polynomial_features(x: torch.Tensor, degree: int, center: float, scale: floa
 def bce_loss(logit_real: torch.Tensor, logit_fake: torch.Tensor) -> torch.Tensor:
     """Pooled BCE-with-logits (labels 1 real / 0 fake) summed and divided by n real; shape ``[K]``.
 
-    ``BCE(f, 1) = -log σ(f)`` and ``BCE(f, 0) = -log σ(-f)``; with m = n this is exactly ``-V̂``.
+    ``LOSSES["standard"]``: ``−log σ(f) = softplus(−f)`` per real and ``−log σ(−f) = softplus(f)`` per fake
+    sample; with m = n this is exactly ``-V̂``.
     """
-    n = logit_real.shape[-1]
-    real = F.binary_cross_entropy_with_logits(logit_real, torch.ones_like(logit_real), reduction="none").sum(-1)
-    fake = F.binary_cross_entropy_with_logits(logit_fake, torch.zeros_like(logit_fake), reduction="none").sum(-1)
-    return (real + fake) / n
+    return training_loss("standard").torch_loss()(logit_real, logit_fake)
 
 
 def soft_bce_loss(logit_real: torch.Tensor, logit_fake: torch.Tensor, alpha: float, beta: float) -> torch.Tensor:
     """Pooled BCE-with-logits against soft targets α (real) and β (fake), divided by n real; shape ``[K]``.
 
-    ``BCE(f, y) = softplus(f) - y f = -[y log σ(f) + (1-y) log σ(-f)]``; (α, β) = (1, 0) is :func:`bce_loss`.
+    ``LOSSES["label_smoothing"]``: ``−[y log σ(f) + (1-y) log σ(-f)] = softplus(f) − y f`` per sample with
+    y = α (real), β (fake); (α, β) = (1, 0) is :func:`bce_loss`.
     """
-    n = logit_real.shape[-1]
-    real = F.binary_cross_entropy_with_logits(logit_real, torch.full_like(logit_real, alpha), reduction="none").sum(-1)
-    fake = F.binary_cross_entropy_with_logits(logit_fake, torch.full_like(logit_fake, beta), reduction="none").sum(-1)
-    return (real + fake) / n
+    return training_loss("label_smoothing", targets=(alpha, beta)).torch_loss()(logit_real, logit_fake)
 
 
 def least_squares_loss(out_real: torch.Tensor, out_fake: torch.Tensor, a: float, b: float) -> torch.Tensor:
-    """LSGAN discriminator loss ``(1/n)[Σ_real ½(f - b)² + Σ_fake ½(f - a)²]``; ``½E_p(D-b)² + ½E_q(D-a)²`` at m = n."""
-    n = out_real.shape[-1]
-    return 0.5 * (((out_real - b) ** 2).sum(-1) + ((out_fake - a) ** 2).sum(-1)) / n
+    """LSGAN discriminator loss ``(1/n)[Σ_real ½(f - b)² + Σ_fake ½(f - a)²]``; ``½E_p(D-b)² + ½E_q(D-a)²`` at m = n.
+
+    ``LOSSES["least_squares"]`` with Mao et al.'s ½ (:mod:`gantheory.empirical.objectives`).
+    """
+    return training_loss("least_squares", lsgan=(a, b)).torch_loss()(out_real, out_fake)
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,9 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
     theta = x.new_zeros(k, d)
     ladder = x.new_tensor(_NEWTON_LADDER[1:])  # t = 1 is tried first, below
 
-    def loss_of(th):  # th [..., K, d] -> [..., K];  BCE(f, y) = softplus(f) - y f
+    # LOSSES["label_smoothing"]'s per-sample term in closed form, BCE(f, y) = softplus(f) − y f, whose
+    # gradient X^T(σ(Xθ) − y)/n and Hessian X^T W X/n the Newton step below uses.
+    def loss_of(th):  # th [..., K, d] -> [..., K]
         logits = torch.matmul(x, th.unsqueeze(-1)).squeeze(-1)
         value = (F.softplus(logits) - y * logits).sum(-1) / n
         return torch.where(torch.isfinite(value), value, torch.full_like(value, math.inf))
@@ -265,13 +267,13 @@ class BatchedMLP:
         self.activation = activation
 
     @classmethod
-    def init(cls, seeds, *, width: int, depth: int, device, dtype, activation: str = "tanh") -> "BatchedMLP":
+    def init(cls, seeds, *, width: int, depth: int, device, dtype, activation: str = "tanh") -> BatchedMLP:
         sizes = [1] + [width] * depth + [1]
         per_layer = [[] for _ in range(2 * (len(sizes) - 1))]
         for seed in seeds:
             gen = torch.Generator(device="cpu")
             gen.manual_seed(int(seed) % (2**63))
-            for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
                 bound = 1.0 / math.sqrt(fan_in)
                 w = (torch.rand(fan_in, fan_out, generator=gen, dtype=torch.float64) * 2 - 1) * bound
                 b = (torch.rand(1, fan_out, generator=gen, dtype=torch.float64) * 2 - 1) * bound
@@ -360,7 +362,7 @@ def fit_mlp_adam(
             sq = torch.zeros_like(grad_norm)
             t = step + 1
             proposals = []
-            for p, g, a, v in zip(params, grads, m1, m2):
+            for p, g, a, v in zip(params, grads, m1, m2, strict=False):
                 mask = active.view(-1, *([1] * (p.ndim - 1)))
                 g = torch.where(mask, g, torch.zeros_like(g))
                 sq += g.flatten(1).pow(2).sum(-1)
@@ -376,7 +378,7 @@ def fit_mlp_adam(
             failed_step = torch.where(newly, torch.full_like(failed_step, step), failed_step)
             failed |= newly
             active = ~failed
-            for p, new in zip(params, proposals):
+            for p, new in zip(params, proposals, strict=False):
                 p.copy_(torch.where(active.view(-1, *([1] * (p.ndim - 1))), new, p))
             grad_norm = torch.where(active, sq.sqrt(), grad_norm)
     final = tuple(p.detach() for p in params)

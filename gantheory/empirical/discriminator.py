@@ -16,8 +16,8 @@ tests its false-rejection rate against α (exact binomial test) and its power ag
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -34,19 +34,16 @@ from gantheory.empirical._device import (
 )
 from gantheory.empirical.batched import (
     ACTIVATIONS,
-    LOSS_NAMES,
     BatchedMLP,
-    bce_loss,
     fit_least_squares,
     fit_logistic_newton,
     fit_mlp_adam,
-    least_squares_loss,
     polynomial_features,
-    soft_bce_loss,
 )
+from gantheory.empirical.objectives import LOSS_NAMES, TrainingLoss, training_loss
 from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.errors import GanTheoryError
-from gantheory.quadrature import optimal_discriminator
+from gantheory.losses import LOSSES
 
 __all__ = [
     "FAMILIES",
@@ -64,63 +61,51 @@ FAMILIES = ("logistic", "mlp")
 _GRID_POINTS = 2001
 
 
-def _log_ratio(p, q, x):
-    # log p − log q with the conventions of gantheory.quadrature's D* (½ where both vanish; 1/0 at the
-    # atoms of a pmf against a pdf): one implementation of the optimal discriminator's logit.
-    return optimal_discriminator(p, q).logit(x)
-
-
-def _optimum(loss, targets, lsgan, p, q, n, m):
+def _optimum(spec: TrainingLoss, p, q, n: int, m: int) -> Callable:
     """x ↦ the population minimiser of the pooled training loss (n real, m fake), on the output scale.
 
-    With ``r = log(n p / (m q))``: BCE ``logit = r``; soft BCE ``D = (nαp + mβq)/(np + mq) = β + (α-β)σ(r)``,
-    ``logit = log(α e^r + β) - log((1-α) e^r + 1 - β)`` (two logaddexps); least squares
-    ``f = (n b p + m a q)/(n p + m q) = a + (b - a) σ(r)``.
+    The row's optimum at (log n·p, log m·q): BCE ``logit = log(np/(mq))``; soft BCE
+    ``D = (nαp + mβq)/(np + mq)``; least squares ``f = (n b p + m a q)/(n p + m q)``. The lens trains on
+    densities only (pmfs are refused), so log p − log q compares like with like.
     """
-    shift = math.log(n / m)
-    if loss == "bce":
-        return lambda x: _log_ratio(p, q, x) + shift
-    if loss == "soft_bce":
-        alpha, beta = targets
-        with np.errstate(divide="ignore"):
-            la, lb, l1a, l1b = np.log([alpha, beta, 1 - alpha, 1 - beta])
-
-        def logit(x):
-            r = _log_ratio(p, q, x) + shift
-            with np.errstate(invalid="ignore"):
-                out = np.logaddexp(la + r, lb) - np.logaddexp(l1a + r, l1b)
-            # r = ±inf with α = 1 or β = 0 gives inf - inf; the limit is the hard-label logit r.
-            return np.where(np.isnan(out), r, out)
-
-        return logit
-    a, b = lsgan
-    return lambda x: a + (b - a) * special.expit(_log_ratio(p, q, x) + shift)
+    return lambda x: spec.optimum(p.logpdf(x), q.logpdf(x), n, m)
 
 
-def _on_scale(loss, lsgan, logit_fn):
-    """A theory stated as a probability logit, put on the loss's output scale (identity unless least squares)."""
-    if loss != "least_squares":
-        return logit_fn
-    return lambda x: special.expit(logit_fn(x))
+def _prop1(spec: TrainingLoss, p, q, weight: float) -> Callable:
+    """Prop. 1's D = p/(p + w·q) whatever the loss (the standard row's optimum against w·q), on the output scale
+    of ``spec`` (a logit, or D itself for the raw least-squares output)."""
+    standard, log_w = LOSSES["standard"], math.log(weight)
+
+    def logit(x):
+        return standard.optimum(p.logpdf(x), q.logpdf(x) + log_w)
+
+    return (lambda x: special.expit(logit(x))) if spec.raw else logit
 
 
-# A theory asserts the limit of the trained discriminator's *output* (the logit for "bce"/"soft_bce", the
-# unconstrained value for "least_squares"). Each entry maps (p, q, n, m, loss, targets, lsgan) to a numpy
-# callable. Keys are the CLI's vocabulary.
+def _theory(build: Callable) -> Callable:
+    """A theory ``build(spec, p, q, n, m) -> callable`` in its public form, which takes the trainer's loss
+    spellings (or a :class:`TrainingLoss`)."""
+
+    def theory(p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0)):
+        spec = loss if isinstance(loss, TrainingLoss) else training_loss(loss, targets=targets, lsgan=lsgan)
+        return build(spec, p, q, n, m)
+
+    return theory
+
+
+# A theory asserts the limit of the trained discriminator's *output* (the logit for the cross-entropy
+# losses, the unconstrained value for least squares). Each entry maps (p, q, n, m, loss, targets, lsgan)
+# to a numpy callable. Keys are the CLI's vocabulary.
 THEORIES: dict[str, Callable] = {
     # The optimum of the training loss as usually stated (balanced classes): Prop. 1's D* for BCE,
     # (αp + βq)/(p + q) with soft labels, (bp + aq)/(p + q) for least squares.
-    "optimal": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
-        _optimum(loss, targets, lsgan, p, q, 1, 1),
+    "optimal": _theory(lambda spec, p, q, n, m: _optimum(spec, p, q, 1, 1)),
     # The same for the pooled design: the n:m prior enters as log(n/m).
-    "optimal_prior_corrected": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
-        _optimum(loss, targets, lsgan, p, q, n, m),
+    "optimal_prior_corrected": _theory(lambda spec, p, q, n, m: _optimum(spec, p, q, n, m)),
     # Prop. 1's unsmoothed D* = p/(p+q) whatever the loss (a negative control for the variants).
-    "p/(p+q)": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
-        _on_scale(loss, lsgan, lambda x: _log_ratio(p, q, x)),
+    "p/(p+q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 1.0)),
     # A wrong theory (negative control): D = p / (p + 2q), logit = log p - log q - log 2.
-    "p/(p+2q)": lambda p, q, n, m, loss="bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0):
-        _on_scale(loss, lsgan, lambda x: _log_ratio(p, q, x) - math.log(2.0)),
+    "p/(p+2q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 2.0)),
 }
 
 
@@ -180,6 +165,11 @@ class DiscriminatorResult:
     lsgan: tuple = (-1.0, 1.0)
 
     @property
+    def training_loss(self) -> TrainingLoss:
+        """The row of :data:`gantheory.losses.LOSSES` and parameters this discriminator was trained with."""
+        return training_loss(self.objective, targets=self.targets, lsgan=self.lsgan)
+
+    @property
     def theta(self) -> np.ndarray | None:
         """Logistic coefficients on the standardised features ``(1, u, …, u^k)``, else None."""
         return self.params[0] if self.family == "logistic" else None
@@ -190,10 +180,8 @@ class DiscriminatorResult:
 
     @property
     def discriminator(self) -> Callable[[np.ndarray], np.ndarray]:
-        logit = self.logit
-        if self.objective == "least_squares":
-            return logit
-        return lambda x: special.expit(logit(x))
+        logit, spec = self.logit, self.training_loss
+        return lambda x: spec.to_output(logit(x))
 
     @property
     def gap(self) -> float | None:
@@ -271,6 +259,11 @@ class DiscriminatorEnsemble:
         return len(self.seeds)
 
     @property
+    def training_loss(self) -> TrainingLoss:
+        """The row of :data:`gantheory.losses.LOSSES` and parameters these discriminators were trained with."""
+        return training_loss(self.objective, targets=self.targets, lsgan=self.lsgan)
+
+    @property
     def valid(self) -> np.ndarray:
         """Boolean mask of the replicates that trained without failing."""
         return ~np.asarray(self.failed, dtype=bool)
@@ -286,8 +279,9 @@ class DiscriminatorEnsemble:
         region = st.mass_region(p, q)
         failed = bool(self.failed[k])
         value_q = crit = None
+        spec = self.training_loss
         # V(D̂, G) needs D̂ in (0, 1): not for the unconstrained least-squares output.
-        if quadrature and self.objective != "least_squares":
+        if quadrature and not spec.raw:
             from gantheory import quadrature as quad
 
             crit = float(quad.criterion(p, q))
@@ -296,9 +290,9 @@ class DiscriminatorEnsemble:
         band = wald = None
         if self.family == "logistic" and not failed and self._covariances[k] is not None:
             grid = np.linspace(region[0], region[1], 401)
-            theory_logit = _theory_logit(self.theory if self._theory is None else self._theory, p, q, self.n_samples, self.n_fake, self.objective,
-                                         self.targets, self.lsgan)
-            if self.objective != "least_squares":  # the band is drawn on the probability scale
+            theory_logit = _theory_logit(self.theory if self._theory is None else self._theory, p, q,
+                                         self.n_samples, self.n_fake, spec)
+            if not spec.raw:  # the band is drawn on the probability scale
                 band = st.scheffe_band(
                     grid, params[0], self._theta_theory[k], self._covariances[k], self.alpha,
                     degree=self.degree, center=float(self.centers[k]), scale=float(self.scales[k]),
@@ -308,7 +302,8 @@ class DiscriminatorEnsemble:
         verdict = "failed" if failed else ("pass" if self.passed[k] else "reject")
         loss_ok = True if self.loss_valid is None else bool(self.loss_valid[k])
         loss = float(self.loss[k]) if loss_ok else None
-        value_train = -loss if (loss is not None and self.objective == "bce" and self.n_fake == self.n_samples) else None
+        standard = spec.row.name == "standard"
+        value_train = -loss if (loss is not None and standard and self.n_fake == self.n_samples) else None
         tol = None if self.tolerance is None else float(self.tolerance[k])
         return DiscriminatorResult(
             family=self.family, seed=int(self.seeds[k]), device=self.device, dtype=self.dtype, steps=self.steps,
@@ -338,7 +333,7 @@ def _as_pairs(p_data, p_g, k):
             raise GanTheoryError(f"{name} must be a single density (batch_shape ()); pass a list for several pairs")
         if getattr(d, "is_discrete", False):
             raise GanTheoryError(f"{name} is discrete; the empirical lens trains on densities")
-    return list(zip(ps, qs))
+    return list(zip(ps, qs, strict=False))
 
 
 def _draw(p, q, n, m, n_hold, m_hold, seed):
@@ -419,8 +414,10 @@ def train_discriminators(
             BCE losses, value for least squares); ``sup_error`` is measured against it.
         swap_labels: train with the labels exchanged (a negative control: D̂ → p_g/(p_data+p_g)).
         alpha: level of the calibrated check.
-        loss: ``"bce"``, ``"soft_bce"`` or ``"least_squares"``; targets: (α, β) with 0 ≤ β < α ≤ 1;
-        lsgan: (a, b), the fake and real labels of least squares, a < b.
+        loss: ``"bce"``, ``"soft_bce"`` or ``"least_squares"``, or the names of those rows of
+            :data:`gantheory.losses.LOSSES` (``"standard"``, ``"label_smoothing"``); targets: (α, β) with
+            0 ≤ β < α ≤ 1; lsgan: (a, b), the fake and real labels of least squares, a < b
+            (:func:`gantheory.empirical.objectives.training_loss` maps these onto the rows).
 
     Returns:
         :class:`DiscriminatorEnsemble`.
@@ -431,15 +428,9 @@ def train_discriminators(
     """
     family = check_choice("family", family, FAMILIES)
     activation = check_choice("activation", activation, ACTIVATIONS)
-    objective = check_choice("loss", loss, LOSS_NAMES)
-    targets = tuple(float(t) for t in targets)
+    spec = training_loss(loss, targets=targets, lsgan=lsgan)
+    targets = tuple(float(t) for t in targets) if spec.row.name == "label_smoothing" else (1.0, 0.0)
     lsgan = tuple(float(t) for t in lsgan)
-    if objective == "soft_bce" and not (len(targets) == 2 and 0.0 <= targets[1] < targets[0] <= 1.0):
-        raise GanTheoryError(f"targets must be (alpha, beta) with 0 <= beta < alpha <= 1, got {targets!r}")
-    if objective == "least_squares" and not (len(lsgan) == 2 and np.all(np.isfinite(lsgan)) and lsgan[0] < lsgan[1]):
-        raise GanTheoryError(f"lsgan must be (a, b) with finite a < b (fake, real labels), got {lsgan!r}")
-    if objective != "soft_bce":
-        targets = (1.0, 0.0)
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         seeds = tuple(range(check_positive_int("seeds", seeds)))
     seeds = tuple(int(s) for s in seeds)
@@ -448,7 +439,8 @@ def train_discriminators(
     n = check_positive_int("n_samples", n_samples, 2)
     m = check_positive_int("n_fake", n if n_fake is None else n_fake, 2)
     n_hold = check_positive_int("n_heldout", n if n_heldout is None else n_heldout)
-    degree = check_positive_int("degree", (2 if objective == "bce" else 6) if degree is None else degree)
+    standard = spec.row.name == "standard"
+    degree = check_positive_int("degree", (2 if standard else 6) if degree is None else degree)
     width = check_positive_int("width", width)
     depth = check_positive_int("depth", depth)
     steps = check_positive_int("steps", (30 if family == "logistic" else 1500) if steps is None else steps)
@@ -467,14 +459,14 @@ def train_discriminators(
     work = k * (n + m) * (width if family == "mlp" else (degree + 1) ** 2)
     with cpu_threads(dev, work):
         return _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, steps, width, depth,
-                                     activation, lr, batch_size, theory, swap_labels, alpha, objective, targets,
+                                     activation, lr, batch_size, theory, swap_labels, alpha, spec, targets,
                                      lsgan, dev, dt)
 
 
 def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, steps, width, depth, activation, lr,
-                          batch_size, theory, swap_labels, alpha, objective, targets, lsgan, dev, dt):
+                          batch_size, theory, swap_labels, alpha, spec, targets, lsgan, dev, dt):
     k = len(seeds)
-    least_squares = objective == "least_squares"
+    objective, least_squares, standard = spec.name, spec.raw, spec.row.name == "standard"
     # Feature frames and theory parameters are per *distinct* pair (computed once, by quadrature).
     frames, cache = [], {}
     for p, q in pairs:
@@ -485,7 +477,7 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
     centers = np.array([f[0] for f in frames])
     scales = np.array([f[1] for f in frames])
 
-    draws = [_draw(p, q, n, m, n_hold, m_hold, s) for (p, q), s in zip(pairs, seeds)]
+    draws = [_draw(p, q, n, m, n_hold, m_hold, s) for (p, q), s in zip(pairs, seeds, strict=False)]
     as_t = lambda i: torch.as_tensor(np.stack([d[i] for d in draws]), dtype=dt, device=dev)  # noqa: E731
     x_real, x_fake, h_real, h_fake = as_t(0), as_t(1), as_t(2), as_t(3)
     c_t = torch.as_tensor(centers, dtype=dt, device=dev).unsqueeze(-1)
@@ -494,19 +486,14 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
     if swap_labels:
         u_real, u_fake = u_fake, u_real
 
-    if objective == "bce":
-        loss_fn = bce_loss
-    elif objective == "soft_bce":
-        loss_fn = lambda fr, ff: soft_bce_loss(fr, ff, *targets)  # noqa: E731
-    else:
-        loss_fn = lambda fr, ff: least_squares_loss(fr, ff, *lsgan)  # noqa: E731
+    loss_fn = spec.torch_loss()
 
     if family == "logistic":
         phi_r, phi_f = polynomial_features(u_real, degree, 0.0, 1.0), polynomial_features(u_fake, degree, 0.0, 1.0)
         if least_squares:
             fit = fit_least_squares(phi_r, phi_f, lsgan=lsgan)
         else:
-            fit = fit_logistic_newton(phi_r, phi_f, steps=steps, targets=targets)
+            fit = fit_logistic_newton(phi_r, phi_f, steps=steps, targets=spec.labels)
         theta = fit.params[0]
         logit_t = lambda u: torch.einsum("kbd,kd->kb", polynomial_features(u, degree, 0.0, 1.0), theta)  # noqa: E731
     else:
@@ -518,15 +505,8 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
 
     with torch.no_grad():
         lr_h, lf_h = logit_t((h_real - c_t) / s_t), logit_t((h_fake - c_t) / s_t)
-        if objective == "bce":
-            # V̂ = mean log σ(f(x)) + mean log σ(-f(z))   [log(1 - σ(f)) = log σ(-f)]
-            v_held = torch.nn.functional.logsigmoid(lr_h).mean(-1) + torch.nn.functional.logsigmoid(-lf_h).mean(-1)
-        elif objective == "soft_bce":  # minus the held-out loss, a mean per class
-            bce = torch.nn.functional.binary_cross_entropy_with_logits
-            v_held = -(bce(lr_h, torch.full_like(lr_h, targets[0]), reduction="none").mean(-1)
-                       + bce(lf_h, torch.full_like(lf_h, targets[1]), reduction="none").mean(-1))
-        else:  # −½E_p(D − b)² − ½E_q(D − a)² on held-out samples
-            v_held = -0.5 * (((lr_h - lsgan[1]) ** 2).mean(-1) + ((lf_h - lsgan[0]) ** 2).mean(-1))
+        # minus the held-out loss, a mean per class: for BCE V̂ = mean log σ(f(x)) + mean log σ(−f(z))
+        v_held = spec.heldout_value(lr_h, lf_h)
         region_cache: dict = {}
         regions = []
         for p, q in pairs:
@@ -538,10 +518,9 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
         d_hat = to_output(logit_t((grid_t - c_t) / s_t)).double().cpu().numpy()
 
     def theory_output(p, q):
-        return _theory_logit(theory, p, q, n, m, objective, targets, lsgan)
+        return _theory_logit(theory, p, q, n, m, spec)
 
-    def output_scale(values):
-        return values if least_squares else special.expit(values)
+    output_scale = spec.to_output
 
     star_cache = {}
     sup = np.empty(k)
@@ -565,11 +544,11 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
         if key not in theory_cache:
             logit_theory = theory_output(p, q)
             th = st.population_parameter(logit_theory, p, q, n=n, m=m, degree=degree, center=centers[i],
-                                         scale=scales[i], loss=objective)
+                                         scale=scales[i], loss=spec.row.name)
             # The sampling covariance is the experiment's (at θ*, the population minimiser of the training
             # loss); only the centre θ_T comes from the theory. For the well-specified BCE check the two
             # coincide under H0, and the covariance is taken at θ_T as calibrated.
-            at = th if objective == "bce" else st.population_minimiser(
+            at = th if standard else st.population_minimiser(
                 p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i], loss=objective, targets=targets,
                 lsgan=lsgan)
             cov, info = st.wald_covariance(at, p, q, n=n, m=m, degree=degree, center=centers[i], scale=scales[i],
@@ -594,10 +573,10 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
         if wald_family and not failed[i]:
             stats_[i] = st.wald_test(fit.params[0][i].double().cpu().numpy(), th, cov, alpha).statistic
         if family == "mlp":
-            tol[i] = EMPIRICAL_TOLERANCES["mlp_band_factor"] * half_out + (0.0 if objective == "bce" else bias)
+            tol[i] = EMPIRICAL_TOLERANCES["mlp_band_factor"] * half_out + (0.0 if standard else bias)
         else:
             tol[i] = half_out + bias
-    if family == "logistic" and objective == "bce":
+    if family == "logistic" and standard:
         passed = (stats_ <= stats.chi2.ppf(1 - alpha, degree + 1)) & ~failed
     else:
         passed = (sup <= tol) & ~failed
@@ -613,7 +592,7 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
         failed_step=fit.failed_step.cpu().numpy(),
         last_finite_loss=np.where(loss_valid, fit.last_finite_loss.double().cpu().numpy(), 0.0),
         wald_statistics=stats_ if wald_family else None, passed=passed,
-        tolerance=None if (family == "logistic" and objective == "bce") else tol,
+        tolerance=None if (family == "logistic" and standard) else tol,
         separated=(fit.separated.cpu().numpy() if fit.separated is not None else np.zeros(k, dtype=bool)),
         loss_valid=loss_valid, objective=objective, targets=targets, lsgan=lsgan,
         _pairs=tuple(pairs), _covariances=tuple(covs), _theta_theory=tuple(thetas_t), _theory=theory,

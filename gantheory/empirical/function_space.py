@@ -36,10 +36,10 @@ import numpy as np
 from scipy import integrate, special
 
 from gantheory.errors import GanTheoryError
+from gantheory.numerics import LOG4, log_sigmoid
 
 __all__ = ["EnvelopeResult", "FunctionSpaceResult", "envelope_check", "function_space_descent"]
 
-LOG4 = float(np.log(4.0))
 _METHODS = ("mirror",)
 
 
@@ -172,7 +172,7 @@ def envelope_check(theta0=(1.0, 1.5), *, p_data=None, step: float = 1e-3, tolera
         e = np.zeros(2)
         e[i] = 1.0
 
-        def central(h):
+        def central(h, e=e):
             return (c_of(theta + h * e) - c_of(theta - h * e)) / (2 * h)
 
         total[i] = (4 * central(step / 2) - central(step)) / 3
@@ -180,9 +180,9 @@ def envelope_check(theta0=(1.0, 1.5), *, p_data=None, step: float = 1e-3, tolera
     q0 = Normal(loc0, scale0)
 
     def ell(x):
-        # log(1 - D*) = log σ(-r) = -logaddexp(0, r), r = log p - log q0 (log space, no clipping).
+        # log(1 - D*) = log σ(-r), r = log p - log q0 (log space, no clipping; r = ±inf gives −inf / 0).
         r = float(np.asarray(p_data.logpdf(x))) - float(np.asarray(q0.logpdf(x)))
-        return -np.logaddexp(0.0, r) if np.isfinite(r) else (0.0 if r < 0 else -np.inf)
+        return float(log_sigmoid(np.atleast_1d(-r))[0])  # numerics.exp assigns into its result: an array
 
     phi = lambda z: np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)  # noqa: E731
     scores = (lambda z: z / scale0, lambda z: (z * z - 1) / scale0)  # ∂_loc, ∂_scale of log q at x = μ + σz

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from gantheory.empirical import statistics as st
 from gantheory.empirical._device import (
@@ -40,6 +39,8 @@ from gantheory.empirical._device import (
 from gantheory.empirical.batched import polynomial_features
 from gantheory.empirical.torch_view import to_torch
 from gantheory.errors import GanTheoryError
+from gantheory.losses import GENERATORS as _GENERATOR_TERMS
+from gantheory.losses import LOSSES as _LOSS_ROWS
 
 __all__ = ["GENERATORS", "LOSSES", "GanSnapshot", "GanTrajectory", "SaturationResult", "saturation_check", "train_gan"]
 
@@ -48,17 +49,17 @@ DISCRIMINATORS = ("logistic", "mlp")
 OPTIMIZERS = ("sgd", "adam")
 
 
-def _minimax(logit_fake):
-    # log(1 - D) = log σ(-f); the generator *descends* it.
-    return F.logsigmoid(-logit_fake).mean()
+def _generator_loss(name: str):
+    """The mean over fake samples of ``gantheory.losses.GENERATORS[name]``'s per-sample term (G descends it)."""
+    term = _GENERATOR_TERMS[name]
+    return lambda logit_fake: term(logit_fake, "torch").mean()
 
 
-def _non_saturating(logit_fake):
-    # -log D = -log σ(f); the generator descends it.
-    return -F.logsigmoid(logit_fake).mean()
-
-
-LOSSES = {"minimax": _minimax, "non_saturating": _non_saturating}
+# Algorithm 1's generator losses, rows of gantheory.losses.GENERATORS: minimax log(1 − D) = log σ(−f) =
+# −softplus(f); non-saturating −log D = −log σ(f) = softplus(−f) (Goodfellow et al. 2014, §3).
+LOSSES = {name: _generator_loss(name) for name in ("minimax", "non_saturating")}
+# The discriminator's game: the standard row, −V̂ = mean softplus(−f(x)) + mean softplus(f(G(z))).
+_D_REAL, _D_FAKE = _LOSS_ROWS["standard"].terms("torch")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating"
     Args:
         p_data: target density (e.g. ``Normal`` or a 2-component ``Mixture``).
         generator: ``"affine"`` (G(z) = μ + σz; exact C and JSD along the run) or ``"mlp"``.
-        loss: generator loss, a key of :data:`LOSSES` (``"minimax"`` or ``"non_saturating"``).
+        loss: generator loss, a key of :data:`LOSSES` (``"minimax"`` or ``"non_saturating"``: rows of
+            :data:`gantheory.losses.GENERATORS`).
         k: discriminator steps per generator step; batch_size: m.
         optimizer: ``"sgd"`` (with ``momentum``, as in the paper) or ``"adam"`` (β₁ = ``momentum``).
         lr, d_lr: generator and discriminator step sizes (``d_lr`` defaults to ``2 lr``: D must track
@@ -237,7 +239,7 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
         return torch.randn(n, generator=torch_gen, dtype=dt, device=dev)
 
     value_hat, grad_norms, rec_steps, rec_params = [], [], [], []
-    snap_steps = sorted({int(round(s)) for s in np.linspace(0, steps, max(2, n_snapshots))})
+    snap_steps = sorted({round(s) for s in np.linspace(0, steps, max(2, n_snapshots))})
     snapshots = []
     failed, failed_step, last_finite = False, -1, None
     grid = np.linspace(*st.mass_region(p_data, p_data, 0.999), 400)
@@ -281,7 +283,7 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
                 fake = g_net(noise(m))
             lr_, lf_ = d_net(x), d_net(fake)
             # -V̂ = BCE(f(x), 1) + BCE(f(G(z)), 0)  [log(1 - σ(f)) = log σ(-f)]
-            d_loss = -(F.logsigmoid(lr_).mean() + F.logsigmoid(-lf_).mean())
+            d_loss = _D_REAL(lr_).mean() + _D_FAKE(lf_).mean()
             if not torch.isfinite(d_loss):
                 failed, failed_step = True, t
                 break
@@ -367,7 +369,6 @@ def saturation_check(p_data, *, init=(-6.0, 0.5), n_samples: int = 4096, seed: i
     >>> saturation_check(Normal(0, 1), init=(-6.0, 0.5), device="cpu").ratio < 1e-2
     True
     """
-    from gantheory.densities import Normal
 
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)

@@ -36,9 +36,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
+from gantheory.empirical.objectives import training_loss
 from gantheory.errors import GanTheoryError
+from gantheory.numerics import sigmoid
 
 __all__ = [
     "ConfidenceBand",
@@ -104,10 +106,6 @@ def features(x, degree: int, center: float, scale: float) -> np.ndarray:
     return np.stack([u**j for j in range(degree + 1)], axis=-1)
 
 
-def _expit(a):
-    return special.expit(a)
-
-
 def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
                          iterations: int = 60, loss: str = "bce") -> np.ndarray:
     """θ_T = argmax_θ ∫ (n p + m q) [D_T log σ(θ·φ) + (1 - D_T) log σ(-θ·φ)] dx, by Newton on quadrature nodes.
@@ -126,13 +124,13 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     keep = weight > 0
     x, weight = x[keep], weight[keep]
     phi = features(x, degree, center, scale)
-    if loss == "least_squares":
+    if training_loss(loss).raw:
         root = np.sqrt(weight)
         return np.linalg.lstsq(phi * root[:, None], root * np.asarray(logit_theory(x), dtype=np.float64), rcond=None)[0]
-    target = _expit(np.asarray(logit_theory(x), dtype=np.float64))
+    target = sigmoid(np.asarray(logit_theory(x), dtype=np.float64))
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
-        s = _expit(phi @ theta)
+        s = sigmoid(phi @ theta)
         grad = phi.T @ (weight * (target - s))
         hess = (phi * (weight * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
@@ -156,15 +154,16 @@ def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: fl
     x, w = quadrature_nodes(p_data, p_g)
     wp, wq = n * w * np.exp(_logpdf(p_data, x)), m * w * np.exp(_logpdf(p_g, x))
     phi = features(x, degree, center, scale)
-    if loss == "least_squares":
-        a, b = (float(v) for v in lsgan)
+    spec = training_loss(loss, targets=targets, lsgan=lsgan)
+    if spec.raw:
+        b, a = spec.labels
         root = np.sqrt(wp + wq)
         rhs = (wp * b + wq * a) / np.where(root > 0, root, 1.0)
         return np.linalg.lstsq(phi * root[:, None], rhs, rcond=None)[0]
-    alpha, beta = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
+    alpha, beta = spec.labels
     theta = np.zeros(degree + 1)
     for _ in range(iterations):
-        s = _expit(phi @ theta)
+        s = sigmoid(phi @ theta)
         grad = phi.T @ (wp * (alpha - s) + wq * (beta - s))
         hess = (phi * ((wp + wq) * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
@@ -190,12 +189,12 @@ def wald_covariance(theta, p_data, p_g, *, n: int, m: int, degree: int, center: 
     wp, wq = w * np.exp(_logpdf(p_data, x)), w * np.exp(_logpdf(p_g, x))
     phi = features(x, degree, center, scale)
     out = phi @ np.asarray(theta, dtype=np.float64)
-    if loss == "least_squares":
-        fake_label, real_label = (float(v) for v in lsgan)
+    spec = training_loss(loss, targets=targets, lsgan=lsgan)
+    real_label, fake_label = spec.labels
+    if spec.raw:
         s, curvature = out, np.ones_like(out)
     else:
-        real_label, fake_label = (float(v) for v in (targets if loss == "soft_bce" else (1.0, 0.0)))
-        s = _expit(out)
+        s = sigmoid(out)
         curvature = s * (1 - s)
     a = (phi * ((n * wp + m * wq) * curvature)[:, None]).T @ phi
     mu_p = phi.T @ (wp * (real_label - s))
@@ -260,10 +259,10 @@ def scheffe_band(x, theta_hat, theta_theory, covariance, alpha, *, degree, cente
     inside = np.abs(est_logit - center_logit) <= half
     return ConfidenceBand(
         x=np.asarray(x, dtype=np.float64),
-        lower=_expit(center_logit - half),
-        upper=_expit(center_logit + half),
-        theory=_expit(center_logit),
-        estimate=_expit(est_logit),
+        lower=sigmoid(center_logit - half),
+        upper=sigmoid(center_logit + half),
+        theory=sigmoid(center_logit),
+        estimate=sigmoid(est_logit),
         inside=inside,
         all_inside=bool(np.all(inside)),
         half_width_logit=half,

@@ -13,8 +13,17 @@ from __future__ import annotations
 from gantheory.report.document import SCHEMA, claim_entry, control_entry, make_document, overall_status
 from gantheory.report.markdown import to_markdown
 
-__all__ = ["SCHEMA", "claim_entry", "control_entry", "make_document", "overall_status", "render_figures", "to_html", "to_markdown",
-           "render_text"]
+__all__ = [
+    "SCHEMA",
+    "claim_entry",
+    "control_entry",
+    "make_document",
+    "overall_status",
+    "render_figures",
+    "render_text",
+    "to_html",
+    "to_markdown",
+]
 
 
 def to_html(document: dict, svgs: dict | None = None) -> str:

@@ -18,18 +18,13 @@
 
 from __future__ import annotations
 
+from gantheory.results import STATUSES, claim_status
+
 SCHEMA = "gantheory.report/1"
-STATUS_ORDER = ("fail", "error", "pass", "skipped")
-
-
-def overall_status(statuses) -> str:
-    """``fail`` if anything was refuted, else ``error`` if anything could not run, else ``pass`` if
-    anything passed, else ``skipped``."""
-    statuses = list(statuses)
-    for s in ("fail", "error", "pass"):
-        if s in statuses:
-            return s
-    return "skipped"
+# The one status precedence rule lives in gantheory.results; ``overall_status`` is its name in this package.
+overall_status = claim_status
+# The summary lists statuses in that rule's order (fail, error, pass, skipped).
+STATUS_ORDER = tuple(sorted(STATUSES, key=lambda s: sum(claim_status([s, r]) != s for r in STATUSES)))
 
 
 def claim_entry(claim, result) -> tuple[dict, list[dict]]:

@@ -41,7 +41,7 @@ def figure_svg(fig: dict) -> str:
         f, axes = plt.subplots(rows, cols, figsize=(4.3 * cols if n > 1 else 6.4, 3.2 * rows), squeeze=False)
         for ax in axes.ravel()[n:]:
             ax.set_visible(False)
-        for ax, panel in zip(axes.ravel(), panels):
+        for ax, panel in zip(axes.ravel(), panels, strict=False):
             for i, s in enumerate(panel["series"]):
                 x, y = _values(s["x"]), _values(s["y"])
                 color = _color(s["label"], i)
@@ -76,7 +76,7 @@ def figure_svg(fig: dict) -> str:
             f.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=9)
             f.tight_layout(rect=(0, 0.09, 1, 1))
         else:
-            for ax, panel in zip(axes.ravel(), panels):
+            for ax, panel in zip(axes.ravel(), panels, strict=False):
                 if panel["series"]:
                     ax.legend(frameon=False, loc="best")
             f.tight_layout()

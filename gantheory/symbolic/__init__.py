@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 import difflib
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -49,8 +49,8 @@ from gantheory.symbolic.gan import (
 )
 from gantheory.symbolic.symbols import a, b, logit, p, q, sigmoid, t, y
 from gantheory.symbolic.variants import (
-    ALPHA,
     A_FAKE,
+    ALPHA,
     B_REAL,
     BETA,
     label_smoothing,
@@ -59,13 +59,13 @@ from gantheory.symbolic.variants import (
 )
 
 __all__ = [
-    "Check",
     "DERIVATIONS",
+    "F_DIVERGENCES",
+    "NEGATIVE_CONTROLS",
+    "Check",
     "Derivation",
     "Domain",
     "FDivergence",
-    "F_DIVERGENCES",
-    "NEGATIVE_CONTROLS",
     "Step",
     "bce_is_value",
     "change_of_variables",

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import random
 import types
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 import mpmath
 import sympy as sp
@@ -303,7 +304,7 @@ def _compile(expr: sp.Basic, symbols: list) -> Callable[..., mpmath.mpf]:
     if expr.has(sp.Integral, sp.Sum):
 
         def evaluate(*values):
-            point = {s: sp.Float(mpmath.nstr(v, NUMERIC_DPS), NUMERIC_DPS) for s, v in zip(symbols, values)}
+            point = {s: sp.Float(mpmath.nstr(v, NUMERIC_DPS), NUMERIC_DPS) for s, v in zip(symbols, values, strict=False)}
             value = sp.N(expr.subs(point), NUMERIC_DPS)
             return mpmath.mpc(complex(value)) if not value.is_real else mpmath.mpf(str(value))
 

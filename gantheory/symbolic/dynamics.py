@@ -18,7 +18,7 @@ Results are cached (``functools.lru_cache``): derivations are immutable data.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import sympy as sp
@@ -132,7 +132,7 @@ def _envelope_family(weight, theta0: int = 1):
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def envelope(claim: sp.Expr | None = None) -> Derivation:
     """The envelope (Danskin) theorem for :math:`C(G_\\theta) = \\max_D V(D, G_\\theta)`:
 
@@ -232,8 +232,7 @@ def envelope(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="envelope",
         source=f"{DANSKIN}; used in {GOODFELLOW}, Proposition 2 (proof)",
-        assumptions=describe_assumptions(UNIT, (a, THETA))
-        + ("b(θ) = p_g_θ(x) > 0, differentiable in θ", "differentiation under ∫ dx"),
+        assumptions=(*describe_assumptions(UNIT, (a, THETA)), "b(θ) = p_g_θ(x) > 0, differentiable in θ", "differentiation under ∫ dx"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Derivative(C_OF_THETA, THETA), claim),
         numeric=numeric_forms(gradient_weight=sp.lambdify((p, q, B_SLOPE), plain_claim.subs({a: p, B_VALUE: q}), "numpy")),
@@ -280,7 +279,7 @@ def _pair_family(weight):
         return criterion(mpmath.mpf(0)), path, _central_difference(criterion, mpmath.mpf(0)), mpmath.quad(directional, cuts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def function_space_convergence(claim: sp.Expr | None = None) -> Derivation:
     """Goodfellow et al. 2014, Proposition 2: with :math:`D = D^*_G` at every step, gradient steps on
     :math:`p_g` converge to :math:`p_{data}`, because
@@ -401,7 +400,7 @@ def function_space_convergence(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="function-space-convergence",
         source=f"{GOODFELLOW}, Proposition 2",
-        assumptions=describe_assumptions(UNIT, (p, q)) + ("∫ p_data = ∫ p_g = 1", "D = D*_G at every step"),
+        assumptions=(*describe_assumptions(UNIT, (p, q)), "∫ p_data = ∫ p_g = 1", "D = D*_G at every step"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("δC/δp_g(x)"), claim.subs({p: sp.Symbol("p_data(x)"), q: sp.Symbol("p_g(x)")})),
         numeric=numeric_forms(

@@ -21,8 +21,9 @@ and ``Domain(f=Interval, conjugate=Interval)``). Two published traps are kept ex
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -71,51 +72,35 @@ class FDivergence(NamedTuple):
         return sp.Lambda(u, sp.simplify(sp.diff(expr, u)))
 
 
-def _lam(var, expr) -> sp.Lambda:
-    return sp.Lambda(var, expr)
-
-
 _HALF = sp.Rational(1, 2)
 _W = sp.LambertW(sp.exp(1 - t))
 
-F_DIVERGENCES: dict[str, FDivergence] = {
-    # KL(P||Q) = ∫ p log(p/q)
-    "kl": FDivergence(_lam(u, u * sp.log(u)), _lam(t, sp.exp(t - 1)), Domain(_POSITIVE, _REAL)),
-    # KL(Q||P) = ∫ q log(q/p)
-    "reverse_kl": FDivergence(
-        _lam(u, -sp.log(u)), _lam(t, -1 - sp.log(-t)), Domain(_POSITIVE, sp.Interval.open(-sp.oo, 0))
-    ),
-    # chi2_Pearson(P||Q) = ∫ (p - q)^2/q; dom f = R as in f-GAN (see the module docstring).
-    "pearson": FDivergence(_lam(u, (u - 1) ** 2), _lam(t, t**2 / 4 + t), Domain(_REAL, _REAL)),
-    # chi2_Neyman(P||Q) = ∫ (q - p)^2/p
-    "neyman": FDivergence(
-        _lam(u, (1 - u) ** 2 / u), _lam(t, 2 - 2 * sp.sqrt(1 - t)), Domain(_POSITIVE, sp.Interval.open(-sp.oo, 1))
-    ),
-    # H^2(P||Q) = ∫ (sqrt p - sqrt q)^2 (no factor 1/2, as in f-GAN)
-    "squared_hellinger": FDivergence(
-        _lam(u, (sp.sqrt(u) - 1) ** 2), _lam(t, t / (1 - t)), Domain(_POSITIVE, sp.Interval.open(-sp.oo, 1))
-    ),
-    # Jeffreys = KL(P||Q) + KL(Q||P)
-    "jeffreys": FDivergence(
-        _lam(u, (u - 1) * sp.log(u)), _lam(t, _W + 1 / _W + t - 2), Domain(_POSITIVE, _REAL)
-    ),
-    # JSD(P||Q), 1/2 convention, in [0, log 2]
-    "js": FDivergence(
-        _lam(u, _HALF * (u * sp.log(u) - (u + 1) * sp.log((u + 1) / 2))),
-        _lam(t, -_HALF * sp.log(2 - sp.exp(2 * t))),
-        Domain(_POSITIVE, sp.Interval.open(-sp.oo, sp.log(2) / 2)),
-    ),
-    # TV(P||Q) = 1/2 ∫ |p - q|, in [0, 1]
-    "total_variation": FDivergence(
-        _lam(u, _HALF * sp.Abs(u - 1)), _lam(t, t), Domain(_POSITIVE, sp.Interval(-_HALF, _HALF))
-    ),
-    # The GAN row: ∫ q f(p/q) = 2 JSD - log 4 = C(G)
-    "gan": FDivergence(
-        _lam(u, u * sp.log(u) - (u + 1) * sp.log(u + 1)),
-        _lam(t, -sp.log(1 - sp.exp(t))),
-        Domain(_POSITIVE, sp.Interval.open(-sp.oo, 0)),
-    ),
-}
+# The names a row's sympy source strings may use: u (the ratio p/q) and t (the conjugate's argument) are
+# the derivations' symbols, with their assumptions.
+_SOURCE_NAMESPACE = {"u": u, "t": t, "Interval": sp.Interval, "oo": sp.oo, "LambertW": sp.LambertW,
+                     "log": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "Abs": sp.Abs}
+
+
+def _parse(source: str) -> sp.Basic:
+    return sp.sympify(source, locals=_SOURCE_NAMESPACE)
+
+
+def _from_row(row) -> FDivergence:
+    """One f-GAN row from a row of :data:`gantheory.divergences.DIVERGENCES` (its sympy source strings)."""
+    return FDivergence(sp.Lambda(u, _parse(row.f_sympy)), sp.Lambda(t, _parse(row.conjugate_sympy)),
+                       Domain(_parse(row.f_domain), _parse(row.conjugate_domain)))
+
+
+def _table() -> dict[str, FDivergence]:
+    from gantheory.divergences import DIVERGENCES
+
+    return {name: _from_row(row) for name, row in DIVERGENCES.items() if row.f_sympy is not None}
+
+
+# A view of the one divergence table (conventions stated there): kl, reverse_kl, pearson (dom f = R, as in
+# f-GAN; see the module docstring), neyman, squared_hellinger (no ½), jeffreys, total_variation, js (½
+# convention), triangular, and the GAN row, ∫ q f(p/q) = 2 JSD − log 4 = C(G).
+F_DIVERGENCES: dict[str, FDivergence] = _table()
 
 # The maximiser of u t - f(u), derived by hand from f'(u) = t and checked below (f'(u*(t)) = t).
 _STATIONARY: dict[str, sp.Expr] = {
@@ -126,12 +111,14 @@ _STATIONARY: dict[str, sp.Expr] = {
     "squared_hellinger": 1 / (1 - t) ** 2,
     "jeffreys": 1 / _W,
     "js": sp.exp(2 * t) / (2 - sp.exp(2 * t)),
+    # f'(u) = 1 − 4/(u + 1)² = t  ⇔  (u + 1)² = 4/(1 − t)
+    "triangular": 2 / sp.sqrt(1 - t) - 1,
     "gan": sp.exp(t) / (1 - sp.exp(t)),
 }
 
 # f-GAN, Table 1 (Nowozin et al. 2016): the Jensen-Shannon row as printed there.
-FGAN_JS_F = _lam(u, u * sp.log(u) - (u + 1) * sp.log((u + 1) / 2))
-FGAN_JS_CONJUGATE = _lam(t, -sp.log(2 - sp.exp(t)))
+FGAN_JS_F = sp.Lambda(u, u * sp.log(u) - (u + 1) * sp.log((u + 1) / 2))
+FGAN_JS_CONJUGATE = sp.Lambda(t, -sp.log(2 - sp.exp(t)))
 
 
 def _as_lambda(conjugate) -> sp.Lambda:
@@ -172,7 +159,7 @@ def _in_ratio(expr: sp.Expr) -> sp.Expr:
     return sp.expand(expr.subs(p, u * q) / q)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _steps(name: str, conjugate: sp.Lambda | None) -> tuple[Step, ...]:
     spec = F_DIVERGENCES[name]
     conj = spec.conjugate if conjugate is None else conjugate
@@ -277,6 +264,12 @@ def _steps(name: str, conjugate: sp.Lambda | None) -> tuple[Step, ...]:
             def monotone(_, c=critic_u):
                 return c - sup_t
         steps.append(sign_step(tag + "T* in dom f*", f"f'(p/q) < {sp.sstr(sup_t)}", sp.simplify(critic), "<", sup_t, prepare=monotone))
+    inf_t = spec.domain.conjugate.inf
+    if inf_t != -sp.oo:
+        above = sp.diff(f, u) - inf_t  # f'(u) − inf dom f* for u = p/q > 0
+
+        steps.append(sign_step(tag + "T* above inf dom f*", f"f'(p/q) > {sp.sstr(inf_t)}", sp.simplify(critic), ">",
+                               inf_t, prepare=lambda _: above))
     steps += _trap_steps(name, spec, conj)
     return tuple(steps)
 
@@ -372,7 +365,7 @@ def _total_variation_steps(spec: FDivergence, conj: sp.Lambda) -> tuple[Step, ..
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def f_divergences(name: str | None = None, conjugate: sp.Lambda | sp.Expr | None = None) -> Derivation:
     """Conjugates, optimal critics and the variational bound of f-GAN (Nowozin et al. 2016, Sec. 2, Table 1-2).
 
@@ -416,7 +409,7 @@ def f_divergences(name: str | None = None, conjugate: sp.Lambda | sp.Expr | None
     return Derivation(
         name="f-divergences",
         source=f"{NOWOZIN}, Section 2, Tables 1-2",
-        assumptions=describe_assumptions(None, (p, q, t)) + ("u = p/q in dom f", "T, t in dom f*"),
+        assumptions=(*describe_assumptions(None, (p, q, t)), "u = p/q in dom f", "T, t in dom f*"),
         steps=tuple(steps),
         conclusion=sp.GreaterThan(q * f_(p / q), T * p - f_star(T) * q),
         numeric=numeric_forms(**numeric),

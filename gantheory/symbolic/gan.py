@@ -7,12 +7,13 @@ Results are cached (``functools.lru_cache``): derivations are immutable data.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from gantheory.losses import LOSSES
 from gantheory.symbolic.core import (
     Derivation,
     Step,
@@ -25,7 +26,7 @@ from gantheory.symbolic.core import (
     numeric_forms,
     sign_step,
 )
-from gantheory.symbolic.symbols import UNIT, a, b, logit, p, q, sigmoid, softplus, x, y, z
+from gantheory.symbolic.symbols import UNIT, a, b, logit, p, q, sigmoid, x, y, z
 
 __all__ = [
     "bce_is_value",
@@ -103,7 +104,7 @@ def _unique_root_step(derivative, claim, variable, assumptions) -> Step:
 # 1. Optimal discriminator
 
 
-@lru_cache(maxsize=None)
+@cache
 def optimal_discriminator(claim: sp.Expr | None = None, objective: sp.Expr | None = None) -> Derivation:
     """Goodfellow et al. 2014, Proposition 1: for fixed G the optimal discriminator is
 
@@ -202,7 +203,7 @@ def _criterion_integrand(p_, q_):
     return xlogy(p_, p_ / total) + xlogy(q_, q_ / total)
 
 
-@lru_cache(maxsize=None)
+@cache
 def virtual_training_criterion(claim: sp.Expr | None = None) -> Derivation:
     """Goodfellow et al. 2014, Theorem 1: with :math:`D = D^*_G`,
 
@@ -287,7 +288,7 @@ def virtual_training_criterion(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="virtual-training-criterion",
         source=f"{GOODFELLOW}, Theorem 1",
-        assumptions=describe_assumptions(None, (p, q)) + ("∫p_data = ∫p_g = 1",),
+        assumptions=(*describe_assumptions(None, (p, q)), "∫p_data = ∫p_g = 1"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("C(G)"), claim),
         numeric=numeric_forms(
@@ -309,7 +310,7 @@ def _std_normal(v):
     return sp.exp(-(v**2) / 2) / sp.sqrt(2 * sp.pi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def change_of_variables(claim: sp.Lambda | None = None) -> Derivation:
     """Law of the unconscious statistician for an invertible differentiable generator x = G(z):
 
@@ -401,7 +402,7 @@ def change_of_variables(claim: sp.Lambda | None = None) -> Derivation:
     return Derivation(
         name="change-of-variables",
         source=f"{GOODFELLOW}, Section 4 (proof of Proposition 1)",
-        assumptions=describe_assumptions(None, (mu, sigma, s)) + ("p_z = N(0, 1)", "G invertible and differentiable"),
+        assumptions=(*describe_assumptions(None, (mu, sigma, s)), "p_z = N(0, 1)", "G invertible and differentiable"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("p_g(x)"), claim(sp.Symbol("p_z(G^-1(x))"), sp.Symbol("dG^-1/dx"))),
         numeric=numeric_forms(
@@ -424,7 +425,7 @@ def _bce(prediction, label):
     return -(label * sp.log(prediction) + (1 - label) * sp.log(1 - prediction))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
     """The discriminator's binary cross-entropy is minus the value function (Goodfellow et al. 2014, eq. 1):
 
@@ -441,6 +442,7 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
     """
     claim = -sp.log(D_FAKE) if claim is None else sp.sympify(claim)
     unit = {D_REAL: sp.Interval.open(0, 1), D_FAKE: sp.Interval.open(0, 1)}
+    real, fake = LOSSES["standard"].terms("sympy")  # the standard game's per-sample terms in the logit
     steps = [
         equal_step(
             "Discriminator loss",
@@ -449,13 +451,13 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
             -(sp.log(D_REAL) + sp.log(1 - D_FAKE)),
             unit,
         ),
-        equal_step("Logits: real term", "softplus(-a) = -log sigma(a)", softplus(-logit), -sp.log(sigmoid(logit))),
-        equal_step("Logits: fake term", "softplus(a) = -log(1 - sigma(a))", softplus(logit), -sp.log(1 - sigmoid(logit))),
+        equal_step("Logits: real term", "softplus(-a) = -log sigma(a)", real(logit), -sp.log(sigmoid(logit))),
+        equal_step("Logits: fake term", "softplus(a) = -log(1 - sigma(a))", fake(logit), -sp.log(1 - sigmoid(logit))),
         equal_step(
             "Logits: discriminator loss",
             "BCE-with-logits of the two terms",
             _bce(sigmoid(A_REAL), 1) + _bce(sigmoid(A_FAKE), 0),
-            softplus(-A_REAL) + softplus(A_FAKE),
+            real(A_REAL) + fake(A_FAKE),
         ),
         equal_step("Generator with label 1", "BCE(D(G(z)), 1)", _bce(D_FAKE, 1), claim, unit),
         not_equal_step(
@@ -502,7 +504,7 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
 # 5. Saturation
 
 
-@lru_cache(maxsize=None)
+@cache
 def saturation(claim: sp.Expr | None = None) -> Derivation:
     """Why the minimax generator loss saturates (Goodfellow et al. 2014, Sec. 3). In logit space,
 
@@ -569,7 +571,7 @@ def _gaussian(v, loc):
     return mpmath.exp(-((v - loc) ** 2) / 2) / mpmath.sqrt(2 * mpmath.pi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _family_gradients(claim: sp.Expr, theta0: int = 1, dps: int = 30):
     """Gradients in the family p_g = N(θ, 1), p_data = N(0, 1) at θ₀, by mpmath quadrature.
 
@@ -601,7 +603,7 @@ def _family_gradients(claim: sp.Expr, theta0: int = 1, dps: int = 30):
     return ns, minimax, d_kl - d_two_jsd, d_two_jsd
 
 
-@lru_cache(maxsize=None)
+@cache
 def non_saturating_objective(claim: sp.Expr | None = None) -> Derivation:
     """Arjovsky & Bottou 2017, Theorem 2.5: with :math:`D^*` frozen at :math:`\\theta_0`,
 
@@ -699,7 +701,7 @@ def non_saturating_objective(claim: sp.Expr | None = None) -> Derivation:
     return Derivation(
         name="non-saturating-objective",
         source=f"{ARJOVSKY}, Theorem 2.5",
-        assumptions=describe_assumptions(None, (p, q)) + ("D* frozen at θ0", "∫ ∇θ p_g dx = 0"),
+        assumptions=(*describe_assumptions(None, (p, q)), "D* frozen at θ0", "∫ ∇θ p_g dx = 0"),
         steps=tuple(steps),
         conclusion=sp.Eq(sp.Symbol("E_z[-∇θ log D*(G_θ(z))]"), sp.Symbol("∇θ[KL(p_g||p_data) - 2 JSD(p_g||p_data)]")),
         numeric=numeric_forms(

@@ -7,10 +7,11 @@ squares (Mao et al. 2017). Each function returns a :class:`~gantheory.symbolic.c
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
+from gantheory.losses import LOSSES
 from gantheory.symbolic.core import (
     Derivation,
     describe_assumptions,
@@ -33,7 +34,7 @@ MAO = "Mao et al. 2017, Least Squares Generative Adversarial Networks"
 M_REAL, N_FAKE = sp.symbols("m n", positive=True)  # numbers of real and fake samples
 
 
-@lru_cache(maxsize=None)
+@cache
 def maximum_likelihood(claim: sp.Expr | None = None) -> Derivation:
     """The discriminator step is maximum-likelihood logistic regression (Goodfellow et al. 2014, Sec. 4).
 
@@ -93,7 +94,7 @@ ALPHA, BETA = sp.symbols("alpha beta", positive=True)  # soft targets for real a
 SMOOTHING = {ALPHA: sp.Interval.open(0, 1), BETA: sp.Interval.open(0, 1)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
     """Label smoothing (Salimans et al. 2016, Sec. 3.4): soft targets α (real) and β (fake) give
 
@@ -118,7 +119,18 @@ def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
         BETA * sp.log(y) + (1 - BETA) * sp.log(1 - y)
     )
     assumptions = {**UNIT, **SMOOTHING}
+    # The per-sample terms of LOSSES["label_smoothing"] (in the logit a), read at a = log(y/(1 − y)).
+    real, fake = LOSSES["label_smoothing"].terms("sympy", alpha=ALPHA, beta=BETA)
+    logit_y = sp.log(y / (1 - y))
     steps = [
+        equal_step(
+            "The label-smoothing loss in D = σ(a)",
+            "softplus(−a) = −log D and softplus(a) = −log(1 − D): minus the row's loss is the objective",
+            -(p * real(logit_y) + q * fake(logit_y)),
+            objective,
+            assumptions,
+            prepare=lambda e: sp.expand_log(sp.simplify(e), force=True),  # every log argument is positive
+        ),
         equal_step(
             "Collect the logarithms",
             "the smoothed objective is A log y + B log(1 - y)",
@@ -157,7 +169,7 @@ def label_smoothing(claim: sp.Expr | None = None) -> Derivation:
 A_FAKE, B_REAL, C_GEN = sp.symbols("a b c", real=True)  # LSGAN targets: fake, real, generator's
 
 
-@lru_cache(maxsize=None)
+@cache
 def least_squares(claim: sp.Expr | None = None) -> Derivation:
     """LSGAN (Mao et al. 2017, Sec. 3.2, Theorem 1). The discriminator minimises
     :math:`\\tfrac12\\mathbb{E}_p(D-b)^2 + \\tfrac12\\mathbb{E}_q(D-a)^2`, pointwise at
@@ -178,7 +190,9 @@ def least_squares(claim: sp.Expr | None = None) -> Derivation:
     """
     claim = (B_REAL * p + A_FAKE * q) / (p + q) if claim is None else sp.sympify(claim)
     d = sp.Symbol("y", real=True)  # D(x) is unconstrained in LSGAN
-    objective = (p * (d - B_REAL) ** 2 + q * (d - A_FAKE) ** 2) / 2
+    # LOSSES["least_squares"]: (D − b)² on real, (D − a)² on fake samples, with Mao et al.'s ½.
+    real, fake = LOSSES["least_squares"].terms("sympy", a=A_FAKE, b=B_REAL, c=C_GEN)
+    objective = (p * real(d) + q * fake(d)) / 2
     derivative = sp.diff(objective, d)
     pointwise = (p * (claim - C_GEN) ** 2 + q * (claim - C_GEN) ** 2) / 2
     targets = {A_FAKE: C_GEN - 1, B_REAL: C_GEN + 1}  # b - c = 1, b - a = 2

@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch")
 
 from gantheory.densities import Mixture, Normal  # noqa: E402
 from gantheory.empirical import (  # noqa: E402
+    _device,
     calibrate,
     envelope_check,
     function_space_descent,
@@ -24,7 +25,6 @@ from gantheory.empirical import (  # noqa: E402
     train_discriminators,
     train_gan,
 )
-from gantheory.empirical import _device  # noqa: E402
 from gantheory.empirical import statistics as st  # noqa: E402
 from gantheory.errors import GanTheoryError  # noqa: E402
 

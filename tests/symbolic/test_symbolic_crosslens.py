@@ -326,7 +326,7 @@ def test_f_divergence_and_variational_bound(numeric, pair, name):
     assert bound(0.8) < reference - 1e-6
 
 
-# Golden values for N(0,1) vs N(1,1) (μ = 1): closed forms, JS and GAN by mpmath at 30 digits.
+# Golden values for N(0,1) vs N(1,1) (μ = 1): closed forms, JS, triangular and GAN by mpmath at 30 digits.
 def _golden_normal_shift():
     with mpmath.workdps(30):
         def integrand(x):
@@ -334,8 +334,14 @@ def _golden_normal_shift():
             m = (p + q) / 2
             return (p * mpmath.log(p / m) + q * mpmath.log(q / m)) / 2
 
+        def triangular(x):
+            p, q = mpmath.npdf(x, 0, 1), mpmath.npdf(x, 1, 1)
+            return (p - q) ** 2 / (p + q)
+
         jsd = mpmath.quad(integrand, [-mpmath.inf, -4, 0, 0.5, 1, 5, mpmath.inf])
+        delta = mpmath.quad(triangular, [-mpmath.inf, -4, 0, 0.5, 1, 5, mpmath.inf])
         return {
+            "triangular": float(delta),
             "kl": 0.5,
             "reverse_kl": 0.5,
             "pearson": math.e - 1,

@@ -1,4 +1,4 @@
-"""Tests of the empirical lens (gantheory.empirical): training checked against the analytic optima.
+"""Prop. 1 empirically (gantheory.empirical.discriminator): trained discriminators against D* = p/(p+q).
 
 Every tolerance states its reason. CPU tests are sized for a 2-core CI runner; ``slow`` tests run with
 ``--run-slow`` or ``GANTHEORY_SLOW=1``; ``cuda`` tests skip without a GPU.
@@ -18,24 +18,12 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as hs  # noqa: E402
 
 from gantheory.densities import (  # noqa: E402
-    Affine,
-    Beta,
-    Laplace,
-    Mixture,
-    Monotone,
     Normal,
-    Pushforward,
-    StudentT,
     Uniform,
 )
 from gantheory.empirical import (  # noqa: E402
     EMPIRICAL_TOLERANCES,
     calibrate,
-    envelope_check,
-    function_space_descent,
-    resolve_device,
-    saturation_check,
-    to_torch,
     train_discriminator,
     train_discriminators,
     train_gan,
@@ -66,80 +54,6 @@ def _one_thread():
 def _needs_slow(request):
     if not (os.environ.get("GANTHEORY_SLOW") or request.config.getoption("--run-slow", default=False)):
         pytest.skip("slow: run with --run-slow or GANTHEORY_SLOW=1")
-
-
-# -- device -----------------------------------------------------------------------------------------
-def test_resolve_device_names():
-    assert resolve_device("cpu") == torch.device("cpu")
-    assert resolve_device("auto").type == ("cuda" if CUDA else "cpu")
-    with pytest.raises(GanTheoryError, match="did you mean 'cuda'"):
-        resolve_device("cdua")
-
-
-@pytest.mark.skipif(CUDA, reason="checks the error raised on a machine without CUDA")
-def test_cuda_request_without_cuda_is_a_clear_error():
-    with pytest.raises(GanTheoryError, match="CUDA is not available"):
-        train_discriminator(P, Q, n_samples=64, device="cuda")
-
-
-def test_float32_refused_on_cpu():
-    with pytest.raises(GanTheoryError, match="float32"):
-        train_discriminator(P, Q, n_samples=64, device="cpu", dtype=torch.float32)
-
-
-# -- torch views of densities -------------------------------------------------------------------------
-VIEW_CASES = {
-    "normal": Normal(0.3, 1.7),
-    "uniform": Uniform(-1.0, 2.0),
-    "laplace": Laplace(0.5, 0.8),
-    "student_t": StudentT(3.0, 0.2, 1.3),
-    "beta": Beta(2.0, 5.0),
-    "mixture": Mixture([Normal(-2.0, 0.5), Normal(1.0, 1.0)], [0.3, 0.7]),
-    "affine_pushforward": Pushforward(Normal(0.0, 1.0), Affine(1.0, 2.0)),
-}
-
-
-@pytest.mark.parametrize("name", sorted(VIEW_CASES))
-def test_torch_log_prob_matches_numpy(name):
-    density = VIEW_CASES[name]
-    x = np.linspace(-4.0, 4.0, 161)
-    view = density.to_torch(device="cpu")
-    got = view.log_prob(torch.as_tensor(x)).numpy()
-    want = density.logpdf(x)
-    # Same formula in two libraries, float64: agreement to rounding (lgamma/log1p differ by ~1e-15).
-    assert np.array_equal(np.isinf(got), np.isinf(want))
-    finite = np.isfinite(want)
-    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12, atol=1e-12)
-
-
-@pytest.mark.parametrize("name", sorted(VIEW_CASES))
-def test_torch_sample_shape_and_mean(name):
-    density = VIEW_CASES[name]
-    gen = torch.Generator().manual_seed(0)
-    draws = to_torch(density, "cpu").sample(20000, gen).numpy()
-    assert draws.shape == (20000,)
-    assert np.all(np.isfinite(density.logpdf(draws)))  # every draw lies in the support
-    if name != "student_t":  # df = 3: finite variance but a heavy-tailed sample mean
-        # The sample mean is within 5 standard errors of the mean (false-failure probability 6e-7).
-        se = math.sqrt(float(density.variance) / draws.size)
-        assert abs(draws.mean() - float(density.mean)) < 5 * se
-
-
-def test_numpy_fallback_for_families_without_torch_code():
-    # exp(Z): a Monotone push-forward has no torch formula; on the CPU the view goes through numpy.
-    lognormal = Pushforward(Normal(0.0, 1.0), Monotone(np.exp, np.log, lambda z: z, name="exp"))
-    view = lognormal.to_torch(device="cpu")
-    x = np.array([0.5, 1.0, 2.0])
-    assert view.dtype == torch.float64
-    np.testing.assert_allclose(view.log_prob(torch.as_tensor(x)).numpy(), lognormal.logpdf(x), rtol=1e-14)
-    assert view.sample(10, torch.Generator().manual_seed(0)).shape == (10,)
-
-
-def test_torch_sample_is_reproducible():
-    view = to_torch(VIEW_CASES["mixture"], "cpu")
-    a = view.sample(100, torch.Generator().manual_seed(3))
-    b = view.sample(100, torch.Generator().manual_seed(3))
-    assert torch.equal(a, b)
 
 
 # -- Prop. 1, logistic family -------------------------------------------------------------------------
@@ -241,7 +155,7 @@ def test_cpu_runs_are_bit_reproducible():
     assert np.array_equal(a.params[0], b.params[0]) and np.array_equal(a.value_heldout, b.value_heldout)
     m1 = train_discriminators(P, Q, seeds=2, family="mlp", n_samples=128, width=8, steps=20, device="cpu")
     m2 = train_discriminators(P, Q, seeds=2, family="mlp", n_samples=128, width=8, steps=20, device="cpu")
-    assert all(np.array_equal(x, y) for x, y in zip(m1.params, m2.params))
+    assert all(np.array_equal(x, y) for x, y in zip(m1.params, m2.params, strict=False))
 
 
 # -- MLP family ---------------------------------------------------------------------------------------
@@ -263,7 +177,7 @@ def test_divergent_replicate_stops_alone():
     assert r.verdict == "failed" and not r.passed and r.failure
     # The others are untouched: identical to a batch without the divergent learning rate.
     ok = train_discriminators(P, Q, lr=1e-2, **kwargs)
-    for got, want in zip(ens.params, ok.params):
+    for got, want in zip(ens.params, ok.params, strict=False):
         np.testing.assert_array_equal(got[[0, 2]], want[[0, 2]])
 
 
@@ -299,91 +213,6 @@ def test_invalid_gan_arguments(kwargs, parameter):
         train_gan(P, steps=1, device="cpu", **kwargs)
 
 
-# -- Algorithm 1 --------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def gan_run():
-    return train_gan(P, generator="affine", loss="non_saturating", k=2, steps=1500, batch_size=256,
-                     optimizer="adam", lr=1e-2, init=(2.0, 0.5), seed=0, device="cpu")
-
-
-def test_algorithm1_reaches_the_global_optimum(gan_run):
-    g = gan_run
-    assert not g.failed
-    assert g.final_jsd <= EMPIRICAL_TOLERANCES["gan_final_jsd"]
-    assert g.d_half_error <= EMPIRICAL_TOLERANCES["gan_half_atol"]
-    # The exact curves obey C = -log 4 + 2 JSD (two quadratures; TOLERANCES criterion identity ~1e-12).
-    np.testing.assert_allclose(g.criterion, -LOG4 + 2 * g.jsd, atol=1e-9)
-    assert g.jsd[0] > 0.3  # it started far away
-    assert len(g.snapshots) == 4 and g.snapshots[-1].step == g.steps and g.snapshots[0].p_g_exact
-    assert g.generator_grad_norm.shape == (g.steps,) and g.value_hat.shape == (g.steps,)
-
-
-def test_algorithm1_with_sgd_momentum_as_in_the_paper():
-    # k = 5 D-steps per G-step, SGD with momentum 0.9 (Goodfellow et al. 2014, Alg. 1), D's step 10x G's.
-    g = train_gan(P, k=5, steps=2000, batch_size=256, optimizer="sgd", lr=3e-3, d_lr=3e-2, momentum=0.9,
-                  init=(2.0, 0.5), seed=0, device="cpu")
-    assert not g.failed
-    assert g.final_jsd <= EMPIRICAL_TOLERANCES["gan_final_jsd"]  # measured 6.5e-8
-    assert g.d_half_error <= EMPIRICAL_TOLERANCES["gan_half_atol"]  # measured 0.0024
-
-
-def test_gan_is_bit_reproducible():
-    kwargs = dict(steps=20, batch_size=32, seed=4, device="cpu")
-    a, b = train_gan(P, **kwargs), train_gan(P, **kwargs)
-    assert np.array_equal(a.params, b.params) and np.array_equal(a.value_hat, b.value_hat)
-
-
-def test_minimax_saturates_from_a_poor_init():
-    s = saturation_check(P, init=(-6.0, 0.5), device="cpu")
-    # D*(G(z)) ≈ 7e-6 there: the minimax gradient is smaller by about that factor (measured 2.2e-5).
-    assert s.ratio < EMPIRICAL_TOLERANCES["saturation_ratio_max"]
-    assert s.mean_d_fake < 1e-3
-
-
-def test_gan_divergence_is_recorded():
-    g = train_gan(P, steps=50, batch_size=32, optimizer="sgd", lr=1e200, device="cpu", lr_schedule="constant")
-    assert g.failed and g.failed_step >= 0
-
-
-def test_mlp_generator_on_a_mixture_runs(request):
-    target = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)], [0.5, 0.5])
-    g = train_gan(target, generator="mlp", discriminator="mlp", steps=40, batch_size=64, width=8, device="cpu")
-    assert not g.failed and g.jsd is None and g.final_jsd is None and not g.snapshots[0].p_g_exact
-
-
-# -- Prop. 2 and the envelope theorem -----------------------------------------------------------------
-@pytest.mark.parametrize("method, step_size", [("mirror", 0.2), ("mirror", 0.5), ("mirror", 1.0)])
-def test_function_space_descent_converges_monotonically(method, step_size):
-    x = np.linspace(-5, 5, 201)
-    p = np.exp(-0.5 * x**2)
-    q0 = np.exp(-0.5 * ((x - 2) / 0.5) ** 2)
-    r = function_space_descent(p, p_g_init=q0, steps=400, step_size=step_size, method=method)
-    assert r.monotone
-    assert r.criterion[-1] == pytest.approx(-LOG4, abs=1e-8)
-    assert r.l1[-1] < 1e-3 and r.l1[-1] < r.l1[0]
-
-
-def test_function_space_descent_rejects_bad_input():
-    with pytest.raises(GanTheoryError, match="method"):
-        function_space_descent(np.ones(3), method="projected")
-    with pytest.raises(GanTheoryError, match="p_data_on_grid"):
-        function_space_descent(np.array([1.0, -1.0]))
-    with pytest.raises(GanTheoryError, match="step_size"):
-        function_space_descent(np.ones(3), step_size=0)
-
-
-def test_function_space_descent_from_a_density():
-    r = function_space_descent(Normal(0, 1), steps=100, step_size=1.0)
-    assert r.monotone and r.final_gap < 1e-12
-
-
-@settings(max_examples=8, deadline=None)
-@given(loc=hs.floats(-2.0, 2.0), scale=hs.floats(0.4, 3.0))
-def test_envelope_theorem(loc, scale):
-    r = envelope_check((loc, scale))
-    assert r.passed, r
-
-
 @settings(max_examples=6, deadline=None)
 @given(loc=hs.floats(-1.5, 1.5), scale=hs.floats(0.6, 2.0), seed=hs.integers(0, 10**6))
 def test_prop1_inequality_for_trained_discriminators(loc, scale, seed):
@@ -391,8 +220,9 @@ def test_prop1_inequality_for_trained_discriminators(loc, scale, seed):
     # V(D̂, G) ≤ C(G), and passing the χ² check implies D̂ inside the Scheffé band.
     q = Normal(loc, scale)
     r = train_discriminator(P, q, n_samples=512, seed=seed, device="cpu")
-    if r.failed:
-        return
+    # The pairs overlap (|loc| ≤ 1.5, scale in [0.6, 2]): 512 + 512 samples are never separable, so a
+    # failed run is a failure of the trainer, not a pass of the property.
+    assert not r.failed, r.failure
     assert r.value_quadrature <= r.criterion + 1e-9
     if r.passed:
         assert r.band.all_inside
@@ -414,12 +244,3 @@ def test_cuda_calibration(dtype):
     # is otherwise unchanged.
     cal = calibrate(P, Q, replicates=400, alpha=0.05, n_samples=4096, seed=0, device="cuda", dtype=dtype)
     assert cal.device.startswith("cuda") and cal.calibrated and cal.powerful, cal
-
-
-@pytest.mark.cuda
-@pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU")
-def test_cuda_gan_and_mlp():
-    g = train_gan(P, k=2, steps=1000, device="cuda")
-    assert g.final_jsd <= EMPIRICAL_TOLERANCES["gan_final_jsd"]
-    r = train_discriminator(P, Q, family="mlp", n_samples=1024, width=16, steps=600, lr=2e-2, device="cuda")
-    assert r.passed, (r.sup_error, r.tolerance)

@@ -5,21 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
-
-import pytest
+from types import SimpleNamespace
 
 from gantheory import report
-from gantheory.claims import (
-    Claim,
-    ClaimResult,
-    Figure,
-    LensResult,
-    Measurement,
-    NotApplicable,
-    Panel,
-    Series,
-    run_claim,
-)
+from gantheory.results import ClaimResult, Figure, LensResult, Measurement, Panel, Series
 
 
 def _toy_results():
@@ -34,7 +23,9 @@ def _toy_results():
     bad = LensResult("empirical", "fail", summary="sup too big",
                      measurements=(Measurement("sup|D̂ − D*|", 0.3, 0.1, False, detail="n = 10"),))
     skipped = LensResult("symbolic", "skipped", reason="not an identity")
-    claim = Claim("toy", "Toy", "statement <b>with</b> markup", r"x \le y", "Nobody 2024", {})
+    # The report reads a claim's id, title, statement, latex and source only (no claim machinery needed).
+    claim = SimpleNamespace(id="toy", title="Toy", statement="statement <b>with</b> markup", latex=r"x \le y",
+                            source="Nobody 2024")
     result = ClaimResult("toy", "fail", (skipped, good, bad), 0.5)
     return claim, result
 
@@ -104,18 +95,24 @@ def test_terminal_table_names_the_failing_lens():
 
 
 def test_real_claim_renders_derivation_steps():
-    from gantheory.claims import CLAIMS
+    from gantheory.claims import CLAIMS, run_claim
 
     claim = CLAIMS["jsd-bounds"]
-    light = Claim(claim.id, claim.title, claim.statement, claim.latex, claim.source,
-                  {"symbolic": claim.lenses["symbolic"], "quadrature": NotApplicable("not in this test")})
-    result = run_claim(light)
-    entry, figures = report.claim_entry(light, result)
+    result = run_claim(claim)
+    entry, figures = report.claim_entry(claim, result)
     doc = report.make_document([entry], figures, {"profile": "quick", "seed": 0, "device": {}})
-    sym = doc["claims"][0]["lenses"][0]
-    if sym["status"] == "error":
-        pytest.skip(f"symbolic lens unavailable: {sym['error']}")
-    assert sym["status"] == "pass"
+    (sym,) = [lens for lens in doc["claims"][0]["lenses"] if lens["lens"] == "symbolic"]
+    # A crash of the symbolic lens is a failure of this test, not a skip.
+    assert sym["status"] == "pass", sym.get("error") or sym.get("summary")
     assert sym["derivation"]["steps"]
     html = report.to_html(doc)
     assert "why it holds" in html and sym["derivation"]["steps"][0]["title"] in html
+
+
+def test_overall_status_is_the_one_precedence_rule():
+    from gantheory.results import STATUSES, claim_status
+
+    assert report.overall_status is claim_status
+    doc = _doc()
+    assert list(doc["summary"]) == ["fail", "error", "pass", "skipped"]
+    assert set(doc["summary"]) == set(STATUSES)
