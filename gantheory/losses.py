@@ -83,7 +83,8 @@ class _TorchOps:
         import torch
         import torch.nn.functional as F
 
-        table = {"softplus": F.softplus, "log_sigmoid": F.logsigmoid, "sigmoid": torch.sigmoid, "relu": torch.relu,
+        # softplus(x) = −log σ(−x): exact at any x (F.softplus returns x itself above its threshold 20)
+        table = {"softplus": lambda x: -F.logsigmoid(-x), "log_sigmoid": F.logsigmoid, "sigmoid": torch.sigmoid, "relu": torch.relu,
                  "log": torch.log, "exp": torch.exp,
                  "times": lambda c, x: torch.zeros_like(x) if c == 0 else c * x}
         if item not in table:

@@ -3,8 +3,7 @@
 - ``@pytest.mark.slow`` tests run only with ``--run-slow`` or ``GANTHEORY_SLOW=1``.
 - ``@pytest.mark.cuda`` tests are skipped when ``torch.cuda.is_available()`` is false (torch is imported
   only when such a test is collected).
-- Doctests: ``--doctest-modules`` (pyproject) runs the examples in ``gantheory/``; :data:`PENDING_DOCTESTS`
-  skips the few known to fail, each with its owner — a temporary list, to be emptied and removed.
+- Doctests: ``--doctest-modules`` (pyproject) runs the examples in ``gantheory/``.
 - Hypothesis: the gantheory plugin (``pytest11`` entry point) registers the ``dev``/``ci``/``thorough``
   profiles. This suite defaults to ``dev`` locally; ``CI`` set selects ``ci`` (derandomised);
   ``--gantheory-profile`` or ``GANTHEORY_HYPOTHESIS_PROFILE`` override both.
@@ -17,20 +16,6 @@ import os
 import pytest
 
 _TRUE = ("1", "true", "yes", "on")
-
-# Doctests known to fail in files outside this change, skipped (not hidden) until their owners fix them.
-# TEMPORARY: the lead removes each entry when its fix lands, and this list when it is empty.
-PENDING_DOCTESTS = {
-    "gantheory/densities.py::gantheory.densities":
-        "densities.py promises 0.558548 where the code correctly gives 0.558519 (densities owner)",
-    "gantheory/quadrature.py::gantheory.quadrature.criterion":
-        "round(x, 12) prints -1.38629436112, the docstring -1.386294361120 (quadrature owner)",
-    "gantheory/quadrature.py::gantheory.quadrature.kl_divergence":
-        "round(x, 12) prints 0.31814718056, the docstring 0.318147180560 (quadrature owner)",
-    "gantheory/quadrature.py::gantheory.quadrature.value_function":
-        "round(x, 12) prints -1.38629436112, the docstring -1.386294361120 (quadrature owner)",
-}
-
 
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False,
@@ -51,9 +36,6 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.nodeid in PENDING_DOCTESTS:
-            item.add_marker(pytest.mark.skip(reason=f"pending doctest fix: {PENDING_DOCTESTS[item.nodeid]}"))
     run_slow = config.getoption("--run-slow") or os.environ.get("GANTHEORY_SLOW", "").lower() in _TRUE
     if not run_slow:
         skip_slow = pytest.mark.skip(reason="slow: run with --run-slow or GANTHEORY_SLOW=1")
