@@ -30,12 +30,12 @@ _LAZY = {
 }
 
 __all__ = [
-    "Affine",
-    "Beta",
     "CLAIMS",
     "DIVERGENCES",
-    "DependencyError",
+    "Affine",
+    "Beta",
     "Density",
+    "DependencyError",
     "Discrete",
     "GanTheoryError",
     "Laplace",

@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    except Exception as exc:  # noqa: BLE001 - the documented exit code for "the verifier itself broke"
+    except Exception as exc:
         import traceback
 
         traceback.print_exc()

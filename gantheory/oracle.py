@@ -73,4 +73,4 @@ def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40)
             return kernel(mp.exp(a) if a != mp.ninf else 0, mp.exp(b) if b != mp.ninf else 0)
 
         pts = [mp.mpf(repr(x)) for x in _split_points(p, q)]
-        return +mp.quad(f, [mp.ninf] + pts + [mp.inf], maxdegree=10)
+        return +mp.quad(f, [mp.ninf, *pts, mp.inf], maxdegree=10)

@@ -11,8 +11,8 @@ whole ``fail``; otherwise any lens that could not run makes it ``error``; otherw
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 

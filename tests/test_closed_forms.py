@@ -34,7 +34,7 @@ def test_w1_normal_vs_quantile_integral():
         with mp.workdps(30):
             f = lambda z: abs((m1 - m2) + (s1 - s2) * z) * mp.npdf(z)  # noqa: E731
             split = [-mp.mpf(m1 - m2) / (s1 - s2)] if s1 != s2 else []
-            return float(mp.quad(f, [-mp.inf] + split + [mp.inf]))
+            return float(mp.quad(f, [-mp.inf, *split, mp.inf]))
 
     for args in [(0, 1, 1, 2), (0, 1, 3, 1.5), (2, 0.5, -1, 0.5)]:
         assert float(cf.w1_normal(*args)) == pytest.approx(quantile_integral(*args), abs=1e-12)

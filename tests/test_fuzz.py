@@ -163,7 +163,7 @@ def test_fuzz_discrete_and_mixture(values, probs, as_mixture):
         assert_names(info.value, "values", "probs")
         return
     d = g.Discrete(values, probs)
-    assert_no_nan(d.logpdf(np.array(values + [0.5])), "{!r}", d)
+    assert_no_nan(d.logpdf(np.array([*values, 0.5])), "{!r}", d)
     assert_no_nan(d.sample(5, rng=1), "{!r}", d)
 
 
@@ -176,7 +176,7 @@ NOT_DENSITIES = [None, 1.0, "normal", np.zeros(3), [0.0, 1.0], object()]
 
 
 @fuzz(1200)
-@given(st.sampled_from(OPERATIONS), cheap_pairs, logits(), st.sampled_from(sorted(g.DIVERGENCES) + ["kll", "JS", ""]),
+@given(st.sampled_from(OPERATIONS), cheap_pairs, logits(), st.sampled_from([*sorted(g.DIVERGENCES), "kll", "JS", ""]),
        st.sampled_from(NOT_DENSITIES))
 def test_fuzz_quadrature_api(op, pair, logit, f_name, junk):
     p, q = pair

@@ -173,11 +173,11 @@ def test_nan_where_both_densities_vanish_is_harmless():
 
 def test_discriminator_errors_name_the_parameter():
     p, q = Normal(0, 1), Normal(1, 1)
-    with pytest.raises(GanTheoryError, match="'D'.*NaN"):
+    with pytest.raises(GanTheoryError, match=r"'D'.*NaN"):
         value_function(lambda x: np.full(np.shape(x), np.nan), p, q)
     with pytest.raises(GanTheoryError, match="outside \\[0, 1\\]"):
         value_function(lambda x: 2.0 + 0 * x, p, q)
-    with pytest.raises(GanTheoryError, match="unknown divergence 'kll'.*'kl'"):
+    with pytest.raises(GanTheoryError, match=r"unknown divergence 'kll'.*'kl'"):
         f_divergence(p, q, "kll")
 
 
@@ -416,7 +416,7 @@ def test_property_holds(prop, impl, wrong, strategy, tol, config):
 
 @pytest.mark.parametrize("prop, impl, wrong, strategy, tol, config", PROPERTIES)
 def test_negative_control_is_rejected(prop, impl, wrong, strategy, tol, config):
-    example, error = find_counterexample(strategy, lambda ex: prop(wrong, ex, tol), max_examples=300)
+    _example, error = find_counterexample(strategy, lambda ex: prop(wrong, ex, tol), max_examples=300)
     assert str(error)  # a readable message naming the violated inequality
 
 

@@ -155,7 +155,7 @@ class OptimalDiscriminatorEmpirical:
             ms.append(at_most("Wald χ² statistic of θ̂ vs the theory", r.wald.statistic, r.wald.critical,
                               f"χ²_{r.wald.dof} critical value at α = {r.wald.alpha}"))
         band = r.band
-        level = int(round(100 * (1 - r.alpha)))
+        level = round(100 * (1 - r.alpha))
         if band is not None:
             # Inside the simultaneous band ⇔ |logit D̂ − logit D_T| ≤ half-width at every grid point.
             def logit(d):

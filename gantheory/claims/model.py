@@ -94,7 +94,7 @@ class NegativeControl:
     check: LensCheck
 
 
-def Control(name: str, description: str, **check: LensCheck) -> NegativeControl:  # noqa: N802 - reads as a row
+def Control(name: str, description: str, **check: LensCheck) -> NegativeControl:
     """A negative control written like a claim row: ``Control(name, description, quadrature=shape)``."""
     if len(check) != 1 or next(iter(check)) not in LENSES:
         raise GanTheoryError(f"a control names exactly one lens of {LENSES} as a keyword, got {sorted(check)}")

@@ -320,7 +320,7 @@ class TrainedDiscriminator:
         if r.failed:
             ms = [at_least("fit finished without failure", 0.0, 1.0, r.failure)]
             return verdict("empirical", ms, "fit failed", seed=ctx.seed)
-        level = int(round(100 * (1 - r.alpha)))
+        level = round(100 * (1 - r.alpha))
         # The verdict is the sup norm. The Wald χ² against the theory's projection is shown, not judged: with
         # degree-6 features it is only roughly χ²_7 at these n (measured 10/200 rejections at α = 1% for
         # least squares at n = 4096), whereas the sup-norm check stayed below 0.71 of its tolerance in 200.

@@ -40,8 +40,8 @@ FIT_ATOL = 1e-6
 
 # The row an unconstrained linear critic belongs to, and the audit family it is reported under.
 UNBOUNDED_ROW, UNBOUNDED_FAMILY = "linear", "hinge"
-FAMILIES = tuple(name for name in LOSSES if name != UNBOUNDED_ROW) + ("unrecognised",)
-GENERATOR_KINDS = tuple(GENERATORS) + ("other",)
+FAMILIES = (*tuple(name for name in LOSSES if name != UNBOUNDED_ROW), "unrecognised")
+GENERATOR_KINDS = (*tuple(GENERATORS), "other")
 
 
 def reference(family: str) -> str:

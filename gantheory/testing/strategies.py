@@ -52,8 +52,8 @@ from gantheory.testing._profiles import register_profiles
 
 __all__ = [
     "FAMILIES",
-    "FamilyDraw",
     "PAIR_KINDS",
+    "FamilyDraw",
     "NetworkDiscriminator",
     "PolynomialDiscriminator",
     "densities",

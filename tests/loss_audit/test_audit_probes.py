@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from gantheory.loss_audit.probes import PROBE_LOGITS  # noqa: E402
+from gantheory.loss_audit.probes import PROBE_LOGITS
 
 
 def test_log_clamp_detected_only_for_bce_on_probabilities(corpus_reports):

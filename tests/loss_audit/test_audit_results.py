@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from gantheory.loss_audit import AuditReport, Finding  # noqa: E402
+from gantheory.loss_audit import AuditReport, Finding
 
 
 def test_report_json_contract(corpus_reports):

@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("torch")
 
-from gantheory.loss_audit import audit  # noqa: E402
-from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
-from gantheory.report.audit import implied_optimum_svg, to_markdown, to_text  # noqa: E402
+from gantheory.loss_audit import audit
+from gantheory.loss_audit.corpus import CORPUS
+from gantheory.report.audit import implied_optimum_svg, to_markdown, to_text
 
 
 @pytest.fixture(scope="module")

@@ -106,5 +106,5 @@ def test_nan_gradient_is_reported_with_the_fix():
     def nan_gradient(real, fake):  # the value is the textbook loss; √0 makes every gradient NaN
         return bce_d(real, fake) + 0.0 * torch.sqrt(real - real).mean()
 
-    with pytest.raises(AssertionError, match="NaN gradient.*logsigmoid"):
+    with pytest.raises(AssertionError, match=r"NaN gradient.*logsigmoid"):
         check_loss_against_theory(nan_gradient, Normal(0, 1), Normal(1, 1))
