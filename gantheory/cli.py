@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from gantheory.results import LENSES
+
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "md", "html")
 _PACKAGES = ("numpy", "scipy", "sympy", "mpmath", "torch", "matplotlib", "rich", "gantheory")
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--format", choices=FORMATS, default="text")
     st = sub.add_parser("selftest", help="run every negative control; passes only if each is refuted")
     _add_run_options(st, ids_help="restrict to these claims' controls (default: all)")
-    st.add_argument("--lens", choices=("symbolic", "quadrature", "empirical"), action="append",
+    st.add_argument("--lens", choices=LENSES, action="append",
                     help="only controls of this lens (repeatable)")
     aud = sub.add_parser("audit", help="audit a GAN loss: implied optimal discriminator, divergence, generator "
                                         "consistency, numerics (gantheory.audit)",
@@ -319,7 +321,7 @@ def cmd_selftest(args) -> int:
     ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
     claims = resolve_claims(args.ids or list(CLAIMS))
     wanted = {c.id for c in claims}
-    lenses = set(args.lens or ("symbolic", "quadrature", "empirical"))
+    lenses = set(args.lens or LENSES)
     tasks = [((c.id, ctl.name), _work_control, (c.id, ctl.name, ctx)) for c in claims for ctl in c.controls
              if ctl.lens in lenses]
     entries: dict = {}

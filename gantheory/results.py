@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "LENSES",
     "STATUSES",
     "ClaimResult",
     "ControlResult",
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 STATUSES = ("pass", "fail", "error", "skipped")
+# The lenses a claim is checked through, in the order they run and are reported.
+LENSES = ("symbolic", "quadrature", "empirical")
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gantheory.errors import GanTheoryError
-from gantheory.results import ClaimResult, ControlResult, LensResult, claim_status
+from gantheory.results import LENSES, ClaimResult, ControlResult, LensResult, claim_status
 
 __all__ = [
     "LENSES", "PROFILES", "PROFILE_NOTES", "Claim", "Context", "Control", "LensCheck", "NegativeControl",
     "NotApplicable", "run_claim", "run_control",
 ]
 
-LENSES = ("symbolic", "quadrature", "empirical")
 PROFILES = ("quick", "full")
 
 # What each profile does, and what a GPU changes (shown in every report).

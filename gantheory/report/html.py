@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from gantheory.report.figures import figure_svg
+from gantheory.results import LENSES
 
-LENSES = ("symbolic", "quadrature", "empirical")
 # Shown first, in this order, under "Key figures" (each also linked from its claim).
 KEY_FIGURES = ("algorithm-1-panels", "criterion-family", "calibration", "saturation")
 LABEL = {"pass": "pass", "fail": "FAIL", "error": "error", "skipped": "not applicable"}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from gantheory.results import LENSES
+
 ICON = {"pass": "✅ pass", "fail": "❌ fail", "error": "⚠️ error", "skipped": "➖ skipped"}
-LENSES = ("symbolic", "quadrature", "empirical")
 
 
 def _cell(text: str) -> str:

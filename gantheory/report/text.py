@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from gantheory.results import LENSES
+
 STYLE = {"pass": "green", "fail": "bold red", "error": "yellow", "skipped": "dim"}
 MARK = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "–"}
-LENSES = ("symbolic", "quadrature", "empirical")
 
 
 def _lens_cell(lens):
