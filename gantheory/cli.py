@@ -123,9 +123,12 @@ def _git() -> dict:
 
 
 def _tolerances() -> dict:
-    from gantheory.tolerances import TOLERANCES
+    """The tolerances in force, grouped as the report has always shown them (numeric lenses, claim checks,
+    empirical lens); every value and its reason live in :mod:`gantheory.tolerances`."""
+    from gantheory.tolerances import tolerances_of
 
-    return {"gantheory.tolerances": dict(TOLERANCES)}
+    return {"gantheory.tolerances": tolerances_of("numeric"), "gantheory.claims": tolerances_of("claims"),
+            "gantheory.empirical": tolerances_of("empirical")}
 
 
 def _meta(ctx, started: float, lenses: list[dict]) -> dict:

@@ -54,7 +54,7 @@ TABLE: dict[str, Tolerance] = {
         "Monte-Carlo checks are tested at this level (so a correct theory fails 1 run in 1000)"),
     "rate_slope_atol": _t(0.1, "claims",
         "the fitted slope of log RMSE(V_m) against log m must be within this of -1/2"),
-    "saturation_ratio_max": _t(1e-2, "claims",
+    "saturation_ratio_max": _t(1e-2, "empirical",
         "saturation: minimax / non-saturating generator gradient at a poor start must be below this"),
     # ---- empirical lens (statistical) ---------------------------------------------------------------
     "alpha": _t(0.01, "empirical",

@@ -194,8 +194,8 @@ def test_gan_pairs_is_the_view_of_the_gan_pair_cases():
 def test_kit_names_and_values_kept():
     """The kit's public names stay, and its closed-form and oracle values are the registry's (the
     previously published 45-digit strings for ``heavy_tailed`` and ``bimodal`` agree with the oracle)."""
-    assert set(GAN_PAIRS) == {"identical", "shifted_normal", "nested_uniform", "disjoint_uniform",
-                              "heavy_tailed", "bimodal", "discrete"}
+    assert set(GAN_PAIRS) >= {"identical", "shifted_normal", "nested_uniform", "disjoint_uniform",
+                              "heavy_tailed", "bimodal", "discrete"}  # the published names; more may come
     assert GAN_PAIRS["nested_uniform"].js_divergence == pytest.approx(0.75 * math.log(4 / 3), abs=1e-16)
     assert GAN_PAIRS["disjoint_uniform"].js_divergence == math.log(2)
     assert GAN_PAIRS["identical"].js_divergence == 0.0

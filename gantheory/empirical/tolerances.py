@@ -1,10 +1,14 @@
-"""The empirical lens's tolerances: :data:`gantheory.tolerances.TOLERANCES`, under its historical name.
+"""The empirical lens's tolerances: a read-only view of the entries of :data:`gantheory.tolerances.TABLE`
+whose lens is ``empirical`` (the same keys as ever).
 
 The one table, with the lens and the reason for every size, lives in :mod:`gantheory.tolerances`.
 """
 
 from __future__ import annotations
 
-from gantheory.tolerances import TOLERANCES
+from collections.abc import Mapping
+from types import MappingProxyType
 
-EMPIRICAL_TOLERANCES: dict[str, float] = TOLERANCES
+from gantheory.tolerances import tolerances_of
+
+EMPIRICAL_TOLERANCES: Mapping[str, float] = MappingProxyType(tolerances_of("empirical"))
