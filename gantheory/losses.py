@@ -201,15 +201,36 @@ class Linearisation:
 
 @dataclass(frozen=True)
 class GeneratorLoss:
-    """A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G)."""
+    r"""A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G).
+
+    The loss audit recognises a generator loss as s·ℓ_g(a) + k, s > 0, k any constant: a linear
+    least-squares fit on the columns :meth:`basis` (ℓ_g(a) and 1 for a parameter-free row). A row with a
+    free parameter gives ``basis``, functions of a spanning s·ℓ_g(a; params) + k for all its parameters,
+    and ``from_coefficients``, which reads the parameters and the scale ``"scale"`` back from the
+    coefficients: least squares s·(a − c)² + k = s·a² − 2sc·a + (sc² + k).
+    """
 
     name: str
     term: Callable
     formula: str
     reference: str
+    fit_basis: Callable | None = None
+    from_coefficients: Callable[[Any], dict[str, float]] | None = None
 
     def __call__(self, a, backend="numpy", **params):
         return self.term(a, _ops(backend), **params)
+
+    def basis(self, a) -> tuple:
+        """The columns whose span holds s·ℓ_g(a) + k (numpy)."""
+        import numpy as np
+
+        return self.fit_basis(a) if self.fit_basis is not None else (self(a), np.ones_like(a))
+
+    def coefficients(self, theta) -> dict[str, float]:
+        """The row's parameters and the positive ``scale`` s from the coefficients of :meth:`basis`."""
+        if self.from_coefficients is not None:
+            return dict(self.from_coefficients(theta))
+        return {"scale": float(theta[0])}
 
 
 @dataclass(frozen=True)
@@ -329,7 +350,11 @@ GENERATORS: dict[str, GeneratorLoss] = {g.name: g for g in (
     GeneratorLoss("non_saturating", lambda a, o, **k: o.softplus(-a),
                   "−log D(G(z)) = −log σ(a) = softplus(−a)", f"{GOODFELLOW}, §3"),
     GeneratorLoss("least_squares", lambda a, o, c=1.0, **k: (a - c) ** 2,
-                  "(D(G(z)) − c)²", "Mao et al. 2017, Eq. 9"),
+                  "(D(G(z)) − c)²", "Mao et al. 2017, Eq. 9",
+                  # s·(a − c)² + k on (a², a, 1); the target c is read from the vertex (to 6 digits, like the
+                  # discriminator's targets from its quadratic terms)
+                  fit_basis=lambda a: (a * a, a, a**0),
+                  from_coefficients=lambda th: {"c": round(float(-th[1] / (2 * th[0])), 6), "scale": float(th[0])}),
     GeneratorLoss("hinge", lambda a, o, **k: -a, "−D(G(z)) = −a", "Lim & Ye 2017; Miyato et al. 2018"),
 )}
 

@@ -217,3 +217,14 @@ def test_negative_control_a_wrong_linearisation_is_detected():
     row = LOSSES["label_smoothing"]
     wrong = dataclasses.replace(row, linearisation=dataclasses.replace(row.linearisation, basis=lambda t: (t, t * t)))
     assert linearisation_defect(wrong, {"alpha": 0.8, "beta": 0.1}) > 1e-3
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_generator_basis_reads_back_scale_and_parameters(name):
+    row = GENERATORS[name]
+    params = {"c": -0.7} if name == "least_squares" else {}
+    a = np.linspace(-8.0, 8.0, 161)
+    design = np.stack(row.basis(a), axis=1)
+    theta, *_ = np.linalg.lstsq(design, 2.5 * row(a, **params) - 4.0, rcond=None)
+    # 1e-9: a 161×3 least-squares solve on values up to ~100 leaves ~1e-13; c is rounded to 6 digits
+    assert row.coefficients(theta) == {**params, "scale": pytest.approx(2.5, abs=1e-9)}

@@ -257,28 +257,27 @@ def _describe(kind: str) -> str:
 
 
 def classify_generator(term) -> GeneratorFit:
-    """Match ℓ_g(a) − ℓ_g(0) against the rows of ``GENERATORS`` (positive scale, any constant).
+    """Match ℓ_g(a) against the rows of ``GENERATORS`` as s·ℓ(a; params) + k with s > 0 (any constant k).
 
-    Parameter-free rows are matched as s·ℓ(a) + c; ``least_squares`` (its target ``c`` free) as an
-    exact quadratic s·(a − c)².
+    Each row is one linear least-squares fit on its :meth:`~gantheory.losses.GeneratorLoss.basis`
+    (ℓ(a) and 1; (a², a, 1) for least squares, whose target ``c`` is free), accepted when the residual
+    is below :data:`FIT_ATOL` relative to the range of ℓ_g. Parameter-free rows are tried first (a row
+    with free parameters can contain them in the limit: s·(a − c)² → a linear term as c → ∞), then
+    registry order.
     """
     a = np.linspace(-8.0, 8.0, 161)
     lg = term(a)
     _, g_sat = term(np.array([-20.0]), grad=True)
     g_sat = float(g_sat[0])
     if np.all(np.isfinite(lg)):
-        for kind, row in GENERATORS.items():
-            if kind == "least_squares":
-                continue
-            s, _, r = _scale_fit(lg, row(a))
-            if s > 0 and r < FIT_ATOL:
-                return GeneratorFit(kind, {"scale": _clean(s, 9)}, _describe(kind), g_sat, r)
-        coef = np.polyfit(a, lg, 2)
-        r = np.max(np.abs(np.polyval(coef, a) - lg)) / max(np.ptp(lg), 1e-300)
-        if coef[0] > 0 and r < FIT_ATOL:
-            c = -coef[1] / (2 * coef[0])
-            return GeneratorFit("least_squares", {"c": _clean(c, 6), "scale": _clean(coef[0], 9)},
-                                _describe("least_squares"), g_sat, float(r))
+        for kind in sorted(GENERATORS, key=lambda k: GENERATORS[k].fit_basis is not None):
+            row = GENERATORS[kind]
+            design = np.stack(row.basis(a), axis=1)
+            theta, *_ = np.linalg.lstsq(design, lg, rcond=None)
+            r = float(np.max(np.abs(design @ theta - lg)) / max(np.ptp(lg), 1e-300))
+            params = row.coefficients(theta)
+            if params["scale"] > 0 and r < FIT_ATOL:
+                return GeneratorFit(kind, {k: _clean(v, 9) for k, v in params.items()}, _describe(kind), g_sat, r)
     return GeneratorFit("other", {}, "matches no catalogued generator loss", g_sat, math.inf)
 
 

@@ -17,7 +17,7 @@ from gantheory.loss_audit.families import (  # noqa: E402
     UNBOUNDED_FAMILY,
     UNBOUNDED_ROW,
 )
-from gantheory.losses import GENERATORS, LOSSES, Linearisation, Loss  # noqa: E402
+from gantheory.losses import GENERATORS, LOSSES, GeneratorLoss, Linearisation, Loss  # noqa: E402
 
 FAST = {"divergence": False, "symbolic": False}
 PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits
@@ -181,3 +181,15 @@ def test_parameter_free_rows_win_over_the_parametrised_rows_that_contain_them(pa
     real, fake = LOSSES["label_smoothing"].terms("torch", **params)
     d = _family(lambda r, f: real(r).mean() + fake(f).mean())
     assert (d.family, d.params) == (family, {})
+
+
+def test_a_generator_row_added_to_generators_is_recognised(monkeypatch):
+    """exp(−a) (a boosting-style generator loss) is no catalogued kind until it is a row of GENERATORS."""
+    d, g = CORPUS["softplus"].d_loss, (lambda f: 0.5 * torch.exp(-f).mean() + 3.0)
+    assert audit(d, g, **FAST).generator.kind == "other"  # negative control: no such row yet
+    monkeypatch.setitem(GENERATORS, "exponential", GeneratorLoss("exponential", lambda a, o: o.exp(-a), "exp(−a)",
+                                                                 "a test row"))
+    fit = audit(d, g, **FAST).generator
+    assert (fit.kind, fit.params) == ("exponential", {"scale": pytest.approx(0.5, abs=PARAM_ATOL)})
+    # the existing kinds keep their precedence over the new row
+    assert audit(d, lambda f: ((f - 0.3) ** 2).mean(), **FAST).generator.params["c"] == pytest.approx(0.3)
