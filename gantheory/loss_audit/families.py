@@ -1,17 +1,22 @@
 r"""Which game is it? The measured optimum and pointwise terms matched to the rows of ``LOSSES``.
 
 The implied optimum a*(t), t = p/(p+q) (:mod:`gantheory.loss_audit.optimum`), is matched against the
-optimal outputs of the rows of :data:`gantheory.losses.LOSSES` (first match wins):
+optimal outputs of the rows of :data:`gantheory.losses.LOSSES` by iterating the rows (:func:`fit_row`):
+each row's :class:`~gantheory.losses.Linearisation` names the space where its optimum is affine in its
+coordinates, so its parameters are one linear least-squares solve; a row without one is fitted
+numerically. A fit holds when the row's own optimum at the fitted parameters reproduces a*(t) to
+:data:`FIT_ATOL`. Parameter-free rows are tried first, then the registry's order; the first match wins.
+Today's rows give
 
 =================  ====================================  ==========================================
 family             implied optimum                        parameters (the rows' spellings)
 =================  ====================================  ==========================================
 standard           σ(a*) = p/(p+q)                        —
+swapped            σ(a*) = q/(p+q)                        —
 label_smoothing    σ(a*) = (α p + β q)/(p+q)              ``alpha``, ``beta``
 class_weighted     σ(a*) = w_r p/(w_r p + w_f q)          ``weight_real`` (= 1), ``weight_fake``
 least_squares      a* = (b p + a q)/(p+q)                  ``a``, ``b``
 hinge              a* = m·sign(p − q)                      ``margin``
-swapped            σ(a*) = q/(p+q)                        —
 =================  ====================================  ==========================================
 
 The row ``linear`` (a* = ±∞·sign(p − q)) is reported as the family ``hinge`` with ``margin = None``
@@ -19,7 +24,7 @@ and ``unbounded = True``: an unconstrained WGAN critic is the hinge game without
 references come from the rows. The pointwise *signatures* (a loss's terms up to positive scales and a
 constant) are the rows' numpy terms plus :data:`SLIPS`, the catalogue of known implementation slips,
 which is audit knowledge and lives only here. Generator kinds are the rows of
-:data:`gantheory.losses.GENERATORS`.
+:data:`gantheory.losses.GENERATORS`, each matched by a linear fit on its own basis.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ def reference(family: str) -> str:
 
 @dataclass(frozen=True)
 class FamilyFit:
+    """A family matched to a measured optimum: its reported parameters, the fit's residual, the identity."""
+
     family: str
     params: dict = field(default_factory=dict)
     residual: float = 0.0
@@ -75,14 +82,14 @@ def _precedence() -> list[str]:
     return sorted(names, key=lambda name: bool(LOSSES[name].params))
 
 
-def _numerical_coordinates(row, space, y, lt, l1t) -> dict[str, float] | None:
+def _numerical_coordinates(row, space, y, t, lt, l1t) -> dict[str, float]:
     """The row's parameters minimising max |space(row.optimum) − y|, by least squares from a few starts."""
     from scipy.optimize import least_squares
 
     names = list(row.params)
 
     def residual(x):
-        r = space(row.optimum(lt, l1t, **dict(zip(names, x, strict=True))), np.exp(lt)) - y
+        r = space(row.optimum(lt, l1t, **dict(zip(names, x, strict=True))), t) - y
         return np.where(np.isfinite(r), r, 1e6)
 
     best = None
@@ -113,7 +120,7 @@ def fit_row(name: str, t: np.ndarray, a_star: np.ndarray) -> FamilyFit | None:
         theta, *_ = np.linalg.lstsq(lin.design(t), y, rcond=None)
         coords = dict(zip(lin.coordinates, (float(v) for v in theta), strict=True))
     elif row.params:
-        coords = _numerical_coordinates(row, lin.space, y, lt, l1t)
+        coords = _numerical_coordinates(row, lin.space, y, t, lt, l1t)
     else:
         coords = {}
     if not lin.admissible(coords):
