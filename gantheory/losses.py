@@ -187,7 +187,7 @@ class Linearisation:
     coordinates: tuple[str, ...] = ()
     basis: Callable | None = None
     to_params: Callable[[Mapping[str, float]], Mapping[str, float]] = dict
-    admissible: Callable[[Mapping[str, float]], bool] = lambda theta: True  # noqa: E731
+    admissible: Callable[[Mapping[str, float]], bool] = lambda theta: True
     evidence: str = ""
 
     def design(self, t) -> Any:
