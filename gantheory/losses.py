@@ -14,6 +14,8 @@ minimised pointwise: at each x the optimal output a*(x) minimises p·ℓ_real(a)
   D = σ(a) for the cross-entropy games, the raw output for least squares, ±margin for hinge;
 - the value of L_D at that optimum as an affine map of a divergence of :mod:`gantheory.divergences`
   (:attr:`Loss.value`), where one exists;
+- how the loss audit recognises it from a measured optimum (:attr:`Loss.linearisation`: the space in
+  which its optimum is affine in its parameters, and the identity quoted as evidence);
 - its reference.
 
 The audit, the empirical trainer, the symbolic variants, the claims and the testing kit read rows from
@@ -40,7 +42,8 @@ from typing import Any
 
 from gantheory.errors import GanTheoryError
 
-__all__ = ["GENERATORS", "LOSSES", "GeneratorLoss", "Loss", "ValueAtOptimum", "ops", "resolve_loss"]
+__all__ = ["GENERATORS", "LOSSES", "GeneratorLoss", "Linearisation", "Loss", "ValueAtOptimum", "ops",
+           "resolve_loss"]
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
@@ -143,17 +146,91 @@ class ValueAtOptimum:
         return f"{const} {sign} {coef}{symbol}"
 
 
+def _raw(a_star, t):
+    """a* itself: the space of the raw-output games."""
+    return a_star
+
+
+def _probability(a_star, t):
+    """σ(a*): D itself, for the cross-entropy games."""
+    from gantheory.numerics import sigmoid
+
+    return sigmoid(a_star)
+
+
+def _logit_shift(a_star, t):
+    """a* − logit t: how far the logit sits from the standard game's."""
+    import numpy as np
+
+    return a_star - (np.log(t) - np.log1p(-t))
+
+
+@dataclass(frozen=True)
+class Linearisation:
+    r"""How a row is recognised from a measured optimum a*(t), t = p/(p + q): exactly, by linear algebra.
+
+    In the row's ``space`` the optimum is affine in the ``coordinates``:
+
+    .. math:: \mathrm{space}(a^*(t), t) = \sum_k \theta_k\, \mathrm{basis}_k(t),
+
+    so the coordinates θ of a measured a*(t) are one linear least-squares solve, and ``to_params(θ)``
+    gives the row's parameters (the coordinates themselves by default). A fit is then accepted by the
+    row's own :meth:`Loss.optimum` (residual in ``space``); ``admissible(θ)`` rejects coordinates outside
+    the game (a hinge margin ≤ 0). A parameter-free row has no coordinates: only the comparison in
+    ``space``. ``evidence`` is the identity the audit quotes, formatted with the reported parameters
+    (the row's parameters from ``to_params``, then the coordinates).
+
+    Example: label smoothing has σ(a*) = α·t + β·(1 − t), affine in (α, β) in the space of σ(a*).
+    """
+
+    space: Callable = _raw
+    coordinates: tuple[str, ...] = ()
+    basis: Callable | None = None
+    to_params: Callable[[Mapping[str, float]], Mapping[str, float]] = dict
+    admissible: Callable[[Mapping[str, float]], bool] = lambda theta: True
+    evidence: str = ""
+
+    def design(self, t) -> Any:
+        """The (len(t), len(coordinates)) matrix of the basis at t."""
+        import numpy as np
+
+        t = np.asarray(t, dtype=np.float64)
+        return np.stack([np.broadcast_to(np.asarray(col, dtype=np.float64), t.shape) for col in self.basis(t)],
+                        axis=1)
+
+
 @dataclass(frozen=True)
 class GeneratorLoss:
-    """A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G)."""
+    r"""A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G).
+
+    The loss audit recognises a generator loss as s·ℓ_g(a) + k, s > 0, k any constant: a linear
+    least-squares fit on the columns :meth:`basis` (ℓ_g(a) and 1 for a parameter-free row). A row with a
+    free parameter gives ``basis``, functions of a spanning s·ℓ_g(a; params) + k for all its parameters,
+    and ``from_coefficients``, which reads the parameters and the scale ``"scale"`` back from the
+    coefficients: least squares s·(a − c)² + k = s·a² − 2sc·a + (sc² + k).
+    """
 
     name: str
     term: Callable
     formula: str
     reference: str
+    fit_basis: Callable | None = None
+    from_coefficients: Callable[[Any], dict[str, float]] | None = None
 
     def __call__(self, a, backend="numpy", **params):
         return self.term(a, _ops(backend), **params)
+
+    def basis(self, a) -> tuple:
+        """The columns whose span holds s·ℓ_g(a) + k (numpy)."""
+        import numpy as np
+
+        return self.fit_basis(a) if self.fit_basis is not None else (self(a), np.ones_like(a))
+
+    def coefficients(self, theta) -> dict[str, float]:
+        """The row's parameters and the positive ``scale`` s from the coefficients of :meth:`basis`."""
+        if self.from_coefficients is not None:
+            return dict(self.from_coefficients(theta))
+        return {"scale": float(theta[0])}
 
 
 @dataclass(frozen=True)
@@ -163,7 +240,9 @@ class Loss:
     ``real(a, ops, **params)`` and ``fake(a, ops, **params)`` are ℓ_real and ℓ_fake; ``output`` says what
     ``a`` is (``"logit"``: D = σ(a); ``"raw"``: the unconstrained output, LSGAN's D); ``optimum(lp, lq,
     **params)`` gives a* from log p and log q (numpy, ±inf allowed where a density vanishes);
-    ``generators`` names the generator losses (keys of :data:`GENERATORS`) that belong to this game.
+    ``generators`` names the generator losses (keys of :data:`GENERATORS`) that belong to this game;
+    ``linearisation`` tells the loss audit how to fit the row's parameters to a measured optimum (None:
+    a numerical fit of :meth:`optimum` in the raw output, from the row's defaults).
     """
 
     name: str
@@ -178,6 +257,7 @@ class Loss:
     generators: tuple[str, ...] = ()
     value: ValueAtOptimum | None = None
     optimum_formula: str = ""
+    linearisation: Linearisation | None = None
 
     def bind(self, params: Mapping[str, float] | None) -> dict[str, float]:
         """The row's default parameters overridden by ``params``; an unknown name raises."""
@@ -245,6 +325,12 @@ def _least_squares_optimum(lp, lq, a, b, c):
     return a + (b - a) * sigmoid(_log_ratio(lp, lq))
 
 
+def _sign(x):
+    import numpy as np
+
+    return np.sign(x)
+
+
 def _hinge_optimum(lp, lq, margin):
     import numpy as np
 
@@ -264,7 +350,11 @@ GENERATORS: dict[str, GeneratorLoss] = {g.name: g for g in (
     GeneratorLoss("non_saturating", lambda a, o, **k: o.softplus(-a),
                   "−log D(G(z)) = −log σ(a) = softplus(−a)", f"{GOODFELLOW}, §3"),
     GeneratorLoss("least_squares", lambda a, o, c=1.0, **k: (a - c) ** 2,
-                  "(D(G(z)) − c)²", "Mao et al. 2017, Eq. 9"),
+                  "(D(G(z)) − c)²", "Mao et al. 2017, Eq. 9",
+                  # s·(a − c)² + k on (a², a, 1); the target c is read from the vertex (to 6 digits, like the
+                  # discriminator's targets from its quadratic terms)
+                  fit_basis=lambda a: (a * a, a, a**0),
+                  from_coefficients=lambda th: {"c": round(float(-th[1] / (2 * th[0])), 6), "scale": float(th[0])}),
     GeneratorLoss("hinge", lambda a, o, **k: -a, "−D(G(z)) = −a", "Lim & Ye 2017; Miyato et al. 2018"),
 )}
 
@@ -275,14 +365,18 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          "−log σ(a) on real, −log(1 − σ(a)) on fake", f"{GOODFELLOW}, Eq. 1, Prop. 1, Thm. 1",
          real=lambda a, o: o.softplus(-a), fake=lambda a, o: o.softplus(a),
          optimum_fn=lambda lp, lq: _log_ratio(lp, lq), generators=("minimax", "non_saturating"),
-         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D* = p/(p + q)"),
+         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D* = p/(p + q)",
+         linearisation=Linearisation(_probability, evidence="σ(a*) = p/(p+q)")),
     Loss("label_smoothing", "Cross-entropy with soft targets α (real) and β (fake)",
          "−α log σ(a) − (1 − α) log(1 − σ(a)) on real, −β log σ(a) − (1 − β) log(1 − σ(a)) on fake",
          "Salimans et al. 2016, §3.4",
          real=lambda a, o, alpha, beta: o.times(alpha, o.softplus(-a)) + o.times(1 - alpha, o.softplus(a)),
          fake=lambda a, o, alpha, beta: o.times(beta, o.softplus(-a)) + o.times(1 - beta, o.softplus(a)),
          optimum_fn=_label_smoothing_optimum, params={"alpha": 0.9, "beta": 0.0},
-         generators=("minimax", "non_saturating"), optimum_formula="D* = (αp + βq)/(p + q)"),
+         generators=("minimax", "non_saturating"), optimum_formula="D* = (αp + βq)/(p + q)",
+         # σ(a*) = α·t + β·(1 − t)
+         linearisation=Linearisation(_probability, ("alpha", "beta"), lambda t: (t, 1 - t),
+                                     evidence="σ(a*) = ({alpha:.6g}·p + {beta:.6g}·q)/(p+q)")),
     Loss("class_weighted", "Cross-entropy with class weights",
          "−w_r log σ(a) on real, −w_f log(1 − σ(a)) on fake", "Gutmann & Hyvärinen 2010 (m ≠ n); "
          f"{GOODFELLOW}, §5",
@@ -290,7 +384,12 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          fake=lambda a, o, weight_real, weight_fake: o.times(weight_fake, o.softplus(a)),
          optimum_fn=lambda lp, lq, weight_real, weight_fake: _log_ratio(lp, lq) + math.log(weight_real / weight_fake),
          params={"weight_real": 1.0, "weight_fake": 1.0}, generators=("minimax", "non_saturating"),
-         optimum_formula="D* = w_r p/(w_r p + w_f q)"),
+         optimum_formula="D* = w_r p/(w_r p + w_f q)",
+         # a* − logit t = log(w_r/w_f): one constant, reported with the real term's weight normalised to 1
+         linearisation=Linearisation(_logit_shift, ("log_weight_ratio",), lambda t: (1.0,),
+                                     to_params=lambda k: {"weight_real": 1.0,
+                                                          "weight_fake": math.exp(-k["log_weight_ratio"])},
+                                     evidence="a* − logit(p/(p+q)) = {log_weight_ratio:.6g} (constant)")),
     Loss("least_squares", "Least squares (LSGAN)", "(D − b)² on real, (D − a)² on fake, D the raw output",
          "Mao et al. 2017, Prop. 1 and Thm. 1",
          real=lambda y, o, a, b, c: (y - b) ** 2, fake=lambda y, o, a, b, c: (y - a) ** 2,
@@ -299,18 +398,26 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          # min = ∫ pq(b − a)²/(p + q) and ∫ pq/(p + q) = ¼(2 − Δ), Δ = ∫ (p − q)²/(p + q)
          value=ValueAtOptimum("triangular", lambda k: -((k["b"] - k["a"]) ** 2) / 4,
                               lambda k: (k["b"] - k["a"]) ** 2 / 2),
-         optimum_formula="D* = (b·p + a·q)/(p + q)"),
+         optimum_formula="D* = (b·p + a·q)/(p + q)",
+         # a* = a·(1 − t) + b·t; c is the generator's target, invisible in D's optimum; b = a is a
+         # constant optimum, no least-squares game
+         linearisation=Linearisation(_raw, ("a", "b"), lambda t: (1 - t, t), admissible=lambda k: k["a"] != k["b"],
+                                     evidence="a* = ({b:.6g}·p + {a:.6g}·q)/(p+q)")),
     Loss("hinge", "Hinge", "max(0, m − a) on real, max(0, m + a) on fake", "Lim & Ye 2017; Miyato et al. 2018",
          real=lambda a, o, margin: o.relu(margin - a), fake=lambda a, o, margin: o.relu(margin + a),
          optimum_fn=_hinge_optimum, output="raw", params={"margin": 1.0}, generators=("hinge",),
          # at p > q, a* = m: the point costs 2m·q; so min = 2m ∫ min(p, q) = 2m(1 − TV)
          value=ValueAtOptimum("total_variation", lambda k: -2.0 * k["margin"], lambda k: 2.0 * k["margin"]),
-         optimum_formula="a* = m·sign(p − q)"),
+         optimum_formula="a* = m·sign(p − q)",
+         linearisation=Linearisation(_raw, ("margin",), lambda t: (_sign(2 * t - 1),),
+                                     admissible=lambda k: k["margin"] > 0,
+                                     evidence="a* = {margin:.6g}·sign(p − q)")),
     Loss("swapped", "Cross-entropy with the labels swapped", "−log(1 − σ(a)) on real, −log σ(a) on fake",
          f"{GOODFELLOW} (a labelling slip: D learns q/(p + q))",
          real=lambda a, o: o.softplus(a), fake=lambda a, o: o.softplus(-a),
          optimum_fn=lambda lp, lq: _log_ratio(lq, lp), generators=("minimax", "non_saturating"),
-         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D = q/(p + q)"),
+         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D = q/(p + q)",
+         linearisation=Linearisation(_probability, evidence="σ(a*) = q/(p+q)")),
     Loss("linear", "Linear critic (WGAN without a Lipschitz constraint)", "−a on real, a on fake",
          "Arjovsky et al. 2017 (the unconstrained critic is unbounded)",
          real=lambda a, o: -a, fake=lambda a, o: a, optimum_fn=_linear_optimum, output="raw",

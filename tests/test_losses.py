@@ -183,3 +183,48 @@ def test_resolve_loss_suggests_the_nearest_rows():
         resolve_loss("least_square")
     with pytest.raises(GanTheoryError, match="has no parameter"):
         LOSSES["hinge"].bind({"alpha": 1.0})
+
+
+# -- the audit's linearisations are exact ------------------------------------------------------------
+T = np.concatenate([[1e-3], np.linspace(0.02, 0.98, 49), [1 - 1e-3]])
+
+
+def linearisation_defect(row, params) -> float:
+    """max |space(a*(t)) − design(t)·θ| plus max |space(a*) − space(a* at to_params(θ))|, θ the least-squares
+    coordinates: zero (to rounding) exactly when the row's optimum is affine in its coordinates in its space
+    and ``to_params`` maps the coordinates back to an equivalent game."""
+    lin = row.linearisation
+    lt, l1t = np.log(T), np.log1p(-T)
+    y = lin.space(row.optimum(lt, l1t, **params), T)
+    theta, *_ = np.linalg.lstsq(lin.design(T), y, rcond=None)
+    affine = float(np.max(np.abs(lin.design(T) @ theta - y)))
+    back = lin.to_params(dict(zip(lin.coordinates, theta, strict=True)))
+    return affine + float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **back), T) - y)))
+
+
+LINEARISED = [p for p in ROW_PARAMS if (lin := LOSSES[p.values[0]].linearisation) is not None and lin.coordinates]
+
+
+@pytest.mark.parametrize("name,params", LINEARISED)
+def test_linearisation_is_exact_for_the_rows_optimum(name, params):
+    # 1e-12: the lstsq of a 51×2 system and σ/log at float64 leave ~1e-15; any real defect is O(1e-3) or more.
+    assert linearisation_defect(LOSSES[name], params) < 1e-12
+
+
+def test_negative_control_a_wrong_linearisation_is_detected():
+    import dataclasses
+
+    row = LOSSES["label_smoothing"]
+    wrong = dataclasses.replace(row, linearisation=dataclasses.replace(row.linearisation, basis=lambda t: (t, t * t)))
+    assert linearisation_defect(wrong, {"alpha": 0.8, "beta": 0.1}) > 1e-3
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_generator_basis_reads_back_scale_and_parameters(name):
+    row = GENERATORS[name]
+    params = {"c": -0.7} if name == "least_squares" else {}
+    a = np.linspace(-8.0, 8.0, 161)
+    design = np.stack(row.basis(a), axis=1)
+    theta, *_ = np.linalg.lstsq(design, 2.5 * row(a, **params) - 4.0, rcond=None)
+    # 1e-9: a 161×3 least-squares solve on values up to ~100 leaves ~1e-13; c is rounded to 6 digits
+    assert row.coefficients(theta) == {**params, "scale": pytest.approx(2.5, abs=1e-9)}

@@ -1,17 +1,22 @@
 r"""Which game is it? The measured optimum and pointwise terms matched to the rows of ``LOSSES``.
 
 The implied optimum a*(t), t = p/(p+q) (:mod:`gantheory.loss_audit.optimum`), is matched against the
-optimal outputs of the rows of :data:`gantheory.losses.LOSSES` (first match wins):
+optimal outputs of the rows of :data:`gantheory.losses.LOSSES` by iterating the rows (:func:`fit_row`):
+each row's :class:`~gantheory.losses.Linearisation` names the space where its optimum is affine in its
+coordinates, so its parameters are one linear least-squares solve; a row without one is fitted
+numerically. A fit holds when the row's own optimum at the fitted parameters reproduces a*(t) to
+:data:`FIT_ATOL`. Parameter-free rows are tried first, then the registry's order; the first match wins.
+Today's rows give
 
 =================  ====================================  ==========================================
 family             implied optimum                        parameters (the rows' spellings)
 =================  ====================================  ==========================================
 standard           σ(a*) = p/(p+q)                        —
+swapped            σ(a*) = q/(p+q)                        —
 label_smoothing    σ(a*) = (α p + β q)/(p+q)              ``alpha``, ``beta``
 class_weighted     σ(a*) = w_r p/(w_r p + w_f q)          ``weight_real`` (= 1), ``weight_fake``
 least_squares      a* = (b p + a q)/(p+q)                  ``a``, ``b``
 hinge              a* = m·sign(p − q)                      ``margin``
-swapped            σ(a*) = q/(p+q)                        —
 =================  ====================================  ==========================================
 
 The row ``linear`` (a* = ±∞·sign(p − q)) is reported as the family ``hinge`` with ``margin = None``
@@ -19,7 +24,7 @@ and ``unbounded = True``: an unconstrained WGAN critic is the hinge game without
 references come from the rows. The pointwise *signatures* (a loss's terms up to positive scales and a
 constant) are the rows' numpy terms plus :data:`SLIPS`, the catalogue of known implementation slips,
 which is audit knowledge and lives only here. Generator kinds are the rows of
-:data:`gantheory.losses.GENERATORS`.
+:data:`gantheory.losses.GENERATORS`, each matched by a linear fit on its own basis.
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import expit
 
 from gantheory.loss_audit.optimum import ImpliedOptimum
-from gantheory.losses import GENERATORS, LOSSES
+from gantheory.losses import GENERATORS, LOSSES, Linearisation
 from gantheory.numerics import softplus
 
 # Fits of exact pointwise identities: the solver is converged to ~1e-12, so a family that holds
@@ -52,61 +57,110 @@ def reference(family: str) -> str:
 
 @dataclass(frozen=True)
 class FamilyFit:
+    """A family matched to a measured optimum: its reported parameters, the fit's residual, the identity."""
+
     family: str
     params: dict = field(default_factory=dict)
     residual: float = 0.0
     evidence: str = ""
 
 
-def _linear_fit(x, y):
-    A = np.stack([np.ones_like(x), x], axis=1)
-    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-    return coef, float(np.max(np.abs(A @ coef - y)))
-
-
 def _clean(x: float, digits: int = 9) -> float:
     return float(round(x, digits)) + 0.0
 
 
+# A row without a linearisation is fitted numerically from its defaults and from these multiples of
+# them (a parameter whose default is 0 starts at these values instead): enough for the one- and
+# two-parameter optimum families a loss has.
+_STARTS = (1.0, 0.5, 2.0, -1.0)
+
+
+def _precedence() -> list[str]:
+    """The rows a finite optimum is matched against: parameter-free rows first (standard wins over label
+    smoothing with α = 1, β = 0), then the parametrised ones, each group in registry order."""
+    names = [name for name in LOSSES if name != UNBOUNDED_ROW]
+    return sorted(names, key=lambda name: bool(LOSSES[name].params))
+
+
+def _numerical_coordinates(row, space, y, t, lt, l1t) -> dict[str, float]:
+    """The row's parameters minimising max |space(row.optimum) − y|, by least squares from a few starts."""
+    from scipy.optimize import least_squares
+
+    names = list(row.params)
+
+    def residual(x):
+        r = space(row.optimum(lt, l1t, **dict(zip(names, x, strict=True))), t) - y
+        return np.where(np.isfinite(r), r, 1e6)
+
+    best = None
+    for k in _STARTS:
+        x0 = np.array([float(row.params[n]) * k if row.params[n] else k for n in names])
+        sol = least_squares(residual, x0, xtol=1e-15, ftol=1e-15, gtol=1e-15)
+        err = float(np.max(np.abs(sol.fun)))
+        if best is None or err < best[0]:
+            best = (err, sol.x)
+        if err < FIT_ATOL:
+            break
+    return dict(zip(names, (float(v) for v in best[1]), strict=True))
+
+
+def fit_row(name: str, t: np.ndarray, a_star: np.ndarray) -> FamilyFit | None:
+    """Fit the row ``name`` of :data:`LOSSES` to a finite measured optimum a*(t); None when it does not hold.
+
+    The coordinates come from the row's :class:`~gantheory.losses.Linearisation` (one linear solve in
+    its space) or, for a row without one, from a numerical fit of its optimum; either way the fit is
+    accepted only if the row's own optimum at those parameters reproduces a*(t) to :data:`FIT_ATOL` in
+    the row's space. Parameters are reported rounded to 9 digits.
+    """
+    row = LOSSES[name]
+    lin = row.linearisation or Linearisation()
+    lt, l1t = np.log(t), np.log1p(-t)
+    y = lin.space(a_star, t)
+    if lin.coordinates:
+        theta, *_ = np.linalg.lstsq(lin.design(t), y, rcond=None)
+        coords = dict(zip(lin.coordinates, (float(v) for v in theta), strict=True))
+    elif row.params:
+        coords = _numerical_coordinates(row, lin.space, y, t, lt, l1t)
+    else:
+        coords = {}
+    if not lin.admissible(coords):
+        return None
+    params = dict(lin.to_params(coords))
+    with np.errstate(invalid="ignore", over="ignore"):
+        residual = float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **params), t) - y)))
+    if not residual < FIT_ATOL:  # NaN fails too
+        return None
+    reported = {k: _clean(v) for k, v in {**params, **coords}.items()}
+    if name == UNBOUNDED_FAMILY:
+        reported["unbounded"] = False
+    if lin.evidence:
+        evidence = lin.evidence.format(**reported)
+    else:
+        values = ", ".join(f"{k} = {v:.6g}" for k, v in reported.items())
+        evidence = f"{row.optimum_formula}" + (f" with {values}" if values else "")
+    return FamilyFit(name, reported, residual, evidence)
+
+
 def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
-    """Match the measured a*(t) against the families of the module table (first match wins)."""
+    """Match the measured a*(t) against the rows of :data:`LOSSES` (see :func:`fit_row`; parameter-free rows
+    first, then registry order; the first match wins). An infinite optimum is compared with the row
+    ``linear``'s ±∞·sign(p − q)."""
     t, a = opt.t, opt.a_star
     if np.all(np.isfinite(a)):
-        d = expit(a)
-        (beta, slope), res = _linear_fit(t, d)
-        alpha = beta + slope
-        if res < FIT_ATOL:
-            if abs(alpha - 1) < FIT_ATOL and abs(beta) < FIT_ATOL:
-                return FamilyFit("standard", {}, res, "σ(a*) = p/(p+q)")
-            if abs(alpha) < FIT_ATOL and abs(beta - 1) < FIT_ATOL:
-                return FamilyFit("swapped", {}, res, "σ(a*) = q/(p+q)")
-            alpha, beta = _clean(alpha), _clean(beta)
-            return FamilyFit("label_smoothing", {"alpha": alpha, "beta": beta}, res,
-                             f"σ(a*) = ({alpha:.6g}·p + {beta:.6g}·q)/(p+q)")
-        shift = a - logit(t)
-        if np.ptp(shift) < FIT_ATOL:
-            c = float(np.mean(shift))
-            # Normalised so that the real term has weight 1: w_f / w_r = e^{−c}.
-            return FamilyFit("class_weighted", {"weight_real": 1.0, "weight_fake": _clean(math.exp(-c)),
-                                                "log_weight_ratio": _clean(c)}, float(np.ptp(shift)),
-                             f"a* − logit(p/(p+q)) = {c:.6g} (constant)")
-        (a0, slope), res = _linear_fit(t, a)
-        if res < FIT_ATOL and abs(slope) > FIT_ATOL:
-            b = a0 + slope
-            return FamilyFit("least_squares", {"a": _clean(a0), "b": _clean(b)}, res,
-                             f"a* = ({b:.6g}·p + {a0:.6g}·q)/(p+q)")
-        hi, lo = a[t > 0.5], a[t < 0.5]
-        if np.ptp(hi) < FIT_ATOL and np.ptp(lo) < FIT_ATOL and hi[0] > 0 and abs(hi[0] + lo[0]) < FIT_ATOL:
-            return FamilyFit("hinge", {"margin": _clean(float(hi[0])), "unbounded": False}, 0.0,
-                             f"a* = {hi[0]:.6g}·sign(p − q)")
+        for name in _precedence():
+            fit = fit_row(name, t, a)
+            if fit is not None:
+                return fit
         return FamilyFit("unrecognised", {}, math.inf, "a*(t) matches no known family")
-    if (np.all(a[t > 0.5] == np.inf) and np.all(a[t < 0.5] == -np.inf)):
+    decided = t != 0.5  # p = q leaves the sign undetermined
+    unbounded = LOSSES[UNBOUNDED_ROW].optimum(np.log(t), np.log1p(-t))
+    if np.array_equal(a[decided], unbounded[decided]):
         if unbounded_below:
             return FamilyFit(UNBOUNDED_FAMILY, {"margin": None, "unbounded": True}, 0.0,
                              "a* = ±∞·sign(p − q): an unconstrained linear critic (WGAN-like)")
         return FamilyFit("unrecognised", {}, math.inf,
                          "a* = ±∞·sign(p − q) with a bounded loss: the optimum is a hard 0/1 decision")
-    if np.all(a[t > 0.5] == -np.inf) and np.all(a[t < 0.5] == np.inf):
+    if np.array_equal(a[decided], -unbounded[decided]):
         return FamilyFit("unrecognised", {}, math.inf,
                          "a* = ∓∞·sign(p − q): the optimum calls real samples fake, without bound")
     return FamilyFit("unrecognised", {}, math.inf, "a*(t) is unbounded for some t")
@@ -210,28 +264,27 @@ def _describe(kind: str) -> str:
 
 
 def classify_generator(term) -> GeneratorFit:
-    """Match ℓ_g(a) − ℓ_g(0) against the rows of ``GENERATORS`` (positive scale, any constant).
+    """Match ℓ_g(a) against the rows of ``GENERATORS`` as s·ℓ(a; params) + k with s > 0 (any constant k).
 
-    Parameter-free rows are matched as s·ℓ(a) + c; ``least_squares`` (its target ``c`` free) as an
-    exact quadratic s·(a − c)².
+    Each row is one linear least-squares fit on its :meth:`~gantheory.losses.GeneratorLoss.basis`
+    (ℓ(a) and 1; (a², a, 1) for least squares, whose target ``c`` is free), accepted when the residual
+    is below :data:`FIT_ATOL` relative to the range of ℓ_g. Parameter-free rows are tried first (a row
+    with free parameters can contain them in the limit: s·(a − c)² → a linear term as c → ∞), then
+    registry order.
     """
     a = np.linspace(-8.0, 8.0, 161)
     lg = term(a)
     _, g_sat = term(np.array([-20.0]), grad=True)
     g_sat = float(g_sat[0])
     if np.all(np.isfinite(lg)):
-        for kind, row in GENERATORS.items():
-            if kind == "least_squares":
-                continue
-            s, _, r = _scale_fit(lg, row(a))
-            if s > 0 and r < FIT_ATOL:
-                return GeneratorFit(kind, {"scale": _clean(s, 9)}, _describe(kind), g_sat, r)
-        coef = np.polyfit(a, lg, 2)
-        r = np.max(np.abs(np.polyval(coef, a) - lg)) / max(np.ptp(lg), 1e-300)
-        if coef[0] > 0 and r < FIT_ATOL:
-            c = -coef[1] / (2 * coef[0])
-            return GeneratorFit("least_squares", {"c": _clean(c, 6), "scale": _clean(coef[0], 9)},
-                                _describe("least_squares"), g_sat, float(r))
+        for kind in sorted(GENERATORS, key=lambda k: GENERATORS[k].fit_basis is not None):
+            row = GENERATORS[kind]
+            design = np.stack(row.basis(a), axis=1)
+            theta, *_ = np.linalg.lstsq(design, lg, rcond=None)
+            r = float(np.max(np.abs(design @ theta - lg)) / max(np.ptp(lg), 1e-300))
+            params = row.coefficients(theta)
+            if params["scale"] > 0 and r < FIT_ATOL:
+                return GeneratorFit(kind, {k: _clean(v, 9) for k, v in params.items()}, _describe(kind), g_sat, r)
     return GeneratorFit("other", {}, "matches no catalogued generator loss", g_sat, math.inf)
 
 

@@ -3,6 +3,7 @@ vocabulary is the rows of gantheory.losses (derived here, never listed by hand).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -16,7 +17,7 @@ from gantheory.loss_audit.families import (  # noqa: E402
     UNBOUNDED_FAMILY,
     UNBOUNDED_ROW,
 )
-from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
+from gantheory.losses import GENERATORS, LOSSES, GeneratorLoss, Linearisation, Loss  # noqa: E402
 
 FAST = {"divergence": False, "symbolic": False}
 PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits
@@ -132,3 +133,63 @@ def test_slips_are_distinct_from_every_row():
     assert {s.name for s in SLIPS}.isdisjoint(LOSSES)
     assert all(s.code is not None for s in SLIPS)
     assert set(SIGNATURES) - {s.name for s in SLIPS} <= set(LOSSES)
+
+
+# -- a family is one row: a row added at test time is recognised, with its parameters ----------------
+def _tempered(linearisation):
+    """Cross-entropy on a/τ: softplus(−a/τ) on real, softplus(a/τ) on fake, so a* = τ·logit(p/(p+q)) — no
+    row of LOSSES has this optimum (τ = 1 is the standard game)."""
+    return Loss("tempered", "Cross-entropy at temperature τ", "softplus(−a/τ) on real, softplus(a/τ) on fake",
+                "a test row", real=lambda a, o, temperature: o.softplus(-a / temperature),
+                fake=lambda a, o, temperature: o.softplus(a / temperature),
+                optimum_fn=lambda lp, lq, temperature: temperature * (lp - lq), params={"temperature": 1.0},
+                optimum_formula="a* = τ·logit(p/(p+q))", linearisation=linearisation)
+
+
+TEMPERED = {
+    # no linearisation: the audit fits the row's optimum numerically from its defaults
+    "numerical": _tempered(None),
+    # a* = τ·logit t: linear in τ in the raw output
+    "linearised": _tempered(Linearisation(coordinates=("temperature",), basis=lambda t: (np.log(t) - np.log1p(-t),),
+                                          evidence="a* = {temperature:.6g}·logit(p/(p+q))")),
+}
+
+
+def _tempered_loss(temperature):
+    real, fake = TEMPERED["numerical"].terms("torch", temperature=temperature)
+    return lambda r, f: real(r).mean() + fake(f).mean()
+
+
+@pytest.mark.parametrize("temperature", [0.5, 3.0])
+@pytest.mark.parametrize("declaration", sorted(TEMPERED))
+def test_a_row_added_to_losses_is_recognised_with_its_parameters(monkeypatch, declaration, temperature):
+    assert _family(_tempered_loss(temperature)).family == "unrecognised"  # negative control: no such row yet
+    monkeypatch.setitem(LOSSES, "tempered", TEMPERED[declaration])
+    d = _family(_tempered_loss(temperature))
+    assert d.family == "tempered"
+    assert d.params == {"temperature": pytest.approx(temperature, abs=PARAM_ATOL)}
+    assert f"{temperature:g}" in d.evidence
+    # precedence: τ = 1 is the standard game, and the parameter-free row still wins
+    assert _family(_tempered_loss(1.0)).family == "standard"
+    # a loss that matches no row, old or new, is still unrecognised
+    assert _family(lambda r, f: F.relu(1 - r).mean() + F.relu(2 + f).mean()).family == "unrecognised"
+
+
+
+@pytest.mark.parametrize("params,family", [({"alpha": 1.0, "beta": 0.0}, "standard"), ({"alpha": 0.0, "beta": 1.0}, "swapped")])
+def test_parameter_free_rows_win_over_the_parametrised_rows_that_contain_them(params, family):
+    real, fake = LOSSES["label_smoothing"].terms("torch", **params)
+    d = _family(lambda r, f: real(r).mean() + fake(f).mean())
+    assert (d.family, d.params) == (family, {})
+
+
+def test_a_generator_row_added_to_generators_is_recognised(monkeypatch):
+    """exp(−a) (a boosting-style generator loss) is no catalogued kind until it is a row of GENERATORS."""
+    d, g = CORPUS["softplus"].d_loss, (lambda f: 0.5 * torch.exp(-f).mean() + 3.0)
+    assert audit(d, g, **FAST).generator.kind == "other"  # negative control: no such row yet
+    monkeypatch.setitem(GENERATORS, "exponential", GeneratorLoss("exponential", lambda a, o: o.exp(-a), "exp(−a)",
+                                                                 "a test row"))
+    fit = audit(d, g, **FAST).generator
+    assert (fit.kind, fit.params) == ("exponential", {"scale": pytest.approx(0.5, abs=PARAM_ATOL)})
+    # the existing kinds keep their precedence over the new row
+    assert audit(d, lambda f: ((f - 0.3) ** 2).mean(), **FAST).generator.params["c"] == pytest.approx(0.3)
