@@ -28,6 +28,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +37,9 @@ from gantheory.divergences import DIVERGENCES, Divergence, resolve_divergence
 from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.numerics import exp, log_sigmoid, sigmoid, weighted
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "DIVERGENCES",
@@ -457,7 +461,7 @@ def integrate(
     return QuadratureResult(value, error, certified, int(n_nodes), mass_error, name)
 
 
-def f_divergence(p: Density, q: Density, f="kl", **kwargs) -> QuadratureResult:
+def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", **kwargs) -> QuadratureResult:
     r"""The f-divergence :math:`D_f(p\,\|\,q) = \int q(x)\, f\!\left(\frac{p(x)}{q(x)}\right) dx` in nats.
 
     Args:
@@ -507,7 +511,7 @@ def total_variation(p: Density, q: Density, **kwargs) -> QuadratureResult:
     return f_divergence(p, q, "total_variation", **kwargs)
 
 
-def dominated_log_densities(p: Density, q: Density, x) -> tuple[np.ndarray, np.ndarray]:
+def dominated_log_densities(p: Density, q: Density, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r"""log dp/dμ and log dq/dμ at x, μ = counting measure on the atoms + Lebesgue measure.
 
     For two pdfs or two pmfs these are the densities' own ``logpdf``. For a pmf against a pdf the
@@ -544,7 +548,7 @@ class OptimalDiscriminator:
         _batch_shape(p_data, p_g)
         self.p_data, self.p_g = p_data, p_g
 
-    def logit(self, x):
+    def logit(self, x: ArrayLike) -> np.ndarray:
         """log p_data(x) − log p_g(x) of the densities w.r.t. the dominating measure
         (:func:`dominated_log_densities`); 0 where both vanish."""
         lp, lq = dominated_log_densities(self.p_data, self.p_g, x)

@@ -19,11 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    import torch
+    from numpy.typing import ArrayLike
+
+    from gantheory.empirical.torch_view import TorchDensity
 
 __all__ = ["Density", "DensityFamily", "FiniteSupport", "Interval"]
 
@@ -96,7 +102,7 @@ class Interval:
     low: Any
     high: Any
 
-    def contains(self, x):
+    def contains(self, x: ArrayLike) -> np.ndarray:
         return (np.asarray(x) >= self.low) & (np.asarray(x) <= self.high)
 
 
@@ -106,7 +112,7 @@ class FiniteSupport:
 
     values: Any
 
-    def contains(self, x):
+    def contains(self, x: ArrayLike) -> np.ndarray:
         return np.any(np.asarray(x)[..., None] == self.values, axis=-1)
 
 
@@ -130,19 +136,19 @@ class Density:
         raise NotImplementedError  # pragma: no cover
 
     @property
-    def support(self):  # pragma: no cover - abstract
+    def support(self) -> Interval | FiniteSupport:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # -- shared behaviour -----------------------------------------------------------------------------
-    def logpdf(self, x) -> np.ndarray:
+    def logpdf(self, x: ArrayLike) -> np.ndarray:
         """log p(x) in nats (log-pmf for discrete densities); ``-inf`` outside the support."""
         return self._logpdf(_check_x(x))
 
-    def pdf(self, x) -> np.ndarray:
+    def pdf(self, x: ArrayLike) -> np.ndarray:
         """p(x) = exp(logpdf(x))."""
         return np.exp(self.logpdf(x))
 
-    def sample(self, n: int, rng=None) -> np.ndarray:
+    def sample(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         """``n`` independent draws, shape ``(n, *batch_shape)``; ``rng`` a Generator or a seed."""
         return self._sample(_check_n(n), _rng(rng))
 
@@ -152,17 +158,17 @@ class Density:
         raise NotImplementedError(f"{type(self).__name__} does not know its modes")
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no known mean")
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no known variance")
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no cdf")
 
-    def to_torch(self, device=None, dtype=None):
+    def to_torch(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:
         """A torch view with ``log_prob(x)`` and ``sample(n, generator=None)`` on ``device``.
 
         Shorthand for :func:`gantheory.empirical.to_torch` (which owns the per-family torch forms and
@@ -172,7 +178,7 @@ class Density:
 
         return to_torch(self, device=device, dtype=dtype)
 
-    def broadcast_to(self, shape) -> Density:
+    def broadcast_to(self, shape: int | tuple[int, ...]) -> Density:
         """The same density with its parameters broadcast to ``shape`` (a batch)."""
         raise NotImplementedError  # pragma: no cover
 
