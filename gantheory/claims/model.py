@@ -22,7 +22,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from gantheory.errors import GanTheoryError
 from gantheory.results import ClaimResult, ControlResult, LensResult, claim_status
@@ -34,6 +34,8 @@ __all__ = [
 
 LENSES = ("symbolic", "quadrature", "empirical")
 PROFILES = ("quick", "full")
+
+T = TypeVar("T")
 
 # What each profile does, and what a GPU changes (shown in every report).
 PROFILE_NOTES = {
@@ -65,7 +67,7 @@ class Context:
     def quick(self) -> bool:
         return self.profile == "quick"
 
-    def pick(self, quick, full):
+    def pick(self, quick: T, full: T) -> T:
         return quick if self.quick else full
 
     def take(self, names: tuple[str, ...], quick: int | None) -> tuple[str, ...]:
