@@ -17,8 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gantheory.cases import tagged
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 __all__ = ["GAN_PAIRS", "GanPair"]
 
@@ -36,15 +40,15 @@ class GanPair:
     source: str = ""
 
     @property
-    def densities(self):
+    def densities(self) -> tuple[Density, Density]:
         return self.build()
 
     @property
-    def p_data(self):
+    def p_data(self) -> Density:
         return self.build()[0]
 
     @property
-    def p_g(self):
+    def p_g(self) -> Density:
         return self.build()[1]
 
     @property
