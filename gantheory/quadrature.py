@@ -544,7 +544,7 @@ class OptimalDiscriminator:
     density vanishes). Where both vanish D* is not determined; it is reported as ½ (logit 0).
     """
 
-    def __init__(self, p_data: Density, p_g: Density):
+    def __init__(self, p_data: Density, p_g: Density) -> None:
         _batch_shape(p_data, p_g)
         self.p_data, self.p_g = p_data, p_g
 
@@ -556,7 +556,7 @@ class OptimalDiscriminator:
             d = lp - lq
         return np.where(np.isnan(d), 0.0, d)
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
     def __repr__(self):

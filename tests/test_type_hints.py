@@ -2,7 +2,8 @@
 
 The public surface is derived from the package itself: ``gantheory.__all__`` plus every public module-level
 function and every public method of every public class defined in a public module (found with
-:func:`pkgutil.walk_packages`). A callable counts as hinted when it has a return annotation and an annotation
+:func:`pkgutil.walk_packages`); a class's ``__init__`` and ``__call__`` count as public (they are how users
+build and call it). A callable counts as hinted when it has a return annotation and an annotation
 on every parameter other than ``self``/``cls``/``*args``/``**kwargs``. Annotations are checked as written
 (``__annotations__``), never evaluated: with ``from __future__ import annotations`` they are strings, and the
 heavy types they name (torch, numpy, sympy) are imported only under ``TYPE_CHECKING``.
@@ -22,6 +23,7 @@ import gantheory
 # this allow-list once they carry hints too.
 _PENDING_MODULES = frozenset({"gantheory.losses", "gantheory.loss_audit.families"})
 
+_PUBLIC_DUNDERS = frozenset({"__init__", "__call__"})
 _UNHINTED_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
@@ -72,7 +74,7 @@ def public_callables(package: types.ModuleType) -> dict[str, Callable]:
 
     def add_class(cls: type) -> None:
         for name, member in vars(cls).items():
-            if name.startswith("_"):
+            if name.startswith("_") and name not in _PUBLIC_DUNDERS:
                 continue
             function = _plain_function(member)
             if function is not None and _defined_in(function, root):
@@ -126,6 +128,8 @@ def test_checker_reports_an_unhinted_module():
         "def bare(x, *args, y=1, **kwargs):\n    return x\n"
         "def hinted(x: int) -> int:\n    return x\n"
         "class Thing:\n"
+        "    def __init__(self, size):\n        self._size = size\n"
+        "    def __repr__(self):\n        return 'Thing'\n"
         "    def method(self, z):\n        return z\n"
         "    @classmethod\n    def make(cls) -> 'Thing':\n        return cls()\n"
         "    @property\n    def size(self):\n        return 1\n"
@@ -135,6 +139,7 @@ def test_checker_reports_an_unhinted_module():
     for obj in (module.bare, module.hinted, module.Thing):
         obj.__module__ = module.__name__
     assert offenders(module) == [
+        "gantheory_synthetic.Thing.__init__: size, return",
         "gantheory_synthetic.Thing.method: z, return",
         "gantheory_synthetic.Thing.size: return",
         "gantheory_synthetic.bare: x, y, return",

@@ -530,7 +530,7 @@ class GeneratorTerm:
     name: str
     sign: float = 1.0
 
-    def __call__(self, a):
+    def __call__(self, a: ArrayLike) -> np.ndarray:
         value = GENERATORS[self.name](a)
         return value if self.sign == 1.0 else self.sign * value
 

@@ -55,7 +55,7 @@ class Beta(_Parametric):
         1.5
     """
 
-    def __init__(self, a, b):
+    def __init__(self, a: ArrayLike, b: ArrayLike) -> None:
         self.a = _param("a", a, positive=True)
         self.b = _param("b", b, positive=True)
         self._init_params(a=self.a, b=self.b)

@@ -36,7 +36,7 @@ class Discrete(Density):
 
     is_discrete = True
 
-    def __init__(self, values, probs):
+    def __init__(self, values: ArrayLike, probs: ArrayLike) -> None:
         values = _param("values", values)
         probs = _param("probs", probs, nonnegative=True)
         if values.ndim == 0 or probs.ndim == 0:

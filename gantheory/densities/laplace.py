@@ -34,7 +34,7 @@ class Laplace(_Parametric):
         -0.6931471805599453
     """
 
-    def __init__(self, loc=0.0, scale=1.0):
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale, positive=True)
         self._init_params(loc=self.loc, scale=self.scale)

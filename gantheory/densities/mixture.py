@@ -40,7 +40,7 @@ class Mixture(Density):
         0.558519
     """
 
-    def __init__(self, components: Sequence[Density], weights=None):
+    def __init__(self, components: Sequence[Density], weights: ArrayLike | None = None) -> None:
         try:
             components = list(components) if components is not None else []
         except TypeError as exc:

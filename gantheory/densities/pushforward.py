@@ -25,7 +25,7 @@ __all__ = ["Affine", "Monotone", "Pushforward"]
 class Affine:
     r"""The generator :math:`G(z) = \text{loc} + \text{scale}\cdot z` (``scale`` ≠ 0; broadcasts)."""
 
-    def __init__(self, loc=0.0, scale=1.0):
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale)
         if np.any(self.scale == 0):
@@ -63,7 +63,7 @@ class Monotone:
         name: shown in reprs and reports.
     """
 
-    def __init__(self, forward: Callable, inverse: Callable, log_abs_det_jacobian: Callable, name: str = "G"):
+    def __init__(self, forward: Callable, inverse: Callable, log_abs_det_jacobian: Callable, name: str = "G") -> None:
         for label, fn in (("forward", forward), ("inverse", inverse), ("log_abs_det_jacobian", log_abs_det_jacobian)):
             if not callable(fn):
                 raise GanTheoryError(f"parameter {label!r} of Monotone must be callable, got {fn!r}")
@@ -103,7 +103,7 @@ class Pushforward(Density):
     E_z[h(G(z))] = E_{x~p_g}[h(x)] is checked in :mod:`gantheory.symbolic`.
     """
 
-    def __init__(self, base: Density, transform):
+    def __init__(self, base: Density, transform: Affine | Monotone) -> None:
         if not isinstance(base, Density):
             raise GanTheoryError(f"parameter 'base' must be a Density, got {base!r}")
         if base.is_discrete:

@@ -47,7 +47,7 @@ class StudentT(_Parametric):
         0.318309886184
     """
 
-    def __init__(self, df, loc=0.0, scale=1.0):
+    def __init__(self, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.df = _param("df", df, positive=True)
         if np.any(self.df < 1e-3):
             raise GanTheoryError(f"parameter 'df' must be >= 1e-3 (smaller df puts samples beyond float64), got {df!r}")

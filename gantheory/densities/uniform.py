@@ -31,7 +31,7 @@ class Uniform(_Parametric):
         [-1.3862943611198906, -inf]
     """
 
-    def __init__(self, low=0.0, high=1.0):
+    def __init__(self, low: ArrayLike = 0.0, high: ArrayLike = 1.0) -> None:
         self.low = _param("low", low)
         self.high = _param("high", high)
         if not np.all(self.low < self.high):

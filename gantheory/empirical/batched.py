@@ -263,7 +263,7 @@ class BatchedMLP:
     its own seeded generator, so replicate k does not depend on the other seeds.
     """
 
-    def __init__(self, params, activation: str = "tanh"):
+    def __init__(self, params: Iterable[torch.Tensor], activation: str = "tanh") -> None:
         self.params = tuple(params)
         self.activation = activation
 
@@ -297,7 +297,7 @@ class BatchedMLP:
                 h = act(h)
         return h.squeeze(-1)
 
-    def __call__(self, x):
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return self.forward(self.params, x, self.activation)
 
 

@@ -65,7 +65,8 @@ class TorchDensity:
     -0.9189385332046727
     """
 
-    def __init__(self, density, device=None, dtype=torch.float64):
+    def __init__(self, density: Density, device: str | torch.device | None = None,
+                 dtype: torch.dtype = torch.float64) -> None:
         self.density = density
         self.device = resolve_device(device if device is not None else "cpu")
         self.dtype = dtype

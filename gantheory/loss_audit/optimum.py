@@ -79,7 +79,7 @@ class PointwiseLoss:
     """
 
     def __init__(self, fn: Callable, *, n_args: int, inputs: str = "logits", batch_size: int = 64,
-                 name: str = "d_loss"):
+                 name: str = "d_loss") -> None:
         if inputs not in INPUTS:
             raise GanTheoryError(f"inputs must be one of {INPUTS}, got {inputs!r}")
         if not callable(fn):

@@ -318,7 +318,7 @@ class PolynomialDiscriminator:
         # Far out in a heavy tail a polynomial can overflow: saturate at ±1e300 instead (σ is 0 or 1).
         return np.nan_to_num(out, nan=0.0, posinf=1e300, neginf=-1e300)
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
     def __repr__(self):
@@ -345,7 +345,7 @@ class NetworkDiscriminator:
             out = out + v * np.tanh(w * x + b)
         return out
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
 
