@@ -8,6 +8,7 @@ and scipy load with the first density or integral, sympy with :mod:`gantheory.sy
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from gantheory.errors import DependencyError, GanTheoryError, QuadratureWarning
 
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'gantheory' has no attribute {name!r}")
@@ -73,5 +74,5 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))

@@ -39,6 +39,9 @@ from gantheory.numerics import exp, log_sigmoid, sigmoid, weighted
 from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
+
+if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
 __all__ = [
@@ -96,22 +99,22 @@ class QuadratureResult:
     mass_error: float | np.ndarray = 0.0
     name: str = ""
 
-    def __float__(self):
+    def __float__(self) -> float:
         v = np.asarray(self.value)
         if v.size != 1:
             raise TypeError(f"a batched result of shape {v.shape} has no single float value; use np.asarray(r)")
         return float(v.reshape(()))
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         v = np.asarray(self.value)
         if v.size == 1:
             return f"QuadratureResult({self.name + '=' if self.name else ''}{float(v):.15g} ± {float(np.max(self.error)):.1e})"
         return f"QuadratureResult({self.name}: batch {v.shape}, max error {float(np.max(self.error)):.1e})"
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice | tuple) -> QuadratureResult:
         pick = lambda a: np.asarray(a)[index] if np.ndim(a) else a  # noqa: E731
         return QuadratureResult(pick(self.value), pick(self.error), pick(self.certified), self.n_nodes,
                                 pick(self.mass_error), self.name)
@@ -559,7 +562,7 @@ class OptimalDiscriminator:
     def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OptimalDiscriminator({self.p_data!r}, {self.p_g!r})"
 
 

@@ -57,7 +57,7 @@ class Context:
     seed: int = 0
     device: str = "auto"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise GanTheoryError(f"profile must be one of {PROFILES}, got {self.profile!r}")
         if self.device not in ("auto", "cpu", "cuda"):
@@ -138,7 +138,7 @@ class Claim:
     quadrature: Any = None
     empirical: Any = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         lenses = dict(self.lenses)
         if self.symbolic is None and self.derivations and "symbolic" not in lenses:
             from gantheory.claims.shapes import Derivation

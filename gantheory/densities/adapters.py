@@ -80,7 +80,7 @@ class _ScipyDensity(Density):
     def cdf(self, x):
         return np.asarray(self.rv.cdf(_check_x(x)), dtype=np.float64)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(repr(a) for a in self.rv.args)
         return f"from_scipy({self.rv.dist.name}({args}))"
 

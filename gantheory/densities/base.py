@@ -182,12 +182,12 @@ class Density:
         """The same density with its parameters broadcast to ``shape`` (a batch)."""
         raise NotImplementedError  # pragma: no cover
 
-    def __getitem__(self, index) -> Density:
+    def __getitem__(self, index: int | slice | tuple) -> Density:
         if self.batch_shape == ():
             raise GanTheoryError(f"{self!r} is a single density, not a batch; it cannot be indexed")
         return self._index(index)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.batch_shape == ():
             raise TypeError("a single density has no len()")
         return self.batch_shape[0]
@@ -220,7 +220,7 @@ class _Parametric(Density):
         full = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self._params.items()}
         return self._rebuild(**full)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         def fmt(v):
             v = np.asarray(v)
             return repr(float(v)) if v.ndim == 0 else np.array2string(v, threshold=6)
@@ -228,7 +228,7 @@ class _Parametric(Density):
         inner = ", ".join(f"{k}={fmt(v)}" for k, v in self._params.items())
         return f"{type(self).__name__}({inner})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return (
             type(self) is type(other)
             and self._params.keys() == other._params.keys()

@@ -107,7 +107,7 @@ class Discrete(Density):
         full = self.broadcast_to(self.batch_shape)
         return Discrete(full.values[index], full.probs[index])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Discrete(values={np.array2string(self.values, threshold=6)}, probs={np.array2string(self.probs, threshold=6)})"
 
 

@@ -168,7 +168,7 @@ class Mixture(Density):
         full = self.broadcast_to(self.batch_shape)
         return Mixture([c[index] for c in full.components], full.weights[index])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         comps = ", ".join(repr(c) for c in self.components)
         return f"Mixture([{comps}], weights={np.array2string(self.weights, threshold=6)})"
 

@@ -49,7 +49,7 @@ class Affine:
     def shape(self) -> tuple[int, ...]:
         return np.broadcast_shapes(self.loc.shape, self.scale.shape)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Affine(loc={self.loc.tolist()}, scale={self.scale.tolist()})"
 
 
@@ -80,7 +80,7 @@ class Monotone:
 
     shape = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Monotone({self.name})"
 
     @classmethod
@@ -197,7 +197,7 @@ class Pushforward(Density):
             t = Affine(t.loc[index], t.scale[index])
         return Pushforward(full.base[index], t)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Pushforward({self.base!r}, {self.transform!r})"
 
 

@@ -259,7 +259,7 @@ class DiscriminatorEnsemble:
     _theta_theory: tuple = field(repr=False, default=())
     _theory: object = field(repr=False, default=None)  # the key or callable as given ("custom" is only its name)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.seeds)
 
     @property

@@ -97,7 +97,7 @@ class Step:
     detail: str = ""
     relation: str = "="
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise GanTheoryError(f"Step.method must be one of {METHODS}, got {self.method!r}")
         if self.outcome not in OUTCOMES:

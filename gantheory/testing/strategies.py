@@ -321,7 +321,7 @@ class PolynomialDiscriminator:
     def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         terms = " + ".join(f"{c!r}·x^{k}" if k else repr(c) for k, c in enumerate(self.coefficients))
         return f"PolynomialDiscriminator(logit(x) = {terms})"
 
