@@ -8,7 +8,6 @@ and scipy load with the first density or integral, sympy with :mod:`gantheory.sy
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from gantheory.errors import DependencyError, GanTheoryError, QuadratureWarning
 
@@ -64,7 +63,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'gantheory' has no attribute {name!r}")
