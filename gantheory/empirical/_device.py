@@ -134,7 +134,7 @@ def numpy_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def check_positive_int(name: str, value: int, minimum: int = 1) -> int:
+def check_positive_int(name: str, value: int | np.integer, minimum: int = 1) -> int:
     """Validate a size parameter; the error names it."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < minimum:
         raise GanTheoryError(f"{name} must be an integer >= {minimum}, got {value!r}")
