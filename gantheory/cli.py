@@ -263,7 +263,7 @@ def _exit_code(statuses) -> int:
     return EXIT_OK
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from gantheory import report
     from gantheory.claims import CLAIMS, Context, resolve_claims
 
@@ -316,7 +316,7 @@ def cmd_run(args) -> int:
     return _exit_code(c["status"] for c in doc["claims"])
 
 
-def cmd_selftest(args) -> int:
+def cmd_selftest(args: argparse.Namespace) -> int:
     from gantheory import report
     from gantheory.claims import CLAIMS, Context, LensResult, resolve_claims, run_control, symbolic_controls
 
@@ -378,7 +378,7 @@ def _stub(claim_id):
     return Claim(claim_id, claim_id, "", "", "", {})
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
     from gantheory.claims import CLAIMS, LENSES, NotApplicable
 
     rows = [{"id": c.id, "title": c.title, "source": c.source, "statement": c.statement,
@@ -406,7 +406,7 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
-def cmd_audit(args) -> int:
+def cmd_audit(args: argparse.Namespace) -> int:
     """Audit ``args.d_loss`` (and ``args.g_loss``); exit 0 for a consistent game, 1 for an error finding."""
     try:
         from gantheory.loss_audit import audit

@@ -80,7 +80,7 @@ class Divergence:
     upper: float = math.inf
     symbol: str = ""
 
-    def integrand(self, x, lp, lq):
+    def integrand(self, x: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         both = (lp > -np.inf) & (lq > -np.inf)
         if both.all():  # the common case: no zero density anywhere on the grid
             with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -160,7 +160,7 @@ DIVERGENCES: dict[str, Divergence] = {
 }
 
 
-def resolve_divergence(f) -> Divergence:
+def resolve_divergence(f: str | Divergence | Callable) -> Divergence:
     """A :class:`Divergence` from a name of :data:`DIVERGENCES`, a row, or a user's convex callable f."""
     if isinstance(f, Divergence):
         return f

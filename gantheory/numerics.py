@@ -6,8 +6,13 @@ clipped probability.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 LOG2 = float(np.log(2.0))
 LOG4 = float(np.log(4.0))
@@ -18,7 +23,7 @@ LOG4 = float(np.log(4.0))
 _EXP_FLOOR = -700.0
 
 
-def exp(a):
+def exp(a: ArrayLike) -> np.ndarray:
     """e^a with exact zeros for a = −inf and for a < −700 (where e^a < 1e-304 is below any tolerance),
     without the slow subnormal path."""
     a = np.asarray(a, dtype=np.float64)
@@ -29,19 +34,19 @@ def exp(a):
     return out
 
 
-def softplus(y):
+def softplus(y: ArrayLike) -> np.ndarray:
     """log(1 + e^y) = max(y, 0) + log1p(e^{−|y|}), finite-time at any y (±inf included)."""
     y = np.asarray(y, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         return np.maximum(y, 0.0) + np.log1p(exp(-np.abs(y)))
 
 
-def log_sigmoid(a):
+def log_sigmoid(a: ArrayLike) -> np.ndarray:
     """log σ(a) = −log(1 + e^{−a}) = −softplus(−a); −inf at a = −inf, within 1e-304 of 0 at +inf."""
     return -softplus(-np.asarray(a, dtype=np.float64))
 
 
-def sigmoid(a):
+def sigmoid(a: ArrayLike) -> np.ndarray:
     """σ(a) = 1 / (1 + e^{−a}) (scipy.special.expit, no overflow)."""
     return special.expit(np.asarray(a, dtype=np.float64))
 
@@ -53,7 +58,7 @@ def _log1mexp(x):
         return np.where(x <= LOG2, np.log(-np.expm1(-np.where(x <= LOG2, x, 1.0))), np.log1p(-np.exp(-np.where(x > LOG2, x, 1.0))))
 
 
-def log_abs_expm1(d):
+def log_abs_expm1(d: ArrayLike) -> np.ndarray:
     """log|e^d − 1|, finite for |d| up to the float range (−inf at d = 0).
 
     e^d − 1 = e^d (1 − e^{−d}) for d > 0 and −(1 − e^{d}) for d < 0, so the result is d + log1mexp(d) or
@@ -64,7 +69,7 @@ def log_abs_expm1(d):
         return np.where(d > 0, d + _log1mexp(np.abs(d)), _log1mexp(np.abs(d)))
 
 
-def weighted(log_weight, values):
+def weighted(log_weight: ArrayLike, values: ArrayLike) -> np.ndarray:
     """e^{log_weight} · values with the convention 0 · anything = 0 (xlogy-style).
 
     Where the weight is zero (``log_weight == -inf``) the result is 0 even if ``values`` is ±inf or NaN,
@@ -79,7 +84,7 @@ def weighted(log_weight, values):
     return np.where(w == 0.0, 0.0, out)
 
 
-def logsumexp(a, axis=-1, b=None):
+def logsumexp(a: ArrayLike, axis: int | tuple[int, ...] | None = -1, b: ArrayLike | None = None) -> np.ndarray:
     """scipy.special.logsumexp that returns −inf (not NaN, no warning) for all-−inf rows."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return special.logsumexp(a, axis=axis, b=b)

@@ -8,6 +8,9 @@ produce golden values (:mod:`gantheory.cases`) and in tests; it is slow (~0.1–
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import mpmath as mp
 
 from gantheory.densities import Density, family_of
@@ -16,7 +19,7 @@ from gantheory.errors import GanTheoryError
 __all__ = ["mp_logpdf", "reference_value"]
 
 
-def mp_logpdf(density: Density):
+def mp_logpdf(density: Density) -> Callable[[Any], mp.mpf]:
     """An mpmath function x ↦ log p(x) for a single density of a family whose
     :data:`~gantheory.densities.DENSITIES` row gives its mpmath form (``mp_logpdf``)."""
     if density.batch_shape != ():

@@ -28,6 +28,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +37,12 @@ from gantheory.divergences import DIVERGENCES, Divergence, resolve_divergence
 from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.numerics import exp, log_sigmoid, sigmoid, weighted
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "DIVERGENCES",
@@ -92,22 +99,22 @@ class QuadratureResult:
     mass_error: float | np.ndarray = 0.0
     name: str = ""
 
-    def __float__(self):
+    def __float__(self) -> float:
         v = np.asarray(self.value)
         if v.size != 1:
             raise TypeError(f"a batched result of shape {v.shape} has no single float value; use np.asarray(r)")
         return float(v.reshape(()))
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         v = np.asarray(self.value)
         if v.size == 1:
             return f"QuadratureResult({self.name + '=' if self.name else ''}{float(v):.15g} ± {float(np.max(self.error)):.1e})"
         return f"QuadratureResult({self.name}: batch {v.shape}, max error {float(np.max(self.error)):.1e})"
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice | tuple) -> QuadratureResult:
         pick = lambda a: np.asarray(a)[index] if np.ndim(a) else a  # noqa: E731
         return QuadratureResult(pick(self.value), pick(self.error), pick(self.certified), self.n_nodes,
                                 pick(self.mass_error), self.name)
@@ -457,7 +464,7 @@ def integrate(
     return QuadratureResult(value, error, certified, int(n_nodes), mass_error, name)
 
 
-def f_divergence(p: Density, q: Density, f="kl", **kwargs) -> QuadratureResult:
+def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", **kwargs) -> QuadratureResult:
     r"""The f-divergence :math:`D_f(p\,\|\,q) = \int q(x)\, f\!\left(\frac{p(x)}{q(x)}\right) dx` in nats.
 
     Args:
@@ -507,7 +514,7 @@ def total_variation(p: Density, q: Density, **kwargs) -> QuadratureResult:
     return f_divergence(p, q, "total_variation", **kwargs)
 
 
-def dominated_log_densities(p: Density, q: Density, x) -> tuple[np.ndarray, np.ndarray]:
+def dominated_log_densities(p: Density, q: Density, x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r"""log dp/dμ and log dq/dμ at x, μ = counting measure on the atoms + Lebesgue measure.
 
     For two pdfs or two pmfs these are the densities' own ``logpdf``. For a pmf against a pdf the
@@ -540,11 +547,11 @@ class OptimalDiscriminator:
     density vanishes). Where both vanish D* is not determined; it is reported as ½ (logit 0).
     """
 
-    def __init__(self, p_data: Density, p_g: Density):
+    def __init__(self, p_data: Density, p_g: Density) -> None:
         _batch_shape(p_data, p_g)
         self.p_data, self.p_g = p_data, p_g
 
-    def logit(self, x):
+    def logit(self, x: ArrayLike) -> np.ndarray:
         """log p_data(x) − log p_g(x) of the densities w.r.t. the dominating measure
         (:func:`dominated_log_densities`); 0 where both vanish."""
         lp, lq = dominated_log_densities(self.p_data, self.p_g, x)
@@ -552,10 +559,10 @@ class OptimalDiscriminator:
             d = lp - lq
         return np.where(np.isnan(d), 0.0, d)
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OptimalDiscriminator({self.p_data!r}, {self.p_g!r})"
 
 

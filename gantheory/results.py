@@ -11,8 +11,9 @@ whole ``fail``; otherwise any lens that could not run makes it ``error``; otherw
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class Series:
     y: tuple
     style: str = "line"
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "x": list(self.x), "y": list(self.y), "style": self.style}
 
 
@@ -64,7 +65,7 @@ class Panel:
     logy: bool = False
     vlines: tuple = ()  # (x, label) pairs: vertical reference lines
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "xlabel": self.xlabel, "ylabel": self.ylabel, "logy": self.logy,
                 "series": [s.to_dict() for s in self.series], "hlines": [list(h) for h in self.hlines],
                 "vlines": [list(v) for v in self.vlines]}
@@ -79,7 +80,7 @@ class Figure:
     panels: tuple[Panel, ...]
     caption: str = ""
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "caption": self.caption,
                 "panels": [p.to_dict() for p in self.panels]}
 
@@ -106,7 +107,7 @@ class Measurement:
             return f"{fmt(m)} exceeds {fmt(t)} by {fmt(m - t)}{ratio}"
         return f"{fmt(m)} falls short of {fmt(t)} by {fmt(t - m)}"
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "measured": jsonable(self.measured), "tolerance": jsonable(self.tolerance),
                 "relation": self.relation, "passed": self.passed, "margin": self.margin, "detail": self.detail}
 
@@ -139,7 +140,7 @@ class LensResult:
             return "; ".join(f"{m.name}: {m.margin}" for m in failed)
         return ""
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         out = {"lens": self.lens, "status": self.status, "summary": self.summary,
                "margin": self.margin, "reason": self.reason, "error": self.error,
                "seconds": round(self.seconds, 3), "seed": self.seed,
@@ -176,7 +177,7 @@ class ControlResult:
     refuted: bool
     result: LensResult
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"claim": self.claim, "name": self.name, "description": self.description, "lens": self.lens,
                 "refuted": self.refuted, "result": self.result.to_dict()}
 
@@ -186,7 +187,7 @@ class ControlResult:
 # Status precedence and measurement helpers
 
 
-def claim_status(statuses) -> str:
+def claim_status(statuses: Iterable[str]) -> str:
     """The one status rule. Any lens refutes → ``fail``; else any could not run → ``error``; else any passed → ``pass``."""
     statuses = list(statuses)
     for s in ("fail", "error", "pass"):
@@ -195,7 +196,7 @@ def claim_status(statuses) -> str:
     return "skipped"
 
 
-def fmt(x) -> str:
+def fmt(x: float | None) -> str:
     if x is None:
         return "—"
     x = float(x)
@@ -210,7 +211,7 @@ def fmt(x) -> str:
     return f"{x:.2e}"
 
 
-def jsonable(v):
+def jsonable(v: Any) -> Any:
     if isinstance(v, (np.floating, float)):
         v = float(v)
         if np.isnan(v):  # not available: JSON null, never the string "nan"
@@ -229,17 +230,18 @@ def jsonable(v):
     return v
 
 
-def at_most(name, measured, tolerance, detail="") -> Measurement:
+def at_most(name: str, measured: float, tolerance: float, detail: str = "") -> Measurement:
     measured = float(measured)
     return Measurement(name, measured, float(tolerance), bool(measured <= tolerance), "≤", detail)
 
 
-def at_least(name, measured, bound, detail="") -> Measurement:
+def at_least(name: str, measured: float, bound: float, detail: str = "") -> Measurement:
     measured = float(measured)
     return Measurement(name, measured, float(bound), bool(measured >= bound), "≥", detail)
 
 
-def verdict(lens: str, measurements, summary: str, *, figures=(), seed=None, details=None) -> LensResult:
+def verdict(lens: str, measurements: Iterable[Measurement], summary: str, *, figures: Iterable[Figure] = (),
+            seed: int | None = None, details: Mapping | None = None) -> LensResult:
     measurements = tuple(measurements)
     status = "pass" if all(m.passed for m in measurements) else "fail"
     if status == "fail":
@@ -249,7 +251,7 @@ def verdict(lens: str, measurements, summary: str, *, figures=(), seed=None, det
                       seed=seed, details=details or {})
 
 
-def compare(name, rows, tolerance, what) -> Measurement:
+def compare(name: str, rows: Sequence[tuple[object, float, float]], tolerance: float, what: str) -> Measurement:
     """max |got − expected| over labelled rows ``(label, got, expected)``."""
     errs = [abs(float(g) - float(e)) if not (np.isinf(g) and g == e) else 0.0 for _, g, e in rows]
     errs = [e if np.isfinite(e) else np.inf for e in errs]

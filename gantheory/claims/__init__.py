@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from gantheory.claims import dynamics, fdivergence, gan, variants
 from gantheory.claims.model import (
@@ -88,7 +88,7 @@ TOPICS = (gan, dynamics, variants, fdivergence)
 CLAIMS: dict[str, Claim] = {claim.id: claim for topic in TOPICS for claim in topic.CLAIMS}
 
 
-def resolve_claims(ids) -> list[Claim]:
+def resolve_claims(ids: Iterable[str]) -> list[Claim]:
     """Claims by id, in the given order; an unknown id raises naming the nearest valid ones."""
     out = []
     for claim_id in ids:

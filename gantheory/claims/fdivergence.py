@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,45 +20,48 @@ from gantheory.numerics import LOG2, log_sigmoid, weighted
 from gantheory.results import LensResult, at_most, compare, fmt, verdict
 from gantheory.tolerances import TOLERANCES
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 e = np.exp
 
 
 # Bound integrands p·T − q·f*(T) at T = f′(u), ℓ = log u, from lp = log p, lq = log q.
 
-def kl_bound(lp, lq, ell):  # f = u log u, f'(u) = 1 + log u, f*(t) = e^{t−1}: p(1 + ℓ) − q·u
+def kl_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # f = u log u, f'(u) = 1 + log u, f*(t) = e^{t−1}: p(1 + ℓ) − q·u
     return weighted(lp, 1 + ell) - e(lq + ell)
 
 
-def reverse_kl_bound(lp, lq, ell):  # f = −log u, f' = −1/u, f*(t) = −1 − log(−t): −p/u + q(1 − ℓ)
+def reverse_kl_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # f = −log u, f' = −1/u, f*(t) = −1 − log(−t): −p/u + q(1 − ℓ)
     return -e(lp - ell) + weighted(lq, 1 - ell)
 
 
-def pearson_bound(lp, lq, ell):  # f = (u − 1)², f' = 2(u − 1), f*(t) = t²/4 + t: 2(pu − p) − q(u² − 1)
+def pearson_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # f = (u − 1)², f' = 2(u − 1), f*(t) = t²/4 + t: 2(pu − p) − q(u² − 1)
     return 2 * (e(lp + ell) - e(lp)) - e(lq + 2 * ell) + e(lq)
 
 
-def neyman_bound(lp, lq, ell):  # f = (1 − u)²/u, f' = 1 − u⁻², f*(t) = 2 − 2√(1 − t): p − p u⁻² − 2q + 2q/u
+def neyman_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # f = (1 − u)²/u, f' = 1 − u⁻², f*(t) = 2 − 2√(1 − t): p − p u⁻² − 2q + 2q/u
     return e(lp) - e(lp - 2 * ell) - 2 * e(lq) + 2 * e(lq - ell)
 
 
-def squared_hellinger_bound(lp, lq, ell):  # f = (√u − 1)², f' = 1 − u^{−½}, f*(t) = t/(1 − t)
+def squared_hellinger_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # f = (√u − 1)², f' = 1 − u^{−½}, f*(t) = t/(1 − t)
     return e(lp) - e(lp - ell / 2) - e(lq + ell / 2) + e(lq)
 
 
-def js_bound(lp, lq, ell):  # ½-convention JSD: T = ½ log(2u/(u+1)), f*(T) = −½ log(2/(u+1))
+def js_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # ½-convention JSD: T = ½ log(2u/(u+1)), f*(T) = −½ log(2/(u+1))
     return 0.5 * (weighted(lp, LOG2 + log_sigmoid(ell)) + weighted(lq, LOG2 + log_sigmoid(-ell)))
 
 
-def gan_bound(lp, lq, ell):  # GAN: T = log σ(ℓ), f*(T) = −log σ(−ℓ); the bound is C(G)
+def gan_bound(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:  # GAN: T = log σ(ℓ), f*(T) = −log σ(−ℓ); the bound is C(G)
     return weighted(lp, log_sigmoid(ell)) + weighted(lq, log_sigmoid(-ell))
 
 
-def pearson_without_t(lp, lq, ell):
+def pearson_without_t(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:
     """The Pearson bound with the conjugate t²/4 (the +t dropped): same value at T*, not maximal there."""
     return 2 * (e(lp + ell) - e(lp)) - e(lq) * (e(ell) - 1) ** 2
 
 
-def js_without_half(lp, lq, ell):
+def js_without_half(lp: np.ndarray, lq: np.ndarray, ell: np.ndarray) -> np.ndarray:
     """f-GAN's Jensen–Shannon row (it integrates to 2·JSD) taken as the ½-convention JSD bound."""
     return weighted(lp, LOG2 + log_sigmoid(ell)) + weighted(lq, LOG2 + log_sigmoid(-ell))
 
@@ -82,7 +86,7 @@ BOUNDS: dict[str, Callable] = {"kl": kl_bound, "reverse_kl": reverse_kl_bound, "
                                "js": js_bound, "gan": gan_bound}
 
 
-def f_direction(x):
+def f_direction(x: ArrayLike) -> np.ndarray:
     # Neither odd nor even: an odd direction alone has zero first-order effect on some wrong bounds
     # (e.g. the Pearson conjugate without +t changes the gradient by 2∫p·h, zero for h odd, p symmetric).
     return np.tanh(x) + np.exp(-0.5 * x * x)

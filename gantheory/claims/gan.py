@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -46,6 +48,11 @@ from gantheory.results import (
     verdict,
 )
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from gantheory.densities import Affine, Density, Monotone
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
@@ -261,7 +268,7 @@ class JsdBounds:
     cases: tuple[str, ...] = ()
     quick: int | None = 1
 
-    def divergence(self, p, q):
+    def divergence(self, p: Density, q: Density) -> np.ndarray:
         from gantheory.quadrature import js_divergence
 
         js = np.asarray(js_divergence(p, q))
@@ -320,7 +327,7 @@ class ChangeOfVariablesQuadrature:
 
     jacobian: bool = True
 
-    def logpdf(self, base, transform):
+    def logpdf(self, base: Density, transform: Affine | Monotone) -> Callable[[ArrayLike], np.ndarray]:
         from gantheory.densities import Pushforward
 
         if self.jacobian:
@@ -496,7 +503,7 @@ class BceEmpirical:
 # saturation and non-saturating-objective: generator gradients with D* frozen, G_θ = N(θ, 1), p_data = N(0, 1)
 
 
-def frozen_generator_gradient(loss, theta0: float, p_loc: float = 0.0) -> float:
+def frozen_generator_gradient(loss: Callable[[np.ndarray], np.ndarray], theta0: float, p_loc: float = 0.0) -> float:
     """d/dθ E_{x~N(θ,1)}[loss(logit D*_{θ0}(x))] at θ0 (Richardson differences of certified integrals),
     with logit D*_{θ0}(x) = log N(x; p_loc, 1) − log N(x; θ0, 1) frozen."""
     from gantheory.densities import Normal
@@ -523,7 +530,7 @@ class GeneratorTerm:
     name: str
     sign: float = 1.0
 
-    def __call__(self, a):
+    def __call__(self, a: ArrayLike) -> np.ndarray:
         value = GENERATORS[self.name](a)
         return value if self.sign == 1.0 else self.sign * value
 

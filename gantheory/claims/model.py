@@ -22,7 +22,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from gantheory.errors import GanTheoryError
 from gantheory.results import LENSES, ClaimResult, ControlResult, LensResult, claim_status
@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 PROFILES = ("quick", "full")
+
+T = TypeVar("T")
 
 # What each profile does, and what a GPU changes (shown in every report).
 PROFILE_NOTES = {
@@ -54,7 +56,7 @@ class Context:
     seed: int = 0
     device: str = "auto"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise GanTheoryError(f"profile must be one of {PROFILES}, got {self.profile!r}")
         if self.device not in ("auto", "cpu", "cuda"):
@@ -64,7 +66,7 @@ class Context:
     def quick(self) -> bool:
         return self.profile == "quick"
 
-    def pick(self, quick, full):
+    def pick(self, quick: T, full: T) -> T:
         return quick if self.quick else full
 
     def take(self, names: tuple[str, ...], quick: int | None) -> tuple[str, ...]:
@@ -135,7 +137,7 @@ class Claim:
     quadrature: Any = None
     empirical: Any = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         lenses = dict(self.lenses)
         if self.symbolic is None and self.derivations and "symbolic" not in lenses:
             from gantheory.claims.shapes import Derivation

@@ -7,7 +7,13 @@ Gaussian, densities are written out again in mpmath.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from gantheory.numerics import LOG2
+
+if TYPE_CHECKING:
+    import mpmath
 
 __all__ = ["MP_DPS", "mp_f_divergence", "mp_gaussian_divergence", "mp_integral", "mp_jsd_location_derivative",
            "mp_normal_logpdf", "uniform_shift_jsd"]
@@ -15,7 +21,7 @@ __all__ = ["MP_DPS", "mp_f_divergence", "mp_gaussian_divergence", "mp_integral",
 MP_DPS = 30
 
 
-def mp_normal_logpdf(x, loc, scale):
+def mp_normal_logpdf(x: mpmath.mpf, loc: float, scale: float) -> mpmath.mpf:
     """log N(x; loc, scale²) = −z²/2 − log scale − ½ log 2π, z = (x − loc)/scale, in mpmath."""
     import mpmath as mp
 
@@ -23,7 +29,7 @@ def mp_normal_logpdf(x, loc, scale):
     return -z * z / 2 - mp.log(scale) - mp.log(2 * mp.pi) / 2
 
 
-def mp_integral(integrand, locs, scales) -> float:
+def mp_integral(integrand: Callable[[mpmath.mpf], mpmath.mpf], locs: Iterable[float], scales: Iterable[float]) -> float:
     """∫ integrand(x) dx over ℝ with mpmath (tanh-sinh), split every scale around each Gaussian."""
     import mpmath as mp
 
@@ -32,7 +38,7 @@ def mp_integral(integrand, locs, scales) -> float:
         return float(mp.quad(integrand, [-mp.inf, *[mp.mpf(p) for p in pts], mp.inf]))
 
 
-def mp_gaussian_divergence(kind: str, p, q) -> float:
+def mp_gaussian_divergence(kind: str, p: tuple[float, float], q: tuple[float, float]) -> float:
     """A divergence of two Gaussians ``p = (loc, scale)`` and ``q`` by mpmath at 30 digits.
 
     kind: ``js`` (½ convention), ``criterion`` (C(G) = ∫ p log D* + q log(1 − D*)),
@@ -72,7 +78,7 @@ def mp_jsd_location_derivative(theta: float) -> float:
     return mp_integral(f, (theta, 0.0), (1.0, 1.0))
 
 
-def mp_f_divergence(reference, a, b) -> float:
+def mp_f_divergence(reference: Callable[..., mpmath.mpf], a: tuple[float, float], b: tuple[float, float]) -> float:
     """∫ reference(p, q, log p, log q) dx for Gaussians ``a = (loc, scale)``, ``b`` by mpmath."""
     import mpmath as mp
 

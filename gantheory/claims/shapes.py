@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,15 @@ from gantheory.results import (
 )
 from gantheory.tolerances import TOLERANCES
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from numpy.typing import ArrayLike
+
+    from gantheory.densities import Density
+    from gantheory.losses import Loss
+    from gantheory.symbolic.core import Derivation
+
 __all__ = ["Algorithm1", "Derivation", "StationaryOptimum", "TrainedDiscriminator", "judge_derivation"]
 
 
@@ -47,12 +56,12 @@ __all__ = ["Algorithm1", "Derivation", "StationaryOptimum", "TrainedDiscriminato
 # Helpers
 
 
-def empirical():
+def empirical() -> ModuleType:
     """gantheory.empirical, imported when a lens runs (it imports torch)."""
     return importlib.import_module("gantheory.empirical")
 
 
-def short(values, n=240):
+def short(values: ArrayLike, n: int = 240) -> tuple[float | None, ...]:
     """A figure series thinned to at most n points (reports stay small)."""
     values = np.asarray(values, dtype=np.float64).ravel()
     if values.size > n:
@@ -60,12 +69,13 @@ def short(values, n=240):
     return tuple(float(v) if np.isfinite(v) else None for v in values)
 
 
-def curve_panel(title, x, curves, *, xlabel="x", ylabel="density / D(x)", hlines=(), logy=False) -> Panel:
+def curve_panel(title: str, x: ArrayLike, curves: Iterable[tuple[str, ArrayLike, str]], *, xlabel: str = "x",
+                ylabel: str = "density / D(x)", hlines: Iterable[tuple[float, str]] = (), logy: bool = False) -> Panel:
     return Panel(title, xlabel, ylabel, tuple(Series(label, short(x), short(y), style) for label, y, style in curves),
                  tuple(hlines), logy)
 
 
-def richardson(f, x0, h=1e-3):
+def richardson(f: Callable[[float], float], x0: float, h: float = 1e-3) -> float:
     """f'(x0) by central differences with one Richardson step (error O(h⁴))."""
     def central(s):
         return (f(x0 + s) - f(x0 - s)) / (2 * s)
@@ -73,14 +83,14 @@ def richardson(f, x0, h=1e-3):
     return (4 * central(h / 2) - central(h)) / 3
 
 
-def window(*pairs, width=6.0):
+def window(*pairs: tuple[float, float], width: float = 6.0) -> tuple[float, float]:
     """A plotting/checking window covering ±width scales of every Gaussian (loc, scale)."""
     lo = min(loc - width * s for loc, s in pairs)
     hi = max(loc + width * s for loc, s in pairs)
     return lo, hi
 
 
-def gaussian(density) -> tuple[float, float] | None:
+def gaussian(density: Density) -> tuple[float, float] | None:
     """(loc, scale) of a scalar Normal, else None."""
     from gantheory.densities import Normal
 
@@ -89,7 +99,7 @@ def gaussian(density) -> tuple[float, float] | None:
     return None
 
 
-def case_pairs(names) -> list[tuple[str, Any, Any]]:
+def case_pairs(names: Iterable[str]) -> list[tuple[str, Density, Density]]:
     """(label, p_data, p_g) of the named cases of :data:`gantheory.cases.CASES`; a Gaussian pair is labelled
     ``N(loc, scale)|N(loc, scale)``, any other pair by its case name."""
     from gantheory.cases import CASES
@@ -103,7 +113,7 @@ def case_pairs(names) -> list[tuple[str, Any, Any]]:
     return out
 
 
-def gaussian_pairs(names) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def gaussian_pairs(names: Iterable[str]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """((loc, scale), (loc, scale)) of the named cases whose densities are both scalar Normals."""
     out = []
     for _, p, q in case_pairs(names):
@@ -113,7 +123,7 @@ def gaussian_pairs(names) -> list[tuple[tuple[float, float], tuple[float, float]
     return out
 
 
-def loss_row(loss):
+def loss_row(loss: str | Loss) -> Loss:
     """A :data:`~gantheory.losses.LOSSES` row, given the row or its name."""
     from gantheory.losses import resolve_loss
 
@@ -124,7 +134,7 @@ def loss_row(loss):
 # The symbolic lens: a registered Derivation, proven step by step.
 
 
-def judge_derivation(derivation, lens="symbolic") -> LensResult:
+def judge_derivation(derivation: Derivation, lens: str = "symbolic") -> LensResult:
     """A derivation's verdict: ``fail`` at its first failed step, ``error`` when a step is undecided."""
     steps = tuple(derivation.steps)
     failed = derivation.first_failure
@@ -181,7 +191,9 @@ class Judged:
 # Stationary optimum: a candidate, perturbed, must be a stationary maximum.
 
 
-def objective_derivative(objective, candidate, p, q, direction):
+def objective_derivative(objective: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+                         candidate: Callable[[np.ndarray, np.ndarray], np.ndarray], p: Density, q: Density,
+                         direction: Callable[[np.ndarray], np.ndarray]) -> tuple[float, Callable[[float], float]]:
     """d/dε of J(candidate + ε·h) at ε = 0 by Richardson differences of certified integrals, where
     ``objective(value, lp, lq)`` is the pointwise objective and ``candidate(lp, lq)`` the claimed optimum
     (a logit or a value, whichever ``objective`` takes). Returns (derivative, J)."""
@@ -207,7 +219,9 @@ def _bump(x):
 DIRECTIONS = (("1", _one), ("tanh x", np.tanh), ("exp(-x²/2)", _bump))
 
 
-def stationarity(objective, candidate, pairs, *, name="∂J/∂ε at the claimed optimum") -> list[Measurement]:
+def stationarity(objective: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+                 candidate: Callable[[np.ndarray, np.ndarray], np.ndarray], pairs: Iterable[tuple[str, Density, Density]],
+                 *, name: str = "∂J/∂ε at the claimed optimum") -> list[Measurement]:
     """The claimed optimum is stationary (|∂J/∂ε| ≈ 0) and a maximum (J(±0.1 h) ≤ J(0)) in every direction."""
     grads, rises = [], []
     for label, p, q in pairs:
@@ -247,14 +261,14 @@ class StationaryOptimum:
     cases: tuple[str, ...] = ()
     quick: int | None = 3
 
-    def objective(self, a, lp, lq):
+    def objective(self, a: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         # −scale·(p·ℓ_real(a) + q·ℓ_fake(a)) with 0·∞ = 0; from the row's terms rather than Loss.objective,
         # whose positional ``a`` collides with the least-squares parameter ``a``.
         real, fake = loss_row(self.loss).terms("numpy", **self.params)
         value = -(weighted(lp, real(a)) + weighted(lq, fake(a)))
         return value if self.scale == 1.0 else self.scale * value
 
-    def candidate(self, lp, lq):
+    def candidate(self, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         row = loss_row(self.claimed or self.loss)
         params = self.claimed_params if self.claimed_params is not None else (
             self.params if self.claimed is None else {})

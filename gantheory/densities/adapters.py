@@ -6,6 +6,8 @@ reads torch objects, importing torch when one is passed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from gantheory.densities.base import Density, Interval, _check_x
@@ -18,6 +20,9 @@ from gantheory.densities.pushforward import Affine, Pushforward
 from gantheory.densities.student_t import StudentT
 from gantheory.densities.uniform import Uniform
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["from_scipy", "from_torch"]
 
@@ -75,12 +80,12 @@ class _ScipyDensity(Density):
     def cdf(self, x):
         return np.asarray(self.rv.cdf(_check_x(x)), dtype=np.float64)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(repr(a) for a in self.rv.args)
         return f"from_scipy({self.rv.dist.name}({args}))"
 
 
-def from_scipy(frozen_rv) -> Density:
+def from_scipy(frozen_rv: Any) -> Density:
     """Wrap a frozen :mod:`scipy.stats` distribution as a :class:`Density`.
 
     Continuous distributions keep scipy's ``logpdf`` and get quantile-based quadrature points; discrete
@@ -118,7 +123,7 @@ def from_scipy(frozen_rv) -> Density:
     )
 
 
-def from_torch(distribution) -> Density:
+def from_torch(distribution: torch.distributions.Distribution) -> Density:
     """Convert a ``torch.distributions`` object into the equivalent :class:`Density` (float64, numpy).
 
     Supported: Normal, Uniform, Laplace, StudentT, Beta, Categorical (atoms 0..K-1), MixtureSameFamily

@@ -19,11 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    import torch
+    from numpy.typing import ArrayLike
+
+    from gantheory.empirical.torch_view import TorchDensity
 
 __all__ = ["Density", "DensityFamily", "FiniteSupport", "Interval"]
 
@@ -96,7 +102,7 @@ class Interval:
     low: Any
     high: Any
 
-    def contains(self, x):
+    def contains(self, x: ArrayLike) -> np.ndarray:
         return (np.asarray(x) >= self.low) & (np.asarray(x) <= self.high)
 
 
@@ -106,7 +112,7 @@ class FiniteSupport:
 
     values: Any
 
-    def contains(self, x):
+    def contains(self, x: ArrayLike) -> np.ndarray:
         return np.any(np.asarray(x)[..., None] == self.values, axis=-1)
 
 
@@ -130,19 +136,19 @@ class Density:
         raise NotImplementedError  # pragma: no cover
 
     @property
-    def support(self):  # pragma: no cover - abstract
+    def support(self) -> Interval | FiniteSupport:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # -- shared behaviour -----------------------------------------------------------------------------
-    def logpdf(self, x) -> np.ndarray:
+    def logpdf(self, x: ArrayLike) -> np.ndarray:
         """log p(x) in nats (log-pmf for discrete densities); ``-inf`` outside the support."""
         return self._logpdf(_check_x(x))
 
-    def pdf(self, x) -> np.ndarray:
+    def pdf(self, x: ArrayLike) -> np.ndarray:
         """p(x) = exp(logpdf(x))."""
         return np.exp(self.logpdf(x))
 
-    def sample(self, n: int, rng=None) -> np.ndarray:
+    def sample(self, n: int, rng: np.random.Generator | int | None = None) -> np.ndarray:
         """``n`` independent draws, shape ``(n, *batch_shape)``; ``rng`` a Generator or a seed."""
         return self._sample(_check_n(n), _rng(rng))
 
@@ -152,17 +158,17 @@ class Density:
         raise NotImplementedError(f"{type(self).__name__} does not know its modes")
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no known mean")
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no known variance")
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no cdf")
 
-    def to_torch(self, device=None, dtype=None):
+    def to_torch(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:
         """A torch view with ``log_prob(x)`` and ``sample(n, generator=None)`` on ``device``.
 
         Shorthand for :func:`gantheory.empirical.to_torch` (which owns the per-family torch forms and
@@ -172,16 +178,16 @@ class Density:
 
         return to_torch(self, device=device, dtype=dtype)
 
-    def broadcast_to(self, shape) -> Density:
+    def broadcast_to(self, shape: int | tuple[int, ...]) -> Density:
         """The same density with its parameters broadcast to ``shape`` (a batch)."""
         raise NotImplementedError  # pragma: no cover
 
-    def __getitem__(self, index) -> Density:
+    def __getitem__(self, index: int | slice | tuple) -> Density:
         if self.batch_shape == ():
             raise GanTheoryError(f"{self!r} is a single density, not a batch; it cannot be indexed")
         return self._index(index)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.batch_shape == ():
             raise TypeError("a single density has no len()")
         return self.batch_shape[0]
@@ -214,7 +220,7 @@ class _Parametric(Density):
         full = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self._params.items()}
         return self._rebuild(**full)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         def fmt(v):
             v = np.asarray(v)
             return repr(float(v)) if v.ndim == 0 else np.array2string(v, threshold=6)
@@ -222,7 +228,7 @@ class _Parametric(Density):
         inner = ", ".join(f"{k}={fmt(v)}" for k, v in self._params.items())
         return f"{type(self).__name__}({inner})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return (
             type(self) is type(other)
             and self._params.keys() == other._params.keys()

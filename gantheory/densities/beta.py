@@ -2,6 +2,8 @@ r"""The Beta family on [0, 1]."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
 
@@ -13,6 +15,9 @@ from gantheory.densities.base import (
     _param,
     _Parametric,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["Beta"]
 
@@ -50,7 +55,7 @@ class Beta(_Parametric):
         1.5
     """
 
-    def __init__(self, a, b):
+    def __init__(self, a: ArrayLike, b: ArrayLike) -> None:
         self.a = _param("a", a, positive=True)
         self.b = _param("b", b, positive=True)
         self._init_params(a=self.a, b=self.b)
@@ -66,7 +71,7 @@ class Beta(_Parametric):
         a, b = np.broadcast_arrays(self.a, self.b)
         return rng.beta(a, b, size=(n, *self.batch_shape))
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         a_min = float(min(np.min(self.a), np.min(self.b)))
         # mass below eps is ~ eps^a / a: go down to eps with eps^a < 1e-15.
         k = int(min(1070, np.ceil(15.0 / (max(a_min, 1e-3) * np.log10(2.0)))))
@@ -76,26 +81,26 @@ class Beta(_Parametric):
         return np.broadcast_to(pts, (*self.batch_shape, pts.size)).copy()
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         return Interval(np.zeros(self.batch_shape), np.ones(self.batch_shape))
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         a, b = np.broadcast_arrays(self.a, self.b)
         with np.errstate(divide="ignore", invalid="ignore"):
             m = np.where((a > 1) & (b > 1), (a - 1) / (a + b - 2), np.where(a <= b, 0.0, 1.0))
         return m[..., None]
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         return self.a / (self.a + self.b) + np.zeros(self.batch_shape)
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         s = self.a + self.b
         return (self.a / s) * (self.b / s) / (s + 1) + np.zeros(self.batch_shape)  # no (a+b)^2 underflow
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.betainc(self.a, self.b, np.clip(_check_x(x), 0.0, 1.0))
 
 

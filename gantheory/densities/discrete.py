@@ -2,6 +2,8 @@ r"""Finite pmfs: atoms with probabilities."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from gantheory.densities.base import (
@@ -14,6 +16,9 @@ from gantheory.densities.base import (
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import logsumexp
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["Discrete"]
 
@@ -31,7 +36,7 @@ class Discrete(Density):
 
     is_discrete = True
 
-    def __init__(self, values, probs):
+    def __init__(self, values: ArrayLike, probs: ArrayLike) -> None:
         values = _param("values", values)
         probs = _param("probs", probs, nonnegative=True)
         if values.ndim == 0 or probs.ndim == 0:
@@ -70,31 +75,31 @@ class Discrete(Density):
         values = np.broadcast_to(self.values, (n, *self.batch_shape, self.values.shape[-1]))
         return np.take_along_axis(values, idx[..., None], axis=-1)[..., 0]
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         return np.broadcast_to(self.values, (*self.batch_shape, self.values.shape[-1])).copy()
 
     @property
-    def support(self):
+    def support(self) -> FiniteSupport:
         return FiniteSupport(np.broadcast_to(self.values, (*self.batch_shape, self.values.shape[-1])))
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return self.breakpoints()
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         return np.sum(self.values * self.probs, axis=-1) + np.zeros(self.batch_shape)
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         m = self.mean
         return np.sum(self.values**2 * self.probs, axis=-1) - m * m
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         x = _check_x(x)
         return np.sum(np.where(x[..., None] >= self.values, self.probs, 0.0), axis=-1)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: int | tuple[int, ...]) -> Discrete:
         k = self.values.shape[-1]
         return Discrete(np.broadcast_to(self.values, (*shape, k)), np.broadcast_to(self.probs, (*shape, k)))
 
@@ -102,7 +107,7 @@ class Discrete(Density):
         full = self.broadcast_to(self.batch_shape)
         return Discrete(full.values[index], full.probs[index])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Discrete(values={np.array2string(self.values, threshold=6)}, probs={np.array2string(self.probs, threshold=6)})"
 
 

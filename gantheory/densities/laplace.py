@@ -2,6 +2,8 @@ r"""The Laplace (double-exponential) family."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from gantheory.densities.base import (
@@ -18,6 +20,9 @@ from gantheory.densities.base import (
     _symmetric,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = ["Laplace"]
 
 
@@ -29,7 +34,7 @@ class Laplace(_Parametric):
         -0.6931471805599453
     """
 
-    def __init__(self, loc=0.0, scale=1.0):
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale, positive=True)
         self._init_params(loc=self.loc, scale=self.scale)
@@ -40,26 +45,26 @@ class Laplace(_Parametric):
     def _sample(self, n, rng):
         return self.loc + self.scale * rng.laplace(size=(n, *self.batch_shape))
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         return _offsets_points(*np.broadcast_arrays(self.loc, self.scale), _symmetric(_EXPONENTIAL_OFFSETS))
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         return Interval(np.full(self.batch_shape, -np.inf), np.full(self.batch_shape, np.inf))
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return np.broadcast_to(self.loc, self.batch_shape)[..., None]
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         return np.broadcast_to(self.loc, self.batch_shape) + 0.0
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         return np.broadcast_to(2.0 * self.scale**2, self.batch_shape) + 0.0
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         z = (_check_x(x) - self.loc) / self.scale
         return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0)), 1.0 - 0.5 * np.exp(-np.maximum(z, 0)))
 

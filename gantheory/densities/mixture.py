@@ -3,6 +3,7 @@ r"""Finite mixtures :math:`p = \sum_k w_k p_k` of densities, evaluated in log sp
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from gantheory.densities.normal import Normal
 from gantheory.errors import GanTheoryError
 from gantheory.tolerances import TOLERANCES
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = ["Mixture"]
 
 
@@ -36,7 +40,7 @@ class Mixture(Density):
         0.558519
     """
 
-    def __init__(self, components: Sequence[Density], weights=None):
+    def __init__(self, components: Sequence[Density], weights: ArrayLike | None = None) -> None:
         try:
             components = list(components) if components is not None else []
         except TypeError as exc:
@@ -124,15 +128,15 @@ class Mixture(Density):
             parts.append(np.broadcast_to(pts, (*self.batch_shape, pts.shape[-1])))
         return np.concatenate(parts, axis=-1)
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         return self._component_points("breakpoints")
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return self._component_points("modes")
 
     @property
-    def support(self):
+    def support(self) -> Interval | FiniteSupport:
         if self.is_discrete:
             return FiniteSupport(np.unique(self.breakpoints(), axis=-1) if self.batch_shape == () else self.breakpoints())
         lows = np.stack(np.broadcast_arrays(*(c.support.low for c in self.components)), -1)
@@ -140,23 +144,23 @@ class Mixture(Density):
         return Interval(np.broadcast_to(lows.min(-1), self.batch_shape), np.broadcast_to(highs.max(-1), self.batch_shape))
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         means = np.stack(np.broadcast_arrays(*(c.mean for c in self.components)), -1)
         return np.sum(self.weights * means, axis=-1) + np.zeros(self.batch_shape)
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         means = np.stack(np.broadcast_arrays(*(c.mean for c in self.components)), -1)
         var = np.stack(np.broadcast_arrays(*(c.variance for c in self.components)), -1)
         m = np.sum(self.weights * means, axis=-1)
         return np.sum(self.weights * (var + means**2), axis=-1) - m * m + np.zeros(self.batch_shape)
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         x = _check_x(x)
         cdfs = np.stack(np.broadcast_arrays(*(c.cdf(x) for c in self.components)), -1)
         return np.sum(self.weights * cdfs, axis=-1)
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: int | tuple[int, ...]) -> Mixture:
         k = len(self.components)
         return Mixture([c.broadcast_to(shape) for c in self.components], np.broadcast_to(self.weights, (*shape, k)))
 
@@ -164,7 +168,7 @@ class Mixture(Density):
         full = self.broadcast_to(self.batch_shape)
         return Mixture([c[index] for c in full.components], full.weights[index])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         comps = ", ".join(repr(c) for c in self.components)
         return f"Mixture([{comps}], weights={np.array2string(self.weights, threshold=6)})"
 

@@ -2,6 +2,8 @@ r"""The Gaussian family :math:`\mathcal N(\mu, \sigma^2)`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
 
@@ -18,6 +20,9 @@ from gantheory.densities.base import (
     _Parametric,
     _symmetric,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["Normal"]
 
@@ -38,7 +43,7 @@ class Normal(_Parametric):
         -0.9189385332046727
     """
 
-    def __init__(self, loc=0.0, scale=1.0):
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale, positive=True)
         self._init_params(loc=self.loc, scale=self.scale)
@@ -54,26 +59,26 @@ class Normal(_Parametric):
     def _sample(self, n, rng):
         return self.loc + self.scale * rng.standard_normal((n, *self.batch_shape))
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         return _offsets_points(*np.broadcast_arrays(self.loc, self.scale), _symmetric(_GAUSSIAN_OFFSETS))
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         return Interval(np.full(self.batch_shape, -np.inf), np.full(self.batch_shape, np.inf))
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return np.broadcast_to(self.loc, self.batch_shape)[..., None]
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         return np.broadcast_to(self.loc, self.batch_shape) + 0.0
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         return np.broadcast_to(self.scale**2, self.batch_shape) + 0.0
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.ndtr((_check_x(x) - self.loc) / self.scale)
 
 

@@ -6,6 +6,7 @@ r"""Pushforwards x = G(z) of a base density by a strictly monotone differentiabl
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +15,9 @@ from gantheory.densities.laplace import Laplace
 from gantheory.densities.normal import Normal
 from gantheory.errors import GanTheoryError
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = ["Affine", "Monotone", "Pushforward"]
 
 
@@ -21,31 +25,31 @@ __all__ = ["Affine", "Monotone", "Pushforward"]
 class Affine:
     r"""The generator :math:`G(z) = \text{loc} + \text{scale}\cdot z` (``scale`` ≠ 0; broadcasts)."""
 
-    def __init__(self, loc=0.0, scale=1.0):
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
         self.scale = _param("scale", scale)
         if np.any(self.scale == 0):
             raise GanTheoryError("parameter 'scale' of Affine must be non-zero (the generator must be invertible)")
 
-    def forward(self, z):
+    def forward(self, z: ArrayLike) -> np.ndarray:
         return self.loc + self.scale * z
 
-    def inverse(self, x):
+    def inverse(self, x: ArrayLike) -> np.ndarray:
         return (x - self.loc) / self.scale
 
-    def log_abs_det_jacobian(self, z):
+    def log_abs_det_jacobian(self, z: ArrayLike) -> np.ndarray:
         """log |G'(z)| = log |scale|."""
         return np.log(np.abs(self.scale)) + np.zeros_like(z)
 
     @property
-    def increasing(self):
+    def increasing(self) -> np.bool_:
         return np.all(self.scale > 0)
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         return np.broadcast_shapes(self.loc.shape, self.scale.shape)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Affine(loc={self.loc.tolist()}, scale={self.scale.tolist()})"
 
 
@@ -59,7 +63,7 @@ class Monotone:
         name: shown in reprs and reports.
     """
 
-    def __init__(self, forward: Callable, inverse: Callable, log_abs_det_jacobian: Callable, name: str = "G"):
+    def __init__(self, forward: Callable, inverse: Callable, log_abs_det_jacobian: Callable, name: str = "G") -> None:
         for label, fn in (("forward", forward), ("inverse", inverse), ("log_abs_det_jacobian", log_abs_det_jacobian)):
             if not callable(fn):
                 raise GanTheoryError(f"parameter {label!r} of Monotone must be callable, got {fn!r}")
@@ -76,16 +80,16 @@ class Monotone:
 
     shape = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Monotone({self.name})"
 
     @classmethod
-    def exp(cls):
+    def exp(cls) -> Monotone:
         """G(z) = e^z (log-normal pushforward of a Normal)."""
         return cls(np.exp, np.log, lambda z: np.asarray(z, dtype=np.float64), name="exp")
 
     @classmethod
-    def sinh(cls):
+    def sinh(cls) -> Monotone:
         """G(z) = sinh(z), a heavy-tailing monotone generator."""
         return cls(np.sinh, np.arcsinh, lambda z: np.log(np.cosh(z)), name="sinh")
 
@@ -99,7 +103,7 @@ class Pushforward(Density):
     E_z[h(G(z))] = E_{x~p_g}[h(x)] is checked in :mod:`gantheory.symbolic`.
     """
 
-    def __init__(self, base: Density, transform):
+    def __init__(self, base: Density, transform: Affine | Monotone) -> None:
         if not isinstance(base, Density):
             raise GanTheoryError(f"parameter 'base' must be a Density, got {base!r}")
         if base.is_discrete:
@@ -136,17 +140,17 @@ class Pushforward(Density):
         scale = np.asarray(self.transform.scale)[..., None]
         return loc + scale * pts
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         pts = np.broadcast_to(self.base.breakpoints(), (*self.batch_shape, self.base.breakpoints().shape[-1]))
         return self._mapped(pts)
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         pts = np.broadcast_to(self.base.modes, (*self.batch_shape, self.base.modes.shape[-1]))
         return self._mapped(pts)
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         s = self.base.support
         ends = np.stack(np.broadcast_arrays(s.low, s.high), -1)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -158,18 +162,18 @@ class Pushforward(Density):
         return Interval(np.nanmin(mapped, -1), np.nanmax(mapped, -1))
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         if isinstance(self.transform, Affine):
             return self.transform.loc + self.transform.scale * self.base.mean
         raise NotImplementedError("the mean of a nonlinear pushforward is not known in closed form")
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         if isinstance(self.transform, Affine):
             return self.transform.scale**2 * self.base.variance
         raise NotImplementedError("the variance of a nonlinear pushforward is not known in closed form")
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         x = _check_x(x)
         with np.errstate(invalid="ignore", divide="ignore"):
             z = self.transform.inverse(x)
@@ -180,7 +184,7 @@ class Pushforward(Density):
         u = u if np.all(self.transform.increasing) else 1.0 - u
         return np.where(below, 0.0, np.where(x > support.high, 1.0, u))
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: int | tuple[int, ...]) -> Pushforward:
         if isinstance(self.transform, Affine):
             t = Affine(np.broadcast_to(self.transform.loc, shape), np.broadcast_to(self.transform.scale, shape))
             return Pushforward(self.base.broadcast_to(shape), t)
@@ -193,7 +197,7 @@ class Pushforward(Density):
             t = Affine(t.loc[index], t.scale[index])
         return Pushforward(full.base[index], t)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Pushforward({self.base!r}, {self.transform!r})"
 
 

@@ -2,6 +2,8 @@ r"""Student's t family: heavy power-law tails."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
 
@@ -20,6 +22,9 @@ from gantheory.densities.base import (
     _symmetric,
 )
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["StudentT"]
 
@@ -42,7 +47,7 @@ class StudentT(_Parametric):
         0.318309886184
     """
 
-    def __init__(self, df, loc=0.0, scale=1.0):
+    def __init__(self, df: ArrayLike, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.df = _param("df", df, positive=True)
         if np.any(self.df < 1e-3):
             raise GanTheoryError(f"parameter 'df' must be >= 1e-3 (smaller df puts samples beyond float64), got {df!r}")
@@ -60,34 +65,34 @@ class StudentT(_Parametric):
         df = np.broadcast_to(self.df, self.batch_shape)
         return self.loc + self.scale * rng.standard_t(df, size=(n, *self.batch_shape))
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         # Large df behaves like a Gaussian out to ~40 scales; small df needs geometric points far out.
         offsets = np.union1d(_GAUSSIAN_OFFSETS, _power_offsets(float(np.min(self.df))))
         return _offsets_points(*np.broadcast_arrays(self.loc, self.scale, self.df)[:2], _symmetric(offsets))
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         return Interval(np.full(self.batch_shape, -np.inf), np.full(self.batch_shape, np.inf))
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return np.broadcast_to(self.loc, self.batch_shape)[..., None]
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         if np.any(self.df <= 1):
             raise GanTheoryError("the mean of StudentT is undefined for df <= 1 (parameter 'df')")
         return np.broadcast_to(self.loc, self.batch_shape) + 0.0
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         if np.any(self.df <= 1):
             raise GanTheoryError("the variance of StudentT is undefined for df <= 1 (parameter 'df')")
         df = np.broadcast_to(self.df, self.batch_shape)
         with np.errstate(divide="ignore"):
             return np.where(df > 2, self.scale**2 * df / np.where(df > 2, df - 2, 1.0), np.inf)
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.stdtr(self.df, (_check_x(x) - self.loc) / self.scale)
 
 

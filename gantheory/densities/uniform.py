@@ -2,6 +2,8 @@ r"""The uniform family on an interval."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from gantheory.densities.base import (
@@ -15,6 +17,9 @@ from gantheory.densities.base import (
 )
 from gantheory.errors import GanTheoryError
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = ["Uniform"]
 
 
@@ -26,7 +31,7 @@ class Uniform(_Parametric):
         [-1.3862943611198906, -inf]
     """
 
-    def __init__(self, low=0.0, high=1.0):
+    def __init__(self, low: ArrayLike = 0.0, high: ArrayLike = 1.0) -> None:
         self.low = _param("low", low)
         self.high = _param("high", high)
         if not np.all(self.low < self.high):
@@ -40,28 +45,28 @@ class Uniform(_Parametric):
     def _sample(self, n, rng):
         return self.low + (self.high - self.low) * rng.random((n, *self.batch_shape))
 
-    def breakpoints(self):
+    def breakpoints(self) -> np.ndarray:
         low, high = np.broadcast_arrays(self.low, self.high)
         return np.stack([low, 0.5 * (low + high), high], axis=-1)
 
     @property
-    def support(self):
+    def support(self) -> Interval:
         low, high = np.broadcast_arrays(self.low, self.high)
         return Interval(low + 0.0, high + 0.0)
 
     @property
-    def modes(self):
+    def modes(self) -> np.ndarray:
         return (0.5 * (self.low + self.high) + np.zeros(self.batch_shape))[..., None]
 
     @property
-    def mean(self):
+    def mean(self) -> np.ndarray:
         return 0.5 * (self.low + self.high) + np.zeros(self.batch_shape)
 
     @property
-    def variance(self):
+    def variance(self) -> np.ndarray:
         return (self.high - self.low) ** 2 / 12.0 + np.zeros(self.batch_shape)
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return np.clip((_check_x(x) - self.low) / (self.high - self.low), 0.0, 1.0)
 
 

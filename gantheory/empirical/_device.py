@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+from collections.abc import Collection, Iterator
 
 import numpy as np
 import torch
@@ -93,7 +94,7 @@ TINY_WORK = 1 << 18
 
 
 @contextlib.contextmanager
-def cpu_threads(device: torch.device, work: int | None = None, *, threads: int = 1):
+def cpu_threads(device: torch.device, work: int | None = None, *, threads: int = 1) -> Iterator[None]:
     """Run the enclosed block with ``torch.set_num_threads(threads)`` on the CPU when the model is tiny.
 
     ``work`` is the number of elements of the largest tensor one step touches (``None``: tiny). On CUDA,
@@ -126,21 +127,21 @@ def torch_generator(seed: int, device: torch.device) -> torch.Generator:
     return generator
 
 
-def numpy_rng(seed) -> np.random.Generator:
+def numpy_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     """``numpy.random.default_rng(seed)``; a Generator passes through unchanged."""
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)
 
 
-def check_positive_int(name: str, value, minimum: int = 1) -> int:
+def check_positive_int(name: str, value: int | np.integer, minimum: int = 1) -> int:
     """Validate a size parameter; the error names it."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < minimum:
         raise GanTheoryError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
-def check_choice(name: str, value, choices) -> str:
+def check_choice(name: str, value: str, choices: Collection[str]) -> str:
     """Validate a name against a registry; unknown names get the nearest valid ones suggested."""
     if value in choices:
         return value

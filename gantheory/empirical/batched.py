@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,7 +136,7 @@ _NEWTON_LADDER = (1.0, 0.5, 0.25, 0.125, 1.0 / 16, 1.0 / 64, 1.0 / 256, 0.0)
 
 
 def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps: int = 30,
-                        gtol: float | None = None, targets=(1.0, 0.0)) -> BatchedFit:
+                        gtol: float | None = None, targets: tuple[float, float] = (1.0, 0.0)) -> BatchedFit:
     """Batched Newton–Raphson for K logistic regressions: ``θ ← θ - t H⁻¹ ∇L``.
 
     Args:
@@ -223,7 +224,7 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
                       torch.ones_like(failed))
 
 
-def fit_least_squares(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, lsgan=(-1.0, 1.0)) -> BatchedFit:
+def fit_least_squares(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, lsgan: tuple[float, float] = (-1.0, 1.0)) -> BatchedFit:
     """K least-squares fits of an unconstrained linear-in-features output to the LSGAN labels (a fake, b real).
 
     ``θ̂ = argmin_θ (1/n)[Σ_real ½(θ·φ - b)² + Σ_fake ½(θ·φ - a)²]`` — ordinary least squares, solved
@@ -262,12 +263,13 @@ class BatchedMLP:
     its own seeded generator, so replicate k does not depend on the other seeds.
     """
 
-    def __init__(self, params, activation: str = "tanh"):
+    def __init__(self, params: Iterable[torch.Tensor], activation: str = "tanh") -> None:
         self.params = tuple(params)
         self.activation = activation
 
     @classmethod
-    def init(cls, seeds, *, width: int, depth: int, device, dtype, activation: str = "tanh") -> BatchedMLP:
+    def init(cls, seeds: Iterable[int], *, width: int, depth: int, device: str | torch.device,
+             dtype: torch.dtype, activation: str = "tanh") -> BatchedMLP:
         sizes = [1] + [width] * depth + [1]
         per_layer = [[] for _ in range(2 * (len(sizes) - 1))]
         for seed in seeds:
@@ -283,7 +285,7 @@ class BatchedMLP:
         return cls(params, activation)
 
     @staticmethod
-    def forward(params, x: torch.Tensor, activation: str = "tanh") -> torch.Tensor:
+    def forward(params: Sequence[torch.Tensor], x: torch.Tensor, activation: str = "tanh") -> torch.Tensor:
         """Logits ``[K, B]`` for inputs ``x [K, B]`` (already standardised)."""
         act = ACTIVATIONS[activation]
         h = x.unsqueeze(-1)
@@ -295,7 +297,7 @@ class BatchedMLP:
                 h = act(h)
         return h.squeeze(-1)
 
-    def __call__(self, x):
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return self.forward(self.params, x, self.activation)
 
 
@@ -305,12 +307,12 @@ def fit_mlp_adam(
     x_fake: torch.Tensor,
     *,
     steps: int,
-    lr=1e-2,
+    lr: float | Sequence[float] | torch.Tensor = 1e-2,
     batch_size: int | None = None,
     schedule_seed: int = 0,
-    betas=(0.9, 0.999),
+    betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8,
-    loss_fn=bce_loss,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = bce_loss,
 ) -> BatchedFit:
     """Minimise the pooled loss of each of K MLPs with a batched Adam (full batch, or minibatches).
 

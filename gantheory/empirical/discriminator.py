@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -44,6 +45,9 @@ from gantheory.empirical.objectives import LOSS_NAMES, TrainingLoss, training_lo
 from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.errors import GanTheoryError
 from gantheory.losses import LOSSES
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 __all__ = [
     "FAMILIES",
@@ -255,7 +259,7 @@ class DiscriminatorEnsemble:
     _theta_theory: tuple = field(repr=False, default=())
     _theory: object = field(repr=False, default=None)  # the key or callable as given ("custom" is only its name)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.seeds)
 
     @property
@@ -343,8 +347,8 @@ def _draw(p, q, n, m, n_hold, m_hold, seed):
 
 
 def train_discriminators(
-    p_data,
-    p_g,
+    p_data: Density | Sequence[Density],
+    p_g: Density | Sequence[Density],
     *,
     seeds: Sequence[int] | int = 8,
     family: str = "logistic",
@@ -356,16 +360,16 @@ def train_discriminators(
     width: int = 32,
     depth: int = 2,
     activation: str = "tanh",
-    lr=1e-2,
+    lr: float | Sequence[float] = 1e-2,
     batch_size: int | None = None,
-    theory="optimal",
+    theory: str | Callable[[np.ndarray], np.ndarray] = "optimal",
     swap_labels: bool = False,
     alpha: float = EMPIRICAL_TOLERANCES["alpha"],
     loss: str = "bce",
-    targets=(0.9, 0.1),
-    lsgan=(-1.0, 1.0),
-    device="auto",
-    dtype=None,
+    targets: tuple[float, float] = (0.9, 0.1),
+    lsgan: tuple[float, float] = (-1.0, 1.0),
+    device: str | torch.device | None = "auto",
+    dtype: torch.dtype | str | None = None,
 ) -> DiscriminatorEnsemble:
     r"""Train K independent discriminators (one per seed, and per pair if lists are given) in one batch.
 
@@ -599,8 +603,9 @@ def _train_discriminators(pairs, seeds, family, degree, n, m, n_hold, m_hold, st
     )
 
 
-def train_discriminator(p_data, p_g, *, family: str = "logistic", degree: int | None = None, n_samples: int = 4096,
-                        steps: int | None = None, seed: int = 0, device="auto", dtype=None,
+def train_discriminator(p_data: Density, p_g: Density, *, family: str = "logistic", degree: int | None = None, n_samples: int = 4096,
+                        steps: int | None = None, seed: int = 0, device: str | torch.device | None = "auto",
+                        dtype: torch.dtype | str | None = None,
                         alpha: float = EMPIRICAL_TOLERANCES["alpha"], **options) -> DiscriminatorResult:
     r"""Train one discriminator for fixed (p_data, p_g) and compare it with Prop. 1's D*.
 
@@ -666,9 +671,9 @@ class CalibrationResult:
         return all(v >= EMPIRICAL_TOLERANCES["power_min"] for v in self.power.values())
 
 
-def calibrate(p_data, p_g, *, replicates: int = 200, alpha: float = EMPIRICAL_TOLERANCES["alpha"],
+def calibrate(p_data: Density, p_g: Density, *, replicates: int = 200, alpha: float = EMPIRICAL_TOLERANCES["alpha"],
               n_samples: int = 4096, degree: int = 2, prior_shift_fake: int | None = None, seed: int = 0,
-              device="auto", dtype=None) -> CalibrationResult:
+              device: str | torch.device | None = "auto", dtype: torch.dtype | str | None = None) -> CalibrationResult:
     r"""Calibrate the Wald/Scheffé check: false-rejection rate vs α, and power against wrong theories.
 
     R replicates (seeds ``seed, …, seed+R-1``) are trained in one batch with m = n and tested against

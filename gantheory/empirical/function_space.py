@@ -31,12 +31,18 @@ independently by the score-function identity on a separate integrator (``scipy.i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import integrate, special
 
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import LOG4, log_sigmoid
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from gantheory.densities import Density
 
 __all__ = ["EnvelopeResult", "FunctionSpaceResult", "envelope_check", "function_space_descent"]
 
@@ -71,7 +77,8 @@ class FunctionSpaceResult:
         return float(self.criterion[-1] + LOG4)
 
 
-def function_space_descent(p_data_on_grid, *, p_g_init=None, grid=None, steps: int = 200,
+def function_space_descent(p_data_on_grid: ArrayLike | Density, *, p_g_init: ArrayLike | None = None,
+                           grid: ArrayLike | None = None, steps: int = 200,
                            step_size: float = 0.5, method: str = "mirror",
                            grid_points: int = 401) -> FunctionSpaceResult:
     """Prop. 2: alternate D ← D*_q exactly and a mirror (or projected) step on q along ∂V/∂q.
@@ -142,7 +149,7 @@ class EnvelopeResult:
     step: float
 
 
-def envelope_check(theta0=(1.0, 1.5), *, p_data=None, step: float = 1e-3, tolerance: float | None = None) -> EnvelopeResult:
+def envelope_check(theta0: tuple[float, float] = (1.0, 1.5), *, p_data: Density | None = None, step: float = 1e-3, tolerance: float | None = None) -> EnvelopeResult:
     """Danskin's theorem in the Gaussian family G_θ = N(loc, scale) (module docstring for the formulas).
 
     Args:

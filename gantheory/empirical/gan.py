@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -41,6 +42,9 @@ from gantheory.empirical.torch_view import to_torch
 from gantheory.errors import GanTheoryError
 from gantheory.losses import GENERATORS as _GENERATOR_TERMS
 from gantheory.losses import LOSSES as _LOSS_ROWS
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 __all__ = ["GENERATORS", "LOSSES", "GanSnapshot", "GanTrajectory", "SaturationResult", "saturation_check", "train_gan"]
 
@@ -156,11 +160,12 @@ def _optimizer(name, params, lr, momentum):
     return torch.optim.Adam(params, lr=lr, betas=(momentum, 0.999) if momentum else (0.5, 0.999))
 
 
-def train_gan(p_data, *, generator: str = "affine", loss: str = "non_saturating", k: int = 1, steps: int = 2000,
+def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_saturating", k: int = 1, steps: int = 2000,
               batch_size: int = 256, optimizer: str = "adam", lr: float = 1e-2, d_lr: float | None = None,
               momentum: float = 0.5, discriminator: str = "logistic", degree: int = 2, width: int = 32,
-              depth: int = 2, init=(2.0, 0.5), lr_schedule: str = "linear", record_every: int | None = None, n_snapshots: int = 4,
-              seed: int = 0, device="auto", dtype=None) -> GanTrajectory:
+              depth: int = 2, init: tuple[float, float] = (2.0, 0.5), lr_schedule: str = "linear", record_every: int | None = None, n_snapshots: int = 4,
+              seed: int = 0, device: str | torch.device | None = "auto", dtype: torch.dtype | str | None = None,
+) -> GanTrajectory:
     r"""Algorithm 1 (Goodfellow et al. 2014): k D-steps per G-step, minibatch m, SGD+momentum or Adam.
 
     Args:
@@ -357,8 +362,8 @@ class SaturationResult:
     mean_d_fake: float
 
 
-def saturation_check(p_data, *, init=(-6.0, 0.5), n_samples: int = 4096, seed: int = 0, device="auto",
-                     dtype=None) -> SaturationResult:
+def saturation_check(p_data: Density, *, init: tuple[float, float] = (-6.0, 0.5), n_samples: int = 4096, seed: int = 0,
+                     device: str | torch.device | None = "auto", dtype: torch.dtype | str | None = None) -> SaturationResult:
     r"""Measure §3's saturation: ‖∇_θ E log(1-D(G_θ z))‖ vs ‖∇_θ E log D(G_θ z)‖ at a poor start.
 
     D is Prop. 1's optimum for p_g = N(init), frozen: ``logit D*(x) = log p_data(x) - log p_g(x)``

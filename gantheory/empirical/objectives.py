@@ -25,12 +25,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
 
 from gantheory.errors import GanTheoryError
 from gantheory.losses import LOSSES, Loss
+
+if TYPE_CHECKING:
+    import torch
+    from numpy.typing import ArrayLike
 
 __all__ = ["LOSS_ALIASES", "LOSS_NAMES", "TrainingLoss", "training_loss"]
 
@@ -87,23 +92,24 @@ class TrainingLoss:
 
         return loss
 
-    def heldout_value(self, out_real, out_fake):
+    def heldout_value(self, out_real: torch.Tensor, out_fake: torch.Tensor) -> torch.Tensor:
         """−s·(mean ℓ_real + mean ℓ_fake): V̂ on held-out samples (= −L at m = n); shape [K]."""
         real, fake = self.row.terms("torch", **self.params)
         return -self.scale * (real(out_real).mean(-1) + fake(out_fake).mean(-1))
 
-    def optimum(self, log_p, log_q, n: int = 1, m: int = 1):
+    def optimum(self, log_p: ArrayLike, log_q: ArrayLike, n: int = 1, m: int = 1) -> np.ndarray:
         """The population minimiser's output at x from log p(x), log q(x), for n real and m fake samples."""
         return self.row.optimum(np.asarray(log_p, dtype=np.float64) + math.log(n),
                                 np.asarray(log_q, dtype=np.float64) + math.log(m), **self.params)
 
-    def to_output(self, values):
+    def to_output(self, values: ArrayLike) -> np.ndarray:
         """The output scale of a theory or a fit: the raw value (least squares) or D = σ(logit)."""
         values = np.asarray(values, dtype=np.float64)
         return values if self.raw else special.expit(values)
 
 
-def training_loss(loss: str = "bce", *, targets=(1.0, 0.0), lsgan=(-1.0, 1.0)) -> TrainingLoss:
+def training_loss(loss: str = "bce", *, targets: tuple[float, float] = (1.0, 0.0),
+                  lsgan: tuple[float, float] = (-1.0, 1.0)) -> TrainingLoss:
     """Resolve the trainer's ``loss``/``targets``/``lsgan`` to a :class:`TrainingLoss`.
 
     Raises:

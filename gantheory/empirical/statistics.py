@@ -33,7 +33,9 @@ passing therefore implies D̂ inside the (sigmoid of the) band at every x.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
@@ -41,6 +43,11 @@ from scipy import stats
 from gantheory.empirical.objectives import training_loss
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import sigmoid
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from gantheory.densities import Density
 
 __all__ = [
     "ConfidenceBand",
@@ -59,7 +66,7 @@ __all__ = [
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
 
 
-def quadrature_nodes(*densities) -> tuple[np.ndarray, np.ndarray]:
+def quadrature_nodes(*densities: Density) -> tuple[np.ndarray, np.ndarray]:
     """Gauss–Legendre nodes and weights covering the union of the densities' breakpoint ranges.
 
     24 nodes per panel between consecutive breakpoints (modes, scale points, support ends, geometric
@@ -81,7 +88,7 @@ def _logpdf(density, x):
     return np.where(np.isnan(out), -np.inf, out)
 
 
-def mass_region(p_data, p_g, mass: float = 0.98) -> tuple[float, float]:
+def mass_region(p_data: Density, p_g: Density, mass: float = 0.98) -> tuple[float, float]:
     """Central interval holding ``mass`` of the mixture ``½(p_data + p_g)``: its (1-mass)/2 and (1+mass)/2 quantiles."""
     if not 0 < mass < 1:
         raise GanTheoryError(f"mass must be in (0, 1), got {mass!r}")
@@ -94,19 +101,19 @@ def mass_region(p_data, p_g, mass: float = 0.98) -> tuple[float, float]:
     return lo, hi
 
 
-def feature_frame(p_data, p_g) -> tuple[float, float]:
+def feature_frame(p_data: Density, p_g: Density) -> tuple[float, float]:
     """(center, scale) standardising x to ``u ∈ [-1, 1]`` over the 98%-mass region."""
     lo, hi = mass_region(p_data, p_g)
     return 0.5 * (lo + hi), max(0.5 * (hi - lo), 1e-12)
 
 
-def features(x, degree: int, center: float, scale: float) -> np.ndarray:
+def features(x: ArrayLike, degree: int, center: float, scale: float) -> np.ndarray:
     """numpy twin of :func:`gantheory.empirical.batched.polynomial_features`."""
     u = (np.asarray(x, dtype=np.float64) - center) / scale
     return np.stack([u**j for j in range(degree + 1)], axis=-1)
 
 
-def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
+def population_parameter(logit_theory: Callable[[np.ndarray], np.ndarray], p_data: Density, p_g: Density, *, n: int, m: int, degree: int, center: float, scale: float,
                          iterations: int = 60, loss: str = "bce") -> np.ndarray:
     """θ_T = argmax_θ ∫ (n p + m q) [D_T log σ(θ·φ) + (1 - D_T) log σ(-θ·φ)] dx, by Newton on quadrature nodes.
 
@@ -140,8 +147,9 @@ def population_parameter(logit_theory, p_data, p_g, *, n: int, m: int, degree: i
     return theta
 
 
-def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float, loss: str = "bce",
-                         targets=(1.0, 0.0), lsgan=(-1.0, 1.0), iterations: int = 60) -> np.ndarray:
+def population_minimiser(p_data: Density, p_g: Density, *, n: int, m: int, degree: int, center: float, scale: float, loss: str = "bce",
+                         targets: tuple[float, float] = (1.0, 0.0), lsgan: tuple[float, float] = (-1.0, 1.0),
+                         iterations: int = 60) -> np.ndarray:
     r"""θ* = argmin_θ of the *population* training loss of the sampling design, with no theory involved.
 
     .. math:: R(\theta) = n\,E_p\,\ell(\theta\cdot\phi, y_{real}) + m\,E_q\,\ell(\theta\cdot\phi, y_{fake})
@@ -173,8 +181,9 @@ def population_minimiser(p_data, p_g, *, n: int, m: int, degree: int, center: fl
     return theta
 
 
-def wald_covariance(theta, p_data, p_g, *, n: int, m: int, degree: int, center: float, scale: float,
-                    return_information: bool = False, loss: str = "bce", targets=(1.0, 0.0), lsgan=(-1.0, 1.0)):
+def wald_covariance(theta: ArrayLike, p_data: Density, p_g: Density, *, n: int, m: int, degree: int, center: float, scale: float,
+                    return_information: bool = False, loss: str = "bce", targets: tuple[float, float] = (1.0, 0.0),
+                    lsgan: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Sandwich covariance ``A⁻¹ B A⁻¹`` of the pooled M-estimator at ``theta`` (module docstring).
 
     The per-sample score is ``(s - y) φ`` with ``s = σ(θ·φ)`` and label ``y`` (1/0, or the soft targets
@@ -219,7 +228,7 @@ class WaldTest:
     passed: bool
 
 
-def wald_test(theta_hat, theta_theory, covariance, alpha: float) -> WaldTest:
+def wald_test(theta_hat: ArrayLike, theta_theory: ArrayLike, covariance: np.ndarray, alpha: float) -> WaldTest:
     """``T = (θ̂-θ_T)ᵀ Σ⁻¹ (θ̂-θ_T)`` against the χ²_d upper-α quantile."""
     if not 0 < alpha < 1:
         raise GanTheoryError(f"alpha must be in (0, 1), got {alpha!r}")
@@ -250,7 +259,8 @@ class ConfidenceBand:
     half_width_logit: np.ndarray
 
 
-def scheffe_band(x, theta_hat, theta_theory, covariance, alpha, *, degree, center, scale, theory_logit=None):
+def scheffe_band(x: ArrayLike, theta_hat: ArrayLike, theta_theory: np.ndarray, covariance: np.ndarray, alpha: float, *,
+                 degree: int, center: float, scale: float, theory_logit: ArrayLike | None = None) -> ConfidenceBand:
     """The band ``θ_T·φ(x) ± sqrt(χ²_{d,1-α} φᵀΣφ)`` mapped through the sigmoid, and D̂ = σ(θ̂·φ)."""
     phi = features(x, degree, center, scale)
     half = np.sqrt(stats.chi2.ppf(1 - alpha, degree + 1) * np.einsum("ni,ij,nj->n", phi, covariance, phi))

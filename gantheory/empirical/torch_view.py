@@ -31,12 +31,16 @@ A family added to ``DENSITIES`` without a builder here gets the numpy fallback.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from gantheory.empirical._device import resolve_device
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 __all__ = ["TorchDensity", "to_torch"]
 
@@ -61,7 +65,8 @@ class TorchDensity:
     -0.9189385332046727
     """
 
-    def __init__(self, density, device=None, dtype=torch.float64):
+    def __init__(self, density: Density, device: str | torch.device | None = None,
+                 dtype: torch.dtype = torch.float64) -> None:
         self.density = density
         self.device = resolve_device(device if device is not None else "cpu")
         self.dtype = dtype
@@ -242,7 +247,7 @@ class TorchDensity:
         return f"TorchDensity({self.family}, device={self.device}, dtype={self.dtype})"
 
 
-def to_torch(density, device=None, dtype=None) -> TorchDensity:
+def to_torch(density: Density, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:
     """The torch view of ``density`` on ``device`` (``None`` → CPU; ``"auto"`` → CUDA when present).
 
     ``dtype`` defaults to float64 (the precision of the numpy side).

@@ -28,6 +28,8 @@ distinct names, ``gantheory.audit`` is always the function (resolved lazily by `
 whatever is imported first, and the package is ``gantheory.loss_audit``.
 """
 
+from __future__ import annotations
+
 from gantheory.loss_audit.diagnosis import audit
 from gantheory.loss_audit.results import (
     FAMILIES,

@@ -21,11 +21,16 @@ The textbook forms are the sympy terms of the rows of :data:`gantheory.losses.LO
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from gantheory.losses import ops
+
+if TYPE_CHECKING:
+    import torch
 
 R, F = sp.symbols("r f", real=True)
 
@@ -155,7 +160,7 @@ _IDENTITY_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze", "floa
                      "contiguous", "view_as", "expand_as", "type_as", "clone"}
 
 
-def trace_to_sympy(fn, n_args: int, inputs: str) -> sp.Expr:
+def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) -> sp.Expr:
     """sympy expression of ``fn`` on one-element batches (symbols r, f), or raise Untraceable."""
     import torch
     import torch.fx as fx
@@ -293,7 +298,7 @@ def _vanishes(expr, var, others):
     return True, "sympy simplify" if proved else "50-digit evaluation at 11 logits", None
 
 
-def certify(expr, forms: list, names: list, symbols: list) -> Certificate:
+def certify(expr: sp.Expr, forms: list[sp.Expr], names: list[str], symbols: list[sp.Symbol]) -> Certificate:
     """Certificate that expr = Σ s_k forms[k](symbols[k]) + c, each s_k > 0 taken from one point."""
     scales, parts = [], []
     for form, var in zip(forms, symbols, strict=True):
@@ -323,7 +328,8 @@ def certify(expr, forms: list, names: list, symbols: list) -> Certificate:
                        "; ".join(sorted(set(methods))))
 
 
-def certify_discriminator(d_loss, inputs, family, params) -> Certificate:
+def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], inputs: str, family: str,
+                          params: dict) -> Certificate:
     tr, tf, name = textbook_forms(family, params)
     try:
         expr = trace_to_sympy(d_loss, 2, inputs)
@@ -333,7 +339,7 @@ def certify_discriminator(d_loss, inputs, family, params) -> Certificate:
     return cert
 
 
-def certify_generator(g_loss, inputs, kind, params) -> Certificate:
+def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: str, kind: str, params: dict) -> Certificate:
     form, name = generator_form(kind, params)
     try:
         expr = trace_to_sympy(g_loss, 1, inputs)

@@ -37,11 +37,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from gantheory.errors import GanTheoryError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 INPUTS = ("logits", "probabilities")
 
@@ -75,7 +79,7 @@ class PointwiseLoss:
     """
 
     def __init__(self, fn: Callable, *, n_args: int, inputs: str = "logits", batch_size: int = 64,
-                 name: str = "d_loss"):
+                 name: str = "d_loss") -> None:
         if inputs not in INPUTS:
             raise GanTheoryError(f"inputs must be one of {INPUTS}, got {inputs!r}")
         if not callable(fn):
@@ -114,8 +118,8 @@ class PointwiseLoss:
                 self._vmap_ok = False
         return torch.stack([self.call(*(c[i] for c in cols)) for i in range(cols[0].shape[0])])
 
-    def evaluate(self, values: list[np.ndarray], *, dtype=torch.float64, grad: bool = False,
-                 batch_size: int | None = None):
+    def evaluate(self, values: list[np.ndarray], *, dtype: torch.dtype = torch.float64, grad: bool = False,
+                 batch_size: int | None = None) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """Loss with argument ``k`` filled with ``values[k][i]``; returns arrays of loss (and d/dvalue_k).
 
         Returns:
@@ -155,7 +159,7 @@ class Terms:
         """(ℓ_r, ℓ_f) on the logit grid of :func:`solve_optimum`, computed once per loss."""
         return self.both(LOGIT_GRID)
 
-    def derivatives(self, a):
+    def derivatives(self, a: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(ℓ_r'(a), ℓ_f'(a)) up to one common positive factor (enough for signs and root finding).
 
         For a verified separable, per-sample loss one call on the batch ``a`` gives every derivative:
@@ -178,17 +182,17 @@ class Terms:
             out.append(np.zeros_like(a) if g is None else g.numpy() * a.size)
         return out[0], out[1]
 
-    def real(self, a, grad=False):
+    def real(self, a: ArrayLike, grad: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
         res = self.loss.evaluate([a, np.zeros_like(a)], grad=grad)
         return (res[0] - self.base, res[1][0]) if grad else res - self.base
 
-    def fake(self, a, grad=False):
+    def fake(self, a: ArrayLike, grad: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
         res = self.loss.evaluate([np.zeros_like(a), a], grad=grad)
         return (res[0] - self.base, res[1][1]) if grad else res - self.base
 
-    def both(self, a, grad=False):
+    def both(self, a: ArrayLike, grad: bool = False) -> tuple[np.ndarray, ...]:
         """(real(a), fake(a)) in one batched call (and their derivatives when ``grad``)."""
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
         z = np.zeros_like(a)
@@ -235,7 +239,7 @@ class ImpliedOptimum:
     flat_half: tuple[float, float]  # the set of optimal logits at t = ½ (an interval on the grid)
 
 
-def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimum:
+def solve_optimum(terms: Terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimum:
     """Minimise t·ℓ_r(a) + (1−t)·ℓ_f(a) over the logit a for every t (vectorised)."""
     t = np.asarray(t, dtype=np.float64)
     a_star, value = _minimise(terms, t, refine)
@@ -252,7 +256,7 @@ def solve_optimum(terms, t: np.ndarray, *, refine: bool = True) -> ImpliedOptimu
     return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
 
 
-def implied_logit(terms, t, *, bound: float, chunk: int = 2048) -> np.ndarray:
+def implied_logit(terms: Terms, t: ArrayLike, *, bound: float, chunk: int = 2048) -> np.ndarray:
     """a*(t) clipped to [−bound, bound], for any number of weights t (in chunks, so that the grid search
     stays small); where every logit is optimal (a flat objective) the logit 0."""
     t = np.asarray(t, dtype=np.float64)

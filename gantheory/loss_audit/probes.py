@@ -10,6 +10,7 @@ naive ``log(1 - sigmoid(a))`` overflows and ``nn.BCELoss`` clamps its log at −
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ def separability_defect(terms: Terms, rng: np.random.Generator) -> float:
     return float(np.max(np.abs(joint - terms.real(a) - terms.fake(b))))
 
 
-def batch_weighting(terms: Terms, sizes=(1, 2, 16)) -> dict[int, float]:
+def batch_weighting(terms: Terms, sizes: Iterable[int] = (1, 2, 16)) -> dict[int, float]:
     """Weight of the fake term relative to the real term at several batch sizes.
 
     For ``mean`` + ``mean`` (or ``sum`` + ``sum``) the ratio does not depend on the batch size; a loss

@@ -10,8 +10,13 @@ Nothing here computes mathematics; figures are drawn from the data series the cl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gantheory.report.document import SCHEMA, claim_entry, control_entry, make_document, overall_status
 from gantheory.report.markdown import to_markdown
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "SCHEMA",
@@ -39,7 +44,7 @@ def render_figures(figures: list[dict]) -> dict:
     return _render(figures)
 
 
-def render_text(document: dict, console=None) -> None:
+def render_text(document: dict, console: Console | None = None) -> None:
     from gantheory.report.text import render_text as _render
 
     _render(document, console)

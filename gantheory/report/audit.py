@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import html
 import math
+from typing import TYPE_CHECKING
 
 from gantheory.results import fmt
+
+if TYPE_CHECKING:
+    from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit
 
 __all__ = ["implied_optimum_svg", "to_html", "to_markdown", "to_text"]
 
 
-def to_text(report) -> str:
+def to_text(report: AuditReport) -> str:
     """The audit as plain-text lines: verdict, classification, value, certificates, findings."""
     d, g = report.discriminator, report.generator
     lines = [f"verdict: {report.verdict}",
@@ -34,7 +38,7 @@ def to_text(report) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(report) -> str:
+def to_markdown(report: AuditReport) -> str:
     """The audit as a Markdown section (a table of the classification, then the findings)."""
     d, g = report.discriminator, report.generator
     out = ["## Loss audit", "", f"**Verdict:** {report.verdict}", "",
@@ -57,7 +61,7 @@ def to_markdown(report) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_html(report, *, full_page: bool = False) -> str:
+def to_html(report: AuditReport, *, full_page: bool = False) -> str:
     """A self-contained HTML fragment (or page) with the implied-optimum curve as inline SVG."""
     d, g = report.discriminator, report.generator
     e = html.escape
@@ -90,7 +94,7 @@ def to_html(report, *, full_page: bool = False) -> str:
             "</head><body>" + body + "</body></html>")
 
 
-def implied_optimum_svg(d, width: int = 360, height: int = 240) -> str:
+def implied_optimum_svg(d: DiscriminatorAudit, width: int = 360, height: int = 240) -> str:
     """Inline SVG of the measured optimum: σ(a*) for logit families, a* for least squares/hinge."""
     t = d.curve.get("t", [])
     a = d.curve.get("a_star", [])

@@ -18,7 +18,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gantheory.results import STATUSES, claim_status
+
+if TYPE_CHECKING:
+    from gantheory.claims.model import Claim
+    from gantheory.results import ClaimResult, ControlResult
 
 SCHEMA = "gantheory.report/1"
 # The one status precedence rule lives in gantheory.results; ``overall_status`` is its name in this package.
@@ -27,7 +33,7 @@ overall_status = claim_status
 STATUS_ORDER = tuple(sorted(STATUSES, key=lambda s: sum(claim_status([s, r]) != s for r in STATUSES)))
 
 
-def claim_entry(claim, result) -> tuple[dict, list[dict]]:
+def claim_entry(claim: Claim, result: ClaimResult) -> tuple[dict, list[dict]]:
     """The document's entry for one claim and the figures it produced (each tagged claim/lens)."""
     lenses, figures = [], []
     for lens in result.lenses:
@@ -39,7 +45,7 @@ def claim_entry(claim, result) -> tuple[dict, list[dict]]:
     return entry, figures
 
 
-def control_entry(control_result) -> tuple[dict, list[dict]]:
+def control_entry(control_result: ControlResult) -> tuple[dict, list[dict]]:
     entry = control_result.to_dict()
     figures = [{**f.to_dict(), "id": f"control:{control_result.claim}:{control_result.name}:{f.id}",
                 "claim": control_result.claim, "lens": control_result.lens} for f in control_result.result.figures]

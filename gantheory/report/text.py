@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from gantheory.results import LENSES
 
@@ -25,7 +29,7 @@ def _lens_cell(lens):
     return Text.assemble(head, "\n", Text(body, style="dim" if status == "skipped" else ""))
 
 
-def render_text(doc: dict, console=None) -> None:
+def render_text(doc: dict, console: Console | None = None) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -97,7 +97,7 @@ class Step:
     detail: str = ""
     relation: str = "="
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise GanTheoryError(f"Step.method must be one of {METHODS}, got {self.method!r}")
         if self.outcome not in OUTCOMES:
@@ -548,7 +548,7 @@ def check_sign(
 
 
 def check_limit(
-    expr: sp.Expr, variable: sp.Symbol, point, expected: sp.Expr, direction: str = "+"
+    expr: sp.Expr, variable: sp.Symbol, point: sp.Basic | float, expected: sp.Expr, direction: str = "+"
 ) -> Check:
     """Check ``lim_{variable → point} expr = expected`` with :func:`sympy.limit`."""
     try:
@@ -569,7 +569,9 @@ def check_limit(
 # Step builders: each checks and returns a Step.
 
 
-def equal_step(title, justification, lhs, rhs, assumptions=None, *, prepare=None, **kwargs) -> Step:
+def equal_step(title: str, justification: str, lhs: sp.Basic | float, rhs: sp.Basic | float,
+               assumptions: Assumptions | None = None, *, prepare: Callable[[sp.Basic], sp.Basic] | None = None,
+               **kwargs: object) -> Step:
     """A checked equality step (see :func:`check_equal`).
 
     ``prepare`` maps each displayed side to the form that is checked (e.g. substituting
@@ -581,13 +583,16 @@ def equal_step(title, justification, lhs, rhs, assumptions=None, *, prepare=None
     return Step(title, justification, lhs, rhs, method, outcome, detail, "=")
 
 
-def not_equal_step(title, justification, lhs, rhs, assumptions=None, **kwargs) -> Step:
+def not_equal_step(title: str, justification: str, lhs: sp.Basic | float, rhs: sp.Basic | float,
+                   assumptions: Assumptions | None = None, **kwargs: object) -> Step:
     """A checked 'these two functions differ' step (see :func:`check_not_equal`)."""
     method, outcome, detail = check_not_equal(lhs, rhs, assumptions, **kwargs)
     return Step(title, justification, sp.sympify(lhs), sp.sympify(rhs), method, outcome, detail, "≠")
 
 
-def sign_step(title, justification, lhs, relation, rhs=0, assumptions=None, *, prepare=None, **kwargs) -> Step:
+def sign_step(title: str, justification: str, lhs: sp.Basic | float, relation: str, rhs: sp.Basic | float = 0,
+              assumptions: Assumptions | None = None, *, prepare: Callable[[sp.Basic], sp.Basic] | None = None,
+              **kwargs: object) -> Step:
     """A checked inequality ``lhs R rhs`` (checked as the sign of ``prepare(lhs − rhs)``).
 
     ``prepare`` must preserve the sign (e.g. substitute ``p = u q`` and divide by ``q > 0``).
@@ -598,14 +603,16 @@ def sign_step(title, justification, lhs, relation, rhs=0, assumptions=None, *, p
     return Step(title, justification, lhs, rhs, method, outcome, detail, relation)
 
 
-def limit_step(title, justification, expr, variable, point, expected, direction="+") -> Step:
+def limit_step(title: str, justification: str, expr: sp.Expr, variable: sp.Symbol, point: sp.Basic | float,
+               expected: sp.Basic | float, direction: str = "+") -> Step:
     """A checked limit ``lim_{variable → point} expr = expected``."""
     method, outcome, detail = check_limit(expr, variable, point, expected, direction)
     shown = sp.Limit(expr, variable, point, direction)
     return Step(title, justification, shown, sp.sympify(expected), method, outcome, detail, "→")
 
 
-def numbers_step(title, justification, lhs_value, rhs_value, *, rtol: float, lhs_expr=None, rhs_expr=None) -> Step:
+def numbers_step(title: str, justification: str, lhs_value: float | mpmath.mpf, rhs_value: float | mpmath.mpf, *,
+                 rtol: float, lhs_expr: sp.Basic | None = None, rhs_expr: sp.Basic | None = None) -> Step:
     """Compare two numbers computed elsewhere (quadrature, numeric differentiation) at ``rtol``.
 
     Always ``method="numeric"``: the numbers are not exact.

@@ -39,12 +39,18 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.losses import GENERATORS, LOSSES
 from gantheory.numerics import sigmoid, weighted
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
+    from gantheory.densities import Density
 
 __all__ = [
     "GENERATOR_LOSSES",
@@ -206,8 +212,8 @@ def _flat(integrand):
 
 def check_loss_against_theory(
     d_loss: Callable | None,
-    p_data,
-    p_g,
+    p_data: Density,
+    p_g: Density,
     *,
     g_loss: Callable | None = None,
     generator: str = "non_saturating",
@@ -330,7 +336,7 @@ def assert_loss_matches_theory(
     g_loss: Callable | None = None,
     *,
     generator: str = "non_saturating",
-    pairs=None,
+    pairs: st.SearchStrategy[tuple[Density, Density]] | None = None,
     max_examples: int | None = None,
     value_scale: float = 1.0,
     atol: float = 1e-6,
@@ -392,7 +398,7 @@ def assert_loss_matches_theory(
     run()
 
 
-def find_counterexample(strategy, check: Callable, *, max_examples: int = 100) -> tuple:
+def find_counterexample(strategy: st.SearchStrategy, check: Callable, *, max_examples: int = 100) -> tuple:
     """A negative control: assert that ``check`` (which raises AssertionError on a bad example) is
     *rejected* by some example of ``strategy`` within ``max_examples`` draws, and return
     ``(example, error)``.

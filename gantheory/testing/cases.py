@@ -15,10 +15,14 @@ criterion follows from Theorem 1 of Goodfellow et al. (2014): C(G) = −log 4 + 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gantheory.cases import tagged
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 __all__ = ["GAN_PAIRS", "GanPair"]
 
@@ -36,15 +40,15 @@ class GanPair:
     source: str = ""
 
     @property
-    def densities(self):
+    def densities(self) -> tuple[Density, Density]:
         return self.build()
 
     @property
-    def p_data(self):
+    def p_data(self) -> Density:
         return self.build()[0]
 
     @property
-    def p_g(self):
+    def p_g(self) -> Density:
         return self.build()[1]
 
     @property
@@ -52,10 +56,10 @@ class GanPair:
         """C(G) = −log 4 + 2·JSD (Goodfellow et al. 2014, Thm. 1)."""
         return -math.log(4.0) + 2.0 * self.js_divergence
 
-    def __iter__(self):  # p_data, p_g = gan_pair
+    def __iter__(self) -> Iterator[Density]:  # p_data, p_g = gan_pair
         return iter(self.build())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         p, q = self.build()
         return f"GanPair({self.name!r}: {p!r} vs {q!r}, JSD={self.js_divergence!r})"
 

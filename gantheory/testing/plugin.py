@@ -30,13 +30,13 @@ import sys
 import pytest
 
 from gantheory.testing import _profiles
-from gantheory.testing.cases import GAN_PAIRS
+from gantheory.testing.cases import GAN_PAIRS, GanPair
 
 _DEVICES = ("auto", "cpu", "cuda")
 _TRUE = ("1", "true", "yes", "on")
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gantheory", "gantheory: GAN theory checks")
     group.addoption(
         "--gantheory-profile",
@@ -59,7 +59,7 @@ def pytest_addoption(parser):
 
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis's plugin, which may load a profile by name
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "empirical: trains PyTorch models (skipped when torch is not installed)")
     try:
         name = _profiles.select_profile(config.getoption("--gantheory-profile"))
@@ -78,7 +78,7 @@ def pytest_configure(config):
 _PROFILE_KEY = pytest.StashKey[object]()
 
 
-def pytest_report_header(config):
+def pytest_report_header(config: pytest.Config) -> str | None:
     name = config.stash.get(_PROFILE_KEY, None)
     if name is None:
         return None
@@ -87,7 +87,7 @@ def pytest_report_header(config):
     return f"gantheory: hypothesis profile {name!r} (max_examples={settings.default.max_examples})"
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_all = config.getoption("--gantheory-skip-empirical") or os.environ.get(
         "GANTHEORY_SKIP_EMPIRICAL", ""
     ).lower() in _TRUE
@@ -105,7 +105,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(params=list(GAN_PAIRS), ids=list(GAN_PAIRS))
-def gan_pair(request):
+def gan_pair(request: pytest.FixtureRequest) -> GanPair:
     """A named (p_data, p_g) pair with its exact JSD: ``p_data, p_g = gan_pair``; ``gan_pair.js_divergence``,
     ``gan_pair.criterion`` (= −log 4 + 2·JSD), ``gan_pair.source`` (where the number came from)."""
     name = request.param
@@ -119,7 +119,7 @@ def gan_pair(request):
 
 
 @pytest.fixture(scope="session")
-def gantheory_device(request):
+def gantheory_device(request: pytest.FixtureRequest) -> str:
     """``"cpu"`` or ``"cuda"``: ``--gantheory-device`` / ``GANTHEORY_DEVICE`` (``auto`` picks CUDA when
     torch sees one). Skips the test when torch is missing or CUDA is requested but unavailable."""
     choice = request.config.getoption("--gantheory-device") or os.environ.get("GANTHEORY_DEVICE", "auto")

@@ -30,6 +30,7 @@ import copy
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from hypothesis import strategies as st
@@ -49,6 +50,9 @@ from gantheory.densities.beta import BETA_MIN
 from gantheory.densities.student_t import DF_MIN
 from gantheory.numerics import sigmoid
 from gantheory.testing._profiles import register_profiles
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "FAMILIES",
@@ -305,7 +309,7 @@ class PolynomialDiscriminator:
 
     coefficients: tuple
 
-    def logit(self, x):
+    def logit(self, x: ArrayLike) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         out = np.zeros_like(x)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -314,10 +318,10 @@ class PolynomialDiscriminator:
         # Far out in a heavy tail a polynomial can overflow: saturate at ±1e300 instead (σ is 0 or 1).
         return np.nan_to_num(out, nan=0.0, posinf=1e300, neginf=-1e300)
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         terms = " + ".join(f"{c!r}·x^{k}" if k else repr(c) for k, c in enumerate(self.coefficients))
         return f"PolynomialDiscriminator(logit(x) = {terms})"
 
@@ -334,14 +338,14 @@ class NetworkDiscriminator:
     output_weights: tuple  # v_j
     output_bias: float = 0.0
 
-    def logit(self, x):
+    def logit(self, x: ArrayLike) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         out = np.full(x.shape, float(self.output_bias))
         for w, b, v in zip(self.weights, self.biases, self.output_weights, strict=True):
             out = out + v * np.tanh(w * x + b)
         return out
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return sigmoid(self.logit(x))
 
 
@@ -388,7 +392,7 @@ EXTREME_LOGITS = (0.0, 36.8, -36.8, 709.8, -709.8, 745.2, -745.2, 1e300, -1e300,
 
 
 def logits(
-    *, shape=None, allow_infinity: bool = True, allow_nan: bool = False, moderate: float = 40.0
+    *, shape: int | tuple[int, ...] | st.SearchStrategy | None = None, allow_infinity: bool = True, allow_nan: bool = False, moderate: float = 40.0
 ) -> st.SearchStrategy:
     """Discriminator logits: mostly moderate values in [−``moderate``, ``moderate``], plus the extreme
     values in :data:`EXTREME_LOGITS`, any finite double, and ±inf (``allow_infinity``) or NaN
