@@ -38,7 +38,11 @@ import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 from gantheory.errors import GanTheoryError
 
@@ -146,7 +150,12 @@ class ValueAtOptimum:
         return f"{const} {sign} {coef}{symbol}"
 
 
-def _raw(a_star, t):
+def _always(theta: Mapping[str, float]) -> bool:
+    """Every fitted parameter vector is admissible (the default of :attr:`Linearisation.admissible`)."""
+    return True
+
+
+def _raw(a_star: np.ndarray, t: np.ndarray) -> np.ndarray:
     """a* itself: the space of the raw-output games."""
     return a_star
 
@@ -187,10 +196,10 @@ class Linearisation:
     coordinates: tuple[str, ...] = ()
     basis: Callable | None = None
     to_params: Callable[[Mapping[str, float]], Mapping[str, float]] = dict
-    admissible: Callable[[Mapping[str, float]], bool] = lambda theta: True
+    admissible: Callable[[Mapping[str, float]], bool] = _always
     evidence: str = ""
 
-    def design(self, t) -> Any:
+    def design(self, t: ArrayLike) -> np.ndarray:
         """The (len(t), len(coordinates)) matrix of the basis at t."""
         import numpy as np
 
@@ -217,16 +226,16 @@ class GeneratorLoss:
     fit_basis: Callable | None = None
     from_coefficients: Callable[[Any], dict[str, float]] | None = None
 
-    def __call__(self, a, backend="numpy", **params):
+    def __call__(self, a: Any, backend: str | Any = "numpy", **params: float) -> Any:
         return self.term(a, _ops(backend), **params)
 
-    def basis(self, a) -> tuple:
+    def basis(self, a: ArrayLike) -> tuple:
         """The columns whose span holds s·ℓ_g(a) + k (numpy)."""
         import numpy as np
 
         return self.fit_basis(a) if self.fit_basis is not None else (self(a), np.ones_like(a))
 
-    def coefficients(self, theta) -> dict[str, float]:
+    def coefficients(self, theta: ArrayLike) -> dict[str, float]:
         """The row's parameters and the positive ``scale`` s from the coefficients of :meth:`basis`."""
         if self.from_coefficients is not None:
             return dict(self.from_coefficients(theta))
@@ -268,12 +277,12 @@ class Loss:
                                  f"its parameters: {sorted(self.params) or 'none'}")
         return {**self.params, **params}
 
-    def terms(self, backend="numpy", **params) -> tuple[Callable, Callable]:
+    def terms(self, backend: str | Any = "numpy", **params: float) -> tuple[Callable, Callable]:
         """(ℓ_real, ℓ_fake) as callables of the output a, for ``backend`` ``numpy``, ``torch`` or ``sympy``."""
         o, kw = _ops(backend), self.bind(params)
         return (lambda a: self.real(a, o, **kw)), (lambda a: self.fake(a, o, **kw))
 
-    def optimum(self, lp, lq, **params):
+    def optimum(self, lp: ArrayLike, lq: ArrayLike, **params: float) -> np.ndarray:
         """The pointwise optimal output a*(x) from lp = log p(x), lq = log q(x) (numpy)."""
         import numpy as np
 
@@ -281,7 +290,7 @@ class Loss:
         with np.errstate(invalid="ignore", divide="ignore"):
             return self.optimum_fn(lp, lq, **self.bind(params))
 
-    def objective(self, output, lp, lq, /, **params):
+    def objective(self, output: ArrayLike, lp: ArrayLike, lq: ArrayLike, /, **params: float) -> np.ndarray:
         """p·ℓ_real(output) + q·ℓ_fake(output) from log densities, with 0·(±inf) = 0 where a density vanishes.
 
         The first three arguments are positional-only, so a row's own parameter named ``a`` (least squares)

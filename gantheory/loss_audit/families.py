@@ -30,12 +30,13 @@ which is audit knowledge and lives only here. Generator kinds are the rows of
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import expit
 
-from gantheory.loss_audit.optimum import ImpliedOptimum
+from gantheory.loss_audit.optimum import ImpliedOptimum, Terms
 from gantheory.losses import GENERATORS, LOSSES, Linearisation
 from gantheory.numerics import softplus
 
@@ -225,7 +226,7 @@ def _scale_fit(y, form):
     return float(s), float(c), float(np.max(np.abs(A @ np.array([s, c]) - y)) / scale)
 
 
-def match_signature(terms) -> SignatureMatch | None:
+def match_signature(terms: Terms) -> SignatureMatch | None:
     """The catalogued pointwise form (up to positive scales and a constant) the terms follow, if any."""
     a = np.linspace(-8.0, 8.0, 161)
     lr, lf = terms.both(a)
@@ -263,7 +264,7 @@ def _describe(kind: str) -> str:
     return f"{row.formula} ({row.reference})"
 
 
-def classify_generator(term) -> GeneratorFit:
+def classify_generator(term: Callable) -> GeneratorFit:
     """Match ℓ_g(a) against the rows of ``GENERATORS`` as s·ℓ(a; params) + k with s > 0 (any constant k).
 
     Each row is one linear least-squares fit on its :meth:`~gantheory.losses.GeneratorLoss.basis`
@@ -288,7 +289,7 @@ def classify_generator(term) -> GeneratorFit:
     return GeneratorFit("other", {}, "matches no catalogued generator loss", g_sat, math.inf)
 
 
-def fixed_point_check(term, opt_full: ImpliedOptimum) -> tuple[bool | None, str]:
+def fixed_point_check(term: Callable, opt_full: ImpliedOptimum) -> tuple[bool | None, str]:
     """Is p_g = p_data a minimiser of the generator's objective facing the optimal discriminator?
 
     With D at its optimum a*(t), the generator minimises
