@@ -1,6 +1,6 @@
 """The original GAN theorems, step by step (Goodfellow et al. 2014; Arjovsky & Bottou 2017).
 
-Each function returns a :class:`~gantheory.symbolic.core.Derivation`; keyword arguments inject a
+Each function returns a :class:`~gantheory.symbolic.derivation.Derivation`; keyword arguments inject a
 wrong claim (a negative control) and the corresponding step then comes back ``"failed"``.
 Results are cached (``functools.lru_cache``): derivations are immutable data.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from gantheory.losses import LOSSES
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     Step,
     check_equal,
