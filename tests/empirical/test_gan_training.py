@@ -19,6 +19,7 @@ from gantheory.empirical import (  # noqa: E402
     train_discriminator,
     train_gan,
 )
+from gantheory.errors import GanTheoryError  # noqa: E402
 from gantheory.numerics import LOG4  # noqa: E402
 
 pytestmark = pytest.mark.empirical
@@ -78,6 +79,19 @@ def test_minimax_saturates_from_a_poor_init():
     # D*(G(z)) ≈ 7e-6 there: the minimax gradient is smaller by about that factor (measured 2.2e-5).
     assert s.ratio < EMPIRICAL_TOLERANCES["saturation_ratio_max"]
     assert s.mean_d_fake < 1e-3
+
+
+def test_generator_objectives_are_the_standard_games_generator_rows():
+    from gantheory.empirical import GENERATOR_OBJECTIVES
+    from gantheory.losses import GENERATORS, LOSSES
+
+    assert tuple(GENERATOR_OBJECTIVES) == LOSSES["standard"].generators
+    logits = torch.tensor([-30.0, -1.0, 0.0, 2.5, 40.0], dtype=torch.float64)
+    for name, objective in GENERATOR_OBJECTIVES.items():
+        want = float(np.mean(GENERATORS[name](logits.numpy())))  # the numpy form of the same row
+        assert float(objective(logits)) == pytest.approx(want, rel=1e-12)
+    with pytest.raises(GanTheoryError, match="loss"):
+        train_gan(P, loss="least_squares", steps=1, device="cpu")
 
 
 def test_gan_divergence_is_recorded():
