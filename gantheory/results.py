@@ -196,7 +196,13 @@ def claim_status(statuses: Iterable[str]) -> str:
     return "skipped"
 
 
-def fmt(x: float | None) -> str:
+def fmt(x: float | None, digits: int = 2) -> str:
+    """A number for people: ``.4g`` on [1e-3, 1e4), else scientific with ``digits`` decimals; "—" when not
+    available (None or NaN, never "nan"); ±inf as ``inf``/``-inf``.
+
+    >>> fmt(0.5), fmt(1.23456e-7), fmt(1.23456e-7, digits=3), fmt(None)
+    ('0.5', '1.23e-07', '1.235e-07', '—')
+    """
     if x is None:
         return "—"
     x = float(x)
@@ -208,7 +214,7 @@ def fmt(x: float | None) -> str:
         return "0"
     if 1e-3 <= abs(x) < 1e4:
         return f"{x:.4g}"
-    return f"{x:.2e}"
+    return f"{x:.{digits}e}"
 
 
 def jsonable(v: Any) -> Any:

@@ -103,6 +103,23 @@ TABLE: dict[str, Tolerance] = {
     "function_space_l1_atol": _t(1e-4, "claims",
         "function-space-convergence: ||q_T - p||_1 on the grid after the mirror-descent steps (Pinsker: "
         "L1 <= sqrt(2 KL), so a divergence gap of ~1e-8 allows ~1e-4)"),
+    # ---- empirical internals: convergence and accuracy tolerances of gantheory/empirical/ ----------
+    "newton_step_rtol": _t(1e-14, "empirical",
+        "population Newton (statistics.population_parameter / population_minimiser) stops once the largest "
+        "step is below this times 1 + |theta|: Newton converges quadratically, so the next step is at "
+        "rounding (~50 eps of float64); the 60-iteration cap stops a stall"),
+    "newton_gtol_float64": _t(1e-10, "empirical",
+        "batched Newton MLE (batched.newton_logistic) stops once every replicate's sup-norm gradient is "
+        "below this in float64: theta-hat is then within ~H^-1 gtol of the MLE, five orders below the "
+        "standard error at n = 4096"),
+    "newton_gtol_float32": _t(1e-5, "empirical",
+        "... and in float32, whose summation rounding floors the gradient near 1e-7 (n + m) / n sqrt(N); "
+        "the float32_eps covariance term accounts for the rest"),
+    "envelope_quad_epsabs": _t(1e-13, "empirical",
+        "envelope check: scipy quad's absolute target for the partial derivatives of C at theta0, far below "
+        "the Richardson difference's error (~1e-7), so envelope_atol measures the finite difference alone"),
+    "envelope_quad_epsrel": _t(1e-12, "empirical",
+        "... and its relative target (the partials are O(1))"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}

@@ -57,6 +57,16 @@ def test_fmt_never_prints_nan():
     assert fmt(0.0) == "0" and fmt(1.5) == "1.5" and fmt(1e-7) == "1.00e-07" and fmt(math.inf) == "inf"
 
 
+def test_measurement_margin_words():
+    assert Measurement("x", 5e-3, 1e-3, False).margin == "0.005 exceeds 0.001 by 0.004 (5× the tolerance)"
+    assert "falls short" in Measurement("p", 1e-5, 1e-3, False, "≥").margin
+
+
+def test_fmt_digits_only_changes_scientific_notation():
+    assert fmt(1e-7) == "1.00e-07" and fmt(1e-7, digits=3) == "1.000e-07"
+    assert fmt(0.125, digits=3) == fmt(0.125) == "0.125" and fmt(None, digits=3) == "—"
+
+
 def test_measurements_and_verdict():
     ok, bad = at_most("err", 1e-12, 1e-10), at_most("err2", 3e-10, 1e-10, "worst pair")
     assert ok.passed and not bad.passed

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
     from gantheory.densities import Density
     from gantheory.losses import Loss
-    from gantheory.symbolic.core import Derivation
+    from gantheory.symbolic import Derivation
 
 __all__ = ["Algorithm1", "Derivation", "StationaryOptimum", "TrainedDiscriminator", "judge_derivation"]
 

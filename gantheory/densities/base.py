@@ -238,6 +238,59 @@ class _Parametric(Density):
     __hash__ = None
 
 
+class _LocationScale(_Parametric):
+    r"""A location-scale family :math:`p(x) = \tfrac1s\, p_0\bigl(\tfrac{x-\mu}{s}\bigr)` on the whole line.
+
+    A family module writes only what is its own: ``_logpdf``, the standard member's sampler
+    ``_standard_sample(shape, rng)`` and cdf ``_standard_cdf(z)``, its variance ``_unit_variance`` (of
+    p₀; scaled by s²) and the quadrature ``_offsets()`` in units of s. Support ℝ, the mode and mean μ,
+    the variance s²·Var(p₀), sampling μ + s Z and the cdf F₀((x − μ)/s) follow here.
+    """
+
+    _unit_variance: float = 1.0
+
+    def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
+        self.loc = _param("loc", loc)
+        self.scale = _param("scale", scale, positive=True)
+        self._init_params(loc=self.loc, scale=self.scale)
+
+    def _standard_sample(self, shape: tuple, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _standard_cdf(self, z: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _offsets(self) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _sample(self, n, rng):
+        return self.loc + self.scale * self._standard_sample((n, *self.batch_shape), rng)
+
+    def breakpoints(self) -> np.ndarray:
+        # loc and scale broadcast against every parameter (a batch may vary only in a shape parameter)
+        loc, scale = np.broadcast_arrays(self.loc, self.scale, *self._params.values())[:2]
+        return _offsets_points(loc, scale, self._offsets())
+
+    @property
+    def support(self) -> Interval:
+        return Interval(np.full(self.batch_shape, -np.inf), np.full(self.batch_shape, np.inf))
+
+    @property
+    def modes(self) -> np.ndarray:
+        return np.broadcast_to(self.loc, self.batch_shape)[..., None]
+
+    @property
+    def mean(self) -> np.ndarray:
+        return np.broadcast_to(self.loc, self.batch_shape) + 0.0
+
+    @property
+    def variance(self) -> np.ndarray:
+        return np.broadcast_to(self._unit_variance * self.scale**2, self.batch_shape) + 0.0
+
+    def cdf(self, x: ArrayLike) -> np.ndarray:
+        return self._standard_cdf((_check_x(x) - self.loc) / self.scale)
+
+
 @dataclass(frozen=True)
 class DensityFamily:
     """One row of :data:`gantheory.densities.DENSITIES`: what every consumer needs to know of a family.

@@ -27,7 +27,7 @@ class Discrete(Density):
     r"""A finite pmf: atoms ``values`` (shape ``(*batch, K)`` or ``(K,)``) with ``probs`` (same last axis).
 
     Integrals against a discrete density are exact sums over its atoms. ``probs`` must be non-negative
-    and sum to 1 within 1e-12 (no silent renormalising); ``values`` must be distinct.
+    and sum to 1 within ``TOLERANCES["weights_sum_atol"]`` (no silent renormalising); ``values`` must be distinct.
 
     Example:
         >>> Discrete([0.0, 1.0], [0.25, 0.75]).pdf([1.0, 0.5]).tolist()  # the pmf; 0 off the atoms
@@ -50,7 +50,7 @@ class Discrete(Density):
         total = probs.sum(axis=-1)
         if not np.all(np.abs(total - 1.0) <= TOLERANCES["weights_sum_atol"]):
             raise GanTheoryError(
-                f"parameter 'probs' must sum to 1 within 1e-12 (sums: {total}); renormalise explicitly"
+                f"parameter 'probs' must sum to 1 within {TOLERANCES['weights_sum_atol']:g} (sums: {total}); renormalise explicitly"
             )
         sorted_values = np.sort(values, axis=-1)
         if np.any(np.diff(sorted_values, axis=-1) == 0):

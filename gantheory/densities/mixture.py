@@ -32,7 +32,7 @@ class Mixture(Density):
 
     Args:
         components: non-empty sequence of densities (all continuous or all discrete); each may be a batch.
-        weights: shape ``(..., K)``; non-negative, finite, summing to 1 within 1e-12 along the last axis.
+        weights: shape ``(..., K)``; non-negative, finite, summing to 1 within ``TOLERANCES["weights_sum_atol"]`` along the last axis.
 
     Example:
         >>> p = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.5)], weights=[0.3, 0.7])
@@ -62,7 +62,7 @@ class Mixture(Density):
         total = weights.sum(axis=-1)
         if not np.all(np.abs(total - 1.0) <= TOLERANCES["weights_sum_atol"]):
             raise GanTheoryError(
-                f"parameter 'weights' must sum to 1 within 1e-12 (sums: {total}); renormalise explicitly"
+                f"parameter 'weights' must sum to 1 within {TOLERANCES['weights_sum_atol']:g} (sums: {total}); renormalise explicitly"
             )
         try:
             self.batch_shape = np.broadcast_shapes(weights.shape[:-1], *(c.batch_shape for c in components))

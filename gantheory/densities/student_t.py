@@ -10,14 +10,11 @@ from scipy import special
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
-    Interval,
-    _check_x,
     _is_positive,
     _is_real,
+    _LocationScale,
     _mp,
-    _offsets_points,
     _param,
-    _Parametric,
     _power_offsets,
     _symmetric,
 )
@@ -34,7 +31,7 @@ __all__ = ["StudentT"]
 DF_MIN, DF_MAX = 0.5, 10.0
 
 
-class StudentT(_Parametric):
+class StudentT(_LocationScale):
     r"""Student's t with ``df`` ν > 0, ``loc`` μ, ``scale`` s > 0:
 
     .. math:: \log p(x) = \log\Gamma(\tfrac{\nu+1}2) - \log\Gamma(\tfrac\nu2) - \tfrac12\log(\nu\pi) - \log s
@@ -61,28 +58,21 @@ class StudentT(_Parametric):
         const = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
         return const - np.log(self.scale) - 0.5 * (nu + 1) * np.log1p(z * z / nu)
 
-    def _sample(self, n, rng):
-        df = np.broadcast_to(self.df, self.batch_shape)
-        return self.loc + self.scale * rng.standard_t(df, size=(n, *self.batch_shape))
+    def _standard_sample(self, shape, rng):
+        return rng.standard_t(np.broadcast_to(self.df, self.batch_shape), size=shape)
 
-    def breakpoints(self) -> np.ndarray:
+    def _standard_cdf(self, z):
+        return special.stdtr(self.df, z)
+
+    def _offsets(self):
         # Large df behaves like a Gaussian out to ~40 scales; small df needs geometric points far out.
-        offsets = np.union1d(_GAUSSIAN_OFFSETS, _power_offsets(float(np.min(self.df))))
-        return _offsets_points(*np.broadcast_arrays(self.loc, self.scale, self.df)[:2], _symmetric(offsets))
-
-    @property
-    def support(self) -> Interval:
-        return Interval(np.full(self.batch_shape, -np.inf), np.full(self.batch_shape, np.inf))
-
-    @property
-    def modes(self) -> np.ndarray:
-        return np.broadcast_to(self.loc, self.batch_shape)[..., None]
+        return _symmetric(np.union1d(_GAUSSIAN_OFFSETS, _power_offsets(float(np.min(self.df)))))
 
     @property
     def mean(self) -> np.ndarray:
         if np.any(self.df <= 1):
             raise GanTheoryError("the mean of StudentT is undefined for df <= 1 (parameter 'df')")
-        return np.broadcast_to(self.loc, self.batch_shape) + 0.0
+        return super().mean
 
     @property
     def variance(self) -> np.ndarray:
@@ -91,9 +81,6 @@ class StudentT(_Parametric):
         df = np.broadcast_to(self.df, self.batch_shape)
         with np.errstate(divide="ignore"):
             return np.where(df > 2, self.scale**2 * df / np.where(df > 2, df - 2, 1.0), np.inf)
-
-    def cdf(self, x: ArrayLike) -> np.ndarray:
-        return special.stdtr(self.df, (_check_x(x) - self.loc) / self.scale)
 
 
 def _strategy(draw):

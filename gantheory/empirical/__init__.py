@@ -50,8 +50,8 @@ from gantheory.empirical.function_space import (
     function_space_descent,
 )
 from gantheory.empirical.gan import (
+    GENERATOR_OBJECTIVES,
     GENERATORS,
-    LOSSES,
     GanSnapshot,
     GanTrajectory,
     SaturationResult,
@@ -66,7 +66,7 @@ __all__ = [
     "EMPIRICAL_TOLERANCES",
     "FAMILIES",
     "GENERATORS",
-    "LOSSES",
+    "GENERATOR_OBJECTIVES",
     "LOSS_NAMES",
     "THEORIES",
     "CalibrationResult",

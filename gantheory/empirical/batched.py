@@ -46,6 +46,7 @@ import torch.nn.functional as F
 
 from gantheory.empirical.objectives import LOSS_NAMES, training_loss
 from gantheory.errors import GanTheoryError
+from gantheory.tolerances import TOLERANCES
 
 __all__ = [
     "ACTIVATIONS",
@@ -144,8 +145,9 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
         phi_fake: features of the fake samples, ``[K, m, d]``.
         steps: at most this many Newton iterations (quadratic convergence: ~8 reach rounding from 0).
         gtol: stop once every replicate's ``‖∇L‖_∞`` is below this: θ̂ is then within ~H⁻¹·gtol of the
-            MLE. Default 1e-10 in float64 (five orders below the standard error at n = 4096) and
-            1e-5 in float32, whose summation rounding floors the gradient near 1e-7·(n+m)/n·√N.
+            MLE. Default ``TOLERANCES["newton_gtol_float64"]`` (1e-10: five orders below the standard
+            error at n = 4096) and ``TOLERANCES["newton_gtol_float32"]`` (1e-5: float32 summation
+            rounding floors the gradient near 1e-7·(n+m)/n·√N).
         targets: (α, β), the labels of real and fake samples; (1, 0) is the plain MLE, soft targets
             give label smoothing (``y`` below is α or β).
 
@@ -156,7 +158,7 @@ def fit_logistic_newton(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, steps
     """
     k, n, d = phi_real.shape
     if gtol is None:
-        gtol = 1e-10 if phi_real.dtype == torch.float64 else 1e-5
+        gtol = TOLERANCES["newton_gtol_float64" if phi_real.dtype == torch.float64 else "newton_gtol_float32"]
     x = torch.cat([phi_real, phi_fake], dim=1)
     alpha, beta = (float(t) for t in targets)
     hard = (alpha, beta) == (1.0, 0.0)

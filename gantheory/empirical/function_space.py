@@ -38,6 +38,7 @@ from scipy import integrate, special
 
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import LOG4, log_sigmoid
+from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -194,8 +195,9 @@ def envelope_check(theta0: tuple[float, float] = (1.0, 1.5), *, p_data: Density 
     phi = lambda z: np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)  # noqa: E731
     scores = (lambda z: z / scale0, lambda z: (z * z - 1) / scale0)  # ∂_loc, ∂_scale of log q at x = μ + σz
     partial = np.array([
-        integrate.quad(lambda z, s=s: phi(z) * ell(loc0 + scale0 * z) * s(z), -np.inf, np.inf, epsabs=1e-13,
-                       epsrel=1e-12, limit=200)[0]
+        integrate.quad(lambda z, s=s: phi(z) * ell(loc0 + scale0 * z) * s(z), -np.inf, np.inf,
+                       epsabs=TOLERANCES["envelope_quad_epsabs"], epsrel=TOLERANCES["envelope_quad_epsrel"],
+                       limit=200)[0]
         for s in scores
     ])
     err = float(np.max(np.abs(total - partial)))

@@ -46,7 +46,7 @@ from gantheory.losses import LOSSES as _LOSS_ROWS
 if TYPE_CHECKING:
     from gantheory.densities import Density
 
-__all__ = ["GENERATORS", "LOSSES", "GanSnapshot", "GanTrajectory", "SaturationResult", "saturation_check", "train_gan"]
+__all__ = ["GENERATORS", "GENERATOR_OBJECTIVES", "GanSnapshot", "GanTrajectory", "SaturationResult", "saturation_check", "train_gan"]
 
 GENERATORS = ("affine", "mlp")
 DISCRIMINATORS = ("logistic", "mlp")
@@ -59,11 +59,13 @@ def _generator_loss(name: str):
     return lambda logit_fake: term(logit_fake, "torch").mean()
 
 
-# Algorithm 1's generator losses, rows of gantheory.losses.GENERATORS: minimax log(1 − D) = log σ(−f) =
-# −softplus(f); non-saturating −log D = −log σ(f) = softplus(−f) (Goodfellow et al. 2014, §3).
-LOSSES = {name: _generator_loss(name) for name in ("minimax", "non_saturating")}
 # The discriminator's game: the standard row, −V̂ = mean softplus(−f(x)) + mean softplus(f(G(z))).
-_D_REAL, _D_FAKE = _LOSS_ROWS["standard"].terms("torch")
+_D_GAME = _LOSS_ROWS["standard"]
+_D_REAL, _D_FAKE = _D_GAME.terms("torch")
+# Algorithm 1's generator objectives: the standard game's rows of gantheory.losses.GENERATORS, minimax
+# log(1 − D) = log σ(−f) = −softplus(f) and non-saturating −log D = −log σ(f) = softplus(−f) (Goodfellow et
+# al. 2014, §3), each as the mean over a fake minibatch.
+GENERATOR_OBJECTIVES = {name: _generator_loss(name) for name in _D_GAME.generators}
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_sa
     Args:
         p_data: target density (e.g. ``Normal`` or a 2-component ``Mixture``).
         generator: ``"affine"`` (G(z) = μ + σz; exact C and JSD along the run) or ``"mlp"``.
-        loss: generator loss, a key of :data:`LOSSES` (``"minimax"`` or ``"non_saturating"``: rows of
+        loss: generator loss, a key of :data:`GENERATOR_OBJECTIVES` (``"minimax"`` or ``"non_saturating"``: rows of
             :data:`gantheory.losses.GENERATORS`).
         k: discriminator steps per generator step; batch_size: m.
         optimizer: ``"sgd"`` (with ``momentum``, as in the paper) or ``"adam"`` (β₁ = ``momentum``).
@@ -203,7 +205,7 @@ def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_sa
 def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_lr, momentum, discriminator, degree,
                width, depth, init, lr_schedule, record_every, n_snapshots, seed, dev, dtype) -> GanTrajectory:
     generator = check_choice("generator", generator, GENERATORS)
-    loss_name = check_choice("loss", loss, LOSSES)
+    loss_name = check_choice("loss", loss, GENERATOR_OBJECTIVES)
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
     discriminator = check_choice("discriminator", discriminator, DISCRIMINATORS)
     k = check_positive_int("k", k)
@@ -233,7 +235,7 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
     d_net, g_net = d_net.to(device=dev, dtype=dt), g_net.to(device=dev, dtype=dt)
     d_opt = _optimizer(optimizer, d_net.parameters(), d_lr or 2 * lr, momentum)
     g_opt = _optimizer(optimizer, g_net.parameters(), lr, momentum)
-    g_loss_fn = LOSSES[loss_name]
+    g_loss_fn = GENERATOR_OBJECTIVES[loss_name]
     check_choice("lr_schedule", lr_schedule, ("constant", "linear"))
     schedules = []
     if lr_schedule == "linear":
@@ -388,7 +390,7 @@ def _saturation(p_data, init, n_samples, seed, dev, dt) -> SaturationResult:
     target, fake = to_torch(p_data, dev, dt), to_torch(Normal(*init), dev, dt)
     z = torch.randn(n_samples, generator=torch_generator(seed, dev), dtype=dt, device=dev)
     norms, mean_d = {}, 0.0
-    for name, fn in LOSSES.items():
+    for name, fn in GENERATOR_OBJECTIVES.items():
         g = _Affine(*init).to(device=dev, dtype=dt)
         x = g(z)
         logit = target.log_prob(x) - fake.log_prob(x)  # D* = σ(log p − log q), q frozen at init

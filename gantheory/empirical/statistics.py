@@ -43,6 +43,7 @@ from scipy import stats
 from gantheory.empirical.objectives import training_loss
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import sigmoid
+from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -104,6 +105,7 @@ def mass_region(p_data: Density, p_g: Density, mass: float = 0.98) -> tuple[floa
 def feature_frame(p_data: Density, p_g: Density) -> tuple[float, float]:
     """(center, scale) standardising x to ``u ∈ [-1, 1]`` over the 98%-mass region."""
     lo, hi = mass_region(p_data, p_g)
+    # a floor, not a tolerance: a degenerate (point-mass) region must not divide by zero
     return 0.5 * (lo + hi), max(0.5 * (hi - lo), 1e-12)
 
 
@@ -142,7 +144,7 @@ def population_parameter(logit_theory: Callable[[np.ndarray], np.ndarray], p_dat
         hess = (phi * (weight * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
         theta = theta + step
-        if np.max(np.abs(step)) < 1e-14 * (1 + np.max(np.abs(theta))):
+        if np.max(np.abs(step)) < TOLERANCES["newton_step_rtol"] * (1 + np.max(np.abs(theta))):
             break
     return theta
 
@@ -176,7 +178,7 @@ def population_minimiser(p_data: Density, p_g: Density, *, n: int, m: int, degre
         hess = (phi * ((wp + wq) * s * (1 - s))[:, None]).T @ phi
         step = np.linalg.solve(hess, grad)
         theta = theta + step
-        if np.max(np.abs(step)) < 1e-14 * (1 + np.max(np.abs(theta))):
+        if np.max(np.abs(step)) < TOLERANCES["newton_step_rtol"] * (1 + np.max(np.abs(theta))):
             break
     return theta
 

@@ -1,5 +1,6 @@
 """The empirical lens's tolerances: a read-only view of the entries of :data:`gantheory.tolerances.TABLE`
-whose lens is ``empirical`` (the same keys as ever).
+whose lens is ``empirical``: the statistical tolerances of the lens and, in their own block, the
+convergence tolerances of its internals (Newton stopping rules, the envelope check's quadrature).
 
 The one table, with the lens and the reason for every size, lives in :mod:`gantheory.tolerances`.
 """

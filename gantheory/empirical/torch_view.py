@@ -23,9 +23,10 @@ through host memory on a GPU would be silently slow (and not differentiable).
 Sampling takes an explicit :class:`torch.Generator` so runs are reproducible; families whose samplers
 torch cannot drive from a generator (Student t, Beta) draw through numpy with a seed taken from it.
 
-This module owns the torch side of every density: the per-family dispatch (``_build_<family>``) lives
-here, not in :mod:`gantheory.densities`, whose ``Density.to_torch`` only forwards to :func:`to_torch`.
-A family added to ``DENSITIES`` without a builder here gets the numpy fallback.
+This module owns the torch side of every density: the per-family dispatch (``_BUILDERS``, keyed by the
+``DENSITIES`` name) lives here, not in :mod:`gantheory.densities`, whose ``Density.to_torch`` only
+forwards to :func:`to_torch`. A registered family is either in ``_BUILDERS`` or in
+:data:`NUMPY_FALLBACKS` (tested); anything else gets the numpy fallback.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from gantheory.densities import family_of
 from gantheory.empirical._device import resolve_device
 from gantheory.errors import GanTheoryError
 
 if TYPE_CHECKING:
     from gantheory.densities import Density
 
-__all__ = ["TorchDensity", "to_torch"]
+__all__ = ["NUMPY_FALLBACKS", "TorchDensity", "to_torch"]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -100,10 +102,13 @@ class TorchDensity:
 
     def _build(self, d):
         family = type(d).__name__
-        builder = getattr(self, f"_build_{family.lower()}", None)
+        try:
+            builder = _BUILDERS.get(family_of(d).name)
+        except GanTheoryError:
+            builder = None  # not a registered family (e.g. a from_scipy wrapper): numpy fallback
         if builder is not None:
             try:
-                return builder(d)
+                return builder(self, d)
             except AttributeError:
                 pass  # unexpected parameterisation: fall back through numpy below
         if self.device.type != "cpu":
@@ -158,7 +163,7 @@ class TorchDensity:
 
         return log_prob, sample
 
-    def _build_studentt(self, d):
+    def _build_student_t(self, d):
         df, loc, scale = self._t(_param(d, "df", "nu")), self._t(_param(d, "loc")), self._t(_param(d, "scale"))
         const = torch.lgamma(0.5 * (df + 1)) - torch.lgamma(0.5 * df) - 0.5 * torch.log(df * math.pi) - torch.log(scale)
 
@@ -245,6 +250,22 @@ class TorchDensity:
 
     def __repr__(self) -> str:
         return f"TorchDensity({self.family}, device={self.device}, dtype={self.dtype})"
+
+
+# Builders keyed by the DENSITIES registry name (gantheory.densities.family_of(d).name), so a renamed
+# class cannot silently lose its torch implementation.
+_BUILDERS = {
+    "normal": TorchDensity._build_normal,
+    "uniform": TorchDensity._build_uniform,
+    "laplace": TorchDensity._build_laplace,
+    "student_t": TorchDensity._build_student_t,
+    "beta": TorchDensity._build_beta,
+    "mixture": TorchDensity._build_mixture,
+    "pushforward": TorchDensity._build_pushforward,
+}
+# Registered families deliberately left to the numpy fallback (CPU only): a pmf is a table lookup with
+# no density to differentiate, and its atoms are sampled on the host anyway.
+NUMPY_FALLBACKS = frozenset({"discrete"})
 
 
 def to_torch(density: Density, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:

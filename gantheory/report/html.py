@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from gantheory.report.figures import figure_svg
-from gantheory.results import LENSES
+from gantheory.results import LENSES, fmt
 
 # Shown first, in this order, under "Key figures" (each also linked from its claim).
 KEY_FIGURES = ("algorithm-1-panels", "criterion-family", "calibration", "saturation")
@@ -46,10 +46,10 @@ def _badge(status: str) -> str:
 
 
 def _num(v) -> str:
-    if isinstance(v, float):
-        if v == 0:
-            return "0"
-        return f"{v:.4g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.3e}"
+    """A table cell: floats through :func:`gantheory.results.fmt` (one more decimal in scientific notation
+    than the text report, as the HTML tables have the room), None as "—", anything else as its text."""
+    if v is None or isinstance(v, float):
+        return fmt(v, digits=3)
     return escape(str(v))
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 import sympy as sp
 
 from gantheory.errors import GanTheoryError
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Check,
     Derivation,
     Step,

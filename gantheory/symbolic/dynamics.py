@@ -23,7 +23,7 @@ from functools import cache
 import mpmath
 import sympy as sp
 
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     Step,
     describe_assumptions,

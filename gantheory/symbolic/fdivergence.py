@@ -29,7 +29,7 @@ import numpy as np
 import sympy as sp
 
 from gantheory.errors import GanTheoryError
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     Step,
     describe_assumptions,

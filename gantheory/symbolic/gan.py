@@ -1,6 +1,6 @@
 """The original GAN theorems, step by step (Goodfellow et al. 2014; Arjovsky & Bottou 2017).
 
-Each function returns a :class:`~gantheory.symbolic.core.Derivation`; keyword arguments inject a
+Each function returns a :class:`~gantheory.symbolic.derivation.Derivation`; keyword arguments inject a
 wrong claim (a negative control) and the corresponding step then comes back ``"failed"``.
 Results are cached (``functools.lru_cache``): derivations are immutable data.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from gantheory.losses import LOSSES
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     Step,
     check_equal,
@@ -425,6 +425,12 @@ def _bce(prediction, label):
     return -(label * sp.log(prediction) + (1 - label) * sp.log(1 - prediction))
 
 
+def _standard_bce_logits(a_real, a_fake):
+    """−log σ(a_real) − log(1 − σ(a_fake)) from ``LOSSES["standard"]``'s numpy terms (stable for large |a|)."""
+    real, fake = LOSSES["standard"].terms("numpy")
+    return real(np.asarray(a_real, float)) + fake(np.asarray(a_fake, float))
+
+
 @cache
 def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
     """The discriminator's binary cross-entropy is minus the value function (Goodfellow et al. 2014, eq. 1):
@@ -492,9 +498,8 @@ def bce_is_value(claim: sp.Expr | None = None) -> Derivation:
         conclusion=sp.Eq(sp.Symbol("BCE_D"), -(sp.log(D_REAL) + sp.log(1 - D_FAKE))),
         numeric=numeric_forms(
             discriminator_loss=sp.lambdify((D_REAL, D_FAKE), -(sp.log(D_REAL) + sp.log(1 - D_FAKE)), "numpy"),
-            # softplus(x) = logaddexp(0, x): stable for large |x|.
-            discriminator_loss_logits=lambda a_real, a_fake: np.logaddexp(0.0, -np.asarray(a_real, float))
-            + np.logaddexp(0.0, np.asarray(a_fake, float)),
+            # the standard game's per-sample terms on logits, softplus(−a_real) + softplus(a_fake)
+            discriminator_loss_logits=_standard_bce_logits,
             generator_loss=sp.lambdify(D_FAKE, claim, "numpy"),
         ),
     )

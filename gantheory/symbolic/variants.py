@@ -1,7 +1,7 @@
 """Neighbours of Proposition 1: other discriminator objectives and their optimal discriminators.
 
 Maximum likelihood with unequal class sizes, label smoothing (Salimans et al. 2016) and least
-squares (Mao et al. 2017). Each function returns a :class:`~gantheory.symbolic.core.Derivation`;
+squares (Mao et al. 2017). Each function returns a :class:`~gantheory.symbolic.derivation.Derivation`;
 ``claim=`` injects a wrong optimum for negative controls.
 """
 
@@ -12,7 +12,7 @@ from functools import cache
 import sympy as sp
 
 from gantheory.losses import LOSSES
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     describe_assumptions,
     equal_step,

@@ -6,7 +6,6 @@ Every tolerance states its reason. CPU tests are sized for a 2-core CI runner; `
 
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
@@ -33,22 +32,10 @@ from gantheory.errors import GanTheoryError  # noqa: E402
 
 pytestmark = pytest.mark.empirical
 CUDA = torch.cuda.is_available()
-cuda = [pytest.mark.cuda, pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU")]
-LOG4 = math.log(4.0)
 
 # The reference pair: two Gaussians, so log p/q is quadratic and the degree-2 logistic family is
 # well specified. C(G) = -1.18771416791833 (quadrature, gantheory.quadrature.criterion).
 P, Q = Normal(0.0, 1.0), Normal(1.0, 1.5)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # The tensors here are small: intra-op threading costs more than it saves, and on a shared 2-core
-    # runner OpenMP spin-waits thrash (measured: 1000x slower elementwise ops under load).
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _needs_slow(request):

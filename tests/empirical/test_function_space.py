@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -20,25 +18,14 @@ from gantheory.empirical import (  # noqa: E402
     function_space_descent,
 )
 from gantheory.errors import GanTheoryError  # noqa: E402
+from gantheory.numerics import LOG4  # noqa: E402
 
 pytestmark = pytest.mark.empirical
 CUDA = torch.cuda.is_available()
-cuda = [pytest.mark.cuda, pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU")]
-LOG4 = math.log(4.0)
 
 # The reference pair: two Gaussians, so log p/q is quadratic and the degree-2 logistic family is
 # well specified. C(G) = -1.18771416791833 (quadrature, gantheory.quadrature.criterion).
 P, Q = Normal(0.0, 1.0), Normal(1.0, 1.5)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # The tensors here are small: intra-op threading costs more than it saves, and on a shared 2-core
-    # runner OpenMP spin-waits thrash (measured: 1000x slower elementwise ops under load).
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 # -- Prop. 2 and the envelope theorem -----------------------------------------------------------------

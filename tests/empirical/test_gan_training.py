@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -14,17 +12,18 @@ from gantheory.densities import (  # noqa: E402
     Mixture,
     Normal,
 )
+from gantheory.divergences import DIVERGENCES  # noqa: E402
 from gantheory.empirical import (  # noqa: E402
     EMPIRICAL_TOLERANCES,
     saturation_check,
     train_discriminator,
     train_gan,
 )
+from gantheory.errors import GanTheoryError  # noqa: E402
+from gantheory.numerics import LOG4  # noqa: E402
 
 pytestmark = pytest.mark.empirical
 CUDA = torch.cuda.is_available()
-cuda = [pytest.mark.cuda, pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU")]
-LOG4 = math.log(4.0)
 
 # The reference pair: two Gaussians, so log p/q is quadratic and the degree-2 logistic family is
 # well specified. C(G) = -1.18771416791833 (quadrature, gantheory.quadrature.criterion).
@@ -82,20 +81,31 @@ def test_minimax_saturates_from_a_poor_init():
     assert s.mean_d_fake < 1e-3
 
 
+def test_generator_objectives_are_the_standard_games_generator_rows():
+    from gantheory.empirical import GENERATOR_OBJECTIVES
+    from gantheory.losses import GENERATORS, LOSSES
+
+    assert tuple(GENERATOR_OBJECTIVES) == LOSSES["standard"].generators
+    logits = torch.tensor([-30.0, -1.0, 0.0, 2.5, 40.0], dtype=torch.float64)
+    for name, objective in GENERATOR_OBJECTIVES.items():
+        want = float(np.mean(GENERATORS[name](logits.numpy())))  # the numpy form of the same row
+        assert float(objective(logits)) == pytest.approx(want, rel=1e-12)
+    with pytest.raises(GanTheoryError, match="loss"):
+        train_gan(P, loss="least_squares", steps=1, device="cpu")
+
+
 def test_gan_divergence_is_recorded():
     g = train_gan(P, steps=50, batch_size=32, optimizer="sgd", lr=1e200, device="cpu", lr_schedule="constant")
     assert g.failed and g.failed_step >= 0
 
 
 def _grid_jsd(snapshot):
-    """JSD of the snapshot's p_data and p_g (a histogram for the MLP generator), normalised on its grid (nats)."""
+    """JSD of the snapshot's p_data and p_g (a histogram for the MLP generator), normalised on its grid (nats):
+    the ``js`` row of DIVERGENCES summed over the grid's pmfs (its integrand handles the empty bins)."""
     p, q = snapshot.p_data / snapshot.p_data.sum(), snapshot.p_g / snapshot.p_g.sum()
-    m = 0.5 * (p + q)
-
-    def kl(a, b):
-        return float(np.sum(np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0) / np.where(b > 0, b, 1.0)), 0.0)))
-
-    return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+    with np.errstate(divide="ignore"):
+        lp, lq = np.log(p), np.log(q)
+    return float(np.sum(DIVERGENCES["js"].integrand(snapshot.x, lp, lq)))
 
 
 def test_mlp_generator_on_a_mixture_moves_toward_p_data():

@@ -20,17 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gantheory import Laplace, Normal, f_divergence
-from gantheory.numerics import LOG2, log_sigmoid, weighted
+from gantheory.numerics import LOG2, log_sigmoid, softplus, weighted
 from gantheory.quadrature import integrate
 from gantheory.testing.assertions import find_counterexample
 from gantheory.testing.strategies import density_pairs, discriminators
 
 pytestmark = pytest.mark.filterwarnings("error::gantheory.errors.QuadratureWarning")
 slow_ok = settings(deadline=None)
-
-
-def _softplus(v):
-    return -log_sigmoid(-v)
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ CONJUGATES = {
     # ½-convention JSD: f' = ½ log(2u/(1+u)), f*(T) = −½ log(2 − e^{2T}); T = ½ log(2σ(v)).
     "js": Conjugate(lambda v: 0.5 * (LOG2 + log_sigmoid(v)), lambda v: -0.5 * (LOG2 + log_sigmoid(-v)), lambda t: t),
     # f(u) = u log u − (u+1) log(u+1): f' = log σ(t), f*(T) = −log(1 − e^T); T = log σ(v).
-    "gan": Conjugate(lambda v: log_sigmoid(v), lambda v: _softplus(v), lambda t: t),
+    "gan": Conjugate(lambda v: log_sigmoid(v), lambda v: softplus(v), lambda t: t),
     # Triangular, f(u) = (u − 1)²/(u + 1): f' = 1 − 4/(u + 1)² = 1 − 4σ(−t)² at u = e^t, f*(T) = 4 − T − 4√(1 − T)
     # on (−3, 1); T = 1 − 4σ(−v)², so √(1 − T) = 2σ(−v) and q·f*(T) = 3 − 8σ(−v) + 4σ(−v)².
     "triangular": Conjugate(lambda v: 1.0 - 4.0 * np.exp(2.0 * log_sigmoid(-v)),

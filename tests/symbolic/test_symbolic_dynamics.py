@@ -17,6 +17,8 @@ from scipy.stats import norm
 
 import gantheory.symbolic as symbolic
 from gantheory.claims import CLAIMS
+from gantheory.divergences import DIVERGENCES
+from gantheory.losses import LOSSES
 from gantheory.symbolic import DERIVATIONS, NEGATIVE_CONTROL_STEPS, NEGATIVE_CONTROLS
 from gantheory.symbolic.dynamics import envelope, function_space_convergence
 
@@ -50,8 +52,9 @@ def integrate(func, points):
 
 
 def criterion_integrand(logp, logq):
-    """p log(p/(p+q)) + q log(q/(p+q)) in log space: log(p/(p+q)) = −logaddexp(0, log q − log p)."""
-    return -np.exp(logp) * np.logaddexp(0.0, logq - logp) - np.exp(logq) * np.logaddexp(0.0, logp - logq)
+    """p log(p/(p+q)) + q log(q/(p+q)): the ``gan`` row of DIVERGENCES (the derivations under test compute
+    theirs in mpmath, so scipy's quad over this row stays an independent route)."""
+    return float(DIVERGENCES["gan"].integrand(None, np.asarray(logp, float), np.asarray(logq, float)))
 
 
 def shift_criterion(theta):
@@ -144,6 +147,7 @@ def test_controls_leave_the_shared_steps_proved():
 # --- envelope: numbers against scipy ----------------------------------------------------------------
 
 THETA0 = 1.0
+STANDARD = LOSSES["standard"]
 
 
 def frozen_value(theta):
@@ -151,8 +155,8 @@ def frozen_value(theta):
 
     def integrand(x):
         logp, logq0 = norm.logpdf(x), norm.logpdf(x, THETA0)
-        # log D* = −logaddexp(0, log q0 − log p), log(1 − D*) = −logaddexp(0, log p − log q0)
-        return -np.exp(logp) * np.logaddexp(0.0, logq0 - logp) - norm.pdf(x, theta) * np.logaddexp(0.0, logp - logq0)
+        # V = −(p ℓ_real(a) + q_θ ℓ_fake(a)) of the standard game at D*'s logit a = log p − log q0
+        return -float(STANDARD.objective(logp - logq0, logp, norm.logpdf(x, theta)))
 
     return integrate(integrand, (-4.0, 0.0, THETA0, THETA0 + 4.0))
 

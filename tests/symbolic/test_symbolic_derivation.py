@@ -1,4 +1,4 @@
-"""The step checkers and the Derivation/Step data types of gantheory.symbolic.core.
+"""The step checkers and the Derivation/Step data types of gantheory.symbolic.derivation.
 
 Every checker is tested on a true relation (accepted) and a false one (its negative control, rejected).
 """
@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from gantheory.errors import GanTheoryError
-from gantheory.symbolic.core import (
+from gantheory.symbolic.derivation import (
     Derivation,
     Step,
     check_equal,
