@@ -17,6 +17,10 @@ import pytest
 
 _TRUE = ("1", "true", "yes", "on")
 
+# ``--doctest-modules`` would import every conftest.py as a module named ``conftest``; several of them
+# (tests/, tests/empirical/, …) then clash. They hold fixtures, not doctests: don't collect them.
+collect_ignore_glob = ["conftest.py", "*/conftest.py"]
+
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False,
                      help="run tests marked slow (also GANTHEORY_SLOW=1)")

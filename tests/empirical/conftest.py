@@ -10,7 +10,6 @@ import pytest
 
 # --doctest-modules would import this file as one more module named "conftest" (tests/ has no
 # __init__.py), which clashes with the other directories' conftest.py; it has no doctests.
-collect_ignore = ["conftest.py"]
 
 try:
     import torch
