@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-# --doctest-modules would import this file as one more module named "conftest" (tests/ has no
-# __init__.py), which clashes with the other directories' conftest.py; it has no doctests.
-
 try:
     import torch
 except ImportError:  # pragma: no cover - the test modules skip themselves

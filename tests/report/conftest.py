@@ -9,9 +9,6 @@ import pytest
 from gantheory import report
 from gantheory.results import ClaimResult, ControlResult, Figure, LensResult, Measurement, Panel, Series
 
-# --doctest-modules would import this file as one more module named "conftest" (tests/ has no
-# __init__.py), which clashes with the other directories' conftest.py; it has no doctests.
-
 META = {"profile": "quick", "seed": 0, "device": {"requested": "auto", "resolved": "cpu"}, "versions": {"numpy": "x"},
         "git": {"revision": None}, "tolerances": {"t": {"a": 1e-10, "b": 1.23456e-7}}, "wall_seconds": 1.0,
         "created": "now"}
