@@ -15,27 +15,28 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gantheory.cases import CASES, tagged
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
 from gantheory.claims.references import (
     MP_DPS,
-    mp_gaussian_divergence,
+    mp_density,
+    mp_divergence,
     mp_integral,
     mp_jsd_location_derivative,
-    mp_normal_logpdf,
-    uniform_shift_jsd,
 )
 from gantheory.claims.shapes import (
     StationaryOptimum,
     case_pairs,
     curve_panel,
     empirical,
+    gaussian,
     gaussian_pairs,
     richardson,
     short,
     window,
 )
 from gantheory.losses import GENERATORS
-from gantheory.numerics import LOG2, LOG4, weighted
+from gantheory.numerics import LOG2, LOG4, sigmoid, weighted
 from gantheory.results import (
     Figure,
     LensResult,
@@ -56,9 +57,10 @@ if TYPE_CHECKING:
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
-# The case pairs of the quadrature checks: unequal scales, a narrow far mode, wide apart, non-Gaussian.
-GAUSSIAN_CASES = ("gauss-unequal-scale", "gauss-narrow-far", "gauss-wide-apart")
-STATIONARITY_CASES = ("gauss-unequal-scale", "gauss-narrow-far", "mixture-vs-laplace", "gauss-wide-apart")
+# The case pairs of the quadrature checks (gantheory.cases, tag "stationarity"): unequal scales, a narrow
+# far mode, non-Gaussian, wide apart; the Gaussian ones where a lens needs scipy.stats or (loc, scale).
+STATIONARITY_CASES = tuple(tagged("stationarity"))
+GAUSSIAN_CASES = tuple(name for name in STATIONARITY_CASES if all(gaussian(d) is not None for d in CASES[name]))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -91,13 +93,13 @@ class OptimalDiscriminatorQuadrature:
             x = np.linspace(*window(a, b), 401)
             # Independent reference: scipy.stats densities, D* = p / (p + q) formed directly.
             pp, qq = stats.norm.pdf(x, *a), stats.norm.pdf(x, *b)
-            ok = (pp + qq) > 1e-300
+            ok = (pp + qq) > 1e-300  # guard: p/(p + q) is 0/0 where both densities underflow
             ref = pp[ok] / (pp[ok] + qq[ok])
-            got = 1.0 / (1.0 + np.exp(-candidate(p.logpdf(x[ok]), q.logpdf(x[ok]))))
+            got = sigmoid(candidate(p.logpdf(x[ok]), q.logpdf(x[ok])))
             k = int(np.argmax(np.abs(got - ref)))
             rows.append((f"N{a}|N{b} at x = {x[ok][k]:.3g}", got[k], ref[k]))
             v = float(value_function(lambda t, p=p, q=q: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
-            value_rows.append((f"N{a}|N{b}", v, mp_gaussian_divergence("criterion", a, b)))
+            value_rows.append((f"N{a}|N{b}", v, mp_divergence(p, q, "criterion")))
         ms = [
             compare("max |D(x) − p/(p+q)|", rows, TOLERANCES["pointwise_atol"], "pairs (scipy.stats reference)"),
             compare("|V(D, G) − C(G)_mpmath|", value_rows, TOLERANCES["quadrature_atol"],
@@ -110,7 +112,7 @@ class OptimalDiscriminatorQuadrature:
         fig = Figure("optimal-discriminator-quadrature", "D*(x) = p/(p+q) and the value it attains", (
             curve_panel(f"p_data = N{a}, p_g = N{b}", x, [
                 ("p_data", p.pdf(x), "line"), ("p_g", q.pdf(x), "line"),
-                ("D*(x)", 1 / (1 + np.exp(-candidate(p.logpdf(x), q.logpdf(x)))), "dashed")]),),
+                ("D*(x)", sigmoid(candidate(p.logpdf(x), q.logpdf(x))), "dashed")]),),
             "Candidate discriminator against the two densities; the check compares it with scipy.stats and V with mpmath.")
         return verdict("quadrature", ms, f"|V(D*,G) − C(G)| {fmt(ms[1].measured)} over {len(value_rows)} pairs "
                        f"(mpmath); stationary & maximal in {3 * len(names)} directions", figures=(fig,))
@@ -123,14 +125,14 @@ def _calibration_figure(calib) -> Figure:
     hi = max(float(np.quantile(stat, 0.995)), calib.critical) * 1.3
     edges = np.linspace(0.0, hi, 31)
     heights, _ = np.histogram(np.clip(stat, 0, hi), bins=edges, density=True)
-    xs = np.linspace(1e-3, hi, 200)
+    xs = np.linspace(1e-3, hi, 200)  # plotting grid: starts off 0, where the χ² density of dof 1 is infinite
     left = Panel(f"H0 (correct D*): {calib.rejections}/{stat.size} rejected", "Wald statistic", "density", (
         Series(f"{stat.size} replicates", short(edges), short(heights), "hist"),
         Series(f"χ²_{calib.dof} density", short(xs), short(stats.chi2.pdf(xs, calib.dof)), "line")),
         vlines=((calib.critical, f"critical value (α = {calib.alpha})"),))
     right_series = []
     for name, values in calib.power_statistics.items():
-        v = np.log10(np.maximum(np.asarray(values, dtype=np.float64), 1e-3))
+        v = np.log10(np.maximum(np.asarray(values, dtype=np.float64), 1e-3))  # plotting floor of the log axis
         e = np.linspace(-1, max(4.0, float(v.max()) + 0.2), 41)
         h, _ = np.histogram(v, bins=e, density=True)
         right_series.append(Series(f"{name} (power {calib.power[name]:.2f})", short(e), short(h), "hist"))
@@ -165,8 +167,7 @@ class OptimalDiscriminatorEmpirical:
         level = round(100 * (1 - r.alpha))
         if band is not None:
             # Inside the simultaneous band ⇔ |logit D̂ − logit D_T| ≤ half-width at every grid point.
-            def logit(d):
-                return np.log(d) - np.log1p(-d)
+            from scipy.special import logit  # the inverse of gantheory.numerics.sigmoid (expit)
 
             ratio = float(np.max(np.abs(logit(band.estimate) - logit(band.theory)) / band.half_width_logit))
             ms.append(at_most(f"max |logit D̂ − logit D_theory| / {level}% band half-width", ratio, 1.0,
@@ -224,16 +225,17 @@ class GlobalOptimum:
         return self.offset + self.scale * jsd
 
     def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.closed_forms import js_uniform
         from gantheory.densities import Normal, Uniform
         from gantheory.quadrature import criterion
 
         rows = []
         for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
             rows.append((f"N{a}|N{b}", float(criterion(Normal(*a), Normal(*b))),
-                         self.formula(mp_gaussian_divergence("js", a, b))))
+                         self.formula(mp_divergence(Normal(*a), Normal(*b), "js"))))
         for s in UNIFORM_SHIFTS:
             rows.append((f"U(0,1)|U({s},{1 + s})", float(criterion(Uniform(0, 1), Uniform(s, 1 + s))),
-                         self.formula(uniform_shift_jsd(s))))
+                         self.formula(float(js_uniform(0, 1, s, 1 + s)))))
         ms = [compare(f"|C(G) − ({self.label})|", rows, TOLERANCES["quadrature_atol"],
                       "pairs (references: mpmath JSD at 30 digits; JSD of shifted uniforms = min(s,1)·log 2)")]
         # Minimum iff p_g = p_data, across two generator families.
@@ -275,17 +277,18 @@ class JsdBounds:
         return np.sqrt(np.maximum(js, 0.0)) if self.distance else js
 
     def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.closed_forms import js_uniform
         from gantheory.densities import Discrete, Normal, Uniform
 
         f, label = self.divergence, "√JSD" if self.distance else "JSD"
-        rows = [(f"U(0,1)|U({s},{1 + s})", float(f(Uniform(0, 1), Uniform(s, 1 + s))), uniform_shift_jsd(s))
+        rows = [(f"U(0,1)|U({s},{1 + s})", float(f(Uniform(0, 1), Uniform(s, 1 + s))), float(js_uniform(0, 1, s, 1 + s)))
                 for s in (0.0, 0.1, 0.5, 1.0, 2.0)]
         rows.append(("N(-5,0.01)|N(5,0.01) (disjoint in float64)", float(f(Normal(-5, 0.01), Normal(5, 0.01))), LOG2))
         rows.append(("Discrete{0,1}|Discrete{2,3}", float(f(Discrete([0, 1], [0.5, 0.5]), Discrete([2, 3], [0.3, 0.7]))),
                      LOG2))
         rows.append(("N(0,1)|N(0,1)", float(f(Normal(0, 1), Normal(0, 1))), 0.0))
         for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            rows.append((f"N{a}|N{b}", float(f(Normal(*a), Normal(*b))), mp_gaussian_divergence("js", a, b)))
+            rows.append((f"N{a}|N{b}", float(f(Normal(*a), Normal(*b))), mp_divergence(Normal(*a), Normal(*b), "js")))
         rng = np.random.default_rng(ctx.seed)
         k = ctx.pick(64, 512)
         batch = np.asarray(f(Normal(rng.uniform(-5, 5, k), rng.uniform(0.05, 5, k)),
@@ -446,14 +449,16 @@ class BceQuadrature:
             def g_bce(x, lp, lq):
                 return weighted(lq, _torch_bce(_quadratic_logit(np.asarray(x, dtype=np.float64)), 1.0))
 
-            def mp_value(t, a=a, b=b):
+            mp_p, mp_q = mp_density(p), mp_density(q)
+
+            def mp_value(t, mp_p=mp_p, mp_q=mp_q):
                 s = _quadratic_logit(t)
                 lsig = -mp.log(1 + mp.exp(-s))  # log σ(a)
                 lsig_neg = -mp.log(1 + mp.exp(s))  # log(1 − σ(a)) = log σ(−a)
-                return mp.exp(mp_normal_logpdf(t, *a)) * lsig + mp.exp(mp_normal_logpdf(t, *b)) * lsig_neg
+                return mp_p(t) * lsig + mp_q(t) * lsig_neg
 
-            def mp_nonsat(t, b=b):
-                return mp.exp(mp_normal_logpdf(t, *b)) * mp.log(1 + mp.exp(-_quadratic_logit(t)))
+            def mp_nonsat(t, mp_q=mp_q):
+                return mp_q(t) * mp.log(1 + mp.exp(-_quadratic_logit(t)))
 
             v = mp_integral(mp_value, (a[0], b[0]), (a[1], b[1]))
             rows.append((f"N{a}|N{b}", float(integrate(d_bce, p, q)), -v))
@@ -564,7 +569,7 @@ class SaturationQuadrature:
                     TOLERANCES["saturation_ratio_max"], "p_data = N(0,1), G_θ = N(θ,1), D* frozen at θ₀"),
         ]
         a = np.linspace(-12.0, 12.0, 241)
-        sig = 1 / (1 + np.exp(-a))
+        sig = sigmoid(a)
         fig = Figure("saturation", "Saturation: the minimax generator loss has no gradient where D rejects fakes", (
             curve_panel("per sample, in the logit a of D(G(z))", a, [
                 ("|∂/∂a log(1 − σ(a))| = σ(a)  (minimax)", sig, "line"),
