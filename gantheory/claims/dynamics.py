@@ -4,12 +4,21 @@ Algorithm 1 (Goodfellow et al. 2014). Mirrors :mod:`gantheory.symbolic.dynamics`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gantheory.cases import CASES, tagged
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
-from gantheory.claims.shapes import Algorithm1, curve_panel, empirical, gaussian, richardson
+from gantheory.claims.shapes import (
+    Algorithm1,
+    DerivativeIdentity,
+    IdentityOverCases,
+    case_pairs,
+    curve_panel,
+    empirical,
+    gaussian,
+)
 from gantheory.numerics import LOG4
 from gantheory.results import (
     Figure,
@@ -21,6 +30,9 @@ from gantheory.results import (
     verdict,
 )
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
@@ -47,7 +59,7 @@ class EnvelopeQuadrature:
             value_function,
         )
 
-        rows = []
+        rows = []  # (label, θ ↦ V(D_frozen, G_θ), θ₀ = 0 as an offset, θ ↦ C(G_θ)): both sides by Richardson
         for case in ctx.take(self.cases, self.quick):
             p, (loc0, scale0) = CASES[case].p, gaussian(CASES[case].q)
             dstar = optimal_discriminator(p, Normal(loc0, scale0))
@@ -56,12 +68,13 @@ class EnvelopeQuadrature:
                 def shifted(t, i=i, loc0=loc0, scale0=scale0):
                     return (loc0 + t, scale0) if i == 0 else (loc0, scale0 + t)
 
-                total = richardson(lambda t, shifted=shifted, p=p: float(criterion(p, Normal(*shifted(t)))), 0.0)
-                partial = richardson(lambda t, shifted=shifted, logit=logit, p=p: float(
-                    value_function(logit, p, Normal(*shifted(t)), logits=True)), 0.0)
-                rows.append((f"∂/∂{name} at N({loc0}, {scale0})", partial, total))
-        ms = [compare("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|", rows, TOLERANCES["derivative_atol"],
-                      "derivatives (Richardson differences of certified integrals)")]
+                rows.append((f"∂/∂{name} at N({loc0}, {scale0})",
+                             lambda t, shifted=shifted, logit=logit, p=p: float(
+                                 value_function(logit, p, Normal(*shifted(t)), logits=True)),
+                             0.0,
+                             lambda t, shifted=shifted, p=p: float(criterion(p, Normal(*shifted(t))))))
+        ms = [DerivativeIdentity("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|",
+                                 "derivatives (Richardson differences of certified integrals)").measurement(rows)]
         return verdict("quadrature", ms, f"Danskin: |Δ| {fmt(ms[0].measured)} over {len(rows)} derivatives")
 
 
@@ -163,11 +176,14 @@ class FunctionSpaceEmpirical:
 # algorithm-1: the fixed point
 
 
-# where D* is compared with ½ (each target's bulk) and how the rows are labelled
+# where D* is compared with ½: each target's bulk
 _FIXED_POINT_WINDOWS = {"fixed-point-mixture": (-5, 5), "fixed-point-laplace": (-6, 6),
                         "fixed-point-beta": (0.01, 0.99), "fixed-point-student-t": (-10, 10)}
-_FIXED_POINT_LABELS = {"fixed-point-mixture": "mixture", "fixed-point-laplace": "Laplace(0.5, 1.2)",
-                       "fixed-point-beta": "Beta(2, 5)", "fixed-point-student-t": "StudentT(3)"}
+
+
+def _minus_log4(p: Density, q: Density) -> float:
+    """C at p_g = p_data: −log 4 (Goodfellow et al. 2014, Thm. 1)."""
+    return -LOG4
 
 
 @dataclass(frozen=True)
@@ -178,23 +194,33 @@ class FixedPoint:
     shift: float = 0.0
     cases: tuple[str, ...] = tuple(tagged("fixed-point"))
 
-    def __call__(self, ctx: Context) -> LensResult:
+    def generator(self, p: Density) -> Density:
+        """p_g: p_data itself, or 0.9·p_data + 0.1·N(shift, 1) for the control."""
         from gantheory.densities import Mixture, Normal
-        from gantheory.quadrature import criterion, optimal_discriminator
 
-        cases = [(_FIXED_POINT_LABELS.get(name, name), CASES[name].p, _FIXED_POINT_WINDOWS[name]) for name in self.cases]
-        d_rows, c_rows = [], []
-        for name, p, (lo, hi) in cases:
-            g = p if self.shift == 0.0 else Mixture([p, Normal(self.shift, 1.0)], weights=[0.9, 0.1])
+        return p if self.shift == 0.0 else Mixture([p, Normal(self.shift, 1.0)], weights=[0.9, 0.1])
+
+    def criterion(self, p: Density, q: Density) -> float:
+        """C(G) at p_g = :meth:`generator` of the case's p_data, by certified quadrature."""
+        from gantheory.quadrature import criterion
+
+        return float(criterion(p, self.generator(p)))
+
+    def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.quadrature import optimal_discriminator
+
+        d_rows = []
+        for name, p, _ in case_pairs(self.cases):
+            lo, hi = _FIXED_POINT_WINDOWS[name]
             x = np.linspace(lo, hi, 401)
-            d = optimal_discriminator(p, g)(x)
+            d = optimal_discriminator(p, self.generator(p))(x)
             k = int(np.argmax(np.abs(d - 0.5)))
             d_rows.append((f"{name} at x = {x[k]:.3g}", float(d[k]), 0.5))
-            c_rows.append((name, float(criterion(p, g)), -LOG4))
         ms = [compare("max |D*(x) − ½| at p_g = p_data", d_rows, TOLERANCES["pointwise_atol"], "densities"),
-              compare("|C(p_data) + log 4|", c_rows, TOLERANCES["quadrature_atol"], "densities (reference −log 4)")]
+              IdentityOverCases("|C(p_data) + log 4|", self.criterion, _minus_log4, "densities (reference −log 4)",
+                                cases=self.cases).measurement(ctx)]
         return verdict("quadrature", ms, f"fixed point: D* ≡ ½ and C = −log 4 to {fmt(ms[1].measured)} "
-                       f"for {len(cases)} targets")
+                       f"for {len(self.cases)} targets")
 
 
 # ----------------------------------------------------------------------------------------------------

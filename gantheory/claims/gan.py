@@ -25,6 +25,8 @@ from gantheory.claims.references import (
     mp_jsd_location_derivative,
 )
 from gantheory.claims.shapes import (
+    DerivativeIdentity,
+    IdentityOverCases,
     StationaryOptimum,
     case_pairs,
     curve_panel,
@@ -63,6 +65,20 @@ STATIONARITY_CASES = tuple(tagged("stationarity"))
 GAUSSIAN_CASES = tuple(name for name in STATIONARITY_CASES if all(gaussian(d) is not None for d in CASES[name]))
 
 
+
+
+def _criterion(p: Density, q: Density) -> float:
+    """C(G) = sup_D V(D, G) by certified quadrature (the code under test)."""
+    from gantheory.quadrature import criterion
+
+    return float(criterion(p, q))
+
+
+def _criterion_mpmath(p: Density, q: Density) -> float:
+    """C(G) by the mpmath oracle (the independent reference)."""
+    return mp_divergence(p, q, "criterion")
+
+
 # ----------------------------------------------------------------------------------------------------
 # optimal-discriminator (Prop. 1)
 
@@ -77,17 +93,23 @@ class OptimalDiscriminatorQuadrature:
     cases: tuple[str, ...] = ()
     quick: int | None = 3
 
+    def value(self, p: Density, q: Density) -> float:
+        """V(D, G) of the candidate D = σ(log p − log q + logit_shift), by certified quadrature."""
+        from gantheory.quadrature import value_function
+
+        candidate = StationaryOptimum("standard", logit_shift=self.logit_shift).candidate
+        return float(value_function(lambda t: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
+
     def __call__(self, ctx: Context) -> LensResult:
         from scipy import stats
 
         from gantheory.densities import Normal
-        from gantheory.quadrature import value_function
 
         stationary = StationaryOptimum("standard", logit_shift=self.logit_shift, cases=self.cases,
                                        quick=self.quick)
         candidate = stationary.candidate
         names = ctx.take(self.cases, self.quick)
-        rows, value_rows = [], []
+        rows = []
         for a, b in gaussian_pairs(names):
             p, q = Normal(*a), Normal(*b)
             x = np.linspace(*window(a, b), 401)
@@ -98,12 +120,11 @@ class OptimalDiscriminatorQuadrature:
             got = sigmoid(candidate(p.logpdf(x[ok]), q.logpdf(x[ok])))
             k = int(np.argmax(np.abs(got - ref)))
             rows.append((f"N{a}|N{b} at x = {x[ok][k]:.3g}", got[k], ref[k]))
-            v = float(value_function(lambda t, p=p, q=q: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
-            value_rows.append((f"N{a}|N{b}", v, mp_divergence(p, q, "criterion")))
+        gaussian_names = tuple(n for n in names if all(gaussian(d) is not None for d in CASES[n]))
         ms = [
             compare("max |D(x) − p/(p+q)|", rows, TOLERANCES["pointwise_atol"], "pairs (scipy.stats reference)"),
-            compare("|V(D, G) − C(G)_mpmath|", value_rows, TOLERANCES["quadrature_atol"],
-                    "pairs (mpmath 30-digit sup_D V)"),
+            IdentityOverCases("|V(D, G) − C(G)_mpmath|", self.value, _criterion_mpmath,
+                              "pairs (mpmath 30-digit sup_D V)", cases=gaussian_names).measurement(ctx),
             *stationary.measurements(ctx),
         ]
         (a, b), *_ = gaussian_pairs(names)
@@ -114,7 +135,7 @@ class OptimalDiscriminatorQuadrature:
                 ("p_data", p.pdf(x), "line"), ("p_g", q.pdf(x), "line"),
                 ("D*(x)", sigmoid(candidate(p.logpdf(x), q.logpdf(x))), "dashed")]),),
             "Candidate discriminator against the two densities; the check compares it with scipy.stats and V with mpmath.")
-        return verdict("quadrature", ms, f"|V(D*,G) − C(G)| {fmt(ms[1].measured)} over {len(value_rows)} pairs "
+        return verdict("quadrature", ms, f"|V(D*,G) − C(G)| {fmt(ms[1].measured)} over {len(gaussian_names)} pairs "
                        f"(mpmath); stationary & maximal in {3 * len(names)} directions", figures=(fig,))
 
 
@@ -224,20 +245,22 @@ class GlobalOptimum:
     def formula(self, jsd: float) -> float:
         return self.offset + self.scale * jsd
 
+    def reference(self, p: Density, q: Density) -> float:
+        """The claimed C(G) from the mpmath oracle's JSD."""
+        return self.formula(mp_divergence(p, q, "js"))
+
     def __call__(self, ctx: Context) -> LensResult:
         from gantheory.closed_forms import js_uniform
         from gantheory.densities import Normal, Uniform
         from gantheory.quadrature import criterion
 
-        rows = []
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            rows.append((f"N{a}|N{b}", float(criterion(Normal(*a), Normal(*b))),
-                         self.formula(mp_divergence(Normal(*a), Normal(*b), "js"))))
-        for s in UNIFORM_SHIFTS:
-            rows.append((f"U(0,1)|U({s},{1 + s})", float(criterion(Uniform(0, 1), Uniform(s, 1 + s))),
-                         self.formula(float(js_uniform(0, 1, s, 1 + s)))))
-        ms = [compare(f"|C(G) − ({self.label})|", rows, TOLERANCES["quadrature_atol"],
-                      "pairs (references: mpmath JSD at 30 digits; JSD of shifted uniforms = min(s,1)·log 2)")]
+        uniform = [(f"U(0,1)|U({s},{1 + s})", float(criterion(Uniform(0, 1), Uniform(s, 1 + s))),
+                    self.formula(float(js_uniform(0, 1, s, 1 + s)))) for s in UNIFORM_SHIFTS]
+        identity = IdentityOverCases(f"|C(G) − ({self.label})|", _criterion, self.reference,
+                                     "pairs (references: mpmath JSD at 30 digits; JSD of shifted uniforms = "
+                                     "min(s,1)·log 2)", cases=self.cases, quick=self.quick)
+        ms = [identity.measurement(ctx, uniform)]
+        n_pairs = len(ctx.take(self.cases, self.quick)) + len(uniform)
         # Minimum iff p_g = p_data, across two generator families.
         locs = np.linspace(-4.0, 4.0, ctx.pick(81, 161))
         scales = np.exp(np.linspace(np.log(0.25), np.log(4.0), ctx.pick(61, 121)))
@@ -256,7 +279,7 @@ class GlobalOptimum:
             curve_panel("p_data = N(0,1), p_g = N(0, σ²)", np.log2(scales), [("C(G)", c_scale, "line")],
                         xlabel="log2 σ", ylabel="C(G) (nats)", hlines=((-LOG4, "−log 4"),))),
             "C(G) = sup_D V(D, G) computed from D* by certified quadrature; Thm. 1: C(G) = −log 4 + 2·JSD ≥ −log 4.")
-        return verdict("quadrature", ms, f"|C − (−log 4 + 2·JSD)| {fmt(ms[0].measured)} over {len(rows)} pairs; "
+        return verdict("quadrature", ms, f"|C − (−log 4 + 2·JSD)| {fmt(ms[0].measured)} over {n_pairs} pairs; "
                        f"min −log 4 at p_g = p_data", figures=(fig,))
 
 
@@ -511,6 +534,13 @@ class BceEmpirical:
 def frozen_generator_gradient(loss: Callable[[np.ndarray], np.ndarray], theta0: float, p_loc: float = 0.0) -> float:
     """d/dθ E_{x~N(θ,1)}[loss(logit D*_{θ0}(x))] at θ0 (Richardson differences of certified integrals),
     with logit D*_{θ0}(x) = log N(x; p_loc, 1) − log N(x; θ0, 1) frozen."""
+    return richardson(frozen_generator_expectation(loss, theta0, p_loc), theta0)
+
+
+def frozen_generator_expectation(loss: Callable[[np.ndarray], np.ndarray], theta0: float,
+                                 p_loc: float = 0.0) -> Callable[[float], float]:
+    """θ ↦ E_{x~N(θ,1)}[loss(logit D*_{θ0}(x))] by certified quadrature, D*_{θ0} frozen (see
+    :func:`frozen_generator_gradient`)."""
     from gantheory.densities import Normal
     from gantheory.quadrature import integrate
 
@@ -525,7 +555,7 @@ def frozen_generator_gradient(loss: Callable[[np.ndarray], np.ndarray], theta0: 
 
         return float(integrate(integrand, g, g))
 
-    return richardson(expected, theta0)
+    return expected
 
 
 @dataclass(frozen=True)
@@ -615,13 +645,16 @@ class NonSaturatingQuadrature:
     def __call__(self, ctx: Context) -> LensResult:
         jsd_grad = mp_jsd_location_derivative(self.theta0)
         kl_grad = self.theta0
-        ns = frozen_generator_gradient(GeneratorTerm("non_saturating"), self.theta0)
-        mm = frozen_generator_gradient(GeneratorTerm("minimax"), self.theta0)
-        rows = [("E[−∇ log D*(G_θ z)] vs ∇[KL − 2·JSD]", ns, self.sign * (kl_grad - 2 * jsd_grad)),
-                ("E[∇ log(1 − D*(G_θ z))] vs ∇[2·JSD]", mm, 2 * jsd_grad),
-                ("sum vs ∇ KL(p_g‖p_data)", ns + mm, kl_grad)]
-        ms = [compare("|gradient − reference|", rows, TOLERANCES["derivative_atol"],
-                      "identities at θ₀ = 1 (KL closed form θ²/2; JSD by mpmath, 30 digits)")]
+        t0 = self.theta0
+        ns_f = frozen_generator_expectation(GeneratorTerm("non_saturating"), t0)
+        mm_f = frozen_generator_expectation(GeneratorTerm("minimax"), t0)
+        identity = DerivativeIdentity("|gradient − reference|",
+                                      "identities at θ₀ = 1 (KL closed form θ²/2; JSD by mpmath, 30 digits)")
+        rows = identity.rows([("E[−∇ log D*(G_θ z)] vs ∇[KL − 2·JSD]", ns_f, t0, self.sign * (kl_grad - 2 * jsd_grad)),
+                              ("E[∇ log(1 − D*(G_θ z))] vs ∇[2·JSD]", mm_f, t0, 2 * jsd_grad)])
+        ns, mm = rows[0][1], rows[1][1]
+        rows.append(("sum vs ∇ KL(p_g‖p_data)", ns + mm, kl_grad))
+        ms = [compare(identity.name, rows, TOLERANCES[identity.tolerance], identity.detail)]
         return verdict("quadrature", ms, f"∇NS = ∇(KL − 2·JSD) to {fmt(ms[0].measured)} at θ₀ = 1 "
                        f"({fmt(ns)} vs {fmt(kl_grad - 2 * jsd_grad)})")
 

@@ -11,6 +11,10 @@ report) sees what a check does from the claim row alone.
 - :class:`TrainedDiscriminator` — a discriminator trained on samples with a row's loss is compared with
   the theory in the sup norm at a tolerance derived from the sample size.
 - :class:`Algorithm1` — Goodfellow et al.'s minibatch training, with exact JSD of the affine generator.
+- :class:`IdentityOverCases` — a computed quantity against an independent reference on named cases (one
+  :func:`~gantheory.results.compare` measurement).
+- :class:`DerivativeIdentity` — Richardson derivatives of certified integrals against reference
+  derivatives (one :func:`~gantheory.results.compare` measurement).
 
 Helpers for the topic modules (case pairs, Richardson derivatives, figure panels) live here too.
 """
@@ -35,6 +39,7 @@ from gantheory.results import (
     Series,
     at_least,
     at_most,
+    compare,
     fmt,
     verdict,
 )
@@ -49,7 +54,8 @@ if TYPE_CHECKING:
     from gantheory.losses import Loss
     from gantheory.symbolic import Derivation
 
-__all__ = ["Algorithm1", "Derivation", "StationaryOptimum", "TrainedDiscriminator", "judge_derivation"]
+__all__ = ["Algorithm1", "Derivation", "DerivativeIdentity", "IdentityOverCases", "StationaryOptimum",
+           "TrainedDiscriminator", "judge_derivation"]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -185,6 +191,61 @@ class Judged:
 
     def __call__(self, ctx: Context) -> LensResult:
         return judge_derivation(self.derivation)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Identities: a computed quantity (or a derivative) against an independent reference
+
+
+@dataclass(frozen=True)
+class IdentityOverCases:
+    r"""max |computed(p, q) − reference(p, q)| over the pairs of ``cases`` (the first ``quick`` in the quick
+    profile), as one :func:`~gantheory.results.compare` measurement ``name`` at the tolerance ``tolerance``
+    (a key of :data:`~gantheory.tolerances.TOLERANCES`). ``computed`` is the code under test (certified
+    quadrature), ``reference`` an independent route (the mpmath oracle, a closed form); both are functions
+    or frozen dataclasses of (p_data, p_g). Rows are labelled as :func:`case_pairs` labels them; rows of
+    pairs that are not cases (closed-form families) join through ``extra``.
+    """
+
+    name: str
+    computed: Callable[[Density, Density], float]
+    reference: Callable[[Density, Density], float]
+    detail: str = "pairs"
+    tolerance: str = "quadrature_atol"
+    cases: tuple[str, ...] = ()
+    quick: int | None = None
+
+    def rows(self, ctx: Context) -> list[tuple[str, float, float]]:
+        return [(label, float(self.computed(p, q)), float(self.reference(p, q)))
+                for label, p, q in case_pairs(ctx.take(self.cases, self.quick))]
+
+    def measurement(self, ctx: Context, extra: Iterable[tuple[str, float, float]] = ()) -> Measurement:
+        rows = [*self.rows(ctx), *extra]
+        return compare(self.name, rows, TOLERANCES[self.tolerance], self.detail)
+
+    def __call__(self, ctx: Context) -> LensResult:
+        m = self.measurement(ctx)
+        return verdict("quadrature", [m], f"{self.name} {fmt(m.measured)}")
+
+
+@dataclass(frozen=True)
+class DerivativeIdentity:
+    r"""max |f′(x₀) − reference| over rows ``(label, f, x₀, reference)``, f′ by :func:`richardson` (central
+    differences of certified integrals, one Richardson step) and ``reference`` a number or a function whose
+    Richardson derivative at x₀ is the reference (both sides differentiated the same way): one
+    :func:`~gantheory.results.compare` measurement ``name`` at ``tolerance`` (default ``derivative_atol``).
+    """
+
+    name: str
+    detail: str
+    tolerance: str = "derivative_atol"
+
+    def rows(self, rows: Iterable[tuple[str, Callable[[float], float], float, Any]]) -> list[tuple[str, float, float]]:
+        return [(label, richardson(f, x0), richardson(ref, x0) if callable(ref) else float(ref))
+                for label, f, x0, ref in rows]
+
+    def measurement(self, rows: Iterable[tuple[str, Callable[[float], float], float, Any]]) -> Measurement:
+        return compare(self.name, self.rows(rows), TOLERANCES[self.tolerance], self.detail)
 
 
 # ----------------------------------------------------------------------------------------------------

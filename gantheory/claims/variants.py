@@ -5,6 +5,7 @@ is read from the :data:`~gantheory.losses.LOSSES` row of the game."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from gantheory.cases import tagged
 from gantheory.claims.model import Claim, Context, Control
 from gantheory.claims.references import mp_divergence
 from gantheory.claims.shapes import (
+    IdentityOverCases,
     StationaryOptimum,
     TrainedDiscriminator,
     case_pairs,
@@ -26,11 +28,13 @@ from gantheory.results import (
     Panel,
     Series,
     at_most,
-    compare,
     fmt,
     verdict,
 )
 from gantheory.tolerances import TOLERANCES
+
+if TYPE_CHECKING:
+    from gantheory.densities import Density
 
 GOODFELLOW = "Goodfellow et al. 2014"
 STATIONARITY_CASES = tuple(tagged("stationarity"))
@@ -102,6 +106,11 @@ class MaximumLikelihoodEmpirical:
 # least-squares: the stationary optimum and the generator's criterion
 
 
+def _half_triangular(p: Density, q: Density) -> float:
+    """½∫(p − q)²/(p + q) by the mpmath oracle."""
+    return 0.5 * mp_divergence(p, q, "triangular")
+
+
 @dataclass(frozen=True)
 class LeastSquaresQuadrature:
     r"""The LSGAN optimum (``claimed_params`` of the least-squares row; None: its own labels) is a
@@ -114,26 +123,33 @@ class LeastSquaresQuadrature:
     triangular_cases: tuple[str, ...] = ("gauss-unequal-scale", "gauss-narrow-far")
     quick: int | None = 1
 
-    def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Uniform
+    def stationary(self) -> StationaryOptimum:
+        return StationaryOptimum(LOSSES["least_squares"], self.params, claimed_params=self.claimed_params, scale=0.5,
+                                 cases=self.cases)
+
+    def generator_criterion(self, p: Density, q: Density) -> float:
+        """½∫(p + q)(D − c)² at the claimed optimum D, by certified quadrature."""
         from gantheory.quadrature import integrate
 
-        row = LOSSES["least_squares"]
-        stationary = StationaryOptimum(row, self.params, claimed_params=self.claimed_params, scale=0.5,
-                                       cases=self.cases)
-        ms = stationary.measurements(ctx)
-        c = row.bind(self.params)["c"]
+        candidate, c = self.stationary().candidate, LOSSES["least_squares"].bind(self.params)["c"]
 
         def g_criterion(x, lp, lq):
-            d = stationary.candidate(lp, lq) - c
+            d = candidate(lp, lq) - c
             return 0.5 * (weighted(lp, d * d) + weighted(lq, d * d))
 
-        rows = [(f"U(0,1)|U({s},{1 + s})", float(integrate(g_criterion, Uniform(0, 1), Uniform(s, 1 + s))),
-                 min(s, 1.0)) for s in (0.25, 0.5, 2.0)]
-        for label, p, q in case_pairs(ctx.take(self.triangular_cases, self.quick)):
-            rows.append((label, float(integrate(g_criterion, p, q)), 0.5 * mp_divergence(p, q, "triangular")))
-        ms.append(compare("|generator criterion − ½∫(p−q)²/(p+q)|", rows, TOLERANCES["quadrature_atol"],
-                          "pairs (closed form min(s,1) for shifted uniforms; mpmath 30 digits)"))
+        return float(integrate(g_criterion, p, q))
+
+    def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.densities import Uniform
+
+        stationary = self.stationary()
+        ms = stationary.measurements(ctx)
+        uniform = [(f"U(0,1)|U({s},{1 + s})", self.generator_criterion(Uniform(0, 1), Uniform(s, 1 + s)),
+                    min(s, 1.0)) for s in (0.25, 0.5, 2.0)]
+        ms.append(IdentityOverCases("|generator criterion − ½∫(p−q)²/(p+q)|", self.generator_criterion,
+                                    _half_triangular, "pairs (closed form min(s,1) for shifted uniforms; mpmath "
+                                    "30 digits)", cases=self.triangular_cases, quick=self.quick
+                                    ).measurement(ctx, uniform))
         return verdict("quadrature", ms, f"D* = (bp+aq)/(p+q) stationary to {fmt(ms[0].measured)}; "
                        f"G criterion = ½∫(p−q)²/(p+q) to {fmt(ms[-1].measured)}")
 
