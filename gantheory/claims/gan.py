@@ -74,6 +74,11 @@ def _criterion(p: Density, q: Density) -> float:
     return float(criterion(p, q))
 
 
+def _mp_js(p: Density, q: Density) -> float:
+    """JSD (½ convention) by the mpmath oracle."""
+    return mp_divergence(p, q, "js")
+
+
 def _criterion_mpmath(p: Density, q: Density) -> float:
     """C(G) by the mpmath oracle (the independent reference)."""
     return mp_divergence(p, q, "criterion")
@@ -310,21 +315,22 @@ class JsdBounds:
         rows.append(("Discrete{0,1}|Discrete{2,3}", float(f(Discrete([0, 1], [0.5, 0.5]), Discrete([2, 3], [0.3, 0.7]))),
                      LOG2))
         rows.append(("N(0,1)|N(0,1)", float(f(Normal(0, 1), Normal(0, 1))), 0.0))
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            rows.append((f"N{a}|N{b}", float(f(Normal(*a), Normal(*b))), mp_divergence(Normal(*a), Normal(*b), "js")))
         rng = np.random.default_rng(ctx.seed)
         k = ctx.pick(64, 512)
         batch = np.asarray(f(Normal(rng.uniform(-5, 5, k), rng.uniform(0.05, 5, k)),
                              Normal(rng.uniform(-5, 5, k), rng.uniform(0.05, 5, k))))
+        # the exact values above join the mpmath JSD of the cases in one measurement
         ms = [
-            compare(f"|{label} − reference|", rows, TOLERANCES["quadrature_atol"],
-                    "pairs (closed forms: 0, log 2, min(s,1)·log 2; mpmath 30 digits)"),
+            IdentityOverCases(f"|{label} − reference|", self.divergence, _mp_js,
+                              "pairs (closed forms: 0, log 2, min(s,1)·log 2; mpmath 30 digits)", cases=self.cases,
+                              quick=self.quick).measurement(ctx, rows),
             at_least(f"min {label} over random pairs", float(batch.min()), -TOLERANCES["quadrature_atol"],
                      f"{k} random Gaussian pairs (seed {ctx.seed})"),
             at_most(f"max {label} − log 2 over random pairs", float(batch.max() - LOG2), TOLERANCES["quadrature_atol"],
                     f"{k} random Gaussian pairs (seed {ctx.seed})"),
         ]
-        return verdict("quadrature", ms, f"|Δ| {fmt(ms[0].measured)} over {len(rows)} reference pairs; "
+        return verdict("quadrature", ms, f"|Δ| {fmt(ms[0].measured)} over "
+                       f"{len(rows) + len(ctx.take(self.cases, self.quick))} reference pairs; "
                        f"{k} random pairs in [0, log 2]", seed=ctx.seed)
 
 
@@ -444,6 +450,41 @@ def _torch_bce(logits, label):
     return F.binary_cross_entropy_with_logits(a, torch.full_like(a, float(label)), reduction="none").numpy()
 
 
+def _generator_bce(p: Density, q: Density) -> float:
+    """E_q[BCE(a, 1)] of the quadratic logit a (G's BCE), by certified quadrature."""
+    from gantheory.quadrature import integrate
+
+    def g_bce(x, lp, lq):
+        return weighted(lq, _torch_bce(_quadratic_logit(np.asarray(x, dtype=np.float64)), 1.0))
+
+    return float(integrate(g_bce, p, q))
+
+
+def _mp_minus_value(p: Density, q: Density) -> float:
+    """−V(D, G) = −∫ p log σ(a) + q log(1 − σ(a)) of the quadratic logit a, by mpmath (Gaussian pairs)."""
+    import mpmath as mp
+
+    mp_p, mp_q = mp_density(p), mp_density(q)
+
+    def mp_value(t):
+        s = _quadratic_logit(t)
+        lsig = -mp.log(1 + mp.exp(-s))  # log σ(a)
+        lsig_neg = -mp.log(1 + mp.exp(s))  # log(1 − σ(a)) = log σ(−a)
+        return mp_p(t) * lsig + mp_q(t) * lsig_neg
+
+    (a0, a1), (b0, b1) = gaussian(p), gaussian(q)
+    return -mp_integral(mp_value, (a0, b0), (a1, b1))
+
+
+def _mp_non_saturating(p: Density, q: Density) -> float:
+    """E_q[−log D] = ∫ q log(1 + e^{−a}) of the quadratic logit a, by mpmath (a Gaussian p_g)."""
+    import mpmath as mp
+
+    mp_q = mp_density(q)
+    b0, b1 = gaussian(q)
+    return mp_integral(lambda t: mp_q(t) * mp.log(1 + mp.exp(-_quadratic_logit(t))), (b0,), (b1,))
+
+
 @dataclass(frozen=True)
 class BceQuadrature:
     r"""torch's ``binary_cross_entropy_with_logits`` (real samples labelled ``real_label``, fakes 0) of an
@@ -454,43 +495,25 @@ class BceQuadrature:
     cases: tuple[str, ...] = ()
     quick: int | None = 2
 
-    def __call__(self, ctx: Context) -> LensResult:
-        import mpmath as mp
-
-        from gantheory.densities import Normal
+    def population_bce(self, p: Density, q: Density) -> float:
+        """E_p[BCE(a, real_label)] + E_q[BCE(a, 0)] of the quadratic logit a, by certified quadrature."""
         from gantheory.quadrature import integrate
 
-        rows, g_rows = [], []
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            p, q = Normal(*a), Normal(*b)
+        def d_bce(x, lp, lq):
+            s = np.asarray(x, dtype=np.float64)
+            return (weighted(lp, _torch_bce(_quadratic_logit(s), self.real_label))
+                    + weighted(lq, _torch_bce(_quadratic_logit(s), 0.0)))
 
-            def d_bce(x, lp, lq):
-                s = np.asarray(x, dtype=np.float64)
-                return (weighted(lp, _torch_bce(_quadratic_logit(s), self.real_label))
-                        + weighted(lq, _torch_bce(_quadratic_logit(s), 0.0)))
+        return float(integrate(d_bce, p, q))
 
-            def g_bce(x, lp, lq):
-                return weighted(lq, _torch_bce(_quadratic_logit(np.asarray(x, dtype=np.float64)), 1.0))
-
-            mp_p, mp_q = mp_density(p), mp_density(q)
-
-            def mp_value(t, mp_p=mp_p, mp_q=mp_q):
-                s = _quadratic_logit(t)
-                lsig = -mp.log(1 + mp.exp(-s))  # log σ(a)
-                lsig_neg = -mp.log(1 + mp.exp(s))  # log(1 − σ(a)) = log σ(−a)
-                return mp_p(t) * lsig + mp_q(t) * lsig_neg
-
-            def mp_nonsat(t, mp_q=mp_q):
-                return mp_q(t) * mp.log(1 + mp.exp(-_quadratic_logit(t)))
-
-            v = mp_integral(mp_value, (a[0], b[0]), (a[1], b[1]))
-            rows.append((f"N{a}|N{b}", float(integrate(d_bce, p, q)), -v))
-            g_rows.append((f"N{a}|N{b}", float(integrate(g_bce, p, q)), mp_integral(mp_nonsat, (b[0],), (b[1],))))
+    def __call__(self, ctx: Context) -> LensResult:
+        what = "pairs; BCE = torch binary_cross_entropy_with_logits, V by mpmath at 30 digits"
         ms = [
-            compare("|E[BCE_D] − (−V(D, G))|", rows, TOLERANCES["quadrature_atol"],
-                    "pairs; BCE = torch binary_cross_entropy_with_logits, V by mpmath at 30 digits"),
-            compare("|E[BCE_G(label 1)] − E_q[−log D]|", g_rows, TOLERANCES["quadrature_atol"],
-                    "pairs (the non-saturating loss, mpmath)"),
+            IdentityOverCases("|E[BCE_D] − (−V(D, G))|", self.population_bce, _mp_minus_value, what,
+                              cases=self.cases, quick=self.quick).measurement(ctx),
+            IdentityOverCases("|E[BCE_G(label 1)] − E_q[−log D]|", _generator_bce, _mp_non_saturating,
+                              "pairs (the non-saturating loss, mpmath)", cases=self.cases,
+                              quick=self.quick).measurement(ctx),
         ]
         return verdict("quadrature", ms, f"population BCE = −V to {fmt(ms[0].measured)}, "
                        f"G's BCE = E[−log D] to {fmt(ms[1].measured)}")
