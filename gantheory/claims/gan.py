@@ -640,16 +640,16 @@ class SaturationQuadrature:
 
 @dataclass(frozen=True)
 class SaturationEmpirical:
-    """With a trained D̂ and G far from p_data, the minimax gradient norm is below ``saturation_ratio_max``
+    """With a trained D̂ and G far from p_data (the first case's), the minimax gradient norm is below ``saturation_ratio_max``
     of the non-saturating one on the same z (``gantheory.empirical.gan.saturation_check``)."""
 
     init: tuple[float, float] = (-5.0, 0.5)
+    cases: tuple[str, ...] = ()
 
     def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Normal
         from gantheory.empirical import gan
 
-        r = gan.saturation_check(Normal(0.0, 1.0), init=self.init, n_samples=ctx.pick(4096, 16384),
+        r = gan.saturation_check(CASES[self.cases[0]].p, init=self.init, n_samples=ctx.pick(4096, 16384),
                                  seed=ctx.seed, device=ctx.device)
         ms = [at_most("‖∇ minimax‖ / ‖∇ non-saturating‖ (trained D̂, same z)", r.ratio,
                       TOLERANCES["saturation_ratio_max"], f"init N{r.init}, mean D̂(G(z)) = {r.mean_d_fake:.2e}")]
@@ -759,7 +759,7 @@ CLAIMS = (
         latex=r"\partial_a \log(1-\sigma(a)) = -\sigma(a) \xrightarrow{a\to-\infty} 0,\quad "
               r"\partial_a[-\log\sigma(a)] = -(1-\sigma(a)) \to -1",
         source=f"{GOODFELLOW}, §3",
-        derivations=("saturation",),
+        derivations=("saturation",), cases=("identical-normal",),  # p_data of the trained GAN
         quadrature=SaturationQuadrature(),
         empirical=SaturationEmpirical(),
         controls=(Control("minimax-as-non-saturating", "the minimax loss relabelled as the non-saturating one",
