@@ -20,8 +20,8 @@ below any float64 tolerance.
 >>> case.digits["js"], case.source["js"] == MPMATH
 ('0.1114214821847361797172368122175602442556', True)
 >>> p, q = case
->>> sorted(tagged("claims"))
-['gauss-narrow-far', 'gauss-unequal-scale', 'gauss-wide-apart', 'mixture-vs-laplace']
+>>> list(tagged("stationarity"))
+['gauss-unequal-scale', 'gauss-narrow-far', 'mixture-vs-laplace', 'gauss-wide-apart']
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from gantheory import closed_forms as cf
 from gantheory.densities import (
+    Beta,
     Density,
     Discrete,
     Laplace,
@@ -87,6 +88,7 @@ _FIVE_A = Mixture([Normal(-8, 0.3), Normal(-3, 1.2), Normal(0, 0.05), Normal(4, 
                   [0.1, 0.25, 0.2, 0.3, 0.15])
 _FIVE_B = Mixture([Normal(-6, 0.8), Normal(-1, 0.1), Normal(2, 1.5), Normal(5, 0.02), Normal(12, 3.0)],
                   [0.2, 0.2, 0.25, 0.15, 0.2])
+_FIXED_MIXTURE = Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.8)], weights=[0.3, 0.7])
 _D1 = ([0.0, 1.0, 2.0], [0.2, 0.3, 0.5])
 _D2 = ([1.0, 2.0, 3.0], [0.5, 0.25, 0.25])
 
@@ -143,19 +145,50 @@ CASES: dict[str, Case] = {
               kl=(cf.kl_laplace(0, 1, 1.5, 2), "closed form kl_laplace")),
         _case("discrete-pmfs", Discrete(*_D1), Discrete(*_D2), ("discrete", "gan_pair"), ("discrete",),
               js=(cf.js_discrete(*_D1, *_D2), "closed form js_discrete (exact sum)"), kl=(cf.kl_discrete(*_D1, *_D2), "closed form kl_discrete (exact sum)")),
-        # The pairs of the claim checks (gantheory.claims): unequal scales, a narrow far mode, wide apart,
-        # and a non-Gaussian pair.
-        _case("gauss-unequal-scale", Normal(0, 1), Normal(1, 1.5), ("claims", "overlapping"),
+        # The pairs of the claim checks (gantheory.claims). Tagged ``stationarity``, in this order (the quick
+        # profile takes the first three): unequal scales, a narrow far mode, a non-Gaussian pair, wide apart.
+        _case("gauss-unequal-scale", Normal(0, 1), Normal(1, 1.5), ("claims", "stationarity", "overlapping"),
               js=("0.09929009660078175974782567599736753669747", _MP),
               kl=(cf.kl_normal(0, 1, 1, 1.5), "closed form kl_normal")),
-        _case("gauss-narrow-far", Normal(0, 1), Normal(3, 0.5), ("claims", "narrow"),
+        _case("gauss-narrow-far", Normal(0, 1), Normal(3, 0.5), ("claims", "stationarity", "narrow"),
               js=("0.6308679872205388467002493969122380473891", _MP),
               kl=(cf.kl_normal(0, 1, 3, 0.5), "closed form kl_normal")),
-        _case("gauss-wide-apart", Normal(-2, 0.7), Normal(2, 2), ("claims", "scale-ratio"),
+        _case("mixture-vs-laplace", Mixture([Normal(-2.0, 0.5), Normal(1.5, 0.8)], [0.3, 0.7]), Laplace(0.5, 1.2),
+              ("claims", "stationarity", "mixture", "laplace"),
+              js=("0.1203279412488379714972186506236495768892", _MP)),
+        _case("gauss-wide-apart", Normal(-2, 0.7), Normal(2, 2), ("claims", "stationarity", "scale-ratio"),
               js=("0.524837150487019641581929820399239384549", _MP),
               kl=(cf.kl_normal(-2, 0.7, 2, 2), "closed form kl_normal")),
-        _case("mixture-vs-laplace", Mixture([Normal(-2.0, 0.5), Normal(1.5, 0.8)], [0.3, 0.7]), Laplace(0.5, 1.2),
-              ("claims", "mixture", "laplace"), js=("0.1203279412488379714972186506236495768892", _MP)),
+        # The trained-discriminator variants (label smoothing, least squares): two unit Gaussians 2 apart.
+        _case("gauss-shifted-by-2", Normal(0, 1), Normal(2, 1), ("claims", "trained-discriminator", "overlapping"),
+              js=("0.3368308203468316120048047999828928066701", _MP),
+              kl=(cf.kl_normal(0, 1, 2, 1), "closed form kl_normal")),
+        # The f-GAN variational bounds (Nowozin et al. 2016): two overlapping pairs, near and crossed.
+        _case("gauss-fgan-near", Normal(0, 1), Normal(0.5, 1.2), ("claims", "f-divergence", "overlapping"),
+              js=("0.03209689197460937852243421865043169261499", _MP),
+              kl=(cf.kl_normal(0, 1, 0.5, 1.2), "closed form kl_normal")),
+        _case("gauss-fgan-crossed", Normal(0.3, 0.9), Normal(-0.4, 1.1), ("claims", "f-divergence", "overlapping"),
+              js=("0.06462368171483595331539871143440658875597", _MP),
+              kl=(cf.kl_normal(0.3, 0.9, -0.4, 1.1), "closed form kl_normal")),
+        # The envelope theorem's generators against p_data = N(0, 1) (with gauss-unequal-scale, gauss-fgan-near).
+        _case("gauss-envelope-narrow", Normal(0, 1), Normal(-0.5, 0.7), ("claims", "envelope", "overlapping"),
+              js=("0.0648124126931626781491009478968616706124", _MP),
+              kl=(cf.kl_normal(0, 1, -0.5, 0.7), "closed form kl_normal")),
+        _case("gauss-envelope-left", Normal(0, 1), Normal(-1, 0.8), ("claims", "envelope", "overlapping"),
+              js=("0.139495501039656926575586349824496012834", _MP),
+              kl=(cf.kl_normal(0, 1, -1, 0.8), "closed form kl_normal")),
+        # Prop. 2's path in function space starts at p_g = Laplace(3, 1.5), p_data a two-mode mixture.
+        _case("function-space-path", Mixture([Normal(-2.0, 0.6), Normal(1.5, 0.9)], [0.4, 0.6]), Laplace(3.0, 1.5),
+              ("claims", "mixture", "laplace"), js=("0.2641612608386008972223180295959812477366", _MP)),
+        # Algorithm 1's fixed point p_g = p_data, for four non-Gaussian targets.
+        _case("fixed-point-mixture", _FIXED_MIXTURE, _FIXED_MIXTURE, ("claims", "fixed-point", "identical", "mixture"),
+              js=(0.0, "definition: p = q"), kl=(0.0, "definition: p = q")),
+        _case("fixed-point-laplace", Laplace(0.5, 1.2), Laplace(0.5, 1.2), ("claims", "fixed-point", "identical"),
+              js=(0.0, "definition: p = q"), kl=(0.0, "definition: p = q")),
+        _case("fixed-point-beta", Beta(2.0, 5.0), Beta(2.0, 5.0), ("claims", "fixed-point", "identical"),
+              js=(0.0, "definition: p = q"), kl=(0.0, "definition: p = q")),
+        _case("fixed-point-student-t", StudentT(3.0), StudentT(3.0), ("claims", "fixed-point", "identical", "heavy-tail"),
+              js=(0.0, "definition: p = q"), kl=(0.0, "definition: p = q")),
         _case("discrete-vs-continuous", Discrete(*_D1), Normal(0, 1), ("discrete", "disjoint"),
               js=(LOG2, "mutually singular measures"), kl=(math.inf, "p not absolutely continuous w.r.t. q")),
     ]

@@ -58,13 +58,23 @@ _KERNELS = {
     "criterion": lambda p, q: (p * mp.log(p / (p + q)) if p else 0) + (q * mp.log(q / (p + q)) if q else 0),
     "total_variation": lambda p, q: abs(p - q) / 2,
     "mass_p": lambda p, q: p,
+    # the f-divergences of the claims, each q·f(p/q) written out again (conventions of gantheory.divergences)
+    "reverse_kl": lambda p, q: (q * mp.log(q / p) if p else mp.inf) if q else 0,
+    "pearson": lambda p, q: ((p - q) ** 2 / q if q else mp.inf) if p else q,
+    "neyman": lambda p, q: ((p - q) ** 2 / p if p else mp.inf) if q else p,
+    "squared_hellinger": lambda p, q: (mp.sqrt(p) - mp.sqrt(q)) ** 2,
+    "triangular": lambda p, q: (p - q) ** 2 / (p + q) if p or q else 0,
 }
+# the GAN divergence of gantheory.divergences is C(G) = 2·JSD − log 4, the criterion's integrand
+_KERNELS["gan"] = _KERNELS["criterion"]
 
 
 def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40) -> mp.mpf:
     """∫ kernel(p, q) dx by mpmath tanh–sinh at ``dps`` digits over the oracle's own split points.
 
-    ``quantity`` is one of ``js``, ``kl``, ``criterion``, ``total_variation``, ``mass_p``.
+    ``quantity`` is a key of ``_KERNELS``: ``js``, ``kl``, ``criterion`` (= ``gan``), ``total_variation``,
+    ``mass_p``, ``reverse_kl``, ``pearson``, ``neyman``, ``squared_hellinger``, ``triangular`` (the conventions
+    of :data:`gantheory.divergences.DIVERGENCES`).
     """
     kernel = _KERNELS[quantity]
     with mp.workdps(dps):

@@ -110,3 +110,44 @@ def test_the_oracle_reads_parameters_as_the_decimals_written():
         half_log_2pi = mp.log(2 * mp.pi) / 2
         assert abs(lp0 - (-mp.log(mp.mpf("0.7")) - half_log_2pi)) < mp.mpf("1e-40")
         assert abs(lp0 - (-mp.log(mp.mpf(0.7)) - half_log_2pi)) > mp.mpf("1e-18")  # mp.mpf(0.7): the binary float
+
+
+def _gauss(d):
+    return mp.mpf(repr(float(d.loc))), mp.mpf(repr(float(d.scale)))
+
+
+def _closed_forms(p, q):
+    """Gaussian closed forms (independent of the oracle's integrands): KL, χ² (∫p²/q − 1, needs 2σ_q² > σ_p²),
+    H² = 2(1 − Bhattacharyya coefficient)."""
+    (m1, s1), (m2, s2) = _gauss(p), _gauss(q)
+    d = m1 - m2
+    kl = mp.log(s2 / s1) + (s1 ** 2 + d ** 2) / (2 * s2 ** 2) - mp.mpf(1) / 2
+    kl_rev = mp.log(s1 / s2) + (s2 ** 2 + d ** 2) / (2 * s1 ** 2) - mp.mpf(1) / 2
+    pearson = s2 ** 2 / (s1 * mp.sqrt(2 * s2 ** 2 - s1 ** 2)) * mp.exp(d ** 2 / (2 * s2 ** 2 - s1 ** 2)) - 1
+    neyman = s1 ** 2 / (s2 * mp.sqrt(2 * s1 ** 2 - s2 ** 2)) * mp.exp(d ** 2 / (2 * s1 ** 2 - s2 ** 2)) - 1
+    bc = mp.sqrt(2 * s1 * s2 / (s1 ** 2 + s2 ** 2)) * mp.exp(-d ** 2 / (4 * (s1 ** 2 + s2 ** 2)))
+    return {"kl": kl, "reverse_kl": kl_rev, "pearson": pearson, "neyman": neyman, "squared_hellinger": 2 * (1 - bc)}
+
+
+@pytest.mark.parametrize("quantity", ["kl", "reverse_kl", "pearson", "neyman", "squared_hellinger"])
+def test_f_divergence_kernels_against_gaussian_closed_forms(quantity):
+    """The kernels the claims use (q·f(p/q), conventions of gantheory.divergences) at 30 digits, on a
+    registered pair; the asymmetric ones must not match their mirror (a swapped kernel is caught)."""
+    case = CASES["gauss-fgan-near"]
+    with mp.workdps(40):
+        exact = _closed_forms(case.p, case.q)
+        value = reference_value(case.p, case.q, quantity, dps=30)
+        assert abs(value - exact[quantity]) < mp.mpf("1e-25") * abs(exact[quantity])
+        mirror = {"kl": "reverse_kl", "reverse_kl": "kl", "pearson": "neyman", "neyman": "pearson"}.get(quantity)
+        if mirror is not None:
+            assert abs(value - exact[mirror]) > mp.mpf("1e-3") * abs(exact[quantity])
+
+
+def test_triangular_and_gan_kernels():
+    """Δ(U(0,1)‖U(0,2)) = (½)²/(3/2) + (½)²/½ = 2/3 (no ½ in front); ``gan`` is C(G), the criterion's integrand."""
+    from gantheory.densities import Uniform
+
+    with mp.workdps(40):
+        assert abs(reference_value(Uniform(0, 1), Uniform(0, 2), "triangular", dps=30) - mp.mpf(2) / 3) < mp.mpf("1e-25")
+    case = CASES["gauss-fgan-near"]
+    assert reference_value(case.p, case.q, "gan", dps=30) == reference_value(case.p, case.q, "criterion", dps=30)

@@ -4,11 +4,21 @@ Algorithm 1 (Goodfellow et al. 2014). Mirrors :mod:`gantheory.symbolic.dynamics`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gantheory.cases import CASES, tagged
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
-from gantheory.claims.shapes import Algorithm1, curve_panel, empirical, richardson
+from gantheory.claims.shapes import (
+    Algorithm1,
+    DerivativeIdentity,
+    IdentityOverCases,
+    case_pairs,
+    curve_panel,
+    empirical,
+    gaussian,
+)
 from gantheory.numerics import LOG4
 from gantheory.results import (
     Figure,
@@ -21,6 +31,9 @@ from gantheory.results import (
 )
 from gantheory.tolerances import TOLERANCES
 
+if TYPE_CHECKING:
+    from gantheory.densities import Density
+
 GOODFELLOW = "Goodfellow et al. 2014"
 
 
@@ -30,12 +43,12 @@ GOODFELLOW = "Goodfellow et al. 2014"
 
 @dataclass(frozen=True)
 class EnvelopeQuadrature:
-    r"""d/dθ C(G_θ) = ∂_θ V(D_frozen, G_θ) at θ₀ for loc and scale of a Gaussian generator against
-    p_data = N(0, 1), both by Richardson differences of certified integrals; ``frozen`` is ``optimal``
+    r"""d/dθ C(G_θ) = ∂_θ V(D_frozen, G_θ) at θ₀ for loc and scale of the Gaussian generator p_g = N(θ₀) of each
+    case against its p_data, both by Richardson differences of certified integrals; ``frozen`` is ``optimal``
     (D*_{θ₀}, the theorem) or ``half`` (an untrained D = ½, the control)."""
 
     frozen: str = "optimal"
-    generators: tuple[tuple[float, float], ...] = ((1.0, 1.5), (-0.5, 0.7))
+    cases: tuple[str, ...] = ("gauss-unequal-scale", "gauss-envelope-narrow")
     quick: int | None = 1
 
     def __call__(self, ctx: Context) -> LensResult:
@@ -46,34 +59,37 @@ class EnvelopeQuadrature:
             value_function,
         )
 
-        p = Normal(0.0, 1.0)
-        rows = []
-        for loc0, scale0 in ctx.take(self.generators, self.quick):
+        rows = []  # (label, θ ↦ V(D_frozen, G_θ), θ₀ = 0 as an offset, θ ↦ C(G_θ)): both sides by Richardson
+        for case in ctx.take(self.cases, self.quick):
+            p, (loc0, scale0) = CASES[case].p, gaussian(CASES[case].q)
             dstar = optimal_discriminator(p, Normal(loc0, scale0))
             logit = dstar.logit if self.frozen == "optimal" else (lambda x: 0.0 * np.asarray(x))  # D = ½
             for i, name in enumerate(("loc", "scale")):
                 def shifted(t, i=i, loc0=loc0, scale0=scale0):
                     return (loc0 + t, scale0) if i == 0 else (loc0, scale0 + t)
 
-                total = richardson(lambda t, shifted=shifted: float(criterion(p, Normal(*shifted(t)))), 0.0)
-                partial = richardson(lambda t, shifted=shifted, logit=logit: float(
-                    value_function(logit, p, Normal(*shifted(t)), logits=True)), 0.0)
-                rows.append((f"∂/∂{name} at N({loc0}, {scale0})", partial, total))
-        ms = [compare("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|", rows, TOLERANCES["derivative_atol"],
-                      "derivatives (Richardson differences of certified integrals)")]
+                rows.append((f"∂/∂{name} at N({loc0}, {scale0})",
+                             lambda t, shifted=shifted, logit=logit, p=p: float(
+                                 value_function(logit, p, Normal(*shifted(t)), logits=True)),
+                             0.0,
+                             lambda t, shifted=shifted, p=p: float(criterion(p, Normal(*shifted(t))))))
+        ms = [DerivativeIdentity("|∂_θ V(D*_θ₀, G_θ) − d/dθ C(G_θ)|",
+                                 "derivatives (Richardson differences of certified integrals)").measurement(rows)]
         return verdict("quadrature", ms, f"Danskin: |Δ| {fmt(ms[0].measured)} over {len(rows)} derivatives")
 
 
 @dataclass(frozen=True)
 class EnvelopeEmpirical:
-    """``gantheory.empirical.envelope_check`` (score-identity partial by scipy.integrate.quad) at each θ₀."""
+    """``gantheory.empirical.envelope_check`` (score-identity partial by scipy.integrate.quad) at each case's
+    θ₀ = (loc, scale) of p_g, against its p_data."""
 
-    generators: tuple[tuple[float, float], ...] = ((1.0, 1.5), (0.5, 1.2), (-1.0, 0.8))
+    cases: tuple[str, ...] = ("gauss-unequal-scale", "gauss-fgan-near", "gauss-envelope-left")
     quick: int | None = 1
 
     def __call__(self, ctx: Context) -> LensResult:
         emp = empirical()
-        rows = [emp.envelope_check(theta0) for theta0 in ctx.take(self.generators, self.quick)]
+        rows = [emp.envelope_check(gaussian(CASES[name].q), p_data=CASES[name].p)
+                for name in ctx.take(self.cases, self.quick)]
         worst = max(rows, key=lambda r: r.abs_error)
         ms = [at_most("|d/dθ C − ∂_θ V(D* frozen)| (gantheory.empirical.envelope_check)", worst.abs_error,
                       worst.tolerance, f"worst at θ₀ = {worst.theta0}; partial by scipy.integrate.quad score identity")]
@@ -85,10 +101,7 @@ class EnvelopeEmpirical:
 # function-space-convergence (Prop. 2)
 
 
-def _target():
-    from gantheory.densities import Mixture, Normal
-
-    return Mixture([Normal(-2.0, 0.6), Normal(1.5, 0.9)], weights=[0.4, 0.6])
+PATH = "function-space-path"  # p_data (a two-mode mixture) and the start q₀ = Laplace(3, 1.5)
 
 
 @dataclass(frozen=True)
@@ -97,15 +110,16 @@ class FunctionSpaceQuadrature:
     p_target is p_data with its first mode moved by ``target_shift`` (0: the claim; ≠ 0: the control)."""
 
     target_shift: float = 0.0
+    cases: tuple[str, ...] = (PATH,)
 
     def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Laplace, Mixture, Normal
+        from gantheory.densities import Mixture, Normal
         from gantheory.quadrature import criterion
 
-        p = _target()
-        q0 = Laplace(3.0, 1.5)
+        p, q0 = CASES[self.cases[0]]
+        first, *rest = p.components
         toward = p if self.target_shift == 0.0 else Mixture(
-            [Normal(-2.0 + self.target_shift, 0.6), Normal(1.5, 0.9)], weights=[0.4, 0.6])
+            [Normal(float(first.loc) + self.target_shift, float(first.scale)), *rest], weights=p.weights)
         ts = np.linspace(0.0, 1.0, ctx.pick(11, 41))
         values = []
         for t in ts:
@@ -134,9 +148,11 @@ class FunctionSpaceEmpirical:
     """Entropic mirror descent of p_g on a grid with the exact D* each step
     (``gantheory.empirical.function_space_descent``): C monotone to −log 4 and q_T → p_data in L1."""
 
+    cases: tuple[str, ...] = (PATH,)
+
     def __call__(self, ctx: Context) -> LensResult:
         emp = empirical()
-        r = emp.function_space_descent(_target(), steps=ctx.pick(200, 1000), grid_points=ctx.pick(401, 1601))
+        r = emp.function_space_descent(CASES[self.cases[0]].p, steps=ctx.pick(200, 1000), grid_points=ctx.pick(401, 1601))
         ms = [
             at_least("C(q_t) non-increasing at every step", 1.0 if r.monotone else 0.0, 1.0, "monotone flag"),
             at_most("C(q_T) + log 4 = 2·JSD(p, q_T)", r.final_gap, TOLERANCES["function_space_gap_atol"],
@@ -148,6 +164,7 @@ class FunctionSpaceEmpirical:
         fig = Figure("function-space-descent", "Prop. 2 in function space: exact D* each step, mirror descent on p_g", (
             curve_panel("C(q_t) with D = D*_q at each step", steps, [("C(q_t)", r.criterion, "line")], xlabel="step t",
                         ylabel="C(G) (nats)", hlines=((-LOG4, "−log 4"),)),
+            # the floor keeps a zero distance plottable on the log axis
             curve_panel("‖q_t − p_data‖₁", steps, [("L1 distance", np.maximum(r.l1, 1e-300), "line")], xlabel="step t",
                         ylabel="‖q_t − p‖₁", logy=True)),
             f"{r.p_data.size}-cell grid, entropic mirror descent along ∂V/∂q = log(1 − D*).")
@@ -159,32 +176,51 @@ class FunctionSpaceEmpirical:
 # algorithm-1: the fixed point
 
 
+# where D* is compared with ½: each target's bulk
+_FIXED_POINT_WINDOWS = {"fixed-point-mixture": (-5, 5), "fixed-point-laplace": (-6, 6),
+                        "fixed-point-beta": (0.01, 0.99), "fixed-point-student-t": (-10, 10)}
+
+
+def _minus_log4(p: Density, q: Density) -> float:
+    """C at p_g = p_data: −log 4 (Goodfellow et al. 2014, Thm. 1)."""
+    return -LOG4
+
+
 @dataclass(frozen=True)
 class FixedPoint:
-    r"""At p_g = p_data, D* ≡ ½ and C = −log 4 for four non-Gaussian targets; ``shift`` ≠ 0 perturbs p_g to
-    0.9·p_data + 0.1·N(shift, 1) (the control)."""
+    r"""At p_g = p_data, D* ≡ ½ and C = −log 4 for the p_data of each case (four non-Gaussian targets);
+    ``shift`` ≠ 0 perturbs p_g to 0.9·p_data + 0.1·N(shift, 1) (the control)."""
 
     shift: float = 0.0
+    cases: tuple[str, ...] = tuple(tagged("fixed-point"))
+
+    def generator(self, p: Density) -> Density:
+        """p_g: p_data itself, or 0.9·p_data + 0.1·N(shift, 1) for the control."""
+        from gantheory.densities import Mixture, Normal
+
+        return p if self.shift == 0.0 else Mixture([p, Normal(self.shift, 1.0)], weights=[0.9, 0.1])
+
+    def criterion(self, p: Density, q: Density) -> float:
+        """C(G) at p_g = :meth:`generator` of the case's p_data, by certified quadrature."""
+        from gantheory.quadrature import criterion
+
+        return float(criterion(p, self.generator(p)))
 
     def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Beta, Laplace, Mixture, Normal, StudentT
-        from gantheory.quadrature import criterion, optimal_discriminator
+        from gantheory.quadrature import optimal_discriminator
 
-        cases = [("mixture", Mixture([Normal(-2.0, 0.5), Normal(2.0, 0.8)], weights=[0.3, 0.7]), (-5, 5)),
-                 ("Laplace(0.5, 1.2)", Laplace(0.5, 1.2), (-6, 6)), ("Beta(2, 5)", Beta(2.0, 5.0), (0.01, 0.99)),
-                 ("StudentT(3)", StudentT(3.0), (-10, 10))]
-        d_rows, c_rows = [], []
-        for name, p, (lo, hi) in cases:
-            g = p if self.shift == 0.0 else Mixture([p, Normal(self.shift, 1.0)], weights=[0.9, 0.1])
+        d_rows = []
+        for name, p, _ in case_pairs(self.cases):
+            lo, hi = _FIXED_POINT_WINDOWS[name]
             x = np.linspace(lo, hi, 401)
-            d = optimal_discriminator(p, g)(x)
+            d = optimal_discriminator(p, self.generator(p))(x)
             k = int(np.argmax(np.abs(d - 0.5)))
             d_rows.append((f"{name} at x = {x[k]:.3g}", float(d[k]), 0.5))
-            c_rows.append((name, float(criterion(p, g)), -LOG4))
         ms = [compare("max |D*(x) − ½| at p_g = p_data", d_rows, TOLERANCES["pointwise_atol"], "densities"),
-              compare("|C(p_data) + log 4|", c_rows, TOLERANCES["quadrature_atol"], "densities (reference −log 4)")]
+              IdentityOverCases("|C(p_data) + log 4|", self.criterion, _minus_log4, "densities (reference −log 4)",
+                                cases=self.cases).measurement(ctx)]
         return verdict("quadrature", ms, f"fixed point: D* ≡ ½ and C = −log 4 to {fmt(ms[1].measured)} "
-                       f"for {len(cases)} targets")
+                       f"for {len(self.cases)} targets")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -198,6 +234,7 @@ CLAIMS = (
               r"\partial_\theta V(D^*_{\theta_0}, G_\theta)\Big|_{\theta_0}",
         source=f"Danskin 1967; used in {GOODFELLOW}, Prop. 2 (proof)",
         derivations=("envelope",),
+        cases=("gauss-unequal-scale", "gauss-envelope-narrow", "gauss-fgan-near", "gauss-envelope-left"),
         quadrature=EnvelopeQuadrature(),
         empirical=EnvelopeEmpirical(),
         controls=(Control("frozen-D=1/2", "the gradient taken with an untrained D = ½ frozen instead of D*",
@@ -210,7 +247,7 @@ CLAIMS = (
         latex=r"p_g^{t+1} = p_g^t - \eta\,\partial_{p_g} V(D^*_{G_t}, p_g) \ \Rightarrow\ p_g^t \to p_{data},\ "
               r"C(G_t) \downarrow -\log 4",
         source=f"{GOODFELLOW}, Prop. 2",
-        derivations=("function-space-convergence",),
+        derivations=("function-space-convergence",), cases=(PATH,),
         quadrature=FunctionSpaceQuadrature(),
         empirical=FunctionSpaceEmpirical(),
         controls=(Control("wrong-target", "a path ending at a shifted mixture, claimed to reach −log 4",
@@ -222,6 +259,7 @@ CLAIMS = (
                   "p_g = p_data is a fixed point with D* ≡ ½ and C = −log 4.",
         latex=r"p_g^t \to p_{data},\quad \hat D_t \to \tfrac12,\quad C(G_t) \to -\log 4",
         source=f"{GOODFELLOW}, Algorithm 1 and Fig. 1",
+        cases=("identical-normal", *tagged("fixed-point")),
         symbolic=NotApplicable("a statement about a training algorithm's dynamics, not an identity"),
         quadrature=FixedPoint(),
         empirical=Algorithm1(),

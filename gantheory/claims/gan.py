@@ -15,27 +15,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gantheory.cases import CASES, tagged
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
 from gantheory.claims.references import (
     MP_DPS,
-    mp_gaussian_divergence,
+    mp_density,
+    mp_divergence,
     mp_integral,
     mp_jsd_location_derivative,
-    mp_normal_logpdf,
-    uniform_shift_jsd,
 )
 from gantheory.claims.shapes import (
+    DerivativeIdentity,
+    IdentityOverCases,
     StationaryOptimum,
     case_pairs,
     curve_panel,
     empirical,
+    gaussian,
     gaussian_pairs,
     richardson,
     short,
     window,
 )
 from gantheory.losses import GENERATORS
-from gantheory.numerics import LOG2, LOG4, weighted
+from gantheory.numerics import LOG2, LOG4, sigmoid, weighted
 from gantheory.results import (
     Figure,
     LensResult,
@@ -56,9 +59,29 @@ if TYPE_CHECKING:
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
-# The case pairs of the quadrature checks: unequal scales, a narrow far mode, wide apart, non-Gaussian.
-GAUSSIAN_CASES = ("gauss-unequal-scale", "gauss-narrow-far", "gauss-wide-apart")
-STATIONARITY_CASES = ("gauss-unequal-scale", "gauss-narrow-far", "mixture-vs-laplace", "gauss-wide-apart")
+# The case pairs of the quadrature checks (gantheory.cases, tag "stationarity"): unequal scales, a narrow
+# far mode, non-Gaussian, wide apart; the Gaussian ones where a lens needs scipy.stats or (loc, scale).
+STATIONARITY_CASES = tuple(tagged("stationarity"))
+GAUSSIAN_CASES = tuple(name for name in STATIONARITY_CASES if all(gaussian(d) is not None for d in CASES[name]))
+
+
+
+
+def _criterion(p: Density, q: Density) -> float:
+    """C(G) = sup_D V(D, G) by certified quadrature (the code under test)."""
+    from gantheory.quadrature import criterion
+
+    return float(criterion(p, q))
+
+
+def _mp_js(p: Density, q: Density) -> float:
+    """JSD (½ convention) by the mpmath oracle."""
+    return mp_divergence(p, q, "js")
+
+
+def _criterion_mpmath(p: Density, q: Density) -> float:
+    """C(G) by the mpmath oracle (the independent reference)."""
+    return mp_divergence(p, q, "criterion")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -75,33 +98,38 @@ class OptimalDiscriminatorQuadrature:
     cases: tuple[str, ...] = ()
     quick: int | None = 3
 
+    def value(self, p: Density, q: Density) -> float:
+        """V(D, G) of the candidate D = σ(log p − log q + logit_shift), by certified quadrature."""
+        from gantheory.quadrature import value_function
+
+        candidate = StationaryOptimum("standard", logit_shift=self.logit_shift).candidate
+        return float(value_function(lambda t: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
+
     def __call__(self, ctx: Context) -> LensResult:
         from scipy import stats
 
         from gantheory.densities import Normal
-        from gantheory.quadrature import value_function
 
         stationary = StationaryOptimum("standard", logit_shift=self.logit_shift, cases=self.cases,
                                        quick=self.quick)
         candidate = stationary.candidate
         names = ctx.take(self.cases, self.quick)
-        rows, value_rows = [], []
+        rows = []
         for a, b in gaussian_pairs(names):
             p, q = Normal(*a), Normal(*b)
             x = np.linspace(*window(a, b), 401)
             # Independent reference: scipy.stats densities, D* = p / (p + q) formed directly.
             pp, qq = stats.norm.pdf(x, *a), stats.norm.pdf(x, *b)
-            ok = (pp + qq) > 1e-300
+            ok = (pp + qq) > 1e-300  # guard: p/(p + q) is 0/0 where both densities underflow
             ref = pp[ok] / (pp[ok] + qq[ok])
-            got = 1.0 / (1.0 + np.exp(-candidate(p.logpdf(x[ok]), q.logpdf(x[ok]))))
+            got = sigmoid(candidate(p.logpdf(x[ok]), q.logpdf(x[ok])))
             k = int(np.argmax(np.abs(got - ref)))
             rows.append((f"N{a}|N{b} at x = {x[ok][k]:.3g}", got[k], ref[k]))
-            v = float(value_function(lambda t, p=p, q=q: candidate(p.logpdf(t), q.logpdf(t)), p, q, logits=True))
-            value_rows.append((f"N{a}|N{b}", v, mp_gaussian_divergence("criterion", a, b)))
+        gaussian_names = tuple(n for n in names if all(gaussian(d) is not None for d in CASES[n]))
         ms = [
             compare("max |D(x) − p/(p+q)|", rows, TOLERANCES["pointwise_atol"], "pairs (scipy.stats reference)"),
-            compare("|V(D, G) − C(G)_mpmath|", value_rows, TOLERANCES["quadrature_atol"],
-                    "pairs (mpmath 30-digit sup_D V)"),
+            IdentityOverCases("|V(D, G) − C(G)_mpmath|", self.value, _criterion_mpmath,
+                              "pairs (mpmath 30-digit sup_D V)", cases=gaussian_names).measurement(ctx),
             *stationary.measurements(ctx),
         ]
         (a, b), *_ = gaussian_pairs(names)
@@ -110,9 +138,9 @@ class OptimalDiscriminatorQuadrature:
         fig = Figure("optimal-discriminator-quadrature", "D*(x) = p/(p+q) and the value it attains", (
             curve_panel(f"p_data = N{a}, p_g = N{b}", x, [
                 ("p_data", p.pdf(x), "line"), ("p_g", q.pdf(x), "line"),
-                ("D*(x)", 1 / (1 + np.exp(-candidate(p.logpdf(x), q.logpdf(x)))), "dashed")]),),
+                ("D*(x)", sigmoid(candidate(p.logpdf(x), q.logpdf(x))), "dashed")]),),
             "Candidate discriminator against the two densities; the check compares it with scipy.stats and V with mpmath.")
-        return verdict("quadrature", ms, f"|V(D*,G) − C(G)| {fmt(ms[1].measured)} over {len(value_rows)} pairs "
+        return verdict("quadrature", ms, f"|V(D*,G) − C(G)| {fmt(ms[1].measured)} over {len(gaussian_names)} pairs "
                        f"(mpmath); stationary & maximal in {3 * len(names)} directions", figures=(fig,))
 
 
@@ -123,14 +151,14 @@ def _calibration_figure(calib) -> Figure:
     hi = max(float(np.quantile(stat, 0.995)), calib.critical) * 1.3
     edges = np.linspace(0.0, hi, 31)
     heights, _ = np.histogram(np.clip(stat, 0, hi), bins=edges, density=True)
-    xs = np.linspace(1e-3, hi, 200)
+    xs = np.linspace(1e-3, hi, 200)  # plotting grid: starts off 0, where the χ² density of dof 1 is infinite
     left = Panel(f"H0 (correct D*): {calib.rejections}/{stat.size} rejected", "Wald statistic", "density", (
         Series(f"{stat.size} replicates", short(edges), short(heights), "hist"),
         Series(f"χ²_{calib.dof} density", short(xs), short(stats.chi2.pdf(xs, calib.dof)), "line")),
         vlines=((calib.critical, f"critical value (α = {calib.alpha})"),))
     right_series = []
     for name, values in calib.power_statistics.items():
-        v = np.log10(np.maximum(np.asarray(values, dtype=np.float64), 1e-3))
+        v = np.log10(np.maximum(np.asarray(values, dtype=np.float64), 1e-3))  # plotting floor of the log axis
         e = np.linspace(-1, max(4.0, float(v.max()) + 0.2), 41)
         h, _ = np.histogram(v, bins=e, density=True)
         right_series.append(Series(f"{name} (power {calib.power[name]:.2f})", short(e), short(h), "hist"))
@@ -165,8 +193,7 @@ class OptimalDiscriminatorEmpirical:
         level = round(100 * (1 - r.alpha))
         if band is not None:
             # Inside the simultaneous band ⇔ |logit D̂ − logit D_T| ≤ half-width at every grid point.
-            def logit(d):
-                return np.log(d) - np.log1p(-d)
+            from scipy.special import logit  # the inverse of gantheory.numerics.sigmoid (expit)
 
             ratio = float(np.max(np.abs(logit(band.estimate) - logit(band.theory)) / band.half_width_logit))
             ms.append(at_most(f"max |logit D̂ − logit D_theory| / {level}% band half-width", ratio, 1.0,
@@ -223,19 +250,22 @@ class GlobalOptimum:
     def formula(self, jsd: float) -> float:
         return self.offset + self.scale * jsd
 
+    def reference(self, p: Density, q: Density) -> float:
+        """The claimed C(G) from the mpmath oracle's JSD."""
+        return self.formula(mp_divergence(p, q, "js"))
+
     def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.closed_forms import js_uniform
         from gantheory.densities import Normal, Uniform
         from gantheory.quadrature import criterion
 
-        rows = []
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            rows.append((f"N{a}|N{b}", float(criterion(Normal(*a), Normal(*b))),
-                         self.formula(mp_gaussian_divergence("js", a, b))))
-        for s in UNIFORM_SHIFTS:
-            rows.append((f"U(0,1)|U({s},{1 + s})", float(criterion(Uniform(0, 1), Uniform(s, 1 + s))),
-                         self.formula(uniform_shift_jsd(s))))
-        ms = [compare(f"|C(G) − ({self.label})|", rows, TOLERANCES["quadrature_atol"],
-                      "pairs (references: mpmath JSD at 30 digits; JSD of shifted uniforms = min(s,1)·log 2)")]
+        uniform = [(f"U(0,1)|U({s},{1 + s})", float(criterion(Uniform(0, 1), Uniform(s, 1 + s))),
+                    self.formula(float(js_uniform(0, 1, s, 1 + s)))) for s in UNIFORM_SHIFTS]
+        identity = IdentityOverCases(f"|C(G) − ({self.label})|", _criterion, self.reference,
+                                     "pairs (references: mpmath JSD at 30 digits; JSD of shifted uniforms = "
+                                     "min(s,1)·log 2)", cases=self.cases, quick=self.quick)
+        ms = [identity.measurement(ctx, uniform)]
+        n_pairs = len(ctx.take(self.cases, self.quick)) + len(uniform)
         # Minimum iff p_g = p_data, across two generator families.
         locs = np.linspace(-4.0, 4.0, ctx.pick(81, 161))
         scales = np.exp(np.linspace(np.log(0.25), np.log(4.0), ctx.pick(61, 121)))
@@ -254,7 +284,7 @@ class GlobalOptimum:
             curve_panel("p_data = N(0,1), p_g = N(0, σ²)", np.log2(scales), [("C(G)", c_scale, "line")],
                         xlabel="log2 σ", ylabel="C(G) (nats)", hlines=((-LOG4, "−log 4"),))),
             "C(G) = sup_D V(D, G) computed from D* by certified quadrature; Thm. 1: C(G) = −log 4 + 2·JSD ≥ −log 4.")
-        return verdict("quadrature", ms, f"|C − (−log 4 + 2·JSD)| {fmt(ms[0].measured)} over {len(rows)} pairs; "
+        return verdict("quadrature", ms, f"|C − (−log 4 + 2·JSD)| {fmt(ms[0].measured)} over {n_pairs} pairs; "
                        f"min −log 4 at p_g = p_data", figures=(fig,))
 
 
@@ -275,30 +305,32 @@ class JsdBounds:
         return np.sqrt(np.maximum(js, 0.0)) if self.distance else js
 
     def __call__(self, ctx: Context) -> LensResult:
+        from gantheory.closed_forms import js_uniform
         from gantheory.densities import Discrete, Normal, Uniform
 
         f, label = self.divergence, "√JSD" if self.distance else "JSD"
-        rows = [(f"U(0,1)|U({s},{1 + s})", float(f(Uniform(0, 1), Uniform(s, 1 + s))), uniform_shift_jsd(s))
+        rows = [(f"U(0,1)|U({s},{1 + s})", float(f(Uniform(0, 1), Uniform(s, 1 + s))), float(js_uniform(0, 1, s, 1 + s)))
                 for s in (0.0, 0.1, 0.5, 1.0, 2.0)]
         rows.append(("N(-5,0.01)|N(5,0.01) (disjoint in float64)", float(f(Normal(-5, 0.01), Normal(5, 0.01))), LOG2))
         rows.append(("Discrete{0,1}|Discrete{2,3}", float(f(Discrete([0, 1], [0.5, 0.5]), Discrete([2, 3], [0.3, 0.7]))),
                      LOG2))
         rows.append(("N(0,1)|N(0,1)", float(f(Normal(0, 1), Normal(0, 1))), 0.0))
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            rows.append((f"N{a}|N{b}", float(f(Normal(*a), Normal(*b))), mp_gaussian_divergence("js", a, b)))
         rng = np.random.default_rng(ctx.seed)
         k = ctx.pick(64, 512)
         batch = np.asarray(f(Normal(rng.uniform(-5, 5, k), rng.uniform(0.05, 5, k)),
                              Normal(rng.uniform(-5, 5, k), rng.uniform(0.05, 5, k))))
+        # the exact values above join the mpmath JSD of the cases in one measurement
         ms = [
-            compare(f"|{label} − reference|", rows, TOLERANCES["quadrature_atol"],
-                    "pairs (closed forms: 0, log 2, min(s,1)·log 2; mpmath 30 digits)"),
+            IdentityOverCases(f"|{label} − reference|", self.divergence, _mp_js,
+                              "pairs (closed forms: 0, log 2, min(s,1)·log 2; mpmath 30 digits)", cases=self.cases,
+                              quick=self.quick).measurement(ctx, rows),
             at_least(f"min {label} over random pairs", float(batch.min()), -TOLERANCES["quadrature_atol"],
                      f"{k} random Gaussian pairs (seed {ctx.seed})"),
             at_most(f"max {label} − log 2 over random pairs", float(batch.max() - LOG2), TOLERANCES["quadrature_atol"],
                     f"{k} random Gaussian pairs (seed {ctx.seed})"),
         ]
-        return verdict("quadrature", ms, f"|Δ| {fmt(ms[0].measured)} over {len(rows)} reference pairs; "
+        return verdict("quadrature", ms, f"|Δ| {fmt(ms[0].measured)} over "
+                       f"{len(rows) + len(ctx.take(self.cases, self.quick))} reference pairs; "
                        f"{k} random pairs in [0, log 2]", seed=ctx.seed)
 
 
@@ -418,6 +450,41 @@ def _torch_bce(logits, label):
     return F.binary_cross_entropy_with_logits(a, torch.full_like(a, float(label)), reduction="none").numpy()
 
 
+def _generator_bce(p: Density, q: Density) -> float:
+    """E_q[BCE(a, 1)] of the quadratic logit a (G's BCE), by certified quadrature."""
+    from gantheory.quadrature import integrate
+
+    def g_bce(x, lp, lq):
+        return weighted(lq, _torch_bce(_quadratic_logit(np.asarray(x, dtype=np.float64)), 1.0))
+
+    return float(integrate(g_bce, p, q))
+
+
+def _mp_minus_value(p: Density, q: Density) -> float:
+    """−V(D, G) = −∫ p log σ(a) + q log(1 − σ(a)) of the quadratic logit a, by mpmath (Gaussian pairs)."""
+    import mpmath as mp
+
+    mp_p, mp_q = mp_density(p), mp_density(q)
+
+    def mp_value(t):
+        s = _quadratic_logit(t)
+        lsig = -mp.log(1 + mp.exp(-s))  # log σ(a)
+        lsig_neg = -mp.log(1 + mp.exp(s))  # log(1 − σ(a)) = log σ(−a)
+        return mp_p(t) * lsig + mp_q(t) * lsig_neg
+
+    (a0, a1), (b0, b1) = gaussian(p), gaussian(q)
+    return -mp_integral(mp_value, (a0, b0), (a1, b1))
+
+
+def _mp_non_saturating(p: Density, q: Density) -> float:
+    """E_q[−log D] = ∫ q log(1 + e^{−a}) of the quadratic logit a, by mpmath (a Gaussian p_g)."""
+    import mpmath as mp
+
+    mp_q = mp_density(q)
+    b0, b1 = gaussian(q)
+    return mp_integral(lambda t: mp_q(t) * mp.log(1 + mp.exp(-_quadratic_logit(t))), (b0,), (b1,))
+
+
 @dataclass(frozen=True)
 class BceQuadrature:
     r"""torch's ``binary_cross_entropy_with_logits`` (real samples labelled ``real_label``, fakes 0) of an
@@ -428,41 +495,25 @@ class BceQuadrature:
     cases: tuple[str, ...] = ()
     quick: int | None = 2
 
-    def __call__(self, ctx: Context) -> LensResult:
-        import mpmath as mp
-
-        from gantheory.densities import Normal
+    def population_bce(self, p: Density, q: Density) -> float:
+        """E_p[BCE(a, real_label)] + E_q[BCE(a, 0)] of the quadratic logit a, by certified quadrature."""
         from gantheory.quadrature import integrate
 
-        rows, g_rows = [], []
-        for a, b in gaussian_pairs(ctx.take(self.cases, self.quick)):
-            p, q = Normal(*a), Normal(*b)
+        def d_bce(x, lp, lq):
+            s = np.asarray(x, dtype=np.float64)
+            return (weighted(lp, _torch_bce(_quadratic_logit(s), self.real_label))
+                    + weighted(lq, _torch_bce(_quadratic_logit(s), 0.0)))
 
-            def d_bce(x, lp, lq):
-                s = np.asarray(x, dtype=np.float64)
-                return (weighted(lp, _torch_bce(_quadratic_logit(s), self.real_label))
-                        + weighted(lq, _torch_bce(_quadratic_logit(s), 0.0)))
+        return float(integrate(d_bce, p, q))
 
-            def g_bce(x, lp, lq):
-                return weighted(lq, _torch_bce(_quadratic_logit(np.asarray(x, dtype=np.float64)), 1.0))
-
-            def mp_value(t, a=a, b=b):
-                s = _quadratic_logit(t)
-                lsig = -mp.log(1 + mp.exp(-s))  # log σ(a)
-                lsig_neg = -mp.log(1 + mp.exp(s))  # log(1 − σ(a)) = log σ(−a)
-                return mp.exp(mp_normal_logpdf(t, *a)) * lsig + mp.exp(mp_normal_logpdf(t, *b)) * lsig_neg
-
-            def mp_nonsat(t, b=b):
-                return mp.exp(mp_normal_logpdf(t, *b)) * mp.log(1 + mp.exp(-_quadratic_logit(t)))
-
-            v = mp_integral(mp_value, (a[0], b[0]), (a[1], b[1]))
-            rows.append((f"N{a}|N{b}", float(integrate(d_bce, p, q)), -v))
-            g_rows.append((f"N{a}|N{b}", float(integrate(g_bce, p, q)), mp_integral(mp_nonsat, (b[0],), (b[1],))))
+    def __call__(self, ctx: Context) -> LensResult:
+        what = "pairs; BCE = torch binary_cross_entropy_with_logits, V by mpmath at 30 digits"
         ms = [
-            compare("|E[BCE_D] − (−V(D, G))|", rows, TOLERANCES["quadrature_atol"],
-                    "pairs; BCE = torch binary_cross_entropy_with_logits, V by mpmath at 30 digits"),
-            compare("|E[BCE_G(label 1)] − E_q[−log D]|", g_rows, TOLERANCES["quadrature_atol"],
-                    "pairs (the non-saturating loss, mpmath)"),
+            IdentityOverCases("|E[BCE_D] − (−V(D, G))|", self.population_bce, _mp_minus_value, what,
+                              cases=self.cases, quick=self.quick).measurement(ctx),
+            IdentityOverCases("|E[BCE_G(label 1)] − E_q[−log D]|", _generator_bce, _mp_non_saturating,
+                              "pairs (the non-saturating loss, mpmath)", cases=self.cases,
+                              quick=self.quick).measurement(ctx),
         ]
         return verdict("quadrature", ms, f"population BCE = −V to {fmt(ms[0].measured)}, "
                        f"G's BCE = E[−log D] to {fmt(ms[1].measured)}")
@@ -506,6 +557,13 @@ class BceEmpirical:
 def frozen_generator_gradient(loss: Callable[[np.ndarray], np.ndarray], theta0: float, p_loc: float = 0.0) -> float:
     """d/dθ E_{x~N(θ,1)}[loss(logit D*_{θ0}(x))] at θ0 (Richardson differences of certified integrals),
     with logit D*_{θ0}(x) = log N(x; p_loc, 1) − log N(x; θ0, 1) frozen."""
+    return richardson(frozen_generator_expectation(loss, theta0, p_loc), theta0)
+
+
+def frozen_generator_expectation(loss: Callable[[np.ndarray], np.ndarray], theta0: float,
+                                 p_loc: float = 0.0) -> Callable[[float], float]:
+    """θ ↦ E_{x~N(θ,1)}[loss(logit D*_{θ0}(x))] by certified quadrature, D*_{θ0} frozen (see
+    :func:`frozen_generator_gradient`)."""
     from gantheory.densities import Normal
     from gantheory.quadrature import integrate
 
@@ -520,7 +578,7 @@ def frozen_generator_gradient(loss: Callable[[np.ndarray], np.ndarray], theta0: 
 
         return float(integrate(integrand, g, g))
 
-    return richardson(expected, theta0)
+    return expected
 
 
 @dataclass(frozen=True)
@@ -564,7 +622,7 @@ class SaturationQuadrature:
                     TOLERANCES["saturation_ratio_max"], "p_data = N(0,1), G_θ = N(θ,1), D* frozen at θ₀"),
         ]
         a = np.linspace(-12.0, 12.0, 241)
-        sig = 1 / (1 + np.exp(-a))
+        sig = sigmoid(a)
         fig = Figure("saturation", "Saturation: the minimax generator loss has no gradient where D rejects fakes", (
             curve_panel("per sample, in the logit a of D(G(z))", a, [
                 ("|∂/∂a log(1 − σ(a))| = σ(a)  (minimax)", sig, "line"),
@@ -582,16 +640,16 @@ class SaturationQuadrature:
 
 @dataclass(frozen=True)
 class SaturationEmpirical:
-    """With a trained D̂ and G far from p_data, the minimax gradient norm is below ``saturation_ratio_max``
+    """With a trained D̂ and G far from p_data (the first case's), the minimax gradient norm is below ``saturation_ratio_max``
     of the non-saturating one on the same z (``gantheory.empirical.gan.saturation_check``)."""
 
     init: tuple[float, float] = (-5.0, 0.5)
+    cases: tuple[str, ...] = ()
 
     def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Normal
         from gantheory.empirical import gan
 
-        r = gan.saturation_check(Normal(0.0, 1.0), init=self.init, n_samples=ctx.pick(4096, 16384),
+        r = gan.saturation_check(CASES[self.cases[0]].p, init=self.init, n_samples=ctx.pick(4096, 16384),
                                  seed=ctx.seed, device=ctx.device)
         ms = [at_most("‖∇ minimax‖ / ‖∇ non-saturating‖ (trained D̂, same z)", r.ratio,
                       TOLERANCES["saturation_ratio_max"], f"init N{r.init}, mean D̂(G(z)) = {r.mean_d_fake:.2e}")]
@@ -610,13 +668,16 @@ class NonSaturatingQuadrature:
     def __call__(self, ctx: Context) -> LensResult:
         jsd_grad = mp_jsd_location_derivative(self.theta0)
         kl_grad = self.theta0
-        ns = frozen_generator_gradient(GeneratorTerm("non_saturating"), self.theta0)
-        mm = frozen_generator_gradient(GeneratorTerm("minimax"), self.theta0)
-        rows = [("E[−∇ log D*(G_θ z)] vs ∇[KL − 2·JSD]", ns, self.sign * (kl_grad - 2 * jsd_grad)),
-                ("E[∇ log(1 − D*(G_θ z))] vs ∇[2·JSD]", mm, 2 * jsd_grad),
-                ("sum vs ∇ KL(p_g‖p_data)", ns + mm, kl_grad)]
-        ms = [compare("|gradient − reference|", rows, TOLERANCES["derivative_atol"],
-                      "identities at θ₀ = 1 (KL closed form θ²/2; JSD by mpmath, 30 digits)")]
+        t0 = self.theta0
+        ns_f = frozen_generator_expectation(GeneratorTerm("non_saturating"), t0)
+        mm_f = frozen_generator_expectation(GeneratorTerm("minimax"), t0)
+        identity = DerivativeIdentity("|gradient − reference|",
+                                      "identities at θ₀ = 1 (KL closed form θ²/2; JSD by mpmath, 30 digits)")
+        rows = identity.rows([("E[−∇ log D*(G_θ z)] vs ∇[KL − 2·JSD]", ns_f, t0, self.sign * (kl_grad - 2 * jsd_grad)),
+                              ("E[∇ log(1 − D*(G_θ z))] vs ∇[2·JSD]", mm_f, t0, 2 * jsd_grad)])
+        ns, mm = rows[0][1], rows[1][1]
+        rows.append(("sum vs ∇ KL(p_g‖p_data)", ns + mm, kl_grad))
+        ms = [compare(identity.name, rows, TOLERANCES[identity.tolerance], identity.detail)]
         return verdict("quadrature", ms, f"∇NS = ∇(KL − 2·JSD) to {fmt(ms[0].measured)} at θ₀ = 1 "
                        f"({fmt(ns)} vs {fmt(kl_grad - 2 * jsd_grad)})")
 
@@ -698,7 +759,7 @@ CLAIMS = (
         latex=r"\partial_a \log(1-\sigma(a)) = -\sigma(a) \xrightarrow{a\to-\infty} 0,\quad "
               r"\partial_a[-\log\sigma(a)] = -(1-\sigma(a)) \to -1",
         source=f"{GOODFELLOW}, §3",
-        derivations=("saturation",),
+        derivations=("saturation",), cases=("identical-normal",),  # p_data of the trained GAN
         quadrature=SaturationQuadrature(),
         empirical=SaturationEmpirical(),
         controls=(Control("minimax-as-non-saturating", "the minimax loss relabelled as the non-saturating one",

@@ -11,6 +11,10 @@ report) sees what a check does from the claim row alone.
 - :class:`TrainedDiscriminator` — a discriminator trained on samples with a row's loss is compared with
   the theory in the sup norm at a tolerance derived from the sample size.
 - :class:`Algorithm1` — Goodfellow et al.'s minibatch training, with exact JSD of the affine generator.
+- :class:`IdentityOverCases` — a computed quantity against an independent reference on named cases (one
+  :func:`~gantheory.results.compare` measurement).
+- :class:`DerivativeIdentity` — Richardson derivatives of certified integrals against reference
+  derivatives (one :func:`~gantheory.results.compare` measurement).
 
 Helpers for the topic modules (case pairs, Richardson derivatives, figure panels) live here too.
 """
@@ -35,6 +39,7 @@ from gantheory.results import (
     Series,
     at_least,
     at_most,
+    compare,
     fmt,
     verdict,
 )
@@ -49,7 +54,8 @@ if TYPE_CHECKING:
     from gantheory.losses import Loss
     from gantheory.symbolic import Derivation
 
-__all__ = ["Algorithm1", "Derivation", "StationaryOptimum", "TrainedDiscriminator", "judge_derivation"]
+__all__ = ["Algorithm1", "Derivation", "DerivativeIdentity", "IdentityOverCases", "StationaryOptimum",
+           "TrainedDiscriminator", "judge_derivation"]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -188,6 +194,61 @@ class Judged:
 
 
 # ----------------------------------------------------------------------------------------------------
+# Identities: a computed quantity (or a derivative) against an independent reference
+
+
+@dataclass(frozen=True)
+class IdentityOverCases:
+    r"""max |computed(p, q) − reference(p, q)| over the pairs of ``cases`` (the first ``quick`` in the quick
+    profile), as one :func:`~gantheory.results.compare` measurement ``name`` at the tolerance ``tolerance``
+    (a key of :data:`~gantheory.tolerances.TOLERANCES`). ``computed`` is the code under test (certified
+    quadrature), ``reference`` an independent route (the mpmath oracle, a closed form); both are functions
+    or frozen dataclasses of (p_data, p_g). Rows are labelled as :func:`case_pairs` labels them; rows of
+    pairs that are not cases (closed-form families) join through ``extra``.
+    """
+
+    name: str
+    computed: Callable[[Density, Density], float]
+    reference: Callable[[Density, Density], float]
+    detail: str = "pairs"
+    tolerance: str = "quadrature_atol"
+    cases: tuple[str, ...] = ()
+    quick: int | None = None
+
+    def rows(self, ctx: Context) -> list[tuple[str, float, float]]:
+        return [(label, float(self.computed(p, q)), float(self.reference(p, q)))
+                for label, p, q in case_pairs(ctx.take(self.cases, self.quick))]
+
+    def measurement(self, ctx: Context, extra: Iterable[tuple[str, float, float]] = ()) -> Measurement:
+        rows = [*self.rows(ctx), *extra]
+        return compare(self.name, rows, TOLERANCES[self.tolerance], self.detail)
+
+    def __call__(self, ctx: Context) -> LensResult:
+        m = self.measurement(ctx)
+        return verdict("quadrature", [m], f"{self.name} {fmt(m.measured)}")
+
+
+@dataclass(frozen=True)
+class DerivativeIdentity:
+    r"""max |f′(x₀) − reference| over rows ``(label, f, x₀, reference)``, f′ by :func:`richardson` (central
+    differences of certified integrals, one Richardson step) and ``reference`` a number or a function whose
+    Richardson derivative at x₀ is the reference (both sides differentiated the same way): one
+    :func:`~gantheory.results.compare` measurement ``name`` at ``tolerance`` (default ``derivative_atol``).
+    """
+
+    name: str
+    detail: str
+    tolerance: str = "derivative_atol"
+
+    def rows(self, rows: Iterable[tuple[str, Callable[[float], float], float, Any]]) -> list[tuple[str, float, float]]:
+        return [(label, richardson(f, x0), richardson(ref, x0) if callable(ref) else float(ref))
+                for label, f, x0, ref in rows]
+
+    def measurement(self, rows: Iterable[tuple[str, Callable[[float], float], float, Any]]) -> Measurement:
+        return compare(self.name, self.rows(rows), TOLERANCES[self.tolerance], self.detail)
+
+
+# ----------------------------------------------------------------------------------------------------
 # Stationary optimum: a candidate, perturbed, must be a stationary maximum.
 
 
@@ -293,7 +354,7 @@ class TrainedDiscriminator:
     r"""Empirical lens of a discriminator-loss variant (label smoothing, least squares).
 
     Trains the degree-``degree`` polynomial model (logit for soft BCE, unconstrained output for least
-    squares) with the loss of the ``loss`` row at ``params`` on the first case (p_data, p_g) with
+    squares) with the loss of the ``loss`` row at ``params`` on the first of ``cases`` (p_data, p_g) with
     gantheory.empirical.train_discriminator, and checks D̂ against ``theory`` in the sup norm over the
     98%-mass region, at the tolerance derived there (widest sandwich-covariance Scheffé half-width + the
     family's approximation error). ``theory`` is a name of the trainer's theories, or None for
@@ -307,11 +368,16 @@ class TrainedDiscriminator:
     claimed: Any = None
     claimed_params: Mapping[str, float] | None = None
     degree: int = 6
-    pair: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 1.0), (2.0, 1.0))
+    cases: tuple[str, ...] = ()
 
     @property
     def trainer_loss(self) -> str:
-        return {"label_smoothing": "soft_bce", "least_squares": "least_squares"}[loss_row(self.loss).name]
+        """The trainer's spelling of the row (results and figure ids carry it): the inverse of the empirical
+        lens's one mapping, :data:`gantheory.empirical.objectives.LOSS_ALIASES`."""
+        from gantheory.empirical.objectives import LOSS_ALIASES
+
+        name = loss_row(self.loss).name
+        return next((alias for alias, row in LOSS_ALIASES.items() if row == name), name)
 
     def _theory(self, p, q):
         if self.theory is not None:
@@ -321,10 +387,8 @@ class TrainedDiscriminator:
         return lambda x: row.optimum(p.logpdf(x), q.logpdf(x), **params)
 
     def __call__(self, ctx: Context) -> LensResult:
-        from gantheory.densities import Normal
-
         emp = empirical()
-        p, q = Normal(*self.pair[0]), Normal(*self.pair[1])
+        (_, p, q), *_ = case_pairs(self.cases)
         n = ctx.pick(4096, 16384)
         loss, kw = self.trainer_loss, loss_row(self.loss).bind(self.params)
         options = {"targets": (kw["alpha"], kw["beta"])} if loss == "soft_bce" else {"lsgan": (kw["a"], kw["b"])}
@@ -368,12 +432,13 @@ def _density_name(density) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def train_gan_run(profile: str, seed: int, device: str):
-    """One Algorithm-1 run per (profile, seed, device), shared by the claim and its negative control."""
-    from gantheory.densities import Normal
+def train_gan_run(profile: str, seed: int, device: str, case: str = "identical-normal"):
+    """One Algorithm-1 run per (profile, seed, device, case), shared by the claim and its negative control;
+    p_data is the case's p_data."""
+    from gantheory.cases import CASES
 
     quick = profile == "quick"
-    return empirical().train_gan(Normal(0.0, 1.0), generator="affine", loss="non_saturating", k=1,
+    return empirical().train_gan(CASES[case].p, generator="affine", loss="non_saturating", k=1,
                                  steps=1000 if quick else 4000, batch_size=256 if quick else 512, optimizer="adam",
                                  lr=2e-2 if quick else 1e-2, init=(2.0, 0.5), n_snapshots=4, seed=seed,
                                  device=device)
@@ -381,17 +446,19 @@ def train_gan_run(profile: str, seed: int, device: str):
 
 @dataclass(frozen=True)
 class Algorithm1:
-    r"""Goodfellow et al.'s Algorithm 1 on p_data = N(0, 1) with an affine generator, the non-saturating
-    loss and k = 1: the run must not diverge, end within ``gan_final_jsd`` of p_data (exact JSD of the
-    Gaussian generator against N(``target_shift``, 1)) and leave D̂ within ``gan_half_atol`` of ½."""
+    r"""Goodfellow et al.'s Algorithm 1 on p_data = the first case's p_data (N(0, 1)) with an affine generator,
+    the non-saturating loss and k = 1: the run must not diverge, end within ``gan_final_jsd`` of p_data (exact
+    JSD of the Gaussian generator against N(``target_shift``, 1)) and leave D̂ within ``gan_half_atol`` of ½."""
 
     target_shift: float = 0.0
+    cases: tuple[str, ...] = ("identical-normal",)
 
     def __call__(self, ctx: Context) -> LensResult:
         from gantheory.densities import Normal
+        from gantheory.numerics import sigmoid
 
-        p = Normal(0.0, 1.0)
-        tr = train_gan_run(ctx.profile, ctx.seed, ctx.device)
+        (_, p, _), *_ = case_pairs(self.cases)
+        tr = train_gan_run(ctx.profile, ctx.seed, ctx.device, self.cases[0])
         final_jsd = tr.final_jsd
         if self.target_shift and tr.params is not None and len(tr.params):
             from gantheory.quadrature import js_divergence
@@ -408,7 +475,8 @@ class Algorithm1:
                               "trained logistic discriminator at the end"))
         panels = []
         for s in tr.snapshots:
-            dstar = 1 / (1 + np.exp(-(np.asarray(p.logpdf(s.x)) - np.log(np.maximum(s.p_g, 1e-300)))))
+            # p_g is the snapshot's density on its plotting grid; the floor only keeps log finite where it is 0
+            dstar = sigmoid(np.asarray(p.logpdf(s.x)) - np.log(np.maximum(s.p_g, 1e-300)))
             panels.append(curve_panel(f"step {s.step}", s.x, [
                 ("p_data", s.p_data, "line"), ("p_g", s.p_g, "line"), ("D̂ (trained)", s.discriminator, "dashed"),
                 ("D* = p_data/(p_data+p_g)", dstar, "dotted")], ylabel="density / D(x)"))

@@ -63,10 +63,22 @@ def test_claims_name_registered_cases_and_their_derivation_shape(claim):
     assert set(claim.cases) <= set(CASES)
     if claim.derivations:
         assert claim.lenses["symbolic"] == Derivation(claim.derivations)
-    # a shape with a cases field runs on the claim's cases (filled in from the row)
+    # a shape with a cases field runs on cases the claim lists (an empty field is filled with the claim's
+    # cases), and the claim lists exactly the cases its checks run on
+    used = set()
     for check in [*claim.lenses.values(), *(k.check for k in claim.controls)]:
         if dataclasses.is_dataclass(check) and "cases" in {f.name for f in dataclasses.fields(check)}:
-            assert check.cases == claim.cases
+            assert check.cases and set(check.cases) <= set(claim.cases), check
+            used |= set(check.cases)
+    assert used == set(claim.cases)
+
+
+def test_an_empty_cases_field_takes_the_claims_cases():
+    from gantheory.claims.gan import OptimalDiscriminatorQuadrature
+
+    claim = CLAIMS["optimal-discriminator"]
+    assert OptimalDiscriminatorQuadrature().cases == ()
+    assert claim.lenses["quadrature"].cases == claim.cases
 
 
 def test_derivation_names_are_registered_in_symbolic():
