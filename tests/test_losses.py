@@ -228,3 +228,37 @@ def test_generator_basis_reads_back_scale_and_parameters(name):
     theta, *_ = np.linalg.lstsq(design, 2.5 * row(a, **params) - 4.0, rcond=None)
     # 1e-9: a 161×3 least-squares solve on values up to ~100 leaves ~1e-13; c is rounded to 6 digits
     assert row.coefficients(theta) == {**params, "scale": pytest.approx(2.5, abs=1e-9)}
+
+
+# -- the ops namespaces ------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["numpy", "torch", "sympy"])
+def test_ops_tables_are_built_once(backend):
+    """The terms are evaluated inside quadrature integrands: an attribute is the same object every time
+    (the table is cached, not rebuilt with its imports on each access); an unknown name still raises."""
+    from gantheory.losses import ops
+
+    o = ops[backend]
+    assert o.softplus is o.softplus and o.times is o.times
+    table = o.__dict__["_table"]
+    assert o.log_sigmoid is table["log_sigmoid"]
+    with pytest.raises(AttributeError):
+        o.no_such_op  # noqa: B018
+
+
+def test_sympy_ops_are_the_symbolic_lens_forms():
+    """One sympy σ and softplus: the loss rows' sympy terms use gantheory.symbolic.symbols' forms."""
+    from gantheory.losses import ops
+    from gantheory.symbolic import symbols
+
+    x = sp.Symbol("x", real=True)
+    o = ops["sympy"]
+    assert o.sigmoid is symbols.sigmoid and o.softplus is symbols.softplus
+    assert o.log_sigmoid(x) == -symbols.softplus(-x) == -sp.log(1 + sp.exp(-x))
+
+
+def test_cross_entropy_offset_is_numerics_log4():
+    from gantheory.numerics import LOG4
+
+    for name in ("standard", "swapped"):
+        assert LOSSES[name].value.offset({}) == LOG4 == math.log(4.0)
+    assert LOSSES["standard"].value.describe() == "log 4 − 2·JSD"
