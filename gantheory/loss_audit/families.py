@@ -196,8 +196,13 @@ def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
 
 
 # -- pointwise signatures: the rows' terms and the known slips -------------------------------------
-def _ones(a):
+def _ones(a: np.ndarray) -> np.ndarray:
     return np.ones_like(a)
+
+
+def _scales(theta_real: np.ndarray, theta_fake: np.ndarray) -> tuple[float, float, dict]:
+    """A fixed form's scales: the coefficients of ℓ(a) in the fits on (ℓ(a), 1); no parameters."""
+    return float(theta_real[0]), float(theta_fake[0]), {}
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,7 @@ class Signature:
     fake_basis: Callable
     code: str | None
     description: str
-    read: Callable = field(default=lambda th_r, th_f: (float(th_r[0]), float(th_f[0]), {}))
+    read: Callable = _scales
 
 
 def _form(name: str, real: Callable, fake: Callable, code: str | None, description: str) -> Signature:
