@@ -15,7 +15,9 @@ minimised pointwise: at each x the optimal output a*(x) minimises p·ℓ_real(a)
 - the value of L_D at that optimum as an affine map of a divergence of :mod:`gantheory.divergences`
   (:attr:`Loss.value`), where one exists;
 - how the loss audit recognises it from a measured optimum (:attr:`Loss.linearisation`: the space in
-  which its optimum is affine in its parameters, and the identity quoted as evidence);
+  which its optimum is affine in its parameters, and the identity quoted as evidence) and from its terms
+  (:attr:`Loss.signature`), and what it reports about it (:attr:`Loss.audit`, :attr:`Loss.pairings`:
+  :class:`AuditNote` rows; a row without notes gets an info finding naming its optimum and reference);
 - its reference.
 
 The audit, the empirical trainer, the symbolic variants, the claims and the testing kit read rows from

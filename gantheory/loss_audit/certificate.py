@@ -256,8 +256,9 @@ def generator_form(kind: str, params: dict) -> tuple[sp.Expr, str]:
     from gantheory.losses import GENERATORS
 
     row = GENERATORS[kind if kind in GENERATORS else "non_saturating"]
-    exact = {"c": _q(params["c"])} if kind == "least_squares" else {}
-    shown = f" (c = {exact['c']})" if exact else ""
+    # the row's own parameters as fitted (LSGAN's target c); the fitted scale is the certificate's to measure
+    exact = {k: _q(v) for k, v in params.items() if k != "scale"} if kind in GENERATORS else {}
+    shown = " (" + ", ".join(f"{k} = {v}" for k, v in exact.items()) + ")" if exact else ""
     return row.term(F, ops["sympy"], **exact), row.formula + shown
 
 

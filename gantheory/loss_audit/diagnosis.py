@@ -114,8 +114,8 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
         "unrecognised", {}, math.inf, "not separable")
     signature = families.match_signature(terms) if separable else None
     family, params = fit.family, dict(fit.params)
-    if family == "least_squares" and signature is not None and signature.name == "least_squares":
-        params.update(signature.params)  # exact targets from the quadratic fit
+    if signature is not None and signature.name == family:
+        params.update(signature.params)  # the row's term parameters read exactly from its terms (LSGAN's targets)
     findings += _family_findings(family, params, fit, signature)
 
     value = None
@@ -230,7 +230,7 @@ def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, sym
     if fixed is False:
         findings.append(Finding("error", f"generator and discriminator are inconsistent: {reason}",
                                 "generator_moves_away"))
-    elif fixed is None and family == "hinge" and params.get("unbounded"):
+    elif fixed is None and families.row_of(family, params) is not None:  # a recognised game, unbounded optimum
         findings.append(Finding("info", reason, "fixed_point_unassessed"))
     pairing = _pairing(family, params, gfit)
     if pairing:
