@@ -124,11 +124,12 @@ def _git() -> dict:
 
 def _tolerances() -> dict:
     """The tolerances in force, grouped as the report has always shown them (numeric lenses, claim checks,
-    empirical lens); every value and its reason live in :mod:`gantheory.tolerances`."""
+    empirical lens), then the loss audit's and testing kit's; every value and its reason live in
+    :mod:`gantheory.tolerances`."""
     from gantheory.tolerances import tolerances_of
 
     return {"gantheory.tolerances": tolerances_of("numeric"), "gantheory.claims": tolerances_of("claims"),
-            "gantheory.empirical": tolerances_of("empirical")}
+            "gantheory.empirical": tolerances_of("empirical"), "gantheory.loss_audit": tolerances_of("audit")}
 
 
 def _meta(ctx, started: float, lenses: list[dict]) -> dict:
@@ -255,12 +256,10 @@ def _print(doc: dict, fmt: str, out_dir: Path | None, html: str | None = None) -
 
 
 def _exit_code(statuses) -> int:
-    statuses = list(statuses)
-    if "fail" in statuses:
-        return EXIT_REFUTED
-    if "error" in statuses:
-        return EXIT_INTERNAL
-    return EXIT_OK
+    """The exit code of the claims' statuses, by the one precedence rule :func:`gantheory.results.claim_status`."""
+    from gantheory.results import claim_status
+
+    return {"fail": EXIT_REFUTED, "error": EXIT_INTERNAL}.get(claim_status(list(statuses)), EXIT_OK)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

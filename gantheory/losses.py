@@ -15,7 +15,9 @@ minimised pointwise: at each x the optimal output a*(x) minimises p·ℓ_real(a)
 - the value of L_D at that optimum as an affine map of a divergence of :mod:`gantheory.divergences`
   (:attr:`Loss.value`), where one exists;
 - how the loss audit recognises it from a measured optimum (:attr:`Loss.linearisation`: the space in
-  which its optimum is affine in its parameters, and the identity quoted as evidence);
+  which its optimum is affine in its parameters, and the identity quoted as evidence) and from its terms
+  (:attr:`Loss.signature`), and what it reports about it (:attr:`Loss.audit`, :attr:`Loss.pairings`:
+  :class:`AuditNote` rows; a row without notes gets an info finding naming its optimum and reference);
 - its reference.
 
 The audit, the empirical trainer, the symbolic variants, the claims and the testing kit read rows from
@@ -46,8 +48,8 @@ if TYPE_CHECKING:
 
 from gantheory.errors import GanTheoryError
 
-__all__ = ["GENERATORS", "LOSSES", "GeneratorLoss", "Linearisation", "Loss", "ValueAtOptimum", "ops",
-           "resolve_loss"]
+__all__ = ["GENERATORS", "LOSSES", "AuditNote", "GeneratorLoss", "Linearisation", "Loss", "TermSignature",
+           "ValueAtOptimum", "ops", "resolve_loss"]
 
 GOODFELLOW = "Goodfellow et al. 2014"
 
@@ -67,50 +69,64 @@ def _numpy_times(c, x):
     return c * x
 
 
-class _NumpyOps:
+class _Ops:
+    """A backend's namespace: its table is built on first use (so importing this module loads no numpy,
+    torch or sympy) and then kept, because terms are evaluated inside quadrature integrands."""
+
+    name = ""
+
+    def _build(self) -> dict[str, Callable]:
+        raise NotImplementedError
+
+    def __getattr__(self, item):
+        if item.startswith("_"):
+            raise AttributeError(item)
+        table = self.__dict__.get("_table")
+        if table is None:
+            table = self._table = self._build()
+        if item not in table:
+            raise AttributeError(item)
+        return table[item]
+
+
+class _NumpyOps(_Ops):
     name = "numpy"
 
-    def __getattr__(self, item):  # resolved on first use so that importing this module loads no numpy
+    def _build(self):
         import numpy as np
 
         from gantheory import numerics
 
-        table = {"softplus": numerics.softplus, "log_sigmoid": numerics.log_sigmoid, "sigmoid": numerics.sigmoid,
-                 "relu": lambda x: np.maximum(np.asarray(x, dtype=np.float64), 0.0), "log": np.log, "exp": np.exp,
-                 "times": _numpy_times}
-        if item not in table:
-            raise AttributeError(item)
-        return table[item]
+        return {"softplus": numerics.softplus, "log_sigmoid": numerics.log_sigmoid, "sigmoid": numerics.sigmoid,
+                "relu": lambda x: np.maximum(np.asarray(x, dtype=np.float64), 0.0), "log": np.log, "exp": np.exp,
+                "times": _numpy_times}
 
 
-class _TorchOps:
+class _TorchOps(_Ops):
     name = "torch"
 
-    def __getattr__(self, item):
+    def _build(self):
         import torch
         import torch.nn.functional as F
 
         # softplus(x) = −log σ(−x): exact at any x (F.softplus returns x itself above its threshold 20)
-        table = {"softplus": lambda x: -F.logsigmoid(-x), "log_sigmoid": F.logsigmoid, "sigmoid": torch.sigmoid, "relu": torch.relu,
-                 "log": torch.log, "exp": torch.exp,
-                 "times": lambda c, x: torch.zeros_like(x) if c == 0 else c * x}
-        if item not in table:
-            raise AttributeError(item)
-        return table[item]
+        return {"softplus": lambda x: -F.logsigmoid(-x), "log_sigmoid": F.logsigmoid, "sigmoid": torch.sigmoid,
+                "relu": torch.relu, "log": torch.log, "exp": torch.exp,
+                "times": lambda c, x: torch.zeros_like(x) if c == 0 else c * x}
 
 
-class _SympyOps:
+class _SympyOps(_Ops):
     name = "sympy"
 
-    def __getattr__(self, item):
+    def _build(self):
         import sympy as sp
 
-        table = {"softplus": lambda x: sp.log(1 + sp.exp(x)), "log_sigmoid": lambda x: -sp.log(1 + sp.exp(-x)),
-                 "sigmoid": lambda x: 1 / (1 + sp.exp(-x)), "relu": lambda x: sp.Max(0, x), "log": sp.log,
-                 "exp": sp.exp, "times": lambda c, x: c * x}
-        if item not in table:
-            raise AttributeError(item)
-        return table[item]
+        # σ and softplus are the symbolic lens's own (one sympy form of each): σ(a) = 1/(1 + e^{−a}),
+        # softplus(a) = log(1 + e^{a}), so log σ(a) = −softplus(−a) = −log(1 + e^{−a}).
+        from gantheory.symbolic.symbols import sigmoid, softplus
+
+        return {"softplus": softplus, "log_sigmoid": lambda x: -softplus(-x), "sigmoid": sigmoid,
+                "relu": lambda x: sp.Max(0, x), "log": sp.log, "exp": sp.exp, "times": lambda c, x: c * x}
 
 
 ops: dict[str, Any] = {"numpy": _NumpyOps(), "torch": _TorchOps(), "sympy": _SympyOps()}
@@ -143,7 +159,9 @@ class ValueAtOptimum:
         params = params or {}
         s, c = float(self.scale(params)), float(self.offset(params))
         symbol = DIVERGENCES[self.divergence].symbol or self.divergence
-        const = {math.log(4.0): "log 4"}.get(c, f"{c:.6g}")
+        from gantheory.numerics import LOG4
+
+        const = {LOG4: "log 4"}.get(c, f"{c:.6g}")
         sign = "−" if s < 0 else "+"
         mag = abs(s)
         coef = "" if mag == 1 else f"{mag:.6g}·"
@@ -209,6 +227,37 @@ class Linearisation:
 
 
 @dataclass(frozen=True)
+class TermSignature:
+    r"""How the loss audit recognises a row's pointwise terms: each term as s·ℓ(a) + k with s > 0, k any constant.
+
+    Each term is one linear least-squares fit on the columns ``basis(a)``; by default (``basis`` None) the
+    row's term at its default parameters and 1, whose first coefficient is the scale. A row whose terms
+    carry a free parameter gives ``basis`` (functions of a spanning s·ℓ(a; params) + k for all its
+    parameters; the same for both terms) and ``read(θ_real, θ_fake) -> (s_real, s_fake, params)``: least
+    squares s·(a − b)² + k = s·a² − 2sb·a + (sb² + k) on (a², a, 1). ``description`` defaults to the
+    row's formula.
+    """
+
+    basis: Callable | None = None
+    read: Callable | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    r"""A finding the loss audit reports about a row: ``severity`` (info/warning/error), a stable ``code``,
+    and ``message(params)`` from the matched parameters; it applies where ``when(params)`` holds. A note
+    in :attr:`Loss.pairings` is about the row together with a generator loss of kind ``generator`` (its
+    ``params`` then hold the generator's fitted parameters as well, e.g. LSGAN's target ``c``)."""
+
+    severity: str
+    code: str
+    message: Callable[[Mapping[str, Any]], str]
+    when: Callable[[Mapping[str, Any]], bool] = _always
+    generator: str | None = None
+
+
+@dataclass(frozen=True)
 class GeneratorLoss:
     r"""A generator's per-sample term ℓ_g(a, ops, **params) on a fake sample's output a (minimised by G).
 
@@ -251,7 +300,10 @@ class Loss:
     **params)`` gives a* from log p and log q (numpy, ±inf allowed where a density vanishes);
     ``generators`` names the generator losses (keys of :data:`GENERATORS`) that belong to this game;
     ``linearisation`` tells the loss audit how to fit the row's parameters to a measured optimum (None:
-    a numerical fit of :meth:`optimum` in the raw output, from the row's defaults).
+    a numerical fit of :meth:`optimum` in the raw output, from the row's defaults); ``signature``, whether
+    (and how) it matches the row's pointwise terms as well (None: the optimum alone identifies the row);
+    ``audit``, what it reports when a loss matches the row (the first note whose ``when`` holds; none: an
+    info finding naming the row's optimum and reference); ``pairings``, what it adds for a generator kind.
     """
 
     name: str
@@ -267,6 +319,17 @@ class Loss:
     value: ValueAtOptimum | None = None
     optimum_formula: str = ""
     linearisation: Linearisation | None = None
+    signature: TermSignature | None = None
+    audit: tuple[AuditNote, ...] = ()
+    pairings: tuple[AuditNote, ...] = ()
+
+    def audit_note(self, params: Mapping[str, Any]) -> AuditNote:
+        """The note the loss audit reports for a loss matching this row with ``params``."""
+        for note in self.audit:
+            if note.when(params):
+                return note
+        ref = f" ({self.reference})" if self.reference else ""
+        return AuditNote("info", self.name, lambda k: f"{self.title}: {self.optimum_formula or self.formula}{ref}")
 
     def bind(self, params: Mapping[str, float] | None) -> dict[str, float]:
         """The row's default parameters overridden by ``params``; an unknown name raises."""
@@ -367,15 +430,60 @@ GENERATORS: dict[str, GeneratorLoss] = {g.name: g for g in (
     GeneratorLoss("hinge", lambda a, o, **k: -a, "−D(G(z)) = −a", "Lim & Ye 2017; Miyato et al. 2018"),
 )}
 
-_LOG4 = math.log(4.0)
+def _log4(params: Mapping[str, float]) -> float:
+    """log 4, the offset of the cross-entropy games' value (numerics' LOG4, read when a value is formed)."""
+    from gantheory.numerics import LOG4
+
+    return LOG4
+
+
+# -- what the loss audit says about each row ------------------------------------------------------------
+def _label_smoothing_message(k: Mapping[str, Any]) -> str:
+    al, be = k["alpha"], k["beta"]
+    kind = "one-sided" if be == 0 else "two-sided"
+    form = f"{al:g}·p/(p+q)" if be == 0 else f"({al:g}·p + {be:g}·q)/(p+q)"
+    return (f"{kind} label smoothing α = {al:g}" + (f", β = {be:g}" if be else "")
+            + f": its optimum is {form}, not p/(p+q) (Salimans et al. 2016, §3.4)"
+            + ("; β > 0 keeps D* > 0 where p = 0, so the generator is not pushed off "
+               "regions without data" if be > 0 else ""))
+
+
+def _close(x: float, y: float) -> bool:
+    """Fitted targets (rounded to 6 digits) agree with an exact relation to the audit's pairing tolerance."""
+    from gantheory.tolerances import TOLERANCES
+
+    return abs(x - y) < TOLERANCES["audit_pairing_atol"]
+
+
+_LSGAN_PAIRINGS = (
+    AuditNote("info", "lsgan_pearson",
+              lambda k: f"(a, b, c) = ({k['a']:g}, {k['b']:g}, {k['c']:g}) satisfies b − c = 1, b − a = 2: "
+                        "the generator minimises the Pearson χ² of (p_d + p_g, 2 p_g) (Mao et al. 2017, Thm. 1)",
+              when=lambda k: _close(k["b"] - k["c"], 1.0) and _close(k["b"] - k["a"], 2.0), generator="least_squares"),
+    AuditNote("info", "lsgan_binary",
+              lambda k: f"(a, b, c) = ({k['a']:g}, {k['b']:g}, {k['c']:g}): 0-1 coding, the generator targets the "
+                        "real label (Mao et al. 2017, eq. 9)",
+              when=lambda k: _close(k["c"], k["b"]), generator="least_squares"),
+)
+
+
+def _least_squares_read(theta_real, theta_fake):
+    """(s_real, s_fake, {a, b}) from s·a² − 2sb·a + … : the targets are the vertices, to 6 digits."""
+    def vertex(th):
+        return float(round(float(-th[1] / (2 * th[0])), 6)) + 0.0
+
+    return float(theta_real[0]), float(theta_fake[0]), {"a": vertex(theta_fake), "b": vertex(theta_real)}
+
 
 LOSSES: dict[str, Loss] = {row.name: row for row in (
     Loss("standard", "Cross-entropy (the original GAN)",
          "−log σ(a) on real, −log(1 − σ(a)) on fake", f"{GOODFELLOW}, Eq. 1, Prop. 1, Thm. 1",
          real=lambda a, o: o.softplus(-a), fake=lambda a, o: o.softplus(a),
          optimum_fn=lambda lp, lq: _log_ratio(lp, lq), generators=("minimax", "non_saturating"),
-         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D* = p/(p + q)",
-         linearisation=Linearisation(_probability, evidence="σ(a*) = p/(p+q)")),
+         value=ValueAtOptimum("js", lambda k: -2.0, _log4), optimum_formula="D* = p/(p + q)",
+         linearisation=Linearisation(_probability, evidence="σ(a*) = p/(p+q)"), signature=TermSignature(),
+         audit=(AuditNote("info", "standard", lambda k: "standard cross-entropy: the optimum is D* = p/(p+q) "
+                                                        f"({GOODFELLOW}, Prop. 1)"),)),
     Loss("label_smoothing", "Cross-entropy with soft targets α (real) and β (fake)",
          "−α log σ(a) − (1 − α) log(1 − σ(a)) on real, −β log σ(a) − (1 − β) log(1 − σ(a)) on fake",
          "Salimans et al. 2016, §3.4",
@@ -385,7 +493,8 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          generators=("minimax", "non_saturating"), optimum_formula="D* = (αp + βq)/(p + q)",
          # σ(a*) = α·t + β·(1 − t)
          linearisation=Linearisation(_probability, ("alpha", "beta"), lambda t: (t, 1 - t),
-                                     evidence="σ(a*) = ({alpha:.6g}·p + {beta:.6g}·q)/(p+q)")),
+                                     evidence="σ(a*) = ({alpha:.6g}·p + {beta:.6g}·q)/(p+q)"),
+         audit=(AuditNote("warning", "label_smoothing", _label_smoothing_message),)),
     Loss("class_weighted", "Cross-entropy with class weights",
          "−w_r log σ(a) on real, −w_f log(1 − σ(a)) on fake", "Gutmann & Hyvärinen 2010 (m ≠ n); "
          f"{GOODFELLOW}, §5",
@@ -398,7 +507,11 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          linearisation=Linearisation(_logit_shift, ("log_weight_ratio",), lambda t: (1.0,),
                                      to_params=lambda k: {"weight_real": 1.0,
                                                           "weight_fake": math.exp(-k["log_weight_ratio"])},
-                                     evidence="a* − logit(p/(p+q)) = {log_weight_ratio:.6g} (constant)")),
+                                     evidence="a* − logit(p/(p+q)) = {log_weight_ratio:.6g} (constant)"),
+         audit=(AuditNote("warning", "class_weighted",
+                          lambda k: f"the fake term is weighted {k['weight_fake']:g}× the real term: the optimum is "
+                                    f"p/(p + {k['weight_fake']:g}·q), not p/(p+q) (the game is a skewed Jensen–Shannon "
+                                    "divergence, still minimised at p_g = p_data)"),)),
     Loss("least_squares", "Least squares (LSGAN)", "(D − b)² on real, (D − a)² on fake, D the raw output",
          "Mao et al. 2017, Prop. 1 and Thm. 1",
          real=lambda y, o, a, b, c: (y - b) ** 2, fake=lambda y, o, a, b, c: (y - a) ** 2,
@@ -411,7 +524,13 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          # a* = a·(1 − t) + b·t; c is the generator's target, invisible in D's optimum; b = a is a
          # constant optimum, no least-squares game
          linearisation=Linearisation(_raw, ("a", "b"), lambda t: (1 - t, t), admissible=lambda k: k["a"] != k["b"],
-                                     evidence="a* = ({b:.6g}·p + {a:.6g}·q)/(p+q)")),
+                                     evidence="a* = ({b:.6g}·p + {a:.6g}·q)/(p+q)"),
+         signature=TermSignature(lambda y: (y * y, y, y**0), _least_squares_read,
+                                 "s·(a − b)² on real, s'·(a − a₀)² on fake"),
+         audit=(AuditNote("info", "least_squares",
+                          lambda k: f"least squares with targets a = {k['a']:g} (fake), b = {k['b']:g} (real): a* = "
+                                    f"({k['b']:g}·p + {k['a']:g}·q)/(p+q) (Mao et al. 2017, Prop. 1)"),),
+         pairings=_LSGAN_PAIRINGS),
     Loss("hinge", "Hinge", "max(0, m − a) on real, max(0, m + a) on fake", "Lim & Ye 2017; Miyato et al. 2018",
          real=lambda a, o, margin: o.relu(margin - a), fake=lambda a, o, margin: o.relu(margin + a),
          optimum_fn=_hinge_optimum, output="raw", params={"margin": 1.0}, generators=("hinge",),
@@ -420,17 +539,26 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          optimum_formula="a* = m·sign(p − q)",
          linearisation=Linearisation(_raw, ("margin",), lambda t: (_sign(2 * t - 1),),
                                      admissible=lambda k: k["margin"] > 0,
-                                     evidence="a* = {margin:.6g}·sign(p − q)")),
+                                     evidence="a* = {margin:.6g}·sign(p − q)"),
+         signature=TermSignature(),  # at the default margin 1 (the clamp check's "hinge" signature)
+         audit=(AuditNote("info", "hinge", lambda k: f"hinge loss with margin {k['margin']:g}: a* = "
+                                                     f"{k['margin']:g}·sign(p − q) (Lim & Ye 2017)"),)),
     Loss("swapped", "Cross-entropy with the labels swapped", "−log(1 − σ(a)) on real, −log σ(a) on fake",
          f"{GOODFELLOW} (a labelling slip: D learns q/(p + q))",
          real=lambda a, o: o.softplus(a), fake=lambda a, o: o.softplus(-a),
          optimum_fn=lambda lp, lq: _log_ratio(lq, lp), generators=("minimax", "non_saturating"),
-         value=ValueAtOptimum("js", lambda k: -2.0, lambda k: _LOG4), optimum_formula="D = q/(p + q)",
-         linearisation=Linearisation(_probability, evidence="σ(a*) = q/(p+q)")),
+         value=ValueAtOptimum("js", lambda k: -2.0, _log4), optimum_formula="D = q/(p + q)",
+         linearisation=Linearisation(_probability, evidence="σ(a*) = q/(p+q)"), signature=TermSignature(),
+         audit=(AuditNote("error", "swapped_labels", lambda k: "swapped labels: real samples are labelled 0 and fake "
+                                                               "samples 1; the optimum is D* = q/(p+q), so D calls data fake"),)),
     Loss("linear", "Linear critic (WGAN without a Lipschitz constraint)", "−a on real, a on fake",
          "Arjovsky et al. 2017 (the unconstrained critic is unbounded)",
          real=lambda a, o: -a, fake=lambda a, o: a, optimum_fn=_linear_optimum, output="raw",
-         generators=("hinge",), optimum_formula="a* = ±∞·sign(p − q) (unbounded)"),
+         generators=("hinge",), optimum_formula="a* = ±∞·sign(p − q) (unbounded)", signature=TermSignature(),
+         # reported as the family hinge with unbounded = True (see gantheory.loss_audit.families)
+         audit=(AuditNote("warning", "unbounded_critic",
+                          lambda k: "linear critic: the optimum is ±∞·sign(p − q); without a Lipschitz constraint "
+                                    "(weight clipping, gradient penalty) the game is unbounded (Arjovsky et al. 2017)"),)),
 )}
 
 

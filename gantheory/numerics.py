@@ -6,6 +6,7 @@ clipped probability.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,8 +15,9 @@ from scipy import special
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-LOG2 = float(np.log(2.0))
-LOG4 = float(np.log(4.0))
+# Plain floats from math: the same values as np.log, read by modules that need no numpy for them.
+LOG2 = math.log(2.0)
+LOG4 = math.log(4.0)
 
 
 # exp() of arguments below about -708 (subnormal or underflowing results) is ~20-100x slower than a

@@ -2,8 +2,8 @@
 
 Cite a key of :data:`TOLERANCES` instead of writing an epsilon inline. Each entry of :data:`TABLE` says
 which lens it belongs to: ``numeric`` (deterministic: quadrature, closed forms, symbolic), ``claims``
-(the claim checks' own comparisons) or ``empirical`` (statistical: a level, a sample-size rule or a
-model-class allowance). ``TOLERANCES`` is the plain ``name -> value`` view every lens reads; this module
+(the claim checks' own comparisons), ``empirical`` (statistical: a level, a sample-size rule or a
+model-class allowance) or ``audit`` (the loss audit's fits and the testing kit's loss checker). ``TOLERANCES`` is the plain ``name -> value`` view every lens reads; this module
 imports nothing (the CLI reads it without loading torch).
 
 >>> TOLERANCES["quadrature_atol"]
@@ -120,11 +120,73 @@ TABLE: dict[str, Tolerance] = {
         "the Richardson difference's error (~1e-7), so envelope_atol measures the finite difference alone"),
     "envelope_quad_epsrel": _t(1e-12, "empirical",
         "... and its relative target (the partials are O(1))"),
+    # ---- loss audit and testing kit (gantheory/loss_audit/, gantheory/testing/assertions.py) -------------
+    "audit_fit_atol": _t(1e-6, "audit",
+        "a family / generator / signature fit holds: the optimum is solved to ~1e-12, so an exact pointwise "
+        "identity shows residuals at rounding level, while the nearest wrong family misses by > 1e-3"),
+    "audit_identity_rtol": _t(1e-6, "audit",
+        "value at the optimum: relative residual of the affine fit on the divergence that counts as an "
+        "identity (quadrature ~1e-10, the spline of m(t) ~1e-8; a wrong divergence misses by > 1e-2)"),
+    "audit_display_atol": _t(1e-6, "audit",
+        "the value statement omits a unit scale and a zero constant within this (the identity's resolution)"),
+    "audit_plateau_rtol": _t(1e-12, "audit",
+        "the grid minimum of t l_r + (1 - t) l_f is at an end of the logit grid (a* = +-inf) when the end "
+        "value is within this relative distance: a few ulps of float64 sums"),
+    "audit_plateau_atol": _t(1e-13, "audit",
+        "... plus this absolute floor, for minima at 0 (a relative test alone is empty there)"),
+    "audit_flat_half_rtol": _t(1e-9, "audit",
+        "at t = 1/2 the optimal logits are those within this (relative) of the minimum: a flat set (hinge) "
+        "rather than rounding noise around one point"),
+    "audit_diverging_slope": _t(1e-6, "audit",
+        "the objective still falls by more than this per unit logit at the grid's end: unbounded below "
+        "(a linear critic falls by |2t - 1| >= 0.02 on the grid of t)"),
+    "audit_vmap_rtol": _t(1e-12, "audit",
+        "a vmapped loss must reproduce a plain loop of calls to this (rtol and atol): the same float64 "
+        "operations, so only summation order differs"),
+    "audit_separability_rtol": _t(1e-8, "audit",
+        "L(r, f) - l_r(r) - l_f(f), relative to the terms' size, above this: the loss couples real and fake "
+        "logits (rounding of a separable float64 loss is ~1e-15)"),
+    "audit_per_sample_atol": _t(1e-8, "audit",
+        "a batch of distinct logits against the mean of constant batches: above this the loss is no "
+        "average of per-sample terms"),
+    "audit_batch_weight_rtol": _t(1e-9, "audit",
+        "the fake/real term weight ratio at several batch sizes: a spread above this means one term is "
+        "summed and the other averaged (the ratios differ by factors of 2)"),
+    "audit_clamp_rtol": _t(1e-6, "audit",
+        "nn.BCELoss's -100 log clamp: the term's height at |a| = 1e4 equals s (100 - log 2) to this "
+        "(relative to 100 s); an unclamped term is infinite there"),
+    "audit_pairing_atol": _t(1e-6, "audit",
+        "LSGAN targets (a, b, c), fitted to 6 digits, satisfy b - c = 1 and b - a = 2 (or c = b) to this"),
+    "audit_fixed_point_rtol": _t(1e-7, "audit",
+        "fixed point p_g = p_data: the supporting-line slopes left and right of u = 1 may cross by this "
+        "(relative): the optimum a*(t) is bisected to ~1e-12 and g is differenced, which amplifies it"),
+    "audit_rational_tol": _t(1e-9, "audit",
+        "the certificate turns fitted parameters (reported to 9 digits) into rationals within this, so "
+        "sympy proves identities exactly"),
+    "audit_certificate_scale_tol": _t(1e-30, "audit",
+        "a term's scale, a ratio of 50-digit derivatives, is made rational within this"),
+    "audit_certificate_zero_atol": _t(1e-40, "audit",
+        "the difference of the traced and the textbook expression vanishes when its 50-digit values at the "
+        "probe logits are below this (any real difference is > 1e-20)"),
+    "audit_certificate_constant_atol": _t(1e-12, "audit",
+        "a traced loss equals the textbook form (rather than up to a constant) when the constant, evaluated "
+        "to 30 digits, is below this"),
+    "testing_quadrature_rtol": _t(1e-10, "audit",
+        "the testing kit integrates the loss at its optimum with quadrature_atol and this relative tolerance, "
+        "the accuracy quadrature certifies against its references"),
+    "testing_loss_atol": _t(1e-6, "audit",
+        "check_loss_against_theory default: the implied logit and the value at the optimum against theory, "
+        "relative to 1 + |theory|; the optimum is located to ~1e-8, so 1e-6 separates slips from rounding"),
+    "testing_tie_atol": _t(1e-9, "audit",
+        "the failure message shows the worst point; deviations within this of the worst are ties, and the "
+        "one nearest x = 0 is shown"),
+    "testing_ratio_atol": _t(1e-6, "audit",
+        "a value off by a ratio within this of a multiple of 1/4 is reported as a rescaled textbook loss"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}
 
 
 def tolerances_of(lens: str) -> dict[str, float]:
-    """``name -> value`` of the tolerances that belong to ``lens`` (``numeric``, ``claims``, ``empirical``)."""
+    """``name -> value`` of the tolerances that belong to ``lens`` (``numeric``, ``claims``, ``empirical``, ``audit``)."""
     return {name: t.value for name, t in TABLE.items() if t.lens == lens}

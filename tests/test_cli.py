@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import types
@@ -10,6 +11,7 @@ import pytest
 
 from gantheory.claims import CLAIMS, Claim, LensResult, Measurement, NotApplicable
 from gantheory.cli import main
+from gantheory.results import STATUSES, claim_status
 
 
 def _light(claim_id, status="pass", counter=None, error=None):
@@ -89,6 +91,26 @@ def test_text_output_names_failing_lens(capsys, tmp_path, monkeypatch):
     assert main(["run", "toy-bad", "--jobs", "1", "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "FAIL toy-bad / quadrature" in out and "exceeds" in out
+
+
+@pytest.mark.parametrize("statuses", [s for n in range(4) for s in itertools.product(STATUSES, repeat=n)])
+def test_exit_code_follows_the_one_status_rule(statuses):
+    """The exit code is claim_status's verdict (fail > error > pass), never a second precedence rule."""
+    from gantheory.cli import _exit_code
+
+    expected = {"fail": 1, "error": 3}.get(claim_status(statuses), 0)
+    assert _exit_code(iter(statuses)) == expected
+    assert _exit_code(statuses) == (1 if "fail" in statuses else 3 if "error" in statuses else 0)
+
+
+def test_report_tolerances_are_grouped_by_lens():
+    from gantheory.cli import _tolerances
+    from gantheory.tolerances import TOLERANCES
+
+    groups = _tolerances()
+    merged = {k: v for group in groups.values() for k, v in group.items()}
+    assert merged == TOLERANCES and sum(map(len, groups.values())) == len(TOLERANCES)
+    assert "audit_fit_atol" in groups["gantheory.loss_audit"] and "quadrature_atol" in groups["gantheory.tolerances"]
 
 
 def test_lens_that_cannot_run_exits_3(capsys, tmp_path, monkeypatch):

@@ -113,8 +113,19 @@ FINITE_OPTIMUM = [p for p in ROW_PARAMS
                          for a, b in DENSITY_POINTS)]
 
 
-def test_only_the_unbounded_critic_lacks_a_finite_optimum():
-    assert {p.values[0] for p in ROW_PARAMS} - {p.values[0] for p in FINITE_OPTIMUM} == {"linear"}
+def test_a_row_lacks_a_finite_optimum_only_when_its_game_is_unbounded_below():
+    """Derived from the rows, not a hand-kept list: a row whose optimum is infinite has no value at the
+    optimum, and its objective keeps falling towards that optimum (the unconstrained linear critic)."""
+    unbounded = {p.values[0] for p in ROW_PARAMS} - {p.values[0] for p in FINITE_OPTIMUM}
+    assert "linear" in unbounded  # the filter finds the one row known to be unbounded
+    lp, lq = math.log(0.3), math.log(0.1)
+    for name in unbounded:
+        row = LOSSES[name]
+        assert row.value is None, name
+        direction = float(np.sign(row.optimum(lp, lq)))
+        assert np.isinf(row.optimum(lp, lq)), name
+        falls = [float(row.objective(direction * a, lp, lq)) for a in (0.0, 1e3, 1e6)]
+        assert falls[0] > falls[1] > falls[2], (name, falls)
 
 
 @pytest.mark.parametrize("name,params", FINITE_OPTIMUM)
@@ -228,3 +239,37 @@ def test_generator_basis_reads_back_scale_and_parameters(name):
     theta, *_ = np.linalg.lstsq(design, 2.5 * row(a, **params) - 4.0, rcond=None)
     # 1e-9: a 161×3 least-squares solve on values up to ~100 leaves ~1e-13; c is rounded to 6 digits
     assert row.coefficients(theta) == {**params, "scale": pytest.approx(2.5, abs=1e-9)}
+
+
+# -- the ops namespaces ------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["numpy", "torch", "sympy"])
+def test_ops_tables_are_built_once(backend):
+    """The terms are evaluated inside quadrature integrands: an attribute is the same object every time
+    (the table is cached, not rebuilt with its imports on each access); an unknown name still raises."""
+    from gantheory.losses import ops
+
+    o = ops[backend]
+    assert o.softplus is o.softplus and o.times is o.times
+    table = o.__dict__["_table"]
+    assert o.log_sigmoid is table["log_sigmoid"]
+    with pytest.raises(AttributeError):
+        o.no_such_op  # noqa: B018
+
+
+def test_sympy_ops_are_the_symbolic_lens_forms():
+    """One sympy σ and softplus: the loss rows' sympy terms use gantheory.symbolic.symbols' forms."""
+    from gantheory.losses import ops
+    from gantheory.symbolic import symbols
+
+    x = sp.Symbol("x", real=True)
+    o = ops["sympy"]
+    assert o.sigmoid is symbols.sigmoid and o.softplus is symbols.softplus
+    assert o.log_sigmoid(x) == -symbols.softplus(-x) == -sp.log(1 + sp.exp(-x))
+
+
+def test_cross_entropy_offset_is_numerics_log4():
+    from gantheory.numerics import LOG4
+
+    for name in ("standard", "swapped"):
+        assert LOSSES[name].value.offset({}) == LOG4 == math.log(4.0)
+    assert LOSSES["standard"].value.describe() == "log 4 − 2·JSD"

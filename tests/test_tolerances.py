@@ -11,7 +11,7 @@ from gantheory.empirical.tolerances import EMPIRICAL_TOLERANCES
 from gantheory.tolerances import TABLE, TOLERANCES, tolerances_of
 
 PACKAGE = Path(gantheory.__file__).parent
-LENS_KINDS = ("numeric", "claims", "empirical")
+LENS_KINDS = ("numeric", "claims", "empirical", "audit")
 _USE = re.compile(r"""(?:TOLERANCES|EMPIRICAL_TOLERANCES)\[\s*["']([A-Za-z0-9_]+)["']\s*\]""")
 
 

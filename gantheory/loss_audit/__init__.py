@@ -30,10 +30,9 @@ whatever is imported first, and the package is ``gantheory.loss_audit``.
 
 from __future__ import annotations
 
+from gantheory.loss_audit import families as _families
 from gantheory.loss_audit.diagnosis import audit
 from gantheory.loss_audit.results import (
-    FAMILIES,
-    GENERATOR_KINDS,
     AuditReport,
     DiscriminatorAudit,
     Finding,
@@ -49,3 +48,10 @@ __all__ = [
     "GeneratorAudit",
     "audit",
 ]
+
+
+def __getattr__(name: str):
+    # FAMILIES and GENERATOR_KINDS are views of LOSSES / GENERATORS, read on access (a row added later is listed)
+    if name in ("FAMILIES", "GENERATOR_KINDS"):
+        return getattr(_families, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from gantheory.losses import ops
+from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
     import torch
@@ -223,7 +224,7 @@ def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) ->
 
 # -- textbook forms: the rows of gantheory.losses, in sympy ---------------------------------------
 def _q(x):
-    return sp.nsimplify(x, rational=True, tolerance=1e-9)
+    return sp.nsimplify(x, rational=True, tolerance=TOLERANCES["audit_rational_tol"])
 
 
 def _row_forms(row, params: dict):
@@ -234,21 +235,19 @@ def _row_forms(row, params: dict):
     return real(R), fake(F), row.formula + (f" ({shown})" if shown else "")
 
 
-# The audit family whose textbook form a family is certified against, and which of its parameters the
-# row needs: class weights are the per-term scales the certificate measures, so a class-weighted loss is
-# the cross-entropy up to scale; an unconstrained critic is the row ``linear``.
+# The audit family whose textbook form a family is certified against: class weights are the per-term
+# scales the certificate measures, so a class-weighted loss is the cross-entropy up to scale.
 _CERTIFIED_AS = {"class_weighted": "standard", "unrecognised": "standard"}
-_ROW_PARAMS = {"label_smoothing": ("alpha", "beta"), "least_squares": ("a", "b"), "hinge": ("margin",)}
 
 
 def textbook_forms(family: str, params: dict) -> tuple[sp.Expr, sp.Expr, str]:
-    """(T_r(r), T_f(f), name) of a discriminator family with unit scales, from its row of ``LOSSES``."""
-    from gantheory.losses import LOSSES
+    """(T_r(r), T_f(f), name) of a discriminator family with unit scales, from its row of ``LOSSES`` at the
+    fitted values of the row's own parameters (an unconstrained critic is the row ``linear``; a parameter
+    the fit does not see, like LSGAN's generator target ``c``, keeps its default and is not shown)."""
+    from gantheory.loss_audit.families import row_of
 
-    if family == "hinge" and params.get("unbounded"):
-        return _row_forms(LOSSES["linear"], {})
-    family = _CERTIFIED_AS.get(family, family)
-    return _row_forms(LOSSES[family], {k: params[k] for k in _ROW_PARAMS.get(family, ())})
+    row = row_of(_CERTIFIED_AS.get(family, family), params)
+    return _row_forms(row, {k: params[k] for k in row.params if k in params})
 
 
 def generator_form(kind: str, params: dict) -> tuple[sp.Expr, str]:
@@ -257,8 +256,9 @@ def generator_form(kind: str, params: dict) -> tuple[sp.Expr, str]:
     from gantheory.losses import GENERATORS
 
     row = GENERATORS[kind if kind in GENERATORS else "non_saturating"]
-    exact = {"c": _q(params["c"])} if kind == "least_squares" else {}
-    shown = f" (c = {exact['c']})" if exact else ""
+    # the row's own parameters as fitted (LSGAN's target c); the fitted scale is the certificate's to measure
+    exact = {k: _q(v) for k, v in params.items() if k != "scale"} if kind in GENERATORS else {}
+    shown = " (" + ", ".join(f"{k} = {v}" for k, v in exact.items()) + ")" if exact else ""
     return row.term(F, ops["sympy"], **exact), row.formula + shown
 
 
@@ -289,7 +289,7 @@ def _vanishes(expr, var, others):
         val = abs(sp.N(d.subs(subs), 50))
         if val.is_number and val > worst_val:
             worst, worst_val = x, val
-    if worst_val > sp.Float("1e-40"):
+    if worst_val > sp.Float(TOLERANCES["audit_certificate_zero_atol"]):
         return False, float(worst), float(worst_val)
     try:
         proved = sp.count_ops(d) < 400 and sp.simplify(d.rewrite(sp.exp)) == 0
@@ -305,7 +305,7 @@ def certify(expr: sp.Expr, forms: list[sp.Expr], names: list[str], symbols: list
         x0 = {R: sp.Rational(1, 3), F: sp.Rational(1, 3)}
         denom = sp.N(sp.diff(form, var).subs(x0), 50)
         s = sp.N(sp.diff(expr, var).subs(x0), 50) / denom if denom != 0 else sp.Integer(0)
-        s = sp.nsimplify(s, rational=True, tolerance=1e-30) if s != 0 else s
+        s = sp.nsimplify(s, rational=True, tolerance=TOLERANCES["audit_certificate_scale_tol"]) if s != 0 else s
         scales.append(s)
         parts.append(s * form)
     diff = expr - sp.Add(*parts)
@@ -323,7 +323,7 @@ def certify(expr: sp.Expr, forms: list[sp.Expr], names: list[str], symbols: list
     if any(s != 1 for s in scales):
         status = "equal_up_to_scale"
     else:
-        status = "equal" if abs(c) < 1e-12 else "equal_up_to_constant"
+        status = "equal" if abs(c) < TOLERANCES["audit_certificate_constant_atol"] else "equal_up_to_constant"
     return Certificate(status, " + ".join(names), str(expr), c, tuple(float(s) for s in scales),
                        "; ".join(sorted(set(methods))))
 

@@ -14,6 +14,8 @@ import torch
 from gantheory.loss_audit import families, probes
 from gantheory.loss_audit.optimum import T_GRID, discriminator_terms, generator_term, solve_optimum
 from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
+from gantheory.numerics import LOG2
+from gantheory.tolerances import TOLERANCES
 
 
 def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str = "logits", batch_size: int = 8,
@@ -84,21 +86,22 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
     rng = np.random.default_rng(seed)
 
     defect = probes.separability_defect(terms, rng)
+    # the terms' size at a moderate logit (floored: a zero term must not make the test relative to 0)
     scale = max(abs(terms.real(np.array([4.0]))[0]), abs(terms.fake(np.array([4.0]))[0]), 1e-12)
-    separable = defect <= 1e-8 * (1 + scale)
+    separable = defect <= TOLERANCES["audit_separability_rtol"] * (1 + scale)
     if not separable:
         findings.append(Finding("error", "the loss couples real and fake logits (L(r, f) is not "
                                 f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}): e.g. a relativistic loss — "
                                 "its optimum is not a pointwise function of p/(p+q)", "not_separable"))
     ratios = probes.batch_weighting(terms)
     finite_ratios = [r for r in ratios.values() if math.isfinite(r)]
-    if finite_ratios and np.ptp(finite_ratios) > 1e-9 * max(abs(x) for x in finite_ratios):
+    if finite_ratios and np.ptp(finite_ratios) > TOLERANCES["audit_batch_weight_rtol"] * max(abs(x) for x in finite_ratios):
         findings.append(Finding("warning", "the weight of the fake term relative to the real term "
                                 "depends on the batch size (" + ", ".join(
                                     f"B={n}: {r:.4g}" for n, r in ratios.items()) +
                                 "): one term is summed and the other averaged", "batch_size_dependent"))
     batch_independent = not any(f.code == "batch_size_dependent" for f in findings)
-    if separable and probes.per_sample_defect(terms) > 1e-8:
+    if separable and probes.per_sample_defect(terms) > TOLERANCES["audit_per_sample_atol"]:
         findings.append(Finding("warning", "the loss is not an average of per-sample terms (a batch "
                                 "of distinct logits differs from the mean of constant batches)",
                                 "not_per_sample"))
@@ -111,8 +114,8 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
         "unrecognised", {}, math.inf, "not separable")
     signature = families.match_signature(terms) if separable else None
     family, params = fit.family, dict(fit.params)
-    if family == "least_squares" and signature is not None and signature.name == "least_squares":
-        params.update(signature.params)  # exact targets from the quadratic fit
+    if signature is not None and signature.name == family:
+        params.update(signature.params)  # the row's term parameters read exactly from its terms (LSGAN's targets)
     findings += _family_findings(family, params, fit, signature)
 
     value = None
@@ -158,47 +161,16 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) ->
 
 
 def _family_findings(family, params, fit, signature):
-    out = []
-    code = signature.code if signature is not None else None
-    desc = signature.description if signature is not None else ""
-    if family == "standard":
-        out.append(Finding("info", "standard cross-entropy: the optimum is D* = p/(p+q) "
-                           "(Goodfellow et al. 2014, Prop. 1)", "standard"))
-    elif family == "label_smoothing":
-        al, be = params["alpha"], params["beta"]
-        kind = "one-sided" if be == 0 else "two-sided"
-        form = f"{al:g}·p/(p+q)" if be == 0 else f"({al:g}·p + {be:g}·q)/(p+q)"
-        out.append(Finding("warning", f"{kind} label smoothing α = {al:g}" + (f", β = {be:g}" if be else "")
-                           + f": its optimum is {form}, not p/(p+q) (Salimans et al. 2016, §3.4)"
-                           + ("; β > 0 keeps D* > 0 where p = 0, so the generator is not pushed off "
-                              "regions without data" if be > 0 else ""), "label_smoothing"))
-    elif family == "class_weighted":
-        wf = params["weight_fake"]
-        out.append(Finding("warning", f"the fake term is weighted {wf:g}× the real term: the optimum "
-                           f"is p/(p + {wf:g}·q), not p/(p+q) (the game is a skewed Jensen–Shannon "
-                           f"divergence, still minimised at p_g = p_data)", "class_weighted"))
-    elif family == "least_squares":
-        out.append(Finding("info", f"least squares with targets a = {params['a']:g} (fake), "
-                           f"b = {params['b']:g} (real): a* = ({params['b']:g}·p + {params['a']:g}·q)"
-                           f"/(p+q) (Mao et al. 2017, Prop. 1)", "least_squares"))
-    elif family == "hinge":
-        if params.get("unbounded"):
-            out.append(Finding("warning", "linear critic: the optimum is ±∞·sign(p − q); without a "
-                               "Lipschitz constraint (weight clipping, gradient penalty) the game is "
-                               "unbounded (Arjovsky et al. 2017)", "unbounded_critic"))
-        else:
-            out.append(Finding("info", f"hinge loss with margin {params['margin']:g}: a* = "
-                               f"{params['margin']:g}·sign(p − q) (Lim & Ye 2017)", "hinge"))
-    elif family == "swapped":
-        out.append(Finding("error", "swapped labels: real samples are labelled 0 and fake samples 1; "
-                           "the optimum is D* = q/(p+q), so D calls data fake", "swapped_labels"))
-    else:
-        if code is not None:
-            out.append(Finding("error", f"{desc}; the implied optimum matches no GAN family "
-                               f"({fit.evidence})", code))
-        else:
-            out.append(Finding("error", f"unrecognised game: {fit.evidence}", "unrecognised"))
-    return out
+    """The finding of the matched row (:meth:`~gantheory.losses.Loss.audit_note`), or an error naming the
+    catalogued slip the terms follow, or "unrecognised game"."""
+    row = families.row_of(family, params)
+    if row is not None:
+        note = row.audit_note(params)
+        return [Finding(note.severity, note.message(params), note.code)]
+    if signature is not None and signature.code is not None:
+        return [Finding("error", f"{signature.description}; the implied optimum matches no GAN family "
+                        f"({fit.evidence})", signature.code)]
+    return [Finding("error", f"unrecognised game: {fit.evidence}", "unrecognised")]
 
 
 def _probe_findings(measured, name, signature, terms):
@@ -229,7 +201,8 @@ def _probe_findings(measured, name, signature, terms):
             p = by.get((term, x, "float64"))
             if p is not None and math.isfinite(p.value):
                 height = p.value - terms.base
-                if abs(height - s * (100.0 - math.log(2.0))) < 1e-6 * s * 100 and p.gradient == 0.0:
+                if (abs(height - s * (100.0 - LOG2)) < TOLERANCES["audit_clamp_rtol"] * s * 100
+                        and p.gradient == 0.0):
                     clamped.append(term)
         if clamped:
             out.append(Finding("warning", "log is clamped at −100 (nn.BCELoss / F.binary_cross_entropy "
@@ -257,7 +230,7 @@ def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, sym
     if fixed is False:
         findings.append(Finding("error", f"generator and discriminator are inconsistent: {reason}",
                                 "generator_moves_away"))
-    elif fixed is None and family == "hinge" and params.get("unbounded"):
+    elif fixed is None and families.row_of(family, params) is not None:  # a recognised game, unbounded optimum
         findings.append(Finding("info", reason, "fixed_point_unassessed"))
     pairing = _pairing(family, params, gfit)
     if pairing:
@@ -273,15 +246,14 @@ def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, sym
 
 
 def _pairing(family, params, gfit):
-    if family == "least_squares" and gfit.kind == "least_squares":
-        a, b, c = params["a"], params["b"], gfit.params["c"]
-        if abs(b - c - 1) < 1e-6 and abs(b - a - 2) < 1e-6:
-            return Finding("info", f"(a, b, c) = ({a:g}, {b:g}, {c:g}) satisfies b − c = 1, b − a = 2: "
-                           "the generator minimises the Pearson χ² of (p_d + p_g, 2 p_g) "
-                           "(Mao et al. 2017, Thm. 1)", "lsgan_pearson")
-        if abs(c - b) < 1e-6:
-            return Finding("info", f"(a, b, c) = ({a:g}, {b:g}, {c:g}): 0-1 coding, the generator "
-                           "targets the real label (Mao et al. 2017, eq. 9)", "lsgan_binary")
+    """The row's note about this generator kind (LSGAN's (a, b, c) codings), if one applies."""
+    row = families.row_of(family, params)
+    if row is None:
+        return None
+    both = {**params, **gfit.params}
+    for note in row.pairings:
+        if note.generator == gfit.kind and note.when(both):
+            return Finding(note.severity, note.message(both), note.code)
     return None
 
 

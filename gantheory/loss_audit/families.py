@@ -21,10 +21,13 @@ hinge              a* = m·sign(p − q)                      ``margin``
 
 The row ``linear`` (a* = ±∞·sign(p − q)) is reported as the family ``hinge`` with ``margin = None``
 and ``unbounded = True``: an unconstrained WGAN critic is the hinge game without its margin. Families'
-references come from the rows. The pointwise *signatures* (a loss's terms up to positive scales and a
-constant) are the rows' numpy terms plus :data:`SLIPS`, the catalogue of known implementation slips,
-which is audit knowledge and lives only here. Generator kinds are the rows of
-:data:`gantheory.losses.GENERATORS`, each matched by a linear fit on its own basis.
+references and the findings the audit reports about each family (:meth:`~gantheory.losses.Loss.audit_note`)
+come from the rows. The pointwise *signatures* (a loss's terms up to positive scales and a constant) are
+those of the rows with a :class:`~gantheory.losses.TermSignature` plus :data:`SLIPS`, the catalogue of
+known implementation slips, which is audit knowledge and lives only here. Generator kinds are the rows
+of :data:`gantheory.losses.GENERATORS`, each matched by a linear fit on its own basis. ``FAMILIES``,
+``GENERATOR_KINDS`` and ``SIGNATURES`` are read from the registries on access, so a row added later is
+listed.
 """
 
 from __future__ import annotations
@@ -37,17 +40,41 @@ import numpy as np
 from scipy.special import expit
 
 from gantheory.loss_audit.optimum import ImpliedOptimum, Terms
-from gantheory.losses import GENERATORS, LOSSES, Linearisation
+from gantheory.losses import GENERATORS, LOSSES, Linearisation, Loss, TermSignature
 from gantheory.numerics import softplus
+from gantheory.tolerances import TOLERANCES
 
-# Fits of exact pointwise identities: the solver is converged to ~1e-12, so a family that holds
-# shows residuals at rounding level; 1e-6 separates "holds" from "close but different".
-FIT_ATOL = 1e-6
+# Fits of exact pointwise identities (the reason for its size is in gantheory.tolerances).
+FIT_ATOL = TOLERANCES["audit_fit_atol"]
 
 # The row an unconstrained linear critic belongs to, and the audit family it is reported under.
 UNBOUNDED_ROW, UNBOUNDED_FAMILY = "linear", "hinge"
-FAMILIES = (*tuple(name for name in LOSSES if name != UNBOUNDED_ROW), "unrecognised")
-GENERATOR_KINDS = (*tuple(GENERATORS), "other")
+
+
+def families() -> tuple[str, ...]:
+    """The audit's family names: the rows of :data:`LOSSES` (``linear`` reported as ``hinge``), ``unrecognised``."""
+    return (*tuple(name for name in LOSSES if name != UNBOUNDED_ROW), "unrecognised")
+
+
+def generator_kinds() -> tuple[str, ...]:
+    """The audit's generator kinds: the rows of :data:`GENERATORS`, then ``other``."""
+    return (*tuple(GENERATORS), "other")
+
+
+def __getattr__(name: str):
+    # FAMILIES, GENERATOR_KINDS, SIGNATURES: views of the registries, read when asked for
+    views = {"FAMILIES": families, "GENERATOR_KINDS": generator_kinds, "SIGNATURES": signatures}
+    if name in views:
+        return views[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def row_of(family: str, params: dict) -> Loss | None:
+    """The row of :data:`LOSSES` an audit family with ``params`` stands for (None when unrecognised): the
+    family's own, or ``linear`` for the unbounded hinge."""
+    if family == UNBOUNDED_FAMILY and params.get("unbounded"):
+        return LOSSES[UNBOUNDED_ROW]
+    return LOSSES.get(family)
 
 
 def reference(family: str) -> str:
@@ -96,6 +123,7 @@ def _numerical_coordinates(row, space, y, t, lt, l1t) -> dict[str, float]:
     best = None
     for k in _STARTS:
         x0 = np.array([float(row.params[n]) * k if row.params[n] else k for n in names])
+        # solver settings at float64 resolution (run to convergence; FIT_ATOL then judges the fit)
         sol = least_squares(residual, x0, xtol=1e-15, ftol=1e-15, gtol=1e-15)
         err = float(np.max(np.abs(sol.fun)))
         if best is None or err < best[0]:
@@ -168,43 +196,69 @@ def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
 
 
 # -- pointwise signatures: the rows' terms and the known slips -------------------------------------
+def _ones(a: np.ndarray) -> np.ndarray:
+    return np.ones_like(a)
+
+
+def _scales(theta_real: np.ndarray, theta_fake: np.ndarray) -> tuple[float, float, dict]:
+    """A fixed form's scales: the coefficients of ℓ(a) in the fits on (ℓ(a), 1); no parameters."""
+    return float(theta_real[0]), float(theta_fake[0]), {}
+
+
 @dataclass(frozen=True)
 class Signature:
-    """ℓ_real and ℓ_fake of one pointwise form (numpy), a diagnosis code (None for a correct game)."""
+    """One pointwise form: each term as s·ℓ(a) + k, a linear fit on ``real_basis(a)`` / ``fake_basis(a)``;
+    ``read(θ_real, θ_fake) -> (s_real, s_fake, params)``; a diagnosis ``code`` (None for a correct game)."""
 
     name: str
-    real: object
-    fake: object
+    real_basis: Callable
+    fake_basis: Callable
     code: str | None
     description: str
+    read: Callable = _scales
+
+
+def _form(name: str, real: Callable, fake: Callable, code: str | None, description: str) -> Signature:
+    """The signature of terms fixed up to scale: the columns (ℓ(a), 1)."""
+    return Signature(name, lambda a: (real(a), _ones(a)), lambda a: (fake(a), _ones(a)), code, description)
 
 
 def _row_signature(name: str) -> Signature:
     row = LOSSES[name]
-    real, fake = row.terms("numpy")  # the rows' default parameters: hinge margin 1
-    return Signature(name, real, fake, "swapped_labels" if name == "swapped" else None, row.formula)
+    sig = row.signature or TermSignature()
+    note = row.audit_note(dict(row.params))
+    code = note.code if note.severity == "error" else None  # a row that is itself a slip (swapped labels)
+    description = sig.description or row.formula
+    if sig.basis is None:
+        real, fake = row.terms("numpy")  # the row's default parameters: hinge margin 1
+        return _form(name, real, fake, code, description)
+    return Signature(name, sig.basis, sig.basis, code, description, sig.read)
 
 
 # Known implementation slips (audit knowledge, not games): each is matched like a row's terms.
 SLIPS = (
-    Signature("log_sigmoid_one_minus", lambda a: softplus(-a), lambda a: softplus(a - 1.0),
-              "log_sigmoid_one_minus", "fake term is −log σ(1 − a) instead of −log(1 − σ(a))"),
-    Signature("double_sigmoid", lambda a: softplus(-expit(a)), lambda a: softplus(expit(a)), "double_sigmoid",
-              "a sigmoid is applied twice: −log σ(σ(a)) and −log(1 − σ(σ(a)))"),
-    Signature("sign_flip", lambda a: -softplus(-a), lambda a: -softplus(a), "sign_flip",
-              "the loss is the negated cross-entropy: D maximises its own error"),
-    Signature("missing_log", lambda a: -expit(a), lambda a: expit(a), "missing_log",
-              "−D(x) + D(G(z)) with D = σ(a): the log is missing"),
+    _form("log_sigmoid_one_minus", lambda a: softplus(-a), lambda a: softplus(a - 1.0),
+          "log_sigmoid_one_minus", "fake term is −log σ(1 − a) instead of −log(1 − σ(a))"),
+    _form("double_sigmoid", lambda a: softplus(-expit(a)), lambda a: softplus(expit(a)), "double_sigmoid",
+          "a sigmoid is applied twice: −log σ(σ(a)) and −log(1 − σ(σ(a)))"),
+    _form("sign_flip", lambda a: -softplus(-a), lambda a: -softplus(a), "sign_flip",
+          "the loss is the negated cross-entropy: D maximises its own error"),
+    _form("missing_log", lambda a: -expit(a), lambda a: expit(a), "missing_log",
+          "−D(x) + D(G(z)) with D = σ(a): the log is missing"),
 )
 
-# Every row whose terms are parameter-free up to scales (least squares is matched by its quadratics,
-# label smoothing and class weighting by their optimum), then the slips. Each form is matched as
-# s·form(a) + c with s > 0, on |a| ≤ 8 where every correct float64 implementation is exact.
-SIGNATURES: dict[str, Signature] = {
-    **{name: _row_signature(name) for name in ("standard", "swapped")},
-    **{s.name: s for s in SLIPS},
-    **{name: _row_signature(name) for name in ("hinge", "linear")},
-}
+
+def signatures() -> dict[str, Signature]:
+    """The forms a loss's terms are matched against, in order: the rows with a ``signature`` whose terms are
+    fixed up to scale (registry order), the slips, then the rows whose terms carry free parameters (their
+    basis also spans the fixed forms' limits, so they come last). Label smoothing and class weighting have
+    no signature: their optimum identifies them. Each form is matched on |a| ≤ 8, where every correct
+    float64 implementation is exact."""
+    rows = [name for name, row in LOSSES.items() if row.signature is not None]
+    fixed = [name for name in rows if LOSSES[name].signature.basis is None]
+    free = [name for name in rows if LOSSES[name].signature.basis is not None]
+    return {**{name: _row_signature(name) for name in fixed}, **{s.name: s for s in SLIPS},
+            **{name: _row_signature(name) for name in free}}
 
 
 @dataclass(frozen=True)
@@ -218,12 +272,12 @@ class SignatureMatch:
     params: dict = field(default_factory=dict)
 
 
-def _scale_fit(y, form):
-    """Best s, c in y ≈ s·form + c; returns (s, c, max residual relative to the range of y)."""
-    A = np.stack([form, np.ones_like(form)], axis=1)
-    (s, c), *_ = np.linalg.lstsq(A, y, rcond=None)
-    scale = max(np.ptp(y), 1e-300)
-    return float(s), float(c), float(np.max(np.abs(A @ np.array([s, c]) - y)) / scale)
+def _relative_fit(y: np.ndarray, columns: tuple) -> tuple[np.ndarray, float]:
+    """θ of the least-squares fit y ≈ Σ θ_k·columns_k and its max residual relative to the range of y."""
+    A = np.stack([np.broadcast_to(np.asarray(c, dtype=np.float64), y.shape) for c in columns], axis=1)
+    theta, *_ = np.linalg.lstsq(A, y, rcond=None)
+    scale = max(np.ptp(y), 1e-300)  # a floor against division by zero, not a tolerance
+    return theta, float(np.max(np.abs(A @ theta - y)) / scale)
 
 
 def match_signature(terms: Terms) -> SignatureMatch | None:
@@ -232,20 +286,12 @@ def match_signature(terms: Terms) -> SignatureMatch | None:
     lr, lf = terms.both(a)
     if not (np.all(np.isfinite(lr)) and np.all(np.isfinite(lf))):
         return None
-    for sig in SIGNATURES.values():
-        sr, _, rr = _scale_fit(lr, sig.real(a))
-        sf, _, rf = _scale_fit(lf, sig.fake(a))
+    for sig in signatures().values():
+        th_r, rr = _relative_fit(lr, sig.real_basis(a))
+        th_f, rf = _relative_fit(lf, sig.fake_basis(a))
+        sr, sf, params = sig.read(th_r, th_f)
         if sr > 0 and sf > 0 and max(rr, rf) < FIT_ATOL:
-            return SignatureMatch(sig.name, sig.code, sig.description, sr, sf, max(rr, rf))
-    # Least squares: both terms exact quadratics s(a − b)² and s'(a − a0)².
-    cr, cf = np.polyfit(a, lr, 2), np.polyfit(a, lf, 2)
-    rr = np.max(np.abs(np.polyval(cr, a) - lr)) / max(np.ptp(lr), 1e-300)
-    rf = np.max(np.abs(np.polyval(cf, a) - lf)) / max(np.ptp(lf), 1e-300)
-    if cr[0] > 0 and cf[0] > 0 and max(rr, rf) < FIT_ATOL:
-        b, a0 = -cr[1] / (2 * cr[0]), -cf[1] / (2 * cf[0])
-        return SignatureMatch("least_squares", None, "s·(a − b)² on real, s'·(a − a₀)² on fake",
-                              float(cr[0]), float(cf[0]), float(max(rr, rf)),
-                              {"a": _clean(a0, 6), "b": _clean(b, 6)})
+            return SignatureMatch(sig.name, sig.code, sig.description, sr, sf, max(rr, rf), dict(params))
     return None
 
 
@@ -282,7 +328,7 @@ def classify_generator(term: Callable) -> GeneratorFit:
             row = GENERATORS[kind]
             design = np.stack(row.basis(a), axis=1)
             theta, *_ = np.linalg.lstsq(design, lg, rcond=None)
-            r = float(np.max(np.abs(design @ theta - lg)) / max(np.ptp(lg), 1e-300))
+            r = float(np.max(np.abs(design @ theta - lg)) / max(np.ptp(lg), 1e-300))  # floor: no division by 0
             params = row.coefficients(theta)
             if params["scale"] > 0 and r < FIT_ATOL:
                 return GeneratorFit(kind, {k: _clean(v, 9) for k, v in params.items()}, _describe(kind), g_sat, r)
@@ -309,7 +355,7 @@ def fixed_point_check(term: Callable, opt_full: ImpliedOptimum) -> tuple[bool | 
     u = t / (1 - t)
     s = (g - g1) / (u - 1)
     left, right = float(np.max(s[t < 0.5])), float(np.min(s[t > 0.5]))
-    tol = 1e-7 * (1 + max(abs(left), abs(right)))
+    tol = TOLERANCES["audit_fixed_point_rtol"] * (1 + max(abs(left), abs(right)))
     if left <= right + tol:
         return True, (f"g(u) = ℓ_g(a*(u/(1+u))) lies above a line through u = 1 "
                       f"(slopes {left:.4g} ≤ {right:.4g}), so p_g = p_data minimises the generator's "

@@ -43,14 +43,15 @@ import numpy as np
 import torch
 
 from gantheory.errors import GanTheoryError
+from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
 INPUTS = ("logits", "probabilities")
 
-# Plateau detection: values equal to the grid minimum up to rounding.
-PLATEAU_RTOL = 1e-12
+# Plateau detection: values equal to the grid minimum up to rounding (reasons in gantheory.tolerances).
+PLATEAU_RTOL = TOLERANCES["audit_plateau_rtol"]
 A_MAX = 60.0
 LOGIT_GRID = A_MAX * np.sinh(np.linspace(-5.0, 5.0, 601)) / math.sinh(5.0)
 # Weights t = p/(p+q) at which the implied optimum is measured (½ excluded: hinge is flat there).
@@ -107,7 +108,8 @@ class PointwiseLoss:
                 if self._vmap_ok is None:
                     k = min(3, cols[0].shape[0])
                     loop = torch.stack([self.call(*(c[i] for c in cols)) for i in range(k)])
-                    if not torch.allclose(out[:k].detach(), loop.detach(), rtol=1e-12, atol=1e-12,
+                    if not torch.allclose(out[:k].detach(), loop.detach(), rtol=TOLERANCES["audit_vmap_rtol"],
+                                          atol=TOLERANCES["audit_vmap_rtol"],
                                           equal_nan=True):
                         raise RuntimeError("vmap and loop disagree")
                     self._vmap_ok = True
@@ -246,7 +248,7 @@ def solve_optimum(terms: Terms, t: np.ndarray, *, refine: bool = True) -> Implie
     lr, lf = terms.on_grid
     half = 0.5 * lr + 0.5 * lf
     hb = np.min(half)
-    flat = LOGIT_GRID[half <= hb + 1e-9 * (1 + abs(hb))]
+    flat = LOGIT_GRID[half <= hb + TOLERANCES["audit_flat_half_rtol"] * (1 + abs(hb))]
     if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
         kh = int(np.argmin(half))
         if 0 < kh < LOGIT_GRID.size - 1:
@@ -275,7 +277,7 @@ def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarra
     k = np.argmin(phi, axis=1)
     rows = np.arange(t.size)
     best = phi[rows, k]
-    tol = PLATEAU_RTOL * (1 + np.abs(best)) + 1e-13
+    tol = PLATEAU_RTOL * (1 + np.abs(best)) + TOLERANCES["audit_plateau_atol"]
     low_edge = phi[:, 0] <= best + tol
     high_edge = phi[:, -1] <= best + tol
     a_star = LOGIT_GRID[k].astype(np.float64)
@@ -295,7 +297,7 @@ def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarra
         with np.errstate(invalid="ignore"):
             slope = ((phi[:, idx] - phi[:, idx - 10 * int(sign)])
                      / abs(LOGIT_GRID[idx] - LOGIT_GRID[idx - 10 * int(sign)]))
-        diverging = only & (slope < -1e-6)
+        diverging = only & (slope < -TOLERANCES["audit_diverging_slope"])
         value[diverging] = -np.inf
     both_edges = low_edge & high_edge
     a_star[both_edges] = np.nan
@@ -318,6 +320,7 @@ def _bisect(terms, t, lo, hi, fallback, iterations: int = 60):
         go_right = d < 0
         lo = np.where(go_right, mid, lo)
         hi = np.where(go_right, hi, mid)
+        # the bracket is down to ~2 ulps of float64: a stopping rule of the bisection, not a tolerance
         if np.all(hi - lo <= 4e-16 * np.maximum(1.0, np.abs(hi))):
             break
     return np.where(ok, 0.5 * (lo + hi), fallback)

@@ -50,7 +50,7 @@ def per_sample_defect(terms: Terms) -> float:
                     torch.zeros(2, dtype=torch.float64)).item()
     const = pl.evaluate([np.array([a1, a2, 0.0]), np.zeros(3)], batch_size=2)
     expected = 0.5 * (const[0] + const[1])
-    scale = max(abs(const[0] - const[2]), abs(const[1] - const[2]), 1e-300)
+    scale = max(abs(const[0] - const[2]), abs(const[1] - const[2]), 1e-300)  # floor: no division by zero
     return abs(mixed - expected) / scale
 
 

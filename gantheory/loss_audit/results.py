@@ -12,13 +12,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from gantheory.loss_audit.families import FAMILIES, GENERATOR_KINDS
+from gantheory.loss_audit import families as _families
 from gantheory.results import jsonable
 
-__all__ = ["FAMILIES", "GENERATOR_KINDS", "SEVERITIES", "AuditReport", "DiscriminatorAudit", "Finding",
+# FAMILIES and GENERATOR_KINDS are served by the module's __getattr__ (read from the registries on access)
+__all__ = ["FAMILIES", "GENERATOR_KINDS", "SEVERITIES",  # noqa: F822 "AuditReport", "DiscriminatorAudit", "Finding",
            "GeneratorAudit"]
 
 SEVERITIES = ("info", "warning", "error")
+
+
+def __getattr__(name: str):
+    # FAMILIES and GENERATOR_KINDS are read from the registries on access (a row added later is listed)
+    if name in ("FAMILIES", "GENERATOR_KINDS"):
+        return getattr(_families, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

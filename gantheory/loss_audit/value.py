@@ -34,10 +34,12 @@ from scipy.special import expit
 
 from gantheory.densities import Normal
 from gantheory.loss_audit.optimum import Terms, solve_optimum
+from gantheory.numerics import LOG4
+from gantheory.tolerances import TOLERANCES
 
 TAU_MAX = 30.0  # σ(±30) differs from 0/1 by 1e-13: beyond it m(t) is at its end value.
-# Relative residual of an affine fit that counts as an identity (quadrature ~1e-10, splines ~1e-8).
-IDENTITY_RTOL = 1e-6
+# Relative residual of an affine fit that counts as an identity (reason in gantheory.tolerances).
+IDENTITY_RTOL = TOLERANCES["audit_identity_rtol"]
 
 # Gaussian pairs of gantheory.cases.CASES: identical, overlapping to well separated, equal and unequal
 # scales; enough distinct pairs that two fitted numbers (slope, intercept) single out one divergence.
@@ -78,7 +80,7 @@ def pointwise_minimum(terms: Terms) -> Callable[[np.ndarray], np.ndarray] | None
     for sign in (-1.0, 1.0):
         tau = sign * nodes
         t = expit(tau)
-        t = np.where(tau == 0, 0.5 + sign * 1e-12, t)
+        t = np.where(tau == 0, 0.5 + sign * 1e-12, t)  # a node just off ½ (not a tolerance): each side its own
         opt = solve_optimum(terms, t)
         if np.any(opt.value == -np.inf):
             return None
@@ -127,7 +129,7 @@ def identify_value(terms: Terms) -> ValueIdentification:
         A = np.stack([div, np.ones_like(div)], axis=1)
         (slope, intercept), *_ = np.linalg.lstsq(A, values, rcond=None)
         resid = float(np.max(np.abs(A @ np.array([slope, intercept]) - values)))
-        rel = resid / max(float(np.ptp(values)), 1e-300)
+        rel = resid / max(float(np.ptp(values)), 1e-300)  # floor: no division by zero
         if best is None or rel < best[0]:
             best = (rel, key, symbol, float(slope), float(intercept))
     rel, key, symbol, slope, intercept = best
@@ -137,10 +139,11 @@ def identify_value(terms: Terms) -> ValueIdentification:
         statement = f"min over D of the loss = {form}"
         if key == "js":
             k = -slope / 2.0
-            shift = -intercept + k * math.log(4.0)
-            scaled = "" if abs(k - 1) < 1e-6 else f"{k:.6g}·"
+            shift = -intercept + k * LOG4
+            shown = TOLERANCES["audit_display_atol"]
+            scaled = "" if abs(k - 1) < shown else f"{k:.6g}·"
             statement += (f"; i.e. −min L_D = {scaled}(2·JSD − log 4)"
-                          + ("" if abs(shift) < 1e-6 else f" up to the additive constant {shift:.4f}"))
+                          + ("" if abs(shift) < shown else f" up to the additive constant {shift:.4f}"))
     else:
         names = ", ".join(DIVERGENCES[k].symbol for k in CANDIDATES)
         statement = (f"min over D of the loss is not an affine map of {names} "

@@ -46,6 +46,7 @@ import numpy as np
 from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.losses import GENERATORS, LOSSES
 from gantheory.numerics import sigmoid, weighted
+from gantheory.tolerances import TOLERANCES
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -190,7 +191,8 @@ def _integrate(integrand, p, q, name):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QuadratureWarning)
-        r = integrate(integrand, p, q, atol=1e-10, rtol=1e-10, name=name)
+        r = integrate(integrand, p, q, atol=TOLERANCES["quadrature_atol"],
+                      rtol=TOLERANCES["testing_quadrature_rtol"], name=name)
     return float(r), [str(w.message) for w in caught if issubclass(w.category, QuadratureWarning)]
 
 
@@ -218,7 +220,7 @@ def check_loss_against_theory(
     g_loss: Callable | None = None,
     generator: str = "non_saturating",
     value_scale: float = 1.0,
-    atol: float = 1e-6,
+    atol: float = TOLERANCES["testing_loss_atol"],
 ) -> LossCheck:
     r"""Check losses on one pair (p_data, p_g); returns a :class:`LossCheck` (never raises on a mismatch).
 
@@ -259,7 +261,7 @@ def check_loss_against_theory(
             a = _implied_logit(terms, ts)
             dev = np.abs(a - ts)
             # The worst point; among (near-)ties the one closest to 0, which reads best.
-            worst = np.flatnonzero(dev >= dev.max() - 1e-9)
+            worst = np.flatnonzero(dev >= dev.max() - TOLERANCES["testing_tie_atol"])
             i = int(worst[np.argmin(np.abs(xs[worst]))])
             out.update(worst_x=float(xs[i]), theory_logit=float(ts[i]), implied_logit=float(a[i]))
             if dev[i] > atol * (1.0 + abs(ts[i])):
@@ -287,7 +289,7 @@ def check_loss_against_theory(
         if not (abs(value - expected) <= atol * (1.0 + abs(expected))):
             ratio = value / expected if expected != 0 else math.nan
             hint = (f" — the ratio is {ratio:.4g}: pass value_scale={ratio:.4g} if your loss rescales the textbook one"
-                    if np.isfinite(ratio) and abs(ratio - round(ratio * 4) / 4) < 1e-6 and ratio > 0 else "")
+                    if np.isfinite(ratio) and abs(ratio - round(ratio * 4) / 4) < TOLERANCES["testing_ratio_atol"] and ratio > 0 else "")
             from gantheory.divergences import DIVERGENCES
 
             symbol = DIVERGENCES[law.divergence].symbol
@@ -339,7 +341,7 @@ def assert_loss_matches_theory(
     pairs: st.SearchStrategy[tuple[Density, Density]] | None = None,
     max_examples: int | None = None,
     value_scale: float = 1.0,
-    atol: float = 1e-6,
+    atol: float = TOLERANCES["testing_loss_atol"],
 ) -> None:
     r"""Assert that GAN losses agree with the theory on hypothesis-drawn density pairs.
 

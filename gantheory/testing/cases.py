@@ -54,7 +54,9 @@ class GanPair:
     @property
     def criterion(self) -> float:
         """C(G) = −log 4 + 2·JSD (Goodfellow et al. 2014, Thm. 1)."""
-        return -math.log(4.0) + 2.0 * self.js_divergence
+        from gantheory.numerics import LOG4
+
+        return -LOG4 + 2.0 * self.js_divergence
 
     def __iter__(self) -> Iterator[Density]:  # p_data, p_g = gan_pair
         return iter(self.build())

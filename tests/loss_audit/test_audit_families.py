@@ -3,13 +3,17 @@ vocabulary is the rows of gantheory.losses (derived here, never listed by hand).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
+import gantheory.loss_audit as loss_audit  # noqa: E402
 from gantheory.loss_audit import FAMILIES, GENERATOR_KINDS, audit  # noqa: E402
+from gantheory.loss_audit import families as families_module  # noqa: E402
 from gantheory.loss_audit.corpus import CORPUS  # noqa: E402
 from gantheory.loss_audit.families import (  # noqa: E402
     SIGNATURES,
@@ -17,7 +21,15 @@ from gantheory.loss_audit.families import (  # noqa: E402
     UNBOUNDED_FAMILY,
     UNBOUNDED_ROW,
 )
-from gantheory.losses import GENERATORS, LOSSES, GeneratorLoss, Linearisation, Loss  # noqa: E402
+from gantheory.losses import (  # noqa: E402
+    GENERATORS,
+    LOSSES,
+    AuditNote,
+    GeneratorLoss,
+    Linearisation,
+    Loss,
+    TermSignature,
+)
 
 FAST = {"divergence": False, "symbolic": False}
 PARAM_ATOL = 1e-6  # = families.FIT_ATOL: the resolution of the family fits
@@ -129,6 +141,19 @@ def test_corpus_parameters_use_the_rows_spellings(corpus_reports):
             assert set(d.params) - extra <= set(LOSSES[d.family].params), name
 
 
+def test_signatures_are_the_rows_with_a_term_signature(monkeypatch):
+    """The signatures are read from the rows on access: a row with a TermSignature added later is matched
+    by its terms (here a hinge with margin 2, which the hinge row's margin-1 signature does not match)."""
+    assert set(SIGNATURES) - {s.name for s in SLIPS} == {n for n, row in LOSSES.items() if row.signature}
+    row = dataclasses.replace(LOSSES["hinge"], name="wide_hinge", params={"margin": 2.0}, signature=TermSignature())
+    loss = CORPUS["hinge"].d_loss
+    wide = lambda r, f: F.relu(2 - r).mean() + F.relu(2 + f).mean()  # noqa: E731
+    assert _family(wide).signature is None  # negative control
+    monkeypatch.setitem(LOSSES, "wide_hinge", row)
+    assert "wide_hinge" in families_module.SIGNATURES
+    assert _family(wide).signature == "wide_hinge" and _family(loss).signature == "hinge"
+
+
 def test_slips_are_distinct_from_every_row():
     assert {s.name for s in SLIPS}.isdisjoint(LOSSES)
     assert all(s.code is not None for s in SLIPS)
@@ -173,6 +198,43 @@ def test_a_row_added_to_losses_is_recognised_with_its_parameters(monkeypatch, de
     assert _family(_tempered_loss(1.0)).family == "standard"
     # a loss that matches no row, old or new, is still unrecognised
     assert _family(lambda r, f: F.relu(1 - r).mean() + F.relu(2 + f).mean()).family == "unrecognised"
+
+
+@pytest.mark.parametrize("declaration", sorted(TEMPERED))
+def test_a_row_added_to_losses_gets_a_clean_audit(monkeypatch, declaration):
+    """A family is one row: with the row added (and nothing else), the whole audit — the family fit, the
+    diagnosis, the sympy certificate, the generator's fixed point — gives a clean verdict, and the row is
+    listed in the audit's vocabulary."""
+    loss, g_loss = _tempered_loss(3.0), CORPUS["softplus"].g_loss
+    before = audit(loss, g_loss, divergence=False)
+    assert before.exit_code == 1 and "unrecognised" in {f.code for f in before.findings}  # negative control
+    assert "tempered" not in loss_audit.FAMILIES
+    monkeypatch.setitem(LOSSES, "tempered", TEMPERED[declaration])
+    assert "tempered" in loss_audit.FAMILIES and "tempered" in families_module.FAMILIES
+    report = audit(loss, g_loss, divergence=False)
+    codes = {f.code for f in report.findings}
+    assert report.exit_code == 0, report.verdict
+    assert report.verdict.startswith("OK: a tempered GAN"), report.verdict
+    assert not {f for f in report.findings if f.severity != "info"}, report.findings
+    assert "unrecognised" not in codes and "tempered" in codes  # the row's default note
+    assert report.discriminator.certificate["status"] == "equal", report.discriminator.certificate
+    assert report.generator.fixed_point is True
+
+
+def test_a_row_can_carry_its_own_audit_note_and_pairing(monkeypatch):
+    """The diagnosis iterates the rows: a row's AuditNote is its finding, its pairings its generator notes."""
+    row = dataclasses.replace(TEMPERED["linearised"],
+                              audit=(AuditNote("warning", "tempered_logits", lambda k: f"tempered at {k['temperature']:g}"),),
+                              pairings=(AuditNote("info", "tempered_pair", lambda k: "paired", generator="non_saturating"),))
+    monkeypatch.setitem(LOSSES, "tempered", row)
+    report = audit(_tempered_loss(3.0), CORPUS["softplus"].g_loss, **FAST)
+    found = {f.code: f for f in report.findings}
+    assert found["tempered_logits"].severity == "warning" and found["tempered_logits"].message == "tempered at 3"
+    assert "tempered_pair" in found and report.exit_code == 0
+    assert report.verdict.startswith("CHECK: tempered at 3")
+    # the pairing is the generator kind's: with another kind it is not reported
+    other = audit(_tempered_loss(3.0), CORPUS["minimax_generator"].g_loss, **FAST)
+    assert "tempered_pair" not in {f.code for f in other.findings}
 
 
 
