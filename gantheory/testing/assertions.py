@@ -71,6 +71,12 @@ OPTIMUM_CHECK_RANGE = 15.0
 GAME = LOSSES["standard"]
 
 
+# Pairs of the case registry every default search starts with: p ≠ q with overlapping supports, so each
+# checked quantity differs between a correct loss and its known slips (swapped generator labels change
+# E_q[−log D*] by KL(q‖p) > 0), whatever the random draws are.
+WITNESS_CASES = ("shifted-normal", "narrow-bimodal-vs-standard")
+
+
 def _generator_entry(kind: str) -> dict:
     """A generator row of the standard game as the checker reads it: per-example terms at D = σ(a)."""
     row = GENERATORS[kind]
@@ -346,7 +352,9 @@ def assert_loss_matches_theory(
     r"""Assert that GAN losses agree with the theory on hypothesis-drawn density pairs.
 
     For each pair (p_data, p_g) from ``pairs`` (default :func:`~gantheory.testing.strategies.density_pairs`,
-    all kinds): the discriminator loss must be minimised at D* = p/(p + q) (logit log p − log q, to
+    all kinds, always preceded by the registry's pairs :data:`WITNESS_CASES`, so a search whose few random
+    draws all happen to be identical pairs — where a generator loss with swapped labels takes the right
+    value — still meets a pair that tells them apart): the discriminator loss must be minimised at D* = p/(p + q) (logit log p − log q, to
     ``atol``) and its minimum must be −C(G) = log 4 − 2·JSD(p_data‖p_g) (Goodfellow et al. 2014, Prop. 1
     and Thm. 1); a generator loss must take the value of its kind at D* (see :data:`GENERATOR_LOSSES`).
 
@@ -370,14 +378,17 @@ def assert_loss_matches_theory(
     ...     return -(F.logsigmoid(real).mean() + F.logsigmoid(-fake).mean())
     >>> assert_loss_matches_theory(d_loss, max_examples=3)
     """
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, example, given, settings
 
     if d_loss is None and g_loss is None:
         raise GanTheoryError("pass at least one of 'd_loss' and 'g_loss'")
+    witnesses = ()
     if pairs is None:
+        from gantheory.cases import CASES
         from gantheory.testing.strategies import density_pairs
 
         pairs = density_pairs()
+        witnesses = tuple((CASES[name].p, CASES[name].q) for name in WITNESS_CASES)
     if max_examples is None:
         max_examples = max(5, settings.default.max_examples // 5)
     if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
@@ -392,10 +403,13 @@ def assert_loss_matches_theory(
         if not result.ok:
             raise AssertionError(result.message)
 
+    test = loss_matches_theory
+    for pair in reversed(witnesses):  # explicit examples run first, in the order given
+        test = example(pair=pair)(test)
     run = settings(
         max_examples=max_examples, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )(given(pair=pairs)(loss_matches_theory))
+    )(given(pair=pairs)(test))
     __tracebackhide__ = True
     run()
 

@@ -12,7 +12,7 @@ import pytest
 from gantheory import Discrete, GanTheoryError, Normal
 from gantheory.losses import GENERATORS, LOSSES
 from gantheory.testing import GAN_PAIRS
-from gantheory.testing.assertions import GENERATOR_LOSSES, check_loss_against_theory
+from gantheory.testing.assertions import GENERATOR_LOSSES, assert_loss_matches_theory, check_loss_against_theory
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -108,3 +108,25 @@ def test_nan_gradient_is_reported_with_the_fix():
 
     with pytest.raises(AssertionError, match=r"NaN gradient.*logsigmoid"):
         check_loss_against_theory(nan_gradient, Normal(0, 1), Normal(1, 1))
+
+
+def test_swapped_generator_labels_caught_even_when_every_draw_is_an_identical_pair(monkeypatch):
+    """Regression (found by the randomised profile, seed 22): five draws of identical pairs, where
+    E_q[−log D*] = E_q[−log(1 − D*)] = log 2, let a generator trained towards label 0 pass. The default
+    search now starts with the registry's WITNESS_CASES, so the slip is caught whatever is drawn."""
+    import torch
+    import torch.nn.functional as F
+    from hypothesis import strategies as hst
+
+    from gantheory import Normal
+    from gantheory.testing import strategies
+
+    def swapped(fake):
+        return F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
+
+    identical = hst.just((Normal(0.0, 1.0), Normal(0.0, 1.0)))
+    # negative control: on identical pairs alone the slip is invisible (the two values agree)
+    assert_loss_matches_theory(None, swapped, pairs=identical, max_examples=2)
+    monkeypatch.setattr(strategies, "density_pairs", lambda *a, **k: identical)
+    with pytest.raises(AssertionError, match="evaluated at the optimal discriminator"):
+        assert_loss_matches_theory(None, swapped, max_examples=2)
