@@ -51,6 +51,7 @@ from gantheory.errors import GanTheoryError
 __all__ = ["GENERATORS", "LOSSES", "AuditNote", "GeneratorLoss", "Linearisation", "Loss", "TermSignature",
            "ValueAtOptimum", "ops", "resolve_loss"]
 
+# The citation of the original GAN paper, as every row and claim quotes it.
 GOODFELLOW = "Goodfellow et al. 2014"
 
 

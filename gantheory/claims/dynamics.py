@@ -19,6 +19,7 @@ from gantheory.claims.shapes import (
     empirical,
     gaussian,
 )
+from gantheory.losses import GOODFELLOW
 from gantheory.numerics import LOG4
 from gantheory.results import (
     Figure,
@@ -34,7 +35,6 @@ from gantheory.tolerances import TOLERANCES
 if TYPE_CHECKING:
     from gantheory.densities import Density
 
-GOODFELLOW = "Goodfellow et al. 2014"
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from gantheory.claims.shapes import (
     short,
     window,
 )
-from gantheory.losses import GENERATORS
+from gantheory.losses import GENERATORS, GOODFELLOW
 from gantheory.numerics import LOG2, LOG4, sigmoid, weighted
 from gantheory.results import (
     Figure,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
     from gantheory.densities import Affine, Density, Monotone
 
-GOODFELLOW = "Goodfellow et al. 2014"
 
 # The case pairs of the quadrature checks (gantheory.cases, tag "stationarity"): unequal scales, a narrow
 # far mode, non-Gaussian, wide apart; the Gaussian ones where a lens needs scipy.stats or (loc, scale).

@@ -20,7 +20,7 @@ from gantheory.claims.shapes import (
     empirical,
     short,
 )
-from gantheory.losses import LOSSES
+from gantheory.losses import GOODFELLOW, LOSSES
 from gantheory.numerics import weighted
 from gantheory.results import (
     Figure,
@@ -36,7 +36,6 @@ from gantheory.tolerances import TOLERANCES
 if TYPE_CHECKING:
     from gantheory.densities import Density
 
-GOODFELLOW = "Goodfellow et al. 2014"
 STATIONARITY_CASES = tuple(tagged("stationarity"))
 # The trained-discriminator lens's pair; a claim lists it after the stationarity cases, whose shapes name
 # theirs explicitly (so the pair does not join the stationarity check in the full profile).

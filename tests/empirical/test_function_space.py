@@ -21,11 +21,7 @@ from gantheory.errors import GanTheoryError  # noqa: E402
 from gantheory.numerics import LOG4  # noqa: E402
 
 pytestmark = pytest.mark.empirical
-CUDA = torch.cuda.is_available()
 
-# The reference pair: two Gaussians, so log p/q is quadratic and the degree-2 logistic family is
-# well specified. C(G) = -1.18771416791833 (quadrature, gantheory.quadrature.criterion).
-P, Q = Normal(0.0, 1.0), Normal(1.0, 1.5)
 
 
 # -- Prop. 2 and the envelope theorem -----------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 
+from gantheory.cases import CASES  # noqa: E402
 from gantheory.densities import (  # noqa: E402
     Mixture,
     Normal,
@@ -25,9 +26,9 @@ from gantheory.numerics import LOG4  # noqa: E402
 pytestmark = pytest.mark.empirical
 CUDA = torch.cuda.is_available()
 
-# The reference pair: two Gaussians, so log p/q is quadratic and the degree-2 logistic family is
-# well specified. C(G) = -1.18771416791833 (quadrature, gantheory.quadrature.criterion).
-P, Q = Normal(0.0, 1.0), Normal(1.0, 1.5)
+# The reference pair (gantheory.cases "gauss-unequal-scale", N(0, 1) vs N(1, 1.5)): two Gaussians, so
+# log p/q is quadratic and the degree-2 logistic family is well specified.
+P, Q = CASES["gauss-unequal-scale"].p, CASES["gauss-unequal-scale"].q
 
 
 @pytest.fixture(autouse=True, scope="module")
