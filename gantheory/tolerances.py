@@ -182,6 +182,17 @@ TABLE: dict[str, Tolerance] = {
         "one nearest x = 0 is shown"),
     "testing_ratio_atol": _t(1e-6, "audit",
         "a value off by a ratio within this of a multiple of 1/4 is reported as a rescaled textbook loss"),
+    # ---- training-step audit (gantheory/step_audit/, issue 15) --------------------------------------
+    "step_audit_grad_rtol": _t(1e-4, "audit",
+        "the gradient an optimiser applies must equal the sum of a trailing run of the call's recorded backward "
+        "passes to this (relative; atol 1e-6 times the scale): float32 sums in another order differ by ~1e-7, a "
+        "gradient left from an earlier call by O(1)"),
+    "step_audit_term_residual": _t(0.05, "audit",
+        "relative residual of D's per-sample output derivatives against the declared row's l'_real, l'_fake "
+        "(one scale per class): float32 rounding gives ~1e-6, a different game (swapped labels) ~0.8"),
+    "step_audit_weight_rtol": _t(0.01, "audit",
+        "the real/fake term weights in D's gradient must have ratio 1 to this: float32 gives ~1e-6, a term "
+        "backpropagated twice gives 2"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}

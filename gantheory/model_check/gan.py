@@ -180,7 +180,7 @@ def check_gan(make_D: Callable[[], Any], make_G: Callable[[], Any], p_data: Any,
     opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(0.5, 0.999))
     decay = lambda t: 1.0 - t / (int(steps) + 1)  # noqa: E731
     schedules = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in (opt_d, opt_g)]
-    at = sorted({int(round(t)) for t in np.linspace(0, steps, snapshots + 1)[1:]} | {0})
+    at = sorted({round(t) for t in np.linspace(0, steps, snapshots + 1)[1:]} | {0})
     findings: list[Finding] = []
     jsd, crit, cert = [], [], []
     sup_error = None

@@ -19,6 +19,7 @@ The derivatives ℓ', ℓ'' come from the row's torch terms by autograd (float64
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ from gantheory.tolerances import TOLERANCES
 __all__ = ["Band", "band", "output_scale", "population_minimiser", "term_derivatives"]
 
 
-def output_scale(row: Loss):
+def output_scale(row: Loss) -> Callable[[Any], np.ndarray]:
     """What a reader compares: D = σ(a) for the logit rows, the raw output a otherwise."""
     return sigmoid if row.output == "logit" else (lambda a: np.asarray(a, dtype=np.float64))
 

@@ -65,6 +65,8 @@ _GL = {k: np.polynomial.legendre.leggauss(k) for k in (_LOW, _HIGH)}
 def _cell_rule(cells: np.ndarray, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes ``(C, order², 2)`` and weights ``(C, order²)`` of the tensor Gauss–Legendre rule on each cell
     ``[x0, x1] × [y0, y1]`` (rows of ``cells``)."""
+    if order not in _GL:
+        _GL[order] = np.polynomial.legendre.leggauss(order)
     t, w = _GL[order]
     hx, hy = 0.5 * (cells[:, 1] - cells[:, 0]), 0.5 * (cells[:, 3] - cells[:, 2])
     x = 0.5 * (cells[:, 0] + cells[:, 1])[:, None] + hx[:, None] * t

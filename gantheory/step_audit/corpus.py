@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor
+from torch.nn import Module
+from torch.optim import Optimizer
 
 __all__ = ["CORPUS", "CorpusEntry"]
 
@@ -41,7 +44,7 @@ def _z(real: torch.Tensor) -> torch.Tensor:
 
 
 # ---- the cross-entropy game ------------------------------------------------------------------------------
-def dcgan_step(D, G, opt_D, opt_G, real):
+def dcgan_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """pytorch/examples dcgan/main.py: two D backward passes (real, then detached fake), one G pass."""
     D.zero_grad()
     _bce(D(real), 1.0).backward()
@@ -53,7 +56,7 @@ def dcgan_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def combined_d_step(D, G, opt_D, opt_G, real):
+def combined_d_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """One D backward on (loss_real + loss_fake)·½ (pytorch-CycleGAN-and-pix2pix backward_D_basic)."""
     opt_D.zero_grad()
     fake = G(_z(real))
@@ -65,7 +68,7 @@ def combined_d_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def double_backward_step(D, G, opt_D, opt_G, real):
+def double_backward_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """The real term is backpropagated on its own and again inside the total: it counts twice."""
     opt_D.zero_grad()
     loss_real = _bce(D(real), 1.0)
@@ -79,7 +82,7 @@ def double_backward_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def missing_detach_leak_step(D, G, opt_D, opt_G, real):
+def missing_detach_leak_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """No .detach() on the fake batch and both optimisers zeroed only at the top: D's loss leaks into G's step."""
     opt_D.zero_grad()
     opt_G.zero_grad()
@@ -90,7 +93,7 @@ def missing_detach_leak_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def missing_detach_harmless_step(D, G, opt_D, opt_G, real):
+def missing_detach_harmless_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """No .detach(), but G's gradients are zeroed before G's backward (yunjey/pytorch-tutorial GAN example)."""
     opt_D.zero_grad()
     fake = G(_z(real))
@@ -102,7 +105,7 @@ def missing_detach_harmless_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def missing_zero_grad_step(D, G, opt_D, opt_G, real):
+def missing_zero_grad_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """D's gradients are never zeroed: each D step applies the sum of all earlier D (and G-pass) gradients."""
     fake = G(_z(real))
     (_bce(D(real), 1.0) + _bce(D(fake.detach()), 0.0)).backward()
@@ -112,7 +115,7 @@ def missing_zero_grad_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def wrong_optimizer_step(D, G, opt_D, opt_G, real):
+def wrong_optimizer_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """opt_G.step() where opt_D.step() belongs after D's backward (Lornatang/ESRGAN-PyTorch#39)."""
     opt_D.zero_grad()
     fake = G(_z(real))
@@ -123,7 +126,7 @@ def wrong_optimizer_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def labels_swapped_g_step(D, G, opt_D, opt_G, real):
+def labels_swapped_g_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """D's step is right; G's loss labels its samples fake (0): G runs away from the data."""
     opt_D.zero_grad()
     fake = G(_z(real))
@@ -134,7 +137,7 @@ def labels_swapped_g_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def mixed_batch_step(D, G, opt_D, opt_G, real):
+def mixed_batch_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """Real and fake concatenated into one D batch (with BatchNorm in D, shared statistics)."""
     opt_D.zero_grad()
     fake = G(_z(real))
@@ -147,7 +150,7 @@ def mixed_batch_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def d_sign_step(D, G, opt_D, opt_G, real):
+def d_sign_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """A cross-entropy D loss stepped with backward(mone): D descends V."""
     mone = torch.tensor(-1.0)
     opt_D.zero_grad()
@@ -168,7 +171,7 @@ def _wgan_d(D, G, real, real_sign, fake_sign):
     D(fake).mean().backward(one * fake_sign)
 
 
-def wgan_gp_style_step(D, G, opt_D, opt_G, real):
+def wgan_gp_style_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """caogang/wgan-gp: D_real.backward(mone), D_fake.backward(one); G: errG.backward(mone)."""
     _wgan_d(D, G, real, -1.0, 1.0)
     opt_D.step()
@@ -177,7 +180,7 @@ def wgan_gp_style_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def wgan_arjovsky_step(D, G, opt_D, opt_G, real):
+def wgan_arjovsky_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """martinarjovsky/WassersteinGAN main.py: errD_real.backward(one), errD_fake.backward(mone), errG.backward(one):
     the critic scores real samples low and G follows the same convention (WassersteinGAN#9)."""
     _wgan_d(D, G, real, 1.0, -1.0)
@@ -187,7 +190,7 @@ def wgan_arjovsky_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def wgan_g_sign_step(D, G, opt_D, opt_G, real):
+def wgan_g_sign_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """Zeleni9/pytorch-wgan wgan_clipping.py before PR #53: D in the real-high convention, G backward(one)."""
     _wgan_d(D, G, real, -1.0, 1.0)
     opt_D.step()
@@ -207,7 +210,7 @@ def _ragan_d(D, G, opt_D, real):
     return fake
 
 
-def ragan_step(D, G, opt_D, opt_G, real):
+def ragan_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """Relativistic average GAN (Jolicoeur-Martineau 2018, eq. 8), both generator terms."""
     fake = _ragan_d(D, G, opt_D, real)
     opt_G.zero_grad()
@@ -219,7 +222,7 @@ def ragan_step(D, G, opt_D, opt_G, real):
     opt_G.step()
 
 
-def ragan_overwritten_step(D, G, opt_D, opt_G, real):
+def ragan_overwritten_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """eriklindernoren/PyTorch-GAN relativistic_gan.py (#52): the relativistic g_loss is overwritten by the
     standard one on the next line."""
     fake = _ragan_d(D, G, opt_D, real)
