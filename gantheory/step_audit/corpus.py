@@ -3,7 +3,8 @@
 Every entry is a ``train_step(D, G, opt_D, opt_G, real)`` written for the audit's 1-D models (D returns a
 logit ``(n, 1)``; G maps ``(n, 1)`` latents), reproducing the *structure* of the cited code (the order of
 ``zero_grad`` / ``backward`` / ``step`` calls, the signs, the labels) — never its text. ``expected`` lists the
-finding codes the audit must raise (errors and warnings); a correct entry expects none. ``loss`` is the game
+finding codes the audit must raise with its defaults (errors and warnings; ``d_star_mismatch`` where the
+bug also moves D's limit away from D*); a correct entry expects none. ``loss`` is the game
 the original code declares.
 """
 
@@ -241,7 +242,7 @@ CORPUS: dict[str, CorpusEntry] = {e.name: e for e in (
     CorpusEntry("combined_d_loss", combined_d_step, "standard", frozenset(), None,
                 "https://github.com/junyanz/pytorch-CycleGAN-and-pix2pix/issues/1330",
                 "correct: one backward of ½(loss_real + loss_fake)"),
-    CorpusEntry("double_backward", double_backward_step, "standard", frozenset({"unbalanced_terms", "repeated_backward"}),
+    CorpusEntry("double_backward", double_backward_step, "standard", frozenset({"unbalanced_terms", "repeated_backward", "d_star_mismatch"}),
                 "two .backward() calls reach the real term",
                 "https://github.com/wiseodd/controlled-text-generation/issues/27; "
                 "https://github.com/amzn/convolutional-handwriting-gan/issues/23",
@@ -254,13 +255,13 @@ CORPUS: dict[str, CorpusEntry] = {e.name: e for e in (
     CorpusEntry("missing_detach_harmless", missing_detach_harmless_step, "standard", frozenset({"d_backward_reaches_g"}),
                 None, "https://github.com/pytorch/examples/issues/116; https://github.com/yunjey/pytorch-tutorial/issues/56",
                 "correct but wasteful: D's backward computes G's gradients, which are zeroed before G's pass"),
-    CorpusEntry("missing_zero_grad", missing_zero_grad_step, "standard", frozenset({"missing_zero_grad"}),
+    CorpusEntry("missing_zero_grad", missing_zero_grad_step, "standard", frozenset({"missing_zero_grad", "d_star_mismatch"}),
                 "missing zero_grad for D",
                 "https://github.com/ajbrock/BigGAN-PyTorch/issues/25; "
                 "https://github.com/Lightning-AI/pytorch-lightning/issues/591; "
                 "https://github.com/Project-MONAI/GenerativeModels/issues/102",
                 "D's gradients accumulate across steps (and collect G's pass through D)"),
-    CorpusEntry("wrong_optimizer", wrong_optimizer_step, "standard", frozenset({"wrong_optimizer"}),
+    CorpusEntry("wrong_optimizer", wrong_optimizer_step, "standard", frozenset({"wrong_optimizer", "d_star_mismatch"}),
                 "stepping the wrong optimiser", "https://github.com/Lornatang/ESRGAN-PyTorch/issues/39",
                 "g_optimizer.step() where d_optimizer.step() belongs"),
     CorpusEntry("labels_swapped_g", labels_swapped_g_step, "standard", frozenset({"g_step_sign"}),
@@ -272,7 +273,7 @@ CORPUS: dict[str, CorpusEntry] = {e.name: e for e in (
                 "https://github.com/soumith/ganhacks/issues/9; https://github.com/carpedm20/DCGAN-tensorflow/issues/266; "
                 "https://github.com/eriklindernoren/Keras-GAN/issues/9",
                 "one D batch concatenates real and fake samples"),
-    CorpusEntry("d_sign", d_sign_step, "standard", frozenset({"d_step_sign"}),
+    CorpusEntry("d_sign", d_sign_step, "standard", frozenset({"d_step_sign", "d_star_mismatch"}),
                 "backward(mone) on a cross-entropy D loss",
                 "https://github.com/caogang/wgan-gp/issues/43; https://github.com/martinarjovsky/WassersteinGAN/issues/41",
                 "the one/mone convention of WGAN code applied to a cross-entropy loss: D descends V"),
