@@ -434,7 +434,7 @@ def _d_star_phase(train_step: Callable, rec: Recorder, D: AuditDiscriminator, G:
 
 def audit_step(train_step: Callable[..., Any], *, loss: str = "standard", loss_params: Mapping[str, float] | None = None,
                p_data: Density | None = None, generator: tuple[float, float] = (0.0, 1.2), latent_dim: int = 1,
-               batch_size: int = 64, steps: int = 4, dstar_steps: int | None = None, lr: float = 1e-3,
+               batch_size: int = 64, steps: int = 4, dstar_steps: int | None = None, lr: float = 1e-2,
                dstar_lr: float = 8.0,
                seed: int = 0, alpha: float = TOLERANCES["alpha"]) -> StepAuditReport:
     r"""Run ``train_step(D, G, opt_D, opt_G, real_batch)`` ``steps`` times on instrumented 1-D models and audit it.
