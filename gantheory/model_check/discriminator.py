@@ -114,14 +114,16 @@ def _output(model: torch.nn.Module, x: torch.Tensor, probability: bool) -> torch
 
 def _train(model: torch.nn.Module, row_name: str, params: Mapping[str, float], x_real: torch.Tensor,
            x_fake: torch.Tensor, w_real: torch.Tensor | None, w_fake: torch.Tensor | None, steps: int, lr: float,
-           probability: bool) -> float | None:
+           probability: bool, user_loss: Callable | None = None) -> float | None:
     real, fake = LOSSES[row_name].terms("torch", **params)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     value = None
     for _ in range(steps):
         opt.zero_grad()
         a_r, a_f = _output(model, x_real, probability), _output(model, x_fake, probability)
-        if w_real is None:
+        if w_real is None and user_loss is not None:
+            loss = user_loss(a_r, a_f)
+        elif w_real is None:
             loss = real(a_r).mean() + fake(a_f).mean()
         else:  # the population objective ∫ p ℓ_r + q ℓ_f on quadrature nodes
             loss = (w_real * real(a_r)).sum() + (w_fake * fake(a_f)).sum()
@@ -141,7 +143,23 @@ def _model(make_D: Callable[[], Any], seed: int) -> torch.nn.Module:
     return model
 
 
-def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: str = "standard", *,
+def _identify(loss: Callable) -> tuple[str, dict[str, float], Finding]:
+    """The LOSSES row and parameters of the user's loss callable, read by the loss audit."""
+    from gantheory.loss_audit import audit
+
+    report = audit(loss, divergence=False, symbolic=False)
+    family, fitted = report.discriminator.family, dict(report.discriminator.params or {})
+    if family not in LOSSES or fitted.get("unbounded") or family in ("hinge", "linear"):
+        raise GanTheoryError(f"parameter 'loss': the loss audit reads your loss as {family!r}, which has no "
+                             "finite, differentiable optimum to compare with; see gantheory.audit(loss)")
+    params = {k: float(v) for k, v in fitted.items() if k in LOSSES[family].params and v is not None}
+    shown = ", ".join(f"{k} = {v:g}" for k, v in params.items())
+    return family, params, Finding("info", f"the loss audit reads your loss as the {family!r} row"
+                                   + (f" ({shown})" if shown else "") + "; D is trained with your loss itself",
+                                   "loss_identified")
+
+
+def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: str | Callable = "standard", *,
                         loss_params: Mapping[str, float] | None = None, n_samples: int = 2048, steps: int = 600,
                         lr: float = 1e-2, seed: int = 0, output: str = "logit", representation: bool = True,
                         alpha: float = TOLERANCES["alpha"]) -> DiscriminatorCheck:
@@ -153,7 +171,9 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
             in a sigmoid).
         p_data, p_g: 1-D :mod:`gantheory.densities` or 2-D :mod:`gantheory.multivariate` densities.
         loss: a differentiable :data:`gantheory.losses.LOSSES` row (``standard``, ``label_smoothing``,
-            ``class_weighted``, ``least_squares``, ``swapped``); ``loss_params`` its parameters.
+            ``class_weighted``, ``least_squares``, ``swapped``), ``loss_params`` its parameters; or the user's
+            own ``loss(real_outputs, fake_outputs) -> scalar``: :func:`gantheory.audit` identifies its row and
+            parameters, and D is trained with the callable itself.
         n_samples: draws per class; ``steps``/``lr``: full-batch Adam; ``seed``: torch and data seed.
 
     Returns:
@@ -169,8 +189,17 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
     (True, True)
     """
     start = time.perf_counter()
-    row = resolve_loss(loss)
-    params = row.bind(dict(loss_params or {}))
+    findings: list[Finding] = []
+    user_loss = None
+    if callable(loss):
+        user_loss = loss
+        name, fitted, note = _identify(loss)
+        findings.append(note)
+        row = LOSSES[name]
+        params = row.bind({**fitted, **dict(loss_params or {})})
+    else:
+        row = resolve_loss(loss)
+        params = row.bind(dict(loss_params or {}))
     mst._check_row(row)
     if output not in ("logit", "probability"):
         raise GanTheoryError(f"parameter 'output' must be 'logit' or 'probability', got {output!r}")
@@ -183,7 +212,6 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
         if int(value) != value or value < low:
             raise GanTheoryError(f"parameter {name!r} must be an integer >= {low}, got {value!r}")
     probability = output == "probability"
-    findings: list[Finding] = []
     rng = np.random.default_rng(seed)
     xr = np.asarray(p_data.sample(int(n_samples), rng), dtype=np.float64).reshape(int(n_samples), dim)
     xf = np.asarray(p_g.sample(int(n_samples), rng), dtype=np.float64).reshape(int(n_samples), dim)
@@ -195,7 +223,7 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
         model = _model(make_D, seed)
         dtype = next(model.parameters()).dtype
         final = _train(model, row.name, params, torch.as_tensor(xr, dtype=dtype), torch.as_tensor(xf, dtype=dtype),
-                       None, None, int(steps), lr, probability)
+                       None, None, int(steps), lr, probability, user_loss)
         with torch.no_grad():
             est = _output(model, torch.as_tensor(grid, dtype=dtype), probability).double().numpy()
             probe = model(torch.as_tensor(grid * 10.0, dtype=dtype)).double().numpy()

@@ -68,3 +68,21 @@ def test_bad_input(kwargs, parameter):
         gantheory.check_discriminator(mlp(), P, Q, **kwargs)
     with pytest.raises(GanTheoryError, match="make_D"):
         gantheory.check_discriminator(lambda: "not a module", P, Q, steps=1)
+
+
+def test_users_own_loss_callable_is_identified_and_used():
+    """A user's loss is read by the loss audit (here: labels swapped) and D is compared with *its* optimum."""
+    import torch.nn.functional as F
+
+    def swapped(real_logits, fake_logits):
+        return (F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+                + F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)))
+
+    r = gantheory.check_discriminator(mlp(), P, Q, loss=swapped, steps=300, representation=False)
+    assert r.loss == "swapped" and r.passed
+    assert any(f.code == "loss_identified" for f in r.findings)
+
+
+def test_unbounded_user_loss_is_refused():
+    with pytest.raises(GanTheoryError, match="loss"):
+        gantheory.check_discriminator(mlp(), P, Q, loss=lambda r, f: -r.mean() + f.mean(), steps=1)
