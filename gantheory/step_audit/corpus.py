@@ -44,6 +44,13 @@ def _z(real: torch.Tensor) -> torch.Tensor:
     return torch.randn(real.shape[0], 1)
 
 
+def _g_step(D: Module, opt_G: Optimizer, fake: Tensor) -> None:
+    """The correct non-saturating G step: zero G's gradients, label G's samples real, step G."""
+    opt_G.zero_grad()
+    _bce(D(fake), 1.0).backward()
+    opt_G.step()
+
+
 # ---- the cross-entropy game ------------------------------------------------------------------------------
 def dcgan_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
     """pytorch/examples dcgan/main.py: two D backward passes (real, then detached fake), one G pass."""
@@ -64,9 +71,7 @@ def combined_d_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, re
     loss_d = 0.5 * (_bce(D(real), 1.0) + _bce(D(fake.detach()), 0.0))
     loss_d.backward()
     opt_D.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 def double_backward_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
@@ -78,9 +83,7 @@ def double_backward_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimize
     loss_d = loss_real + _bce(D(fake.detach()), 0.0)
     loss_d.backward()
     opt_D.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 def missing_detach_leak_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
@@ -111,9 +114,7 @@ def missing_zero_grad_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimi
     fake = G(_z(real))
     (_bce(D(real), 1.0) + _bce(D(fake.detach()), 0.0)).backward()
     opt_D.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 def wrong_optimizer_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
@@ -122,9 +123,7 @@ def wrong_optimizer_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimize
     fake = G(_z(real))
     (_bce(D(real), 1.0) + _bce(D(fake.detach()), 0.0)).backward()
     opt_G.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 def labels_swapped_g_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
@@ -146,9 +145,7 @@ def mixed_batch_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, r
     labels = torch.cat([torch.ones(real.shape[0], 1), torch.zeros(real.shape[0], 1)])
     F.binary_cross_entropy_with_logits(a, labels).backward()
     opt_D.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 def d_sign_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: Tensor) -> None:
@@ -158,9 +155,7 @@ def d_sign_step(D: Module, G: Module, opt_D: Optimizer, opt_G: Optimizer, real: 
     fake = G(_z(real))
     (_bce(D(real), 1.0) + _bce(D(fake.detach()), 0.0)).backward(mone)
     opt_D.step()
-    opt_G.zero_grad()
-    _bce(D(fake), 1.0).backward()
-    opt_G.step()
+    _g_step(D, opt_G, fake)
 
 
 # ---- the WGAN game (linear critic; one/mone conventions) -----------------------------------------------
