@@ -88,7 +88,7 @@ def population_nodes(p_data: Any, p_g: Any) -> tuple[np.ndarray, np.ndarray]:
 def evaluation_region(p_data: Any, p_g: Any, points: int = 801) -> np.ndarray:
     """Grid points ``(N, d)`` of the region holding 98% of ½(p + q): 1-D the central interval
     (:func:`gantheory.empirical.statistics.mass_region`); 2-D the highest-density region of ½(p + q) at 98%
-    mass (its density threshold read from quadrature nodes), sampled on a 121 × 121 grid."""
+    mass (its density threshold read from quadrature nodes), sampled on a 201 × 201 grid."""
     if _dim(p_data) == 1:
         lo, hi = st.mass_region(p_data, p_g)
         return np.linspace(lo, hi, points)[:, None]
@@ -98,7 +98,7 @@ def evaluation_region(p_data: Any, p_g: Any, points: int = 801) -> np.ndarray:
     cum = np.cumsum((w * dens)[order])
     threshold = dens[order][np.searchsorted(cum, 0.98 * cum[-1])]
     lo, hi = x.min(axis=0), x.max(axis=0)
-    g = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], 121), np.linspace(lo[1], hi[1], 121), indexing="ij"), -1).reshape(-1, 2)
+    g = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], 201), np.linspace(lo[1], hi[1], 201), indexing="ij"), -1).reshape(-1, 2)
     gd = 0.5 * (np.exp(_logpdf(p_data, g)) + np.exp(_logpdf(p_g, g)))
     return g[gd >= threshold]
 

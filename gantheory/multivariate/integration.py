@@ -103,8 +103,9 @@ def integrate_2d(integrand: Callable, p: Any, q: Any, *, atol: float = TOLERANCE
                  max_cells: int = 200_000) -> QuadratureResult:
     """``∫∫ integrand(x, log p(x), log q(x)) dx`` over R² (module docstring).
 
-    Adaptive: a cell is accepted when its order-20 and order-10 sums agree within its share of the budget
-    ``atol`` (proportional to its area); the others are split in four. ``certified`` when every cell was
+    Adaptive: a cell is accepted when its order-20 and order-10 sums — of the integrand and of both
+    densities — agree within its share of the budgets ``atol`` and ``mass_atol`` (proportional to its area);
+    the others are split in four. ``certified`` when every cell was
     accepted, the summed estimates are within ``atol + rtol·|value|`` and both densities integrate to 1
     within ``mass_atol``.
     """
@@ -115,13 +116,17 @@ def integrate_2d(integrand: Callable, p: Any, q: Any, *, atol: float = TOLERANCE
     certified = True
     for _ in range(max_rounds):
         high, mass_p, mass_q = _cell_sums(integrand, p, q, cells, _HIGH, masses=True)
-        low = _cell_sums(integrand, p, q, cells, _LOW)[0]
+        low, low_p, low_q = _cell_sums(integrand, p, q, cells, _LOW, masses=True)
         nodes += cells.shape[0] * (_HIGH**2 + _LOW**2)
         area = (cells[:, 1] - cells[:, 0]) * (cells[:, 3] - cells[:, 2])
         err = np.abs(high - low)
-        budget = 0.5 * atol * area / total_area
+        share = area / total_area
         # rounding floor: a cell's two rules cannot agree better than a few ulps of its sum
-        ok = err <= np.maximum(budget, 64 * np.finfo(float).eps * np.abs(high))
+        floor = 64 * np.finfo(float).eps
+        ok = err <= np.maximum(0.5 * atol * share, floor * np.abs(high))
+        # the masses of p and q are certified on the same cells (the mass check below needs them to mass_atol)
+        for hi_m, lo_m in ((mass_p, low_p), (mass_q, low_q)):
+            ok &= np.abs(hi_m - lo_m) <= np.maximum(0.5 * TOLERANCES["mass_atol"] * share, floor * np.abs(hi_m))
         value += float(high[ok].sum())
         error += float(err[ok].sum())
         mass += [mass_p[ok].sum(), mass_q[ok].sum()]

@@ -59,3 +59,14 @@ def test_nonmonotone_generator_density_is_reported_unknown():
     r = gantheory.check_gan(MAKE_D, _Square, Normal(1.0, 0.75), steps=2, snapshots=1)
     assert not r.passed and r.final_jsd is None
     assert any(f.code == "generator_density_unknown" for f in r.findings)
+
+
+def test_generator_density_in_two_dimensions():
+    g = nn.Linear(2, 2)
+    density, why = generator_density(g, 2, 2)
+    w, b = g.weight.detach().double().numpy(), g.bias.detach().double().numpy()
+    np.testing.assert_allclose(density.mean, b, atol=1e-12)
+    np.testing.assert_allclose(density.cov, w @ w.T, atol=1e-12)  # G(z) = Wz + b, z ~ N(0, I): cov W Wᵀ
+    tanh = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    none, reason = generator_density(tanh, 2, 2)
+    assert none is None and "affine" in reason and why == ""
