@@ -184,6 +184,8 @@ def _analyse(rec: Recorder, D: AuditDiscriminator, G: AuditGenerator, row_name: 
         kinds = [_kind(backs, i, steps) for i in range(len(backs))]
         for i, b in enumerate(backs):
             back_rows.append({"call": c, "index": i, "sign": b.sign, "reaches": [r for r in ("D", "G") if b.reached(r)],
+                              "parameters": [rec.names[r][k] for r in ("D", "G")
+                                             for k, g in enumerate(b.param_grads.get(r, [])) if g is not None],
                               "made_for": kinds[i]})
         # mixed real/fake D calls
         for f in rec.forwards:

@@ -93,6 +93,7 @@ class Recorder:
         self._current: BackwardRecord | None = None
         self.shapes: dict[str, list[torch.Size]] = {}
         self.params: dict[str, list[nn.Parameter]] = {}
+        self.names: dict[str, list[str]] = {}
         self.reals: list[torch.Tensor] = []
         self.fake_log: list[list[torch.Tensor]] = []
         self.latent_log: list[list[torch.Tensor]] = []
@@ -106,7 +107,9 @@ class Recorder:
         self.latent_log.append(self.latents)
 
     def register(self, role: str, module: nn.Module) -> list[Any]:
-        params = list(module.parameters())
+        named = list(module.named_parameters())
+        params = [p for _, p in named]
+        self.names[role] = [f"{role}.{n}" for n, _ in named]
         self.params[role] = params
         self.shapes[role] = [p.shape for p in params]
         return [p.register_hook(self._param_hook(role, i, len(params))) for i, p in enumerate(params)]

@@ -24,6 +24,10 @@ def test_report_contract_and_json():
     # every backward pass is listed with the networks it reaches and its sign
     assert all(set(b) >= {"reaches", "sign", "made_for"} for b in d["backward_passes"])
     assert any(b["reaches"] == ["D"] for b in d["backward_passes"])
+    assert {"D.linear.weight", "D.linear.bias"} <= set(d["backward_passes"][0]["parameters"])
+    # the sign of each backward's ``gradient`` argument: the WGAN-GP step uses backward(mone) on the real term
+    wgan = audit_step(CORPUS["wgan_gp_style"].train_step, loss="linear").to_dict()["backward_passes"]
+    assert [b["sign"] for b in wgan if b["call"] == 0] == [-1.0, 1.0, -1.0]
 
 
 def test_dstar_phase_passes_for_the_correct_step():
