@@ -661,6 +661,11 @@ class CalibrationResult:
     seeds: tuple
     device: str
     dtype: str
+    # The fitted θ̂ of the replicates that finished (the H0 batch) and their feature frame: what a power
+    # curve against other wrong theories re-tests without training again (:mod:`gantheory.empirical.power`).
+    theta_hat: np.ndarray | None = None
+    center: float = math.nan
+    scale: float = math.nan
 
     @property
     def calibrated(self) -> bool:
@@ -724,4 +729,5 @@ def calibrate(p_data: Density, p_g: Density, *, replicates: int = 200, alpha: fl
         binomial_pvalue=st.binomial_test(rejections, null.size, alpha),
         ks_pvalue=float(stats.kstest(null, stats.chi2(dof).cdf).pvalue), power=power,
         power_statistics=power_stats, failed=int(np.sum(ens.failed)), seeds=seeds, device=ens.device, dtype=ens.dtype,
+        theta_hat=theta_hat, center=float(ens.centers[0]), scale=float(ens.scales[0]),
     )
