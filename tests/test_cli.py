@@ -502,3 +502,31 @@ def test_same_seed_gives_the_same_json_in_process_and_in_workers(capsys, tmp_pat
     assert len(first) == len(second) and len(first) > 500
     differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
     assert not differ, differ[:5]
+
+
+def test_selftest_includes_near_miss_controls_with_their_margins(capsys, tmp_path):
+    """Small errors, not only gross ones: D = p/(p + 1.000001·q) and C(G) + 1e-9 must be refuted, and the
+    report says by how many tolerances each control missed (the smallest margin included)."""
+    code = main(["selftest", "optimal-discriminator", "global-optimum", "--lens", "quadrature", "--jobs", "1",
+                 "--format", "json", "--out", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    near = {c["name"]: c for c in doc["negative_controls"] if c["name"].startswith("near-miss")}
+    assert set(near) == {"near-miss D=p/(p+1.000001q)", "near-miss C+1e-9"}
+    assert all(c["refuted"] for c in near.values())
+    assert near["near-miss C+1e-9"]["margin_ratio"] == pytest.approx(10.0, rel=0.05)  # 1e-9 against 1e-10
+    assert near["near-miss D=p/(p+1.000001q)"]["margin_ratio"] > 1e3
+    st = doc["selftest"]
+    assert st["near_misses"] == 2 and st["smallest_margin"]["control"] == "near-miss C+1e-9"
+    assert "margin (× tolerance)" in (tmp_path / "selftest.html").read_text()
+
+
+def test_margin_ratio_of_failed_measurements():
+    from gantheory.report.document import margin_ratio, margin_text
+
+    ms = [{"measured": 1e-9, "tolerance": 1e-10, "relation": "≤", "passed": False},
+          {"measured": 0.5, "tolerance": 0.95, "relation": "≥", "passed": False},
+          {"measured": 1e-20, "tolerance": 1e-10, "relation": "≤", "passed": True}]
+    assert margin_ratio(ms) == pytest.approx(10.0)
+    assert margin_ratio(ms[1:]) == pytest.approx(1.9)
+    assert margin_ratio(ms[2:]) is None and margin_text(None) == "—" and margin_text(10.0) == "10×"

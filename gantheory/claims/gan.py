@@ -725,8 +725,13 @@ CLAIMS = (
         empirical=OptimalDiscriminatorEmpirical(),
         controls=(Control("D=p/(p+2q)", "the formula D = p/(p+2q) in place of D*",
                           quadrature=OptimalDiscriminatorQuadrature(logit_shift=-LOG2)),
+                  Control("near-miss D=p/(p+1.000001q)", "near miss: D = p/(p + 1.000001·q), 1e-6 off in the logit",
+                          quadrature=OptimalDiscriminatorQuadrature(logit_shift=-math.log1p(1e-6))),
                   Control("theory p/(p+2q)", "trained D̂ tested against D = p/(p+2q)",
-                          empirical=OptimalDiscriminatorEmpirical("p/(p+2q)"))),
+                          empirical=OptimalDiscriminatorEmpirical("p/(p+2q)")),
+                  Control("near-miss theory p/(p+1.1q)", "near miss: trained D̂ (n = 4096) tested against "
+                          "D = p/(p + 1.1·q), inside the lens's 80%-power range (power curve: n ≥ 677 at c = 1.1)",
+                          empirical=OptimalDiscriminatorEmpirical("p/(p+1.1q)"))),
     ),
     Claim(
         id="global-optimum", title="The global optimum of the virtual training criterion",
@@ -738,7 +743,9 @@ CLAIMS = (
         quadrature=GlobalOptimum(),
         empirical=NotApplicable("C(G) is a property of exact densities; its sampled counterpart is algorithm-1"),
         controls=(Control("C=-log2+JSD", "the mis-scaled identity C(G) = −log 2 + JSD",
-                          quadrature=GlobalOptimum(offset=-LOG2, scale=1.0, label="−log 2 + JSD")),),
+                          quadrature=GlobalOptimum(offset=-LOG2, scale=1.0, label="−log 2 + JSD")),
+                  Control("near-miss C+1e-9", "near miss: C(G) = −log 4 + 2·JSD + 1e-9 (10× quadrature_atol)",
+                          quadrature=GlobalOptimum(offset=-LOG4 + 1e-9, label="−log 4 + 2·JSD + 1e-9")),),
     ),
     Claim(
         id="jsd-bounds", title="Bounds of the Jensen–Shannon divergence",

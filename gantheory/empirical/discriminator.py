@@ -110,6 +110,8 @@ THEORIES: dict[str, Callable] = {
     "p/(p+q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 1.0)),
     # A wrong theory (negative control): D = p / (p + 2q), logit = log p - log q - log 2.
     "p/(p+2q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 2.0)),
+    # A near miss (negative control for small errors): D = p / (p + 1.1q), logit off by log 1.1 ≈ 0.095.
+    "p/(p+1.1q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 1.1)),
 }
 
 

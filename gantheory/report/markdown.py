@@ -68,10 +68,13 @@ def to_markdown(doc: dict) -> str:
             if lens.get("figures"):
                 out += ["Figures (in report.html): " + ", ".join(lens["figures"]), ""]
     if doc.get("negative_controls") is not None:
-        out += ["## Negative controls", "", "| claim | control | lens | refuted | how |", "|---|---|---|---|---|"]
+        from gantheory.report.document import margin_text
+
+        out += ["## Negative controls", "", "| claim | control | lens | refuted | margin | how |",
+                "|---|---|---|---|---|---|"]
         for c in doc["negative_controls"]:
             r = c["result"]
             out.append(f"| {c['claim']} | {_cell(c['description'])} | {c['lens']} | {'yes' if c['refuted'] else '**NO**'} "
-                       f"| {_cell(r.get('summary') or r.get('error', ''))} |")
+                       f"| {margin_text(c.get('margin_ratio'))} | {_cell(r.get('summary') or r.get('error', ''))} |")
         out.append("")
     return "\n".join(out)
