@@ -195,6 +195,7 @@ class _Model:
 
     terms: Any
     clamp: tuple[float, float]
+    bracket: float = 30.0  # the solver's range: BRACKET for logits, the engine's grid for raw outputs
     memo: dict = field(default_factory=dict)
 
     @property
@@ -208,9 +209,11 @@ _MODELS: OrderedDict = OrderedDict()
 _MODELS_KEPT = 8
 
 
-def _pointwise(loss: Callable, name: str) -> _Model:
-    """The loss's per-example terms (batches of one), via :mod:`gantheory.loss_audit.optimum`, cached."""
-    key = (id(loss), name)
+def _pointwise(loss: Callable, name: str, lower: float = -math.inf, bracket: float = 30.0) -> _Model:
+    """The loss's per-example terms (batches of one), via :mod:`gantheory.loss_audit.optimum`, cached.
+    ``lower``: the least output the game allows (EBGAN's energies are ≥ 0), where the engine supports it;
+    ``bracket``: the range of outputs searched."""
+    key = (id(loss), name, lower, bracket)
     hit = _MODELS.get(key)
     if hit is not None and hit[0] is loss:
         _MODELS.move_to_end(key)
@@ -229,7 +232,13 @@ def _pointwise(loss: Callable, name: str) -> _Model:
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     # Every example carries its own term: one call on a batch gives every derivative.
     terms = Terms(pl, base, per_sample=True)
-    model = _Model(terms, _find_clamp(terms))
+    if math.isfinite(lower):
+        import dataclasses
+
+        if "lower" not in {f.name for f in dataclasses.fields(Terms)}:
+            raise GanTheoryError(f"this version of the loss audit's engine cannot restrict outputs to ≥ {lower:g}")
+        terms = dataclasses.replace(terms, lower=lower)
+    model = _Model(terms, _find_clamp(terms), bracket)
     _MODELS[key] = (loss, model)
     while len(_MODELS) > _MODELS_KEPT:
         _MODELS.popitem(last=False)
@@ -250,9 +259,10 @@ def _find_clamp(terms) -> tuple[float, float]:
     from gantheory.loss_audit.optimum import LOGIT_GRID
 
     lr, lf = terms.on_grid
+    full = getattr(terms, "grid", LOGIT_GRID)  # the grid on_grid was computed on
     edges = []
     for sign in (-1, 1):
-        grid = LOGIT_GRID if sign > 0 else LOGIT_GRID[::-1]
+        grid = full if sign > 0 else full[::-1]
         r, f = (lr, lf) if sign > 0 else (lr[::-1], lf[::-1])
         if not (np.isfinite(r[-1]) and np.isfinite(f[-1])):
             edges.append(sign * math.inf)
@@ -276,8 +286,16 @@ def _find_clamp(terms) -> tuple[float, float]:
     return edges[0], edges[1]
 
 
+def _bracket(row: Loss) -> float:
+    """Logits are searched on ±BRACKET (beyond it a weight is < e^-30); raw outputs on the engine's grid."""
+    from gantheory.loss_audit.optimum import A_MAX
+
+    return BRACKET if row.output == "logit" else A_MAX
+
+
 def _bounds(model: _Model) -> tuple[float, float]:
-    return max(-BRACKET, model.clamp[0]), min(BRACKET, model.clamp[1])
+    lower = getattr(model.terms, "lower", -math.inf)
+    return max(-model.bracket, model.clamp[0], lower), min(model.bracket, model.clamp[1])
 
 
 def _implied_logit(model: _Model, tau: np.ndarray) -> np.ndarray:
@@ -291,7 +309,7 @@ def _implied_logit(model: _Model, tau: np.ndarray) -> np.ndarray:
     missing = np.array(sorted({float(t) for t in flat if float(t) not in model.memo}), dtype=np.float64)
     if missing.size:
         w = sigmoid(missing)
-        a_new = np.clip(implied_logit(model.terms, w, bound=BRACKET), *_bounds(model))
+        a_new = np.clip(implied_logit(model.terms, w, bound=model.bracket), *_bounds(model))
         gr, gf = model.terms.derivatives(a_new)
         with np.errstate(invalid="ignore"):
             slope = w * gr + (1.0 - w) * gf
@@ -354,6 +372,11 @@ def _resolve_family(family: str, params: dict) -> tuple[Loss, dict]:
         row = resolve_loss(family)
     except GanTheoryError as exc:
         raise GanTheoryError(f"parameter 'family': {exc}") from exc
+    coupling = getattr(row, "coupling", "separable")
+    if coupling != "separable":
+        raise GanTheoryError(f"parameter 'family'={family!r}: the game is {coupling} (its real and fake outputs are "
+                             "coupled), so it has no pointwise optimum for this checker; audit the loss with "
+                             "gantheory.audit instead")
     return row, row.bind(params)
 
 
@@ -435,7 +458,7 @@ def _check(d_loss, p_data, p_g, g_loss, generator, value_scale, atol, family, pa
     out: dict[str, Any] = {}
     model = None
     if d_loss is not None:
-        model = _pointwise(d_loss, "d_loss")
+        model = _pointwise(d_loss, "d_loss", float(getattr(row, "domain", (-math.inf, math.inf))[0]), _bracket(row))
         name = model.name
         lo, hi = _bounds(model)
         if model.clamp != (-math.inf, math.inf):
@@ -445,6 +468,13 @@ def _check(d_loss, p_data, p_g, g_loss, generator, value_scale, atol, family, pa
         lp, lq = p_data.logpdf(x), p_g.logpdf(x)
         t = optimal_discriminator(p_data, p_g).logit(x)
         keep = np.isfinite(lp) & np.isfinite(lq) & np.isfinite(t) & (np.abs(t) <= OPTIMUM_CHECK_RANGE)
+        if keep.any() and row.output != "logit":
+            # a raw output beyond the solver's range cannot be located: those points are not compared
+            reach = np.abs(row.optimum(t[keep], np.zeros(int(keep.sum())), **kw)) <= model.bracket
+            if not reach.all():
+                notes.append(f"{int((~reach).sum())} probe point(s) where the game's optimum lies beyond the solver's "
+                             f"range ±{model.bracket:g} were not compared")
+            keep[np.flatnonzero(keep)[~reach]] = False
         if keep.any():
             xs, ts = x[keep], t[keep]
             # every row's optimum depends on the ratio p/q alone: a*(log p, log q) = a*(τ, 0)
@@ -518,12 +548,22 @@ def _check_value(model, row, kw, p_data, p_g, value_scale, atol):
     if not np.all(np.isfinite(row.optimum(np.array([1.0, -1.0]), np.zeros(2), **kw))):
         return [], [f"the {row.name!r} game is unbounded ({row.optimum_formula}): value check skipped"], {}
 
+    beyond = []
+
     def integrand(lp_, lq_):
+        if row.output != "logit":  # a raw optimum the solver cannot reach makes the value unknowable here
+            a_t = np.abs(row.optimum(lp_, lq_, **kw))
+            mass = np.isfinite(lp_) | np.isfinite(lq_)
+            if np.any(mass & (a_t > model.bracket)):
+                beyond.append(float(np.max(a_t[mass])))
         a_star = _implied_logit(model, _log_ratio(lp_, lq_))
         # E_p ℓ_real(a*) + E_q ℓ_fake(a*), each term relative to its value at 0 (terms.base adds it back).
         return weighted(lp_, model.terms.real(a_star)) + weighted(lq_, model.terms.fake(a_star))
 
     value, warns = _integrate(_flat(integrand), p_data, p_g, f"E[{name}] at its optimum")
+    if beyond:
+        return [], [f"the {row.name!r} game's optimum reaches |a*| = {_fmt(max(beyond))} on this pair, beyond the "
+                    f"solver's range ±{model.bracket:g}: value check skipped"], {}
     value += model.terms.base
     law, clamped = row.value, model.clamp != (-math.inf, math.inf)
     divergence = symbol = None
