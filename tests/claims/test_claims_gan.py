@@ -69,3 +69,9 @@ def test_the_empirical_lens_reports_its_power_curve_against_near_misses():
     assert "power-curve" in {f.id for f in result.figures}
     assert "80% power" in result.summary
     assert result.to_dict()["details"]["power_curve"]["target_power"] == 0.8  # in the report's JSON
+    from gantheory import report
+
+    lens = result.to_dict()
+    doc = report.make_document([{"id": "optimal-discriminator", "title": "t", "statement": "s", "latex": "x",
+                                 "source": "src", "status": "pass", "seconds": 0.0, "lenses": [lens]}], [], {})
+    assert "| 1.01 |" in report.to_markdown(doc) and "n for 80% power" in report.to_markdown(doc)
