@@ -207,6 +207,7 @@ class _Model:
 # shrink step with the same function objects.
 _MODELS: OrderedDict = OrderedDict()
 _MODELS_KEPT = 8
+_MEMO_KEPT = 500_000  # solved points kept per loss (~40 MB)
 
 
 def _pointwise(loss: Callable, name: str, lower: float = -math.inf, bracket: float = 30.0) -> _Model:
@@ -306,6 +307,8 @@ def _implied_logit(model: _Model, tau: np.ndarray) -> np.ndarray:
 
     tau = np.asarray(tau, dtype=np.float64)
     flat = tau.ravel()
+    if len(model.memo) > _MEMO_KEPT:  # a bound on memory, not on correctness: solved again when needed
+        model.memo.clear()
     missing = np.array(sorted({float(t) for t in flat if float(t) not in model.memo}), dtype=np.float64)
     if missing.size:
         w = sigmoid(missing)
