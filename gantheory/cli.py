@@ -24,10 +24,8 @@ for selftest, some control not refuted; for audit, a finding of severity ``error
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import datetime as _dt
 import json
-import multiprocessing
 import os
 import platform
 import subprocess
@@ -53,10 +51,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_run_options(p: argparse.ArgumentParser, *, ids_help: str) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help=ids_help)
-    p.add_argument("--profile", choices=("quick", "full"), default="quick",
-                   help="quick: CI-sized checks (≤ 60 s on 2 cores); full: heavier settings (≤ 15 min on CPU)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="torch device for empirical lenses")
-    p.add_argument("--seed", type=int, default=0, help="base seed of every random draw (default 0)")
+    p.add_argument("--profile", choices=("quick", "full"), default=None,
+                   help="quick (default): CI-sized checks (≤ 60 s on 2 cores); full: heavier settings (≤ 15 min on "
+                        "CPU); with --resume, the stored report's")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None,
+                   help="torch device for empirical lenses (default auto; with --resume, the stored report's)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="base seed of every random draw (default 0; with --resume, the stored report's)")
     p.add_argument("--out", metavar="DIR", help="report folder (default reports/<timestamp>/)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="what to print on stdout (json prints only the JSON document)")
@@ -71,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run claims (all when no ID is given)")
     _add_run_options(run, ids_help="claim ids (default: all; see `list`)")
     run.add_argument("--resume", metavar="DIR",
-                     help="continue the run in DIR, skipping claims already finished there (errored ones run again)")
+                     help="continue the run in DIR: finished claims that re-validate (same fingerprint, measurements "
+                          "within their own tolerances, lenses as registered) are kept, the rest run; claims "
+                          "named now are added, finished ones never dropped; profile/seed/device must match")
     lst = sub.add_parser("list", help="list the claims")
     lst.add_argument("--format", choices=FORMATS, default="text")
     st = sub.add_parser("selftest", help="run every negative control; passes only if each is refuted")
@@ -146,7 +149,7 @@ def _meta(ctx, started: float, lenses: list[dict]) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Running claims, in this process or in workers
+# Running claims, in this process or in workers (the machinery lives in gantheory.runner)
 
 
 def _work_claim(claim_id: str, ctx, draw: bool = False):
@@ -166,42 +169,22 @@ def _work_control(claim_id: str, name: str, ctx):
     return run_control(claim, next(c for c in claim.controls if c.name == name), ctx)
 
 
-def _init_worker():
-    # Two workers on two cores: keep torch/BLAS to one thread each instead of oversubscribing.
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[var] = "1"
-
-
 def _jobs(requested: int, n_tasks: int) -> int:
-    if requested and requested > 0:
-        return min(requested, max(1, n_tasks))
-    return max(1, min(2, os.cpu_count() or 1, n_tasks))
+    from gantheory.runner import jobs_for
+
+    return jobs_for(requested, n_tasks)
 
 
 def _execute(tasks, jobs: int, on_done):
-    """Run ``tasks`` [(key, fn, args)], calling ``on_done(key, result)`` as each finishes."""
-    if jobs <= 1:
-        if "torch" not in sys.modules:
-            # torch's multi-threaded kernels on tiny tensors (log_sigmoid of 256 numbers) stall for ~20 ms
-            # per call when the cores are busy; the checks here are small, so one thread is faster.
-            os.environ.setdefault("OMP_NUM_THREADS", "1")
-        for key, fn, args in tasks:
-            on_done(key, fn(*args))
-        return
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
-        futures = {pool.submit(fn, *args): key for key, fn, args in tasks}
-        try:
-            for fut in cf.as_completed(futures):
-                on_done(futures[fut], fut.result())
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    from gantheory.runner import execute
+
+    execute(tasks, jobs, on_done)
 
 
-# Rough quick-profile cost of each claim (seconds), so the longest start first when run in parallel.
-_COST = {"algorithm-1": 30, "optimal-discriminator": 20, "f-divergence-bounds": 18, "non-saturating-objective": 6}
+def _cost(claim_id: str) -> int:
+    from gantheory.runner import COST
+
+    return COST.get(claim_id, 3)
 
 
 def _progress(total: int, description: str):
@@ -230,13 +213,18 @@ def _out_dir(args) -> Path:
 
 
 def _load_resume(out: Path) -> dict:
+    """The report being resumed; a missing, unreadable or malformed one is a usage error naming the file."""
+    from gantheory.runner import ReportShapeError, check_document_shape
+
     path = out / "report.json"
     try:
         doc = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise UsageError(f"--resume {out}: cannot read {path} ({exc})") from exc
-    if doc.get("schema") != "gantheory.report/1":
-        raise UsageError(f"--resume {out}: {path} is not a gantheory.report/1 document")
+    try:
+        check_document_shape(doc)
+    except ReportShapeError as exc:
+        raise UsageError(f"--resume {out}: {path} is not a usable gantheory.report/1 document: {exc}") from exc
     return doc
 
 
@@ -262,38 +250,95 @@ def _exit_code(statuses) -> int:
     return {"fail": EXIT_REFUTED, "error": EXIT_INTERNAL}.get(claim_status(list(statuses)), EXIT_OK)
 
 
+_RUN_DEFAULTS = {"profile": "quick", "seed": 0, "device": "auto"}
+
+
+def _settle_options(args: argparse.Namespace, previous: dict | None = None) -> None:
+    """Fill --profile/--seed/--device: from the report being resumed when not given, else the defaults.
+    Resuming with a different value is refused: the stored numbers belong to the run that made them."""
+    for name, default in _RUN_DEFAULTS.items():
+        given = getattr(args, name, None)
+        stored = previous.get(name) if previous else None
+        if name == "device" and isinstance(stored, dict):
+            stored = stored.get("requested")
+        if given is None:
+            setattr(args, name, stored if stored is not None else default)
+        elif previous is not None and stored is not None and given != stored:
+            raise UsageError(f"--resume {args.resume}: the report there was made with --{name} {stored}, not "
+                             f"--{name} {given}; resume with the same --{name} (or leave it out), or start a "
+                             f"new report with --out DIR")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from gantheory import report
     from gantheory.claims import CLAIMS, Context, resolve_claims
+    from gantheory.runner import claim_fingerprint, entry_problems
 
     started = time.perf_counter()
+    resuming = getattr(args, "resume", None)
+    previous = _load_resume(Path(args.resume)) if resuming else None
+    _settle_options(args, previous)
     ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
-    claims = resolve_claims(args.ids or list(CLAIMS))
+    versions = _versions()
     out = _out_dir(args)
     done: dict[str, tuple[dict, list]] = {}
-    if getattr(args, "resume", None):
-        previous = _load_resume(out)
+    rerun: dict[str, str] = {}
+    if previous is not None:
+        # Resuming never loses a finished result: the claims asked for now, then every other claim the
+        # stored report planned or finished, in its order.
+        stored_ids = [e["id"] for e in previous["claims"]]
+        wanted = list(args.ids) or list(previous.get("planned") or stored_ids or CLAIMS)
+        ids = wanted + [i for i in [*previous.get("planned", []), *stored_ids] if i not in wanted]
+        unknown = [i for i in ids if i not in CLAIMS]
+        if unknown and args.ids:
+            resolve_claims(args.ids)  # names the nearest valid ids
+        if unknown:
+            raise UsageError(f"--resume {out}: the report there has claims this version does not know: "
+                             f"{', '.join(unknown)}; start a new report with --out DIR")
+        claims = resolve_claims(dict.fromkeys(ids))
         figs = previous.get("figures", [])
-        for entry in previous.get("claims", []):
-            if entry.get("status") != "error":  # a lens that could not run gets another chance
+        for entry in previous["claims"]:
+            claim = CLAIMS[entry["id"]]
+            if entry["status"] == "error":  # a lens that could not run gets another chance
+                rerun[entry["id"]] = "a lens could not run"
+                continue
+            fp = claim_fingerprint(claim, profile=ctx.profile, seed=ctx.seed, device=ctx.device, versions=versions)
+            problems = entry_problems(entry, claim, fp)
+            if problems:
+                rerun[entry["id"]] = "; ".join(problems)
+                print(f"--resume: {entry['id']} runs again: {rerun[entry['id']]}", file=sys.stderr)
+            else:
                 done[entry["id"]] = (entry, [f for f in figs if f.get("claim") == entry["id"]])
+    else:
+        claims = resolve_claims(args.ids or list(CLAIMS))
     out.mkdir(parents=True, exist_ok=True)
     order = [c.id for c in claims]
-    todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_COST.get(c.id, 3))
+    fingerprints = {c.id: claim_fingerprint(c, profile=ctx.profile, seed=ctx.seed, device=ctx.device,
+                                            versions=versions) for c in claims}
+    todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_cost(c.id))
 
     def document():
         entries = [done[i] for i in order if i in done]
         claims_doc = [e for e, _ in entries]
         lenses = [lens for c in claims_doc for lens in c["lenses"]]
-        return report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, lenses))
+        doc = report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, lenses))
+        doc["planned"] = order
+        if previous is not None:
+            doc["resume"] = {"from": str(out), "kept": [i for i in order if i in done and i not in ran],
+                             "rerun": rerun}
+        return doc
 
+    ran: set[str] = set()
+    # The skeleton first: a run killed before its first claim can still be resumed.
+    _write_json(out / "report.json", document())
     progress, total = _progress(len(todo), "verifying")
     with progress:
         task = progress.add_task("verifying", total=total, last="")
 
         def on_done(claim_id, outcome):
             status, entry, figures, drawn = outcome
-            done[claim_id] = (entry, figures)
+            done[claim_id] = ({**entry, "fingerprint": fingerprints[claim_id]}, figures)
+            ran.add(claim_id)
             svgs.update(drawn)
             _write_json(out / "report.json", document())
             progress.update(task, advance=1, last=f"{claim_id}: {status}")
@@ -320,6 +365,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from gantheory.claims import CLAIMS, Context, LensResult, resolve_claims, run_control, symbolic_controls
 
     started = time.perf_counter()
+    _settle_options(args)
     ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
     claims = resolve_claims(args.ids or list(CLAIMS))
     wanted = {c.id for c in claims}
@@ -348,7 +394,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
             entries[key] = report.control_entry(result)
             progress.update(task, advance=1, last=f"{key[0]}/{key[1]}: {'refuted' if result.refuted else 'NOT refuted'}")
 
-        _execute(sorted(tasks, key=lambda t: -_COST.get(t[0][0], 3)), _jobs(args.jobs, len(tasks)), on_done)
+        _execute(sorted(tasks, key=lambda t: -_cost(t[0][0])), _jobs(args.jobs, len(tasks)), on_done)
     order = [c.id for c in claims] + ["symbolic"]
     keys = sorted(entries, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[1]))
     controls = [entries[k][0] for k in keys]
