@@ -46,9 +46,13 @@ from gantheory.errors import GanTheoryError
 
 # Averaged calls per evaluation of a stochastic loss (seeds 0 .. N_DRAWS − 1): label noise of width w
 # averages to its mean up to w/√(N_DRAWS·N) per batch element, far below the families' spacing.
-N_DRAWS = 32
+N_DRAWS = 64
+# Batch size of each call of a stochastic loss: 64 draws × 16 samples average label noise of width w to its
+# mean within ~w/(2·32); a per-call coin flip within ~1/16.
+STOCHASTIC_BATCH = 16
 # Input shapes tried, in order: (N,), (N, 1), a 2×2 patch per sample.
-SHAPES = ((), (1,), (1, 2, 2))
+# (1, 16, 16) and (1, 30, 30): the PatchGAN maps of pix2pix/CycleGAN code that builds its targets with a fixed patch
+SHAPES = ((), (1,), (1, 2, 2), (1, 16, 16), (1, 30, 30))
 
 _FAKE_WORDS = ("fake", "gen", "dgz", "fgz", "neg", "generated", "g_z", "gz")
 _REAL_WORDS = ("real", "dx", "fx", "pos", "data", "true")
@@ -87,7 +91,7 @@ class CallingConvention:
     notes: tuple = ()
 
     def _raw(self, *batches: torch.Tensor):
-        xs = [b.reshape(*b.shape, *self.shape) if self.shape else b for b in batches]
+        xs = [_shaped(b, self.shape) for b in batches]
         if self.inputs == "probabilities":
             xs = [torch.sigmoid(x) for x in xs]
         if self.swap:
@@ -116,6 +120,14 @@ class CallingConvention:
     def eps(self) -> float:
         """Machine ε of the dtype the loss computes in (the scale of its rounding)."""
         return float(torch.finfo(self.dtype).eps)
+
+
+def _shaped(batch: torch.Tensor, shape: tuple) -> torch.Tensor:
+    """Each sample's output repeated over ``shape`` ((N,) → (N, 1) or an (N, 1, h, w) patch map): the
+    patch mean of a patch loss is then the per-sample loss."""
+    if not shape:
+        return batch
+    return batch.reshape(*batch.shape, *([1] * len(shape))).expand(*batch.shape, *shape)
 
 
 @contextlib.contextmanager
@@ -233,8 +245,8 @@ def adapt(fn: Callable, *, role: str, inputs: str | None = "logits", order: str 
     params = _tensor_parameters(fn)
     wanted = 2 if role == "d_loss" else 1
     n_args = wanted
-    if role == "g_loss" and len(params) >= 2 and {_role(params[0]), _role(params[1])} == {"real", "fake"}:
-        n_args = 2  # a relativistic generator: g_loss(real, fake)
+    if role == "g_loss" and len(params) >= 2 and "fake" in {_role(params[0]), _role(params[1])}:
+        n_args = 2  # a relativistic generator: g_loss(real, fake) (or lightweight-gan's g(fake, real))
         notes.append(Note("relativistic_generator_call", f"g_loss takes ({params[0]}, {params[1]}): called "
                                                          "with the real batch as well (a relativistic generator)"))
     if len(params) > n_args:
@@ -249,7 +261,7 @@ def adapt(fn: Callable, *, role: str, inputs: str | None = "logits", order: str 
             if swap:
                 notes.append(Note("argument_order", f"{role} called as ({', '.join(params[:2]) or 'fake, real'}) "
                                                     "= (fake, real), as --order says"))
-        elif len(params) >= 2 and _role(params[0]) == "fake" and _role(params[1]) in ("real", None):
+        elif len(params) >= 2 and _role(params[0]) == "fake" and _role(params[1]) in ("real", None, "fake"):
             swap = True
             notes.append(Note("argument_order", f"{role}({params[0]}, {params[1]}) read as (fake, real) from its "
                                                 "parameter names; use --order real,fake to override"))
@@ -266,11 +278,18 @@ def _sample_batches(conv: CallingConvention, batch_size: int, dtype=torch.float6
 
 
 def _try(conv: CallingConvention, batches) -> tuple[torch.Tensor | None, BaseException | None, bool]:
-    """(value, error, warned): one call, recording a broadcasting warning."""
+    """(value, error, warned): one call (seeded, so that random losses compare), recording a broadcasting
+    warning."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return _try_once(conv, batches)
+
+
+def _try_once(conv: CallingConvention, batches) -> tuple[torch.Tensor | None, BaseException | None, bool]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            xs = [b.reshape(*b.shape, *conv.shape) if conv.shape else b for b in batches]
+            xs = [_shaped(b, conv.shape) for b in batches]
             if conv.inputs == "probabilities":
                 xs = [torch.sigmoid(x) for x in xs]
             if conv.swap:
@@ -288,9 +307,45 @@ def _try(conv: CallingConvention, batches) -> tuple[torch.Tensor | None, BaseExc
         return None, exc, False
 
 
+def _terms_identical(conv: CallingConvention, dtype: torch.dtype, n: int) -> bool:
+    """Does the loss give real and fake outputs the same term (L(a·1, 0) = L(0, a·1) for several a)?"""
+    zero = torch.zeros(n, dtype=dtype)
+    for a in (-2.0, 1.5, 3.0):
+        x = torch.full((n,), a, dtype=dtype)
+        v1, e1, _ = _try(conv, [x, zero])
+        v2, e2, _ = _try(conv, [zero, x])
+        if e1 is not None or e2 is not None or float(v1) != float(v2):
+            return False
+    return True
+
+
+def _prefer_column_shape(conv: CallingConvention, batch_size: int, notes: list[Note]) -> None:
+    """Code that builds (N, 1) targets also runs on (N,) outputs, silently broadcasting every output
+    against every target: real and fake then get the *same* averaged target. When (N,) and (N, 1) give
+    different values and only (N,) makes the two terms identical, the code meant (N, 1)."""
+    dtype = torch.float64 if conv.dtype == torch.float64 else conv.dtype
+    batches = _sample_batches(conv, batch_size, torch.float64)
+    v0, _, _ = _try(conv, batches)
+    conv.shape = (1,)
+    v1, err, warned = _try(conv, batches)
+    conv.shape = ()
+    if err is not None or warned or v1 is None or float(v0) == float(v1):
+        return
+    n = max(int(batch_size), 2)
+    if _terms_identical(conv, dtype, n):
+        conv.shape = (1,)
+        if not _terms_identical(conv, dtype, n):
+            notes.append(Note("broadcast_targets", f"{conv.name} builds (N, 1) targets: on (N,) outputs it silently "
+                                                   "broadcasts every output against every target, so it is called "
+                                                   "on (N, 1) outputs"))
+            return
+        conv.shape = ()
+
+
 def _probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, notes: list[Note]) -> None:
     inputs_options = ("logits", "probabilities") if detect_inputs else (conv.inputs,)
     last_error: BaseException | None = None
+    first_error: BaseException | None = None
     found = False
     # float64 first; float32 batches for code that mixes its own float32 tensors into ops that refuse
     # mixed dtypes (F.binary_cross_entropy against torch.ones(N))
@@ -301,6 +356,7 @@ def _probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, not
         conv.cuda_patch, conv.inputs, conv.shape = cuda_patch, inputs, shape
         value, err, warned = _try(conv, batches)
         if err is not None:
+            first_error = first_error or err  # the plainest attempt's error is the informative one
             last_error = err
             continue
         if warned:
@@ -312,13 +368,16 @@ def _probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, not
         found = True
         break
     if not found:
-        msg = f"{type(last_error).__name__}: {last_error}" if last_error else "no convention worked"
+        shown = first_error or last_error
+        msg = f"{type(shown).__name__}: {shown}" if shown else "no convention worked"
         hint = ""
-        if last_error is not None and "between 0 and 1" in str(last_error):
+        if any(e is not None and "between 0 and 1" in str(e) for e in (first_error, last_error)):
             hint = "; the loss takes probabilities: use --probabilities"
-        raise CallError(f"cannot call {conv.name} on batches of logits (tried shapes (N,), (N, 1), (N, 1, 2, 2)"
+        raise CallError(f"cannot call {conv.name} on batches of logits (tried shapes (N,), (N, 1) and patch maps"
                         f"{', probabilities' if detect_inputs else ''}): {msg}{hint}", "--probabilities"
                         if hint else "--order / --arg")
+    if conv.n_args == 2 and conv.shape == () and conv.name == "d_loss":
+        _prefer_column_shape(conv, batch_size, notes)
     if conv.cuda_patch:
         notes.append(Note("cuda_only", f"{conv.name} asks x.get_device(), which is −1 on the CPU; audited with "
                                        "get_device() answering 'cpu' (write device=x.device to run anywhere)"))

@@ -13,7 +13,7 @@ import torch
 
 from gantheory.errors import GanTheoryError
 from gantheory.loss_audit import families, probes
-from gantheory.loss_audit.calling import CallError, adapt
+from gantheory.loss_audit.calling import STOCHASTIC_BATCH, CallError, adapt
 from gantheory.loss_audit.optimum import T_GRID, PointwiseLoss, Terms, solve_adaptive
 from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
 from gantheory.numerics import LOG2
@@ -124,7 +124,9 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     conv = adapt(d_loss, role="d_loss", inputs=inputs, order=order, bind=d_bind, batch_size=batch_size)
     findings += [Finding("info", n.message, n.code) for n in conv.notes]
     eps = conv.eps
-    pl = PointwiseLoss(conv, n_args=2, batch_size=batch_size, name="d_loss", dtype=conv.dtype)
+    # a stochastic loss is averaged over N_DRAWS seeded calls of STOCHASTIC_BATCH samples each
+    pl = PointwiseLoss(conv, n_args=2, batch_size=STOCHASTIC_BATCH if conv.stochastic else batch_size, name="d_loss",
+                       dtype=conv.dtype)
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
         raise CallError(f"d_loss is not finite at outputs 0 (value {base})", "--probabilities")
@@ -155,8 +157,9 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                                     "optimum is not a pointwise function of p/(p+q)", "not_separable"))
         family, params = fit.family, dict(fit.params)
     else:
-        findings += _structure_findings(terms, pl, eps)
-        if not any(f.code == "batch_size_dependent" for f in findings) and not any(
+        if not conv.stochastic:  # fresh label draws per batch size would look like batch dependence
+            findings += _structure_findings(terms, pl, eps)
+        if not conv.stochastic and not any(f.code == "batch_size_dependent" for f in findings) and not any(
                 f.code == "not_per_sample" for f in findings):
             terms = dataclasses.replace(terms, per_sample=True)
         unused = _unused_input(terms)
@@ -178,7 +181,7 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                 on_domain = families.fit_on_domains(terms, T_GRID, fit_atol)
                 if on_domain is not None:
                     fit, terms, opt = on_domain
-            signature = families.match_signature(terms)
+            signature = families.match_signature(terms, fit_atol)
         family, params = fit.family, dict(fit.params)
         convention = fit.convention
         if signature is not None and signature.name == family:
@@ -283,11 +286,13 @@ def _family_findings(family, params, fit, signature, opt):
         out = [Finding(note.severity, note.message(params), note.code)]
         if family == "label_smoothing":
             al, be = params["alpha"], params["beta"]
-            if not be < 0.5 < al:
+            if not (be < 0.5 < al and al - be >= TOLERANCES["audit_min_target_gap"]):
                 out.append(Finding("error", f"smoothed targets on the wrong side: real target α = {al:g}, fake target "
-                                   f"β = {be:g} (need β < ½ < α): "
-                                   + ("real data is labelled less real than fakes"
-                                      if al <= be else "a target was typed on the wrong term")
+                                   f"β = {be:g} (need β < ½ < α, at least {TOLERANCES['audit_min_target_gap']:g} "
+                                   "apart): "
+                                   + ("real data is labelled less real than fakes" if al <= be else
+                                      "a target was typed on the wrong term" if not be < 0.5 < al else
+                                      "the targets hardly differ (random label flips average to ½)")
                                    + f"; D* = ({al:g}·p + {be:g}·q)/(p+q) does not separate real from fake",
                                    "degenerate_targets"))
         if opt is not None and np.all(np.isfinite(opt.a_star)):
@@ -327,7 +332,7 @@ def _probe_findings(measured, name, signature, terms):
     if signature is not None and signature.name == "standard" and terms is not None:
         clamped = []
         for term, x, s in (("real", -1e4, signature.scale_real), ("fake", 1e4, signature.scale_fake)):
-            p = by.get((term, x, "float64"))
+            p = by.get((term, x, str(terms.loss.dtype).replace("torch.", "")))
             if p is not None and math.isfinite(p.value):
                 height = p.value - terms.base
                 if (abs(height - s * (100.0 - LOG2)) < TOLERANCES["audit_clamp_rtol"] * s * 100
@@ -349,21 +354,41 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     findings = []
     conv = adapt(g_loss, role="g_loss", inputs=d_conv.inputs, order=order, bind=g_bind, batch_size=batch_size)
     findings += [Finding("info", n.message, n.code) for n in conv.notes if n.code != "probabilities_detected"]
-    if conv.n_args == 2:
+    if conv.n_args == 2 and family == "relativistic":
         return _audit_relativistic_generator(conv, batch_size, family, findings)
+    if conv.n_args == 2:  # g(real, fake) with a critic that is not relativistic: the real batch held at 0
+        findings.append(Finding("info", "the generator loss takes the real outputs too; they are held at 0 (the "
+                                "discriminator is not relativistic)", "generator_real_held"))
+        two = conv
+
+        def conv(fake):
+            return two(torch.zeros_like(fake), fake)
+
+        conv.eps, conv.dtype = two.eps, two.dtype
     term = generator_term(conv, inputs="logits", batch_size=batch_size, dtype=conv.dtype)
-    gfit = families.classify_generator(term, _tol("audit_generator_fit_rtol", conv.eps))
+    mirrored = convention == "real_low" and family != "energy"
+    if mirrored:  # a critic scoring real low: the generator's kind is read on −a (softplus(a) is non-saturating)
+        def kind_term(a, grad=False):
+            res = term(-np.asarray(a, dtype=np.float64), grad=grad)
+            return (res[0], -res[1]) if grad else res
+    else:
+        kind_term = term
+    gfit = families.classify_generator(kind_term, _tol("audit_generator_fit_rtol", conv.eps))
+    if mirrored and gfit.kind == "other":  # a real-high form against a real-low critic: its kind as written
+        direct = families.classify_generator(term, _tol("audit_generator_fit_rtol", conv.eps))
+        if direct.kind != "other":
+            gfit, mirrored = direct, False
+    if mirrored and gfit.kind != "other":
+        gfit = dataclasses.replace(gfit, description=gfit.description + "; mirrored (read on −a) for a critic that "
+                                   "scores real samples low")
     row = families.row_of(family, params)
     # ½a² is the boundary-seeking loss on a logit and LSGAN's c = 0 on a raw output: the game decides
     if gfit.kind == "boundary_seeking" and row is not None and row.output == "raw":
         gfit = dataclasses.replace(gfit, kind="least_squares", params={"c": 0.0, "scale": gfit.params.get("scale", 1.0)},
                                    description=families._describe("least_squares"))
-    # +E D(G(z)) is EBGAN's generator on energies and the mirrored hinge/WGAN generator on scores
+    # +E D(G(z)) matches EBGAN's energy row; on a critic's scores (not energies) it is the mirrored hinge
     if gfit.kind == "energy" and family != "energy":
-        gfit = dataclasses.replace(gfit, kind="hinge", description=families._describe("hinge") + ", mirrored: "
-                                   "+D(G(z)) for a critic that scores real samples low")
-    elif gfit.kind == "hinge" and family == "energy":
-        gfit = dataclasses.replace(gfit, kind="energy", description=families._describe("energy"))
+        gfit = dataclasses.replace(gfit, kind="hinge", description=families._describe("hinge"))
     if probes.generator_per_sample_defect(term.loss) > _tol("audit_per_sample_atol", conv.eps):
         findings.append(Finding("warning", "the generator loss is not an average of per-sample terms (e.g. a top-k "
                                 "selection or a function of the batch mean): the audit's per-sample reading of it "
@@ -418,9 +443,9 @@ def _audit_relativistic_generator(conv, batch_size, family, findings):
     """A generator loss g(real, fake): relativistic; consistent when it falls as the fake outputs rise
     above the real ones (constant batches: a function of b − a)."""
     pl = PointwiseLoss(conv, n_args=2, batch_size=batch_size, name="g_loss", dtype=conv.dtype)
-    b = np.linspace(-2.0, 2.0, 9)
-    values = pl.evaluate([np.zeros_like(b), b])
-    falling = bool(np.all(np.diff(values) < 0))
+    # does it push fake outputs above real ones? g(real = 0, fake = b) falls from b = −½ to b = ½
+    values = pl.evaluate([np.zeros(2), np.array([-0.5, 0.5])])
+    falling = bool(values[1] < values[0])
     pairing = "consistent" if falling else "inconsistent"
     if family not in ("relativistic", "unrecognised") and falling:
         findings.append(Finding("info", "a relativistic generator with a non-relativistic discriminator",
@@ -428,7 +453,8 @@ def _audit_relativistic_generator(conv, batch_size, family, findings):
     if not falling:
         findings.append(Finding("error", "the relativistic generator loss does not fall as fake outputs rise above "
                                 "real ones: it trains the generator away from the data", "generator_moves_away"))
-    reason = "g(real, fake) falls as C(fake) − C(real) grows" if falling else "g(real, fake) does not fall"
+    reason = ("g(real, fake) falls as C(fake) rises above C(real)" if falling else
+              "g(real, fake) rises as C(fake) rises above C(real)")
     return (GeneratorAudit("relativistic", {}, families._describe("relativistic"), math.nan, falling, reason, None),
             findings, [], pairing)
 

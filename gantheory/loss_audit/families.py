@@ -166,8 +166,11 @@ def fit_row(name: str, t: np.ndarray, a_star: np.ndarray, atol: float = FIT_ATOL
         params = dict(lin.to_params(coords))
     except (OverflowError, ZeroDivisionError, ValueError):  # coordinates far outside the row's game
         return None
-    with np.errstate(invalid="ignore", over="ignore"):
-        residual = float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **params), t) - y)))
+    try:
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            residual = float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **params), t) - y)))
+    except (OverflowError, ZeroDivisionError, ValueError):  # parameters outside the row's game
+        return None
     if not residual < atol:  # NaN fails too
         return None
     digits = 9 if atol <= FIT_ATOL else 5  # a float32 loss's parameters are known to ~5 digits
@@ -312,7 +315,7 @@ def _relative_fit(y: np.ndarray, columns: tuple) -> tuple[np.ndarray, float]:
     return theta, float(np.max(np.abs(A @ theta - y)) / scale)
 
 
-def match_signature(terms: Terms) -> SignatureMatch | None:
+def match_signature(terms: Terms, atol: float = FIT_ATOL) -> SignatureMatch | None:
     """The catalogued pointwise form (up to positive scales and a constant) the terms follow, if any."""
     a = np.linspace(-8.0, 8.0, 161)
     lr, lf = terms.both(a)
@@ -322,7 +325,7 @@ def match_signature(terms: Terms) -> SignatureMatch | None:
         th_r, rr = _relative_fit(lr, sig.real_basis(a))
         th_f, rf = _relative_fit(lf, sig.fake_basis(a))
         sr, sf, params = sig.read(th_r, th_f)
-        if sr > 0 and sf > 0 and max(rr, rf) < FIT_ATOL:
+        if sr > 0 and sf > 0 and max(rr, rf) < atol:
             return SignatureMatch(sig.name, sig.code, sig.description, sr, sf, max(rr, rf), dict(params))
     return None
 

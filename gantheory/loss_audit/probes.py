@@ -53,14 +53,21 @@ def batch_weighting(terms: Terms, sizes: Iterable[int] = (2, 4, 16)) -> dict[int
 
 
 def per_sample_defect(terms: Terms) -> float:
-    """|L([a1, a2], [0, 0]) − mean of the constant-batch values| relative: 0 for per-sample losses."""
+    """|L with a batch of distinct outputs − mean of the constant-batch values| relative, for the real and for
+    the fake argument (the other held at 0): 0 for per-sample losses (a hinge on the batch mean is not one)."""
     pl = terms.loss
     a1, a2 = 1.5, -0.7
-    mixed = pl.call(torch.tensor([a1, a2], dtype=pl.dtype), torch.zeros(2, dtype=pl.dtype)).item()
-    const = pl.evaluate([np.array([a1, a2, 0.0]), np.zeros(3)], batch_size=2)
-    expected = 0.5 * (const[0] + const[1])
-    scale = max(abs(const[0] - const[2]), abs(const[1] - const[2]), 1e-300)  # floor: no division by zero
-    return abs(mixed - expected) / scale
+    worst = 0.0
+    for k in range(2):
+        cols = [torch.zeros(2, dtype=pl.dtype), torch.zeros(2, dtype=pl.dtype)]
+        cols[k] = torch.tensor([a1, a2], dtype=pl.dtype)
+        mixed = pl.call(*cols).item()
+        values = [np.zeros(3), np.zeros(3)]
+        values[k] = np.array([a1, a2, 0.0])
+        const = pl.evaluate(values, batch_size=2)
+        scale = max(abs(const[0] - const[2]), abs(const[1] - const[2]), 1e-300)  # floor: no division by zero
+        worst = max(worst, abs(mixed - 0.5 * (const[0] + const[1])) / scale)
+    return worst
 
 
 # -- robustness probes --------------------------------------------------------------------------
@@ -88,7 +95,9 @@ def robustness_probes(pl: PointwiseLoss) -> list[Probe]:
     """Evaluate every argument of the loss at ±20, ±1e4, ±inf in float32 and float64 (others at 0)."""
     names = ("real", "fake") if pl.n_args == 2 else ("fake",)
     probes = []
-    for dtype in (torch.float32, torch.float64):
+    # float32 and float64 — or only the dtype the code computes in, when it is not float64 (float32 labels)
+    dtypes = (torch.float32, torch.float64) if pl.dtype == torch.float64 else (pl.dtype,)
+    for dtype in dtypes:
         for k, term in enumerate(names):
             vals = np.array(PROBE_LOGITS)
             cols = [np.zeros_like(vals) for _ in names]
