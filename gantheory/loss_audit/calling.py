@@ -366,6 +366,7 @@ def _probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, not
             last_error = RuntimeError("the loss is not finite at negative logits")
             continue
         found = True
+        conv.dtype = dtype  # the dtype the batches must have (float32 when float64 batches fail)
         break
     if not found:
         shown = first_error or last_error
@@ -378,6 +379,30 @@ def _probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, not
                         if hint else "--order / --arg")
     if conv.n_args == 2 and conv.shape == () and conv.name == "d_loss":
         _prefer_column_shape(conv, batch_size, notes)
+    if detect_inputs and conv.inputs == "logits" and conv.n_args == 2 and _clips_to_unit_interval(conv, batch_size):
+        conv.inputs = "probabilities"
+        notes.append(Note("probabilities_detected", f"{conv.name} is flat for every input above 1 and below 0 (it clips "
+                                                    "its inputs to probabilities, like Keras' BinaryCrossentropy): "
+                                                    "audited on probabilities D = σ(a) (--probabilities)"))
+        return _finish_probe(conv, batch_size, detect_inputs=False, notes=notes)
+    _finish_probe(conv, batch_size, detect_inputs=detect_inputs, notes=notes)
+
+
+def _clips_to_unit_interval(conv: CallingConvention, batch_size: int) -> bool:
+    """Is the loss constant in each argument above 1 and below 0 (inputs clipped to [ε, 1 − ε])?"""
+    n = max(int(batch_size), 2)
+
+    def at(real: float, fake: float) -> float | None:
+        v, err, _ = _try(conv, [torch.full((n,), real, dtype=torch.float64), torch.full((n,), fake, dtype=torch.float64)])
+        return None if err is not None else float(v)
+
+    pairs = [(at(2.0, 0.3), at(5.0, 0.3)), (at(-1.0, 0.3), at(-4.0, 0.3)),
+             (at(0.7, 2.0), at(0.7, 5.0)), (at(0.7, -1.0), at(0.7, -4.0))]
+    return all(a is not None and a == b for a, b in pairs)
+
+
+def _finish_probe(conv: CallingConvention, batch_size: int, *, detect_inputs: bool, notes: list[Note]) -> None:
+    batches = _sample_batches(conv, batch_size, conv.dtype)
     if conv.cuda_patch:
         notes.append(Note("cuda_only", f"{conv.name} asks x.get_device(), which is −1 on the CPU; audited with "
                                        "get_device() answering 'cpu' (write device=x.device to run anywhere)"))

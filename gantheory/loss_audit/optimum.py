@@ -163,6 +163,11 @@ class Terms:
     lower: float = -math.inf  # the least output the game allows (0 for EBGAN's energies)
 
     @property
+    def stochastic(self) -> bool:
+        """The loss is random and evaluated as a seeded Monte Carlo average (:mod:`.calling`)."""
+        return bool(getattr(self.loss.fn, "stochastic", False))
+
+    @property
     def grid(self) -> np.ndarray:
         """The logit grid of :func:`solve_optimum` for this loss: :data:`LOGIT_GRID` times ``scale`` (its
         non-negative half shifted to start at ``lower`` when the outputs are bounded below)."""
@@ -185,6 +190,8 @@ class Terms:
         derivative wherever the loss is smooth, the mean of the one-sided ones at a kink.
         """
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
+        if self.stochastic:  # a Monte Carlo average: its own noise dwarfs a kink's; one evaluation
+            return self._derivatives(a)
         eps = float(torch.finfo(self.loss.dtype).eps)
         h = 16 * eps * np.maximum(1.0, np.abs(a))
         lo_r, lo_f = self._derivatives(a - h)
@@ -338,7 +345,7 @@ def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarra
         inner = ~low_edge & ~high_edge & (k > 0) & (k < grid.size - 1)
         if inner.any():
             a_star[inner] = _bisect(terms, t[inner], grid[k[inner] - 1], grid[k[inner] + 1],
-                                    a_star[inner])
+                                    a_star[inner], iterations=30 if terms.stochastic else 60)
             r, f = terms.both(a_star[inner])
             refined = t[inner] * r + (1 - t[inner]) * f
             value[inner] = np.minimum(refined, best[inner])
