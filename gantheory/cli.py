@@ -433,7 +433,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
     be called as given (with the option that would fix it), 3 internal error (a message, never a traceback)."""
     try:
         from gantheory.loss_audit import audit
-        from gantheory.loss_audit.calling import CallError
         from gantheory.loss_audit.loading import load_function
     except ImportError as exc:  # torch or sympy missing
         print(f"python -m verify audit: the loss audit is not available ({exc})", file=sys.stderr)
@@ -447,12 +446,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else None,
                        batch_size=args.batch_size, symbolic=not args.no_symbolic,
                        divergence=not args.no_divergence, order=args.order, bind=bind)
-    except CallError as exc:
-        hint = f" (see {exc.option})" if exc.option else ""
+    except GanTheoryError as exc:  # the loss cannot be called as given (CallError names the option that fixes it)
+        option = getattr(exc, "option", "")
+        hint = f" (see {option})" if option else ""
         print(f"python -m verify audit: {exc}{hint}", file=sys.stderr)
-        return EXIT_USAGE
-    except GanTheoryError as exc:
-        print(f"python -m verify audit: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a bug of the audit, not of the user's loss: say so, without a traceback
         print(f"python -m verify audit: internal error of the audit ({type(exc).__name__}: {exc}); this is not a "

@@ -313,7 +313,24 @@ def solve_adaptive(terms: Terms, t: np.ndarray) -> tuple[Terms, ImpliedOptimum]:
         # a critic falling without bound at every scale (WGAN) is not worth widening further
         if scale >= 100.0 and np.all(np.isinf(opt.a_star) | np.isnan(opt.a_star)):
             return scaled, opt
+        if not _falling_at_an_end(scaled, t, opt):  # a plateau (clipped inputs): a wider grid finds nothing new
+            return scaled, opt
     return scaled, opt
+
+
+def _falling_at_an_end(terms: Terms, t: np.ndarray, opt: ImpliedOptimum) -> bool:
+    """Does the objective still fall at the end of the grid where some optimum sits (rather than lie flat)?"""
+    lr, lf = terms.on_grid
+    for sign, last, before in ((1.0, -1, -2), (-1.0, 0, 1)):
+        rows = opt.a_star == sign * np.inf
+        if not rows.any():
+            continue
+        tt = t[rows]
+        end = tt * lr[last] + (1 - tt) * lf[last]
+        prev = tt * lr[before] + (1 - tt) * lf[before]
+        if np.any(end < prev - PLATEAU_RTOL * (1 + np.abs(prev))):
+            return True
+    return False
 
 
 def implied_logit(terms: Terms, t: ArrayLike, *, bound: float, chunk: int = 2048) -> np.ndarray:
