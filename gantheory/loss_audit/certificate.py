@@ -222,7 +222,10 @@ def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) ->
             else:
                 raise Untraceable(f"no sympy rule for method .{node.target}()")
         elif node.op == "output":
-            out = _lift(args[0])
+            result = args[0]
+            if isinstance(result, (tuple, list)):  # (loss_real, loss_fake): the audit sums the parts
+                result = _T([sp.Add(*(_lift(part).elems[0] for part in result))])
+            out = _lift(result)
             if len(out.elems) != 1:
                 raise Untraceable("the loss is not a scalar")
             return out.elems[0]
