@@ -70,34 +70,34 @@ class Port:
 _STUDIO = "POSTECH-CVLab/PyTorch-StudioGAN src/utils/losses.py@0001b9ec0550e99324ec9c5c5b788093321de9a7"
 
 
-def studio_d_vanilla(d_logit_real, d_logit_fake):
+def studio_d_vanilla(d_logit_real: torch.Tensor, d_logit_fake: torch.Tensor) -> torch.Tensor:
     device = d_logit_real.get_device()  # CUDA-only idiom: −1 on the CPU
     ones = torch.ones_like(d_logit_real, device=device, requires_grad=False)
     return -torch.mean(nn.LogSigmoid()(d_logit_real) + nn.LogSigmoid()(ones - d_logit_fake))
 
 
-def studio_g_vanilla(g_logit_fake):
+def studio_g_vanilla(g_logit_fake: torch.Tensor) -> torch.Tensor:
     return -torch.mean(nn.LogSigmoid()(g_logit_fake))
 
 
-def studio_d_ls(d_logit_real, d_logit_fake):
+def studio_d_ls(d_logit_real: torch.Tensor, d_logit_fake: torch.Tensor) -> torch.Tensor:
     d_loss = 0.5 * (d_logit_real - torch.ones_like(d_logit_real)) ** 2 + 0.5 * (d_logit_fake) ** 2
     return d_loss.mean()
 
 
-def studio_g_ls(d_logit_fake):
+def studio_g_ls(d_logit_fake: torch.Tensor) -> torch.Tensor:
     return (0.5 * (d_logit_fake - torch.ones_like(d_logit_fake)) ** 2).mean()
 
 
-def studio_d_hinge(d_logit_real, d_logit_fake):
+def studio_d_hinge(d_logit_real: torch.Tensor, d_logit_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean(F.relu(1.0 - d_logit_real)) + torch.mean(F.relu(1.0 + d_logit_fake))
 
 
-def studio_g_hinge(g_logit_fake):
+def studio_g_hinge(g_logit_fake: torch.Tensor) -> torch.Tensor:
     return -torch.mean(g_logit_fake)
 
 
-def studio_d_wasserstein(d_logit_real, d_logit_fake):
+def studio_d_wasserstein(d_logit_real: torch.Tensor, d_logit_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean(d_logit_fake - d_logit_real)
 
 
@@ -106,17 +106,17 @@ def studio_d_wasserstein(d_logit_real, d_logit_fake):
 _TORCHGAN = "torchgan/torchgan torchgan/losses/functional.py@42398ebebc865e241fcff3075f4187079e66947d"
 
 
-def _reduce(x, reduction):  # torchgan.utils.reduce
+def _reduce(x: torch.Tensor, reduction: str) -> torch.Tensor:  # torchgan.utils.reduce
     return x.mean() if reduction == "mean" else x.sum() if reduction == "sum" else x
 
 
-def torchgan_minimax_generator_loss(dgz, nonsaturating=True, reduction="mean"):
+def torchgan_minimax_generator_loss(dgz: torch.Tensor, nonsaturating: bool = True, reduction: str = "mean") -> torch.Tensor:
     if nonsaturating:
         return F.binary_cross_entropy_with_logits(dgz, torch.ones_like(dgz), reduction=reduction)
     return -1.0 * F.binary_cross_entropy_with_logits(dgz, torch.zeros_like(dgz), reduction=reduction)
 
 
-def torchgan_minimax_discriminator_loss(dx, dgz, label_smoothing=0.0, reduction="mean"):
+def torchgan_minimax_discriminator_loss(dx: torch.Tensor, dgz: torch.Tensor, label_smoothing: float = 0.0, reduction: str = "mean") -> torch.Tensor:
     target_ones = torch.ones_like(dgz) * (1.0 - label_smoothing)
     target_zeros = torch.zeros_like(dx)
     loss = F.binary_cross_entropy_with_logits(dx, target_ones, reduction=reduction)
@@ -124,27 +124,27 @@ def torchgan_minimax_discriminator_loss(dx, dgz, label_smoothing=0.0, reduction=
     return loss
 
 
-def torchgan_least_squares_generator_loss(dgz, c=1.0, reduction="mean"):
+def torchgan_least_squares_generator_loss(dgz: torch.Tensor, c: float = 1.0, reduction: str = "mean") -> torch.Tensor:
     return 0.5 * _reduce((dgz - c) ** 2, reduction)
 
 
-def torchgan_least_squares_discriminator_loss(dx, dgz, a=0.0, b=1.0, reduction="mean"):
+def torchgan_least_squares_discriminator_loss(dx: torch.Tensor, dgz: torch.Tensor, a: float = 0.0, b: float = 1.0, reduction: str = "mean") -> torch.Tensor:
     return 0.5 * (_reduce((dx - b) ** 2, reduction) + _reduce((dgz - a) ** 2, reduction))
 
 
-def torchgan_wasserstein_generator_loss(fgz, reduction="mean"):
+def torchgan_wasserstein_generator_loss(fgz: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     return _reduce(-1.0 * fgz, reduction)
 
 
-def torchgan_wasserstein_discriminator_loss(fx, fgz, reduction="mean"):
+def torchgan_wasserstein_discriminator_loss(fx: torch.Tensor, fgz: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     return _reduce(fgz - fx, reduction)
 
 
-def torchgan_energy_based_generator_loss(dgz, reduction="mean"):
+def torchgan_energy_based_generator_loss(dgz: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     return _reduce(dgz, reduction)
 
 
-def torchgan_energy_based_discriminator_loss(dx, dgz, margin, reduction="mean"):
+def torchgan_energy_based_discriminator_loss(dx: torch.Tensor, dgz: torch.Tensor, margin: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     return _reduce(dx + F.relu(-dgz + margin), reduction)
 
 
@@ -154,7 +154,7 @@ def torchgan_energy_based_discriminator_loss(dx, dgz, margin, reduction="mean"):
 _MIMICRY = "kwotsin/mimicry torch_mimicry/nets/modules/losses.py (called from nets/gan/gan.py@3f60827a)"
 
 
-def mimicry_minimax_loss_dis(output_fake, output_real, real_label_val=1.0, fake_label_val=0.0, **kwargs):
+def mimicry_minimax_loss_dis(output_fake: torch.Tensor, output_real: torch.Tensor, real_label_val: float = 1.0, fake_label_val: float = 0.0, **kwargs: object) -> torch.Tensor:
     real_labels = torch.full((output_real.shape[0], 1), real_label_val, device=output_real.device)
     fake_labels = torch.full((output_fake.shape[0], 1), fake_label_val, device=output_fake.device)
     real_loss = F.binary_cross_entropy_with_logits(output_real, real_labels, **kwargs)
@@ -162,25 +162,25 @@ def mimicry_minimax_loss_dis(output_fake, output_real, real_label_val=1.0, fake_
     return real_loss + fake_loss
 
 
-def mimicry_ns_loss_gen(output_fake):
+def mimicry_ns_loss_gen(output_fake: torch.Tensor) -> torch.Tensor:
     output_fake = torch.sigmoid(output_fake)
     return -torch.mean(torch.log(output_fake + 1e-8))
 
 
-def mimicry_minimax_loss_gen(output_fake, fake_label_val=0.0, **kwargs):
+def mimicry_minimax_loss_gen(output_fake: torch.Tensor, fake_label_val: float = 0.0, **kwargs: object) -> torch.Tensor:
     fake_labels = torch.full((output_fake.shape[0], 1), fake_label_val, device=output_fake.device)
     return -F.binary_cross_entropy_with_logits(output_fake, fake_labels, **kwargs)
 
 
-def mimicry_hinge_loss_dis(output_fake, output_real):
+def mimicry_hinge_loss_dis(output_fake: torch.Tensor, output_real: torch.Tensor) -> torch.Tensor:
     return F.relu(1.0 - output_real).mean() + F.relu(1.0 + output_fake).mean()
 
 
-def mimicry_hinge_loss_gen(output_fake):
+def mimicry_hinge_loss_gen(output_fake: torch.Tensor) -> torch.Tensor:
     return -output_fake.mean()
 
 
-def mimicry_wasserstein_loss_dis(output_real, output_fake):
+def mimicry_wasserstein_loss_dis(output_real: torch.Tensor, output_fake: torch.Tensor) -> torch.Tensor:
     return -1.0 * output_real.mean() + output_fake.mean()
 
 
@@ -195,41 +195,41 @@ _bce_logits = nn.BCEWithLogitsLoss()
 _mse = nn.MSELoss()
 
 
-def _valid(x):  # Variable(Tensor(x.size(0), 1).fill_(1.0)): float32, shape (N, 1)
+def _valid(x: torch.Tensor) -> torch.Tensor:  # Variable(Tensor(x.size(0), 1).fill_(1.0)): float32, shape (N, 1)
     return torch.ones((x.size(0), 1))
 
 
-def _fake(x):
+def _fake(x: torch.Tensor) -> torch.Tensor:
     return torch.zeros((x.size(0), 1))
 
 
-def pytorch_gan_d(real_validity, fake_validity):  # gan.py, dcgan.py, aae.py: D ends in nn.Sigmoid()
+def pytorch_gan_d(real_validity: torch.Tensor, fake_validity: torch.Tensor) -> torch.Tensor:  # gan.py, dcgan.py, aae.py: D ends in nn.Sigmoid()
     real_loss = _bce(real_validity, _valid(real_validity))
     fake_loss = _bce(fake_validity, _fake(fake_validity))
     return (real_loss + fake_loss) / 2
 
 
-def pytorch_gan_g(fake_validity):
+def pytorch_gan_g(fake_validity: torch.Tensor) -> torch.Tensor:
     return _bce(fake_validity, _valid(fake_validity))
 
 
-def pytorch_lsgan_d(real_validity, fake_validity):  # lsgan.py: no sigmoid, MSELoss
+def pytorch_lsgan_d(real_validity: torch.Tensor, fake_validity: torch.Tensor) -> torch.Tensor:  # lsgan.py: no sigmoid, MSELoss
     return 0.5 * (_mse(real_validity, _valid(real_validity)) + _mse(fake_validity, _fake(fake_validity)))
 
 
-def pytorch_lsgan_g(fake_validity):
+def pytorch_lsgan_g(fake_validity: torch.Tensor) -> torch.Tensor:
     return _mse(fake_validity, _valid(fake_validity))
 
 
-def pytorch_wgan_d(real_validity, fake_validity):  # wgan.py, wgan_gp.py, wgan_div.py (penalties left out)
+def pytorch_wgan_d(real_validity: torch.Tensor, fake_validity: torch.Tensor) -> torch.Tensor:  # wgan.py, wgan_gp.py, wgan_div.py (penalties left out)
     return -torch.mean(real_validity) + torch.mean(fake_validity)
 
 
-def pytorch_wgan_g(fake_validity):
+def pytorch_wgan_g(fake_validity: torch.Tensor) -> torch.Tensor:
     return -torch.mean(fake_validity)
 
 
-def pytorch_relativistic_d(real_pred, fake_pred, rel_avg_gan=True):  # relativistic_gan.py
+def pytorch_relativistic_d(real_pred: torch.Tensor, fake_pred: torch.Tensor, rel_avg_gan: bool = True) -> torch.Tensor:  # relativistic_gan.py
     valid, fake = torch.ones_like(real_pred), torch.zeros_like(fake_pred)
     if rel_avg_gan:
         real_loss = _bce_logits(real_pred - fake_pred.mean(0, keepdim=True), valid)
@@ -240,14 +240,14 @@ def pytorch_relativistic_d(real_pred, fake_pred, rel_avg_gan=True):  # relativis
     return (real_loss + fake_loss) / 2
 
 
-def pytorch_relativistic_g(real_pred, fake_pred, rel_avg_gan=True):
+def pytorch_relativistic_g(real_pred: torch.Tensor, fake_pred: torch.Tensor, rel_avg_gan: bool = True) -> torch.Tensor:
     valid = torch.ones_like(fake_pred)
     if rel_avg_gan:
         return _bce_logits(fake_pred - real_pred.mean(0, keepdim=True), valid)
     return _bce_logits(fake_pred - real_pred, valid)
 
 
-def pytorch_ebgan_d(real_energy, fake_energy, margin=1.0):
+def pytorch_ebgan_d(real_energy: torch.Tensor, fake_energy: torch.Tensor, margin: float = 1.0) -> torch.Tensor:
     # ebgan.py: d_loss = pixelwise(real_recon, real); if margin − d_loss_fake > 0: d_loss += margin − d_loss_fake
     # (the energies are the batch reconstruction errors; margin = max(1, batch_size / 64))
     d_loss_real = real_energy.mean()
@@ -258,35 +258,35 @@ def pytorch_ebgan_d(real_energy, fake_energy, margin=1.0):
     return d_loss
 
 
-def pytorch_ebgan_g(fake_energy):  # + λ_pt · pullaway term (a function of embeddings: left out)
+def pytorch_ebgan_g(fake_energy: torch.Tensor) -> torch.Tensor:  # + λ_pt · pullaway term (a function of embeddings: left out)
     return fake_energy.mean()
 
 
-def pytorch_bgan_g(fake_validity):  # bgan.py boundary_loss on D's sigmoid output
+def pytorch_bgan_g(fake_validity: torch.Tensor) -> torch.Tensor:  # bgan.py boundary_loss on D's sigmoid output
     return 0.5 * torch.mean((torch.log(fake_validity) - torch.log(1 - fake_validity)) ** 2)
 
 
-def pytorch_esrgan_d(pred_real, pred_fake):  # esrgan.py: relativistic average, BCEWithLogits
+def pytorch_esrgan_d(pred_real: torch.Tensor, pred_fake: torch.Tensor) -> torch.Tensor:  # esrgan.py: relativistic average, BCEWithLogits
     valid, fake = torch.ones_like(pred_real), torch.zeros_like(pred_fake)
     loss_real = _bce_logits(pred_real - pred_fake.mean(0, keepdim=True), valid)
     loss_fake = _bce_logits(pred_fake - pred_real.mean(0, keepdim=True), fake)
     return (loss_real + loss_fake) / 2
 
 
-def pytorch_esrgan_g(pred_real, pred_fake):
+def pytorch_esrgan_g(pred_real: torch.Tensor, pred_fake: torch.Tensor) -> torch.Tensor:
     return _bce_logits(pred_fake - pred_real.mean(0, keepdim=True), torch.ones_like(pred_fake))
 
 
 _PATCH = (1, 16, 16)  # pix2pix.py: patch = (1, img_height // 2 ** 4, img_width // 2 ** 4) at 256 × 256
 
 
-def pytorch_pix2pix_d(pred_real, pred_fake):
+def pytorch_pix2pix_d(pred_real: torch.Tensor, pred_fake: torch.Tensor) -> torch.Tensor:
     valid = torch.ones((pred_real.size(0), *_PATCH))
     fake = torch.zeros((pred_fake.size(0), *_PATCH))
     return 0.5 * (_mse(pred_real, valid) + _mse(pred_fake, fake))
 
 
-def pytorch_pix2pix_g(pred_fake):
+def pytorch_pix2pix_g(pred_fake: torch.Tensor) -> torch.Tensor:
     return _mse(pred_fake, torch.ones((pred_fake.size(0), *_PATCH)))
 
 
@@ -297,7 +297,7 @@ _criterion = nn.BCELoss()
 real_label, fake_label = 1, 0
 
 
-def examples_dcgan_d(output_real, output_fake):
+def examples_dcgan_d(output_real: torch.Tensor, output_fake: torch.Tensor) -> torch.Tensor:
     # main.py calls errD_real.backward() before label.fill_(fake_label); one loss needs a second label tensor
     label = torch.full((output_real.size(0),), real_label, dtype=output_real.dtype, device=output_real.device)
     err_d_real = _criterion(output_real, label)
@@ -306,7 +306,7 @@ def examples_dcgan_d(output_real, output_fake):
     return err_d_real + err_d_fake
 
 
-def examples_dcgan_g(output_fake):
+def examples_dcgan_g(output_fake: torch.Tensor) -> torch.Tensor:
     label = torch.full((output_fake.size(0),), real_label, dtype=output_fake.dtype, device=output_fake.device)
     return _criterion(output_fake, label)
 
@@ -316,17 +316,17 @@ def examples_dcgan_g(output_fake):
 _TAMING = "CompVis/taming-transformers taming/modules/losses/vqperceptual.py@9944179ae6f928fbc39d66c493a122993da62053"
 
 
-def taming_hinge_d_loss(logits_real, logits_fake):
+def taming_hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
     loss_real = torch.mean(F.relu(1.0 - logits_real))
     loss_fake = torch.mean(F.relu(1.0 + logits_fake))
     return 0.5 * (loss_real + loss_fake)
 
 
-def taming_vanilla_d_loss(logits_real, logits_fake):
+def taming_vanilla_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
     return 0.5 * (torch.mean(F.softplus(-logits_real)) + torch.mean(F.softplus(logits_fake)))
 
 
-def taming_g_loss(logits_fake):  # VQLPIPSWithDiscriminator.forward, optimizer_idx 0 (adaptive weight left out)
+def taming_g_loss(logits_fake: torch.Tensor) -> torch.Tensor:  # VQLPIPSWithDiscriminator.forward, optimizer_idx 0 (adaptive weight left out)
     return -torch.mean(logits_fake)
 
 
@@ -335,13 +335,13 @@ def taming_g_loss(logits_fake):  # VQLPIPSWithDiscriminator.forward, optimizer_i
 _SG2ADA = "NVlabs/stylegan2-ada-pytorch training/loss.py@375a436003d13acc8a3d287340fdc7877e252e93"
 
 
-def stylegan2ada_d(real_logits, gen_logits):  # loss_Dreal + loss_Dgen (R1 left out)
+def stylegan2ada_d(real_logits: torch.Tensor, gen_logits: torch.Tensor) -> torch.Tensor:  # loss_Dreal + loss_Dgen (R1 left out)
     loss_dgen = torch.nn.functional.softplus(gen_logits)
     loss_dreal = torch.nn.functional.softplus(-real_logits)
     return loss_dgen.mean() + loss_dreal.mean()
 
 
-def stylegan2ada_g(gen_logits):
+def stylegan2ada_g(gen_logits: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.softplus(-gen_logits).mean()
 
 
@@ -352,19 +352,19 @@ _LWGAN = "lucidrains/lightweight-gan lightweight_gan/lightweight_gan.py@0dceffeb
 _SG2LUCID = "lucidrains/stylegan2-pytorch stylegan2_pytorch/stylegan2_pytorch.py (read 2025)"
 
 
-def lucidrains_hinge_loss(real, fake):
+def lucidrains_hinge_loss(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.relu(1 + real) + F.relu(1 - fake)).mean()
 
 
-def lucidrains_gen_hinge_loss(fake, real):
+def lucidrains_gen_hinge_loss(fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     return fake.mean()
 
 
-def lucidrains_stylegan2_d(real_output, fake_output):  # StyleGAN2 trainer: D loss with the hinge
+def lucidrains_stylegan2_d(real_output: torch.Tensor, fake_output: torch.Tensor) -> torch.Tensor:  # StyleGAN2 trainer: D loss with the hinge
     return (F.relu(1 + real_output) + F.relu(1 - fake_output)).mean()
 
 
-def lucidrains_stylegan2_g(fake_output):
+def lucidrains_stylegan2_g(fake_output: torch.Tensor) -> torch.Tensor:
     return fake_output.mean()
 
 
@@ -373,23 +373,23 @@ def lucidrains_stylegan2_g(fake_output):
 _BIGGAN = "ajbrock/BigGAN-PyTorch losses.py@bf53f35758cdb47447cc906f40ee3a04edbdf1f3"
 
 
-def biggan_loss_dcgan_dis(dis_fake, dis_real):
+def biggan_loss_dcgan_dis(dis_fake: torch.Tensor, dis_real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     L1 = torch.mean(F.softplus(-dis_real))
     L2 = torch.mean(F.softplus(dis_fake))
     return L1, L2
 
 
-def biggan_loss_dcgan_gen(dis_fake):
+def biggan_loss_dcgan_gen(dis_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean(F.softplus(-dis_fake))
 
 
-def biggan_loss_hinge_dis(dis_fake, dis_real):
+def biggan_loss_hinge_dis(dis_fake: torch.Tensor, dis_real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     loss_real = torch.mean(F.relu(1.0 - dis_real))
     loss_fake = torch.mean(F.relu(1.0 + dis_fake))
     return loss_real, loss_fake
 
 
-def biggan_loss_hinge_gen(dis_fake):
+def biggan_loss_hinge_gen(dis_fake: torch.Tensor) -> torch.Tensor:
     return -torch.mean(dis_fake)
 
 
@@ -401,12 +401,12 @@ _KERAS_WGAN = "keras-team/keras-io examples/generative/wgan_gp.py@81aa0edb72a173
 _KERAS_EPS = 1e-7  # keras.backend.epsilon(): BinaryCrossentropy clips probabilities to [ε, 1 − ε]
 
 
-def _keras_bce_probabilities(y_true, y_pred):
+def _keras_bce_probabilities(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     p = torch.clamp(y_pred, _KERAS_EPS, 1 - _KERAS_EPS)
     return -(y_true * torch.log(p) + (1 - y_true) * torch.log(1 - p)).mean()
 
 
-def keras_dcgan_d(real_predictions, fake_predictions):
+def keras_dcgan_d(real_predictions: torch.Tensor, fake_predictions: torch.Tensor) -> torch.Tensor:
     # combined = concat([generated, real]); labels = concat([ones, zeros]) + 0.05 · uniform (1 = fake)
     predictions = torch.cat([fake_predictions, real_predictions])
     labels = torch.cat([torch.ones((fake_predictions.shape[0], 1)), torch.zeros((real_predictions.shape[0], 1))])
@@ -414,27 +414,27 @@ def keras_dcgan_d(real_predictions, fake_predictions):
     return _keras_bce_probabilities(labels, predictions)
 
 
-def keras_dcgan_g(fake_predictions):  # misleading_labels = zeros: "all real"
+def keras_dcgan_g(fake_predictions: torch.Tensor) -> torch.Tensor:  # misleading_labels = zeros: "all real"
     return _keras_bce_probabilities(torch.zeros((fake_predictions.shape[0], 1)), fake_predictions)
 
 
-def keras_cgan_d(real_logits, fake_logits):  # from_logits=True; labels concat([ones, zeros]): 1 = fake
+def keras_cgan_d(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:  # from_logits=True; labels concat([ones, zeros]): 1 = fake
     predictions = torch.cat([fake_logits, real_logits])
     labels = torch.cat([torch.ones((fake_logits.shape[0], 1)), torch.zeros((real_logits.shape[0], 1))])
     return F.binary_cross_entropy_with_logits(predictions, labels)
 
 
-def keras_cgan_g(fake_logits):
+def keras_cgan_g(fake_logits: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(fake_logits, torch.zeros((fake_logits.shape[0], 1)))
 
 
-def keras_wgan_discriminator_loss(real_img, fake_img):
+def keras_wgan_discriminator_loss(real_img: torch.Tensor, fake_img: torch.Tensor) -> torch.Tensor:
     real_loss = torch.mean(real_img)
     fake_loss = torch.mean(fake_img)
     return fake_loss - real_loss
 
 
-def keras_wgan_generator_loss(fake_img):
+def keras_wgan_generator_loss(fake_img: torch.Tensor) -> torch.Tensor:
     return -torch.mean(fake_img)
 
 
@@ -444,14 +444,14 @@ def keras_wgan_generator_loss(fake_img):
 _PROGAN = "tkarras/progressive_growing_of_gans loss.py@fdc55b93cdb905faf2c396f663899012ada69bc5"
 
 
-def progan_d_wgangp(real_scores_out, fake_scores_out, wgan_epsilon=0.001):
+def progan_d_wgangp(real_scores_out: torch.Tensor, fake_scores_out: torch.Tensor, wgan_epsilon: float = 0.001) -> torch.Tensor:
     loss = fake_scores_out - real_scores_out
     epsilon_penalty = torch.square(real_scores_out)
     loss = loss + epsilon_penalty * wgan_epsilon
     return loss.mean()
 
 
-def progan_g_wgan(fake_scores_out):
+def progan_g_wgan(fake_scores_out: torch.Tensor) -> torch.Tensor:
     return (-fake_scores_out).mean()
 
 
@@ -461,11 +461,11 @@ def progan_g_wgan(fake_scores_out):
 _WGAN = "martinarjovsky/WassersteinGAN main.py@a6c76da53376c6c5ac14096a0b907be1f0e18c29"
 
 
-def wgan_original_d(err_d_real, err_d_fake):
+def wgan_original_d(err_d_real: torch.Tensor, err_d_fake: torch.Tensor) -> torch.Tensor:
     return err_d_real.mean() - err_d_fake.mean()
 
 
-def wgan_original_g(err_g):
+def wgan_original_g(err_g: torch.Tensor) -> torch.Tensor:
     return err_g.mean()
 
 
@@ -473,11 +473,11 @@ def wgan_original_g(err_g):
 _CAOGANG = "caogang/wgan-gp gan_mnist.py (read 2025)"
 
 
-def caogang_d(d_real, d_fake):
+def caogang_d(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     return -d_real.mean() + d_fake.mean()
 
 
-def caogang_g(g):
+def caogang_g(g: torch.Tensor) -> torch.Tensor:
     return -g.mean()
 
 
@@ -487,14 +487,14 @@ def caogang_g(g):
 _TFGAN = "tensorflow/gan tensorflow_gan/python/losses/losses_impl.py@4c880b20e9458478c9b2bf73976c1f3c683eca62"
 
 
-def _tf_sigmoid_cross_entropy(multi_class_labels, logits, label_smoothing=0.0):
+def _tf_sigmoid_cross_entropy(multi_class_labels: torch.Tensor, logits: torch.Tensor, label_smoothing: float = 0.0) -> torch.Tensor:
     z = multi_class_labels * (1 - label_smoothing) + 0.5 * label_smoothing if label_smoothing > 0 else multi_class_labels
     x = logits
     per_sample = torch.clamp(x, min=0) - x * z + torch.log1p(torch.exp(-torch.abs(x)))
     return per_sample.mean()
 
 
-def tfgan_minimax_discriminator_loss(discriminator_real_outputs, discriminator_gen_outputs, label_smoothing=0.25):
+def tfgan_minimax_discriminator_loss(discriminator_real_outputs: torch.Tensor, discriminator_gen_outputs: torch.Tensor, label_smoothing: float = 0.25) -> torch.Tensor:
     loss_on_real = _tf_sigmoid_cross_entropy(torch.ones_like(discriminator_real_outputs), discriminator_real_outputs,
                                              label_smoothing)
     loss_on_generated = _tf_sigmoid_cross_entropy(torch.zeros_like(discriminator_gen_outputs),
@@ -502,39 +502,37 @@ def tfgan_minimax_discriminator_loss(discriminator_real_outputs, discriminator_g
     return loss_on_real + loss_on_generated
 
 
-def tfgan_minimax_generator_loss(discriminator_gen_outputs, label_smoothing=0.0):
+def tfgan_minimax_generator_loss(discriminator_gen_outputs: torch.Tensor, label_smoothing: float = 0.0) -> torch.Tensor:
     return -tfgan_minimax_discriminator_loss(torch.ones_like(discriminator_gen_outputs), discriminator_gen_outputs,
                                              label_smoothing)
 
 
-def tfgan_modified_generator_loss(discriminator_gen_outputs, label_smoothing=0.0):
+def tfgan_modified_generator_loss(discriminator_gen_outputs: torch.Tensor, label_smoothing: float = 0.0) -> torch.Tensor:
     return _tf_sigmoid_cross_entropy(torch.ones_like(discriminator_gen_outputs), discriminator_gen_outputs,
                                      label_smoothing)
 
 
-def tfgan_wasserstein_discriminator_loss(discriminator_real_outputs, discriminator_gen_outputs):
+def tfgan_wasserstein_discriminator_loss(discriminator_real_outputs: torch.Tensor, discriminator_gen_outputs: torch.Tensor) -> torch.Tensor:
     return torch.mean(discriminator_gen_outputs) - torch.mean(discriminator_real_outputs)
 
 
-def tfgan_wasserstein_generator_loss(discriminator_gen_outputs):
+def tfgan_wasserstein_generator_loss(discriminator_gen_outputs: torch.Tensor) -> torch.Tensor:
     return -torch.mean(discriminator_gen_outputs)
 
 
-def tfgan_wasserstein_hinge_discriminator_loss(discriminator_real_outputs, discriminator_gen_outputs,
-                                               real_hinge=1.0, generated_hinge=1.0):
+def tfgan_wasserstein_hinge_discriminator_loss(discriminator_real_outputs: torch.Tensor, discriminator_gen_outputs: torch.Tensor, real_hinge: float = 1.0, generated_hinge: float = 1.0) -> torch.Tensor:
     loss_on_real = F.relu(real_hinge - discriminator_real_outputs).mean()
     loss_on_generated = F.relu(generated_hinge + discriminator_gen_outputs).mean()
     return loss_on_real + loss_on_generated
 
 
-def tfgan_least_squares_discriminator_loss(discriminator_real_outputs, discriminator_gen_outputs, real_label=1,
-                                           fake_label=0):
+def tfgan_least_squares_discriminator_loss(discriminator_real_outputs: torch.Tensor, discriminator_gen_outputs: torch.Tensor, real_label: float = 1, fake_label: float = 0) -> torch.Tensor:
     loss_on_real = 0.5 * torch.mean((discriminator_real_outputs - real_label) ** 2)
     loss_on_generated = 0.5 * torch.mean((discriminator_gen_outputs - fake_label) ** 2)
     return loss_on_real + loss_on_generated
 
 
-def tfgan_least_squares_generator_loss(discriminator_gen_outputs, real_label=1):
+def tfgan_least_squares_generator_loss(discriminator_gen_outputs: torch.Tensor, real_label: float = 1) -> torch.Tensor:
     return 0.5 * torch.mean((discriminator_gen_outputs - real_label) ** 2)
 
 
@@ -544,70 +542,70 @@ def tfgan_least_squares_generator_loss(discriminator_gen_outputs, real_label=1):
 _ALEXIA = "AlexiaJM/RelativisticGAN code/GAN_losses_iter.py@179542bbd9b1dde41714cbfc93ca6f0aad23f28c"
 
 
-def alexia_sgan_d(y_pred, y_pred_fake):
+def alexia_sgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     y, y2 = torch.ones_like(y_pred), torch.zeros_like(y_pred_fake)
     return _bce_logits(y_pred, y) + _bce_logits(y_pred_fake, y2)
 
 
-def alexia_sgan_g(y_pred_fake):
+def alexia_sgan_g(y_pred_fake: torch.Tensor) -> torch.Tensor:
     return _bce_logits(y_pred_fake, torch.ones_like(y_pred_fake))
 
 
-def alexia_lsgan_d(y_pred, y_pred_fake):
+def alexia_lsgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean((y_pred - 1) ** 2) + torch.mean(y_pred_fake ** 2)
 
 
-def alexia_lsgan_g(y_pred_fake):
+def alexia_lsgan_g(y_pred_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean((y_pred_fake - 1) ** 2)
 
 
-def alexia_hinge_d(y_pred, y_pred_fake):
+def alexia_hinge_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean(F.relu(1.0 - y_pred)) + torch.mean(F.relu(1.0 + y_pred_fake))
 
 
-def alexia_hinge_g(y_pred_fake):
+def alexia_hinge_g(y_pred_fake: torch.Tensor) -> torch.Tensor:
     return -torch.mean(y_pred_fake)
 
 
-def alexia_rsgan_d(y_pred, y_pred_fake):
+def alexia_rsgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return _bce_logits(y_pred - y_pred_fake, torch.ones_like(y_pred))
 
 
-def alexia_rsgan_g(y_pred, y_pred_fake):
+def alexia_rsgan_g(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return _bce_logits(y_pred_fake - y_pred, torch.ones_like(y_pred))
 
 
-def alexia_rasgan_d(y_pred, y_pred_fake):
+def alexia_rasgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     y, y2 = torch.ones_like(y_pred), torch.zeros_like(y_pred_fake)
     return (_bce_logits(y_pred - torch.mean(y_pred_fake), y) + _bce_logits(y_pred_fake - torch.mean(y_pred), y2)) / 2
 
 
-def alexia_rasgan_g(y_pred, y_pred_fake):
+def alexia_rasgan_g(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     y, y2 = torch.ones_like(y_pred), torch.zeros_like(y_pred_fake)
     return (_bce_logits(y_pred - torch.mean(y_pred_fake), y2) + _bce_logits(y_pred_fake - torch.mean(y_pred), y)) / 2
 
 
-def alexia_ralsgan_d(y_pred, y_pred_fake):
+def alexia_ralsgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return (torch.mean((y_pred - torch.mean(y_pred_fake) - 1) ** 2)
             + torch.mean((y_pred_fake - torch.mean(y_pred) + 1) ** 2)) / 2
 
 
-def alexia_ralsgan_g(y_pred, y_pred_fake):
+def alexia_ralsgan_g(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return (torch.mean((y_pred - torch.mean(y_pred_fake) + 1) ** 2)
             + torch.mean((y_pred_fake - torch.mean(y_pred) - 1) ** 2)) / 2
 
 
-def alexia_rahinge_d(y_pred, y_pred_fake):
+def alexia_rahinge_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return (torch.mean(F.relu(1.0 - (y_pred - torch.mean(y_pred_fake))))
             + torch.mean(F.relu(1.0 + (y_pred_fake - torch.mean(y_pred))))) / 2
 
 
-def alexia_rahinge_g(y_pred, y_pred_fake):
+def alexia_rahinge_g(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return (torch.mean(F.relu(1.0 + (y_pred - torch.mean(y_pred_fake))))
             + torch.mean(F.relu(1.0 - (y_pred_fake - torch.mean(y_pred))))) / 2
 
 
-def alexia_wgan_d(y_pred, y_pred_fake):
+def alexia_wgan_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return torch.mean(y_pred_fake) - torch.mean(y_pred)
 
 
@@ -618,30 +616,30 @@ _CYCLEGAN = "junyanz/pytorch-CycleGAN-and-pix2pix models/networks.py GANLoss (re
 
 
 class GANLoss(nn.Module):
-    def __init__(self, gan_mode, target_real_label=1.0, target_fake_label=0.0):
+    def __init__(self, gan_mode: str, target_real_label: float = 1.0, target_fake_label: float = 0.0) -> None:
         super().__init__()
         self.register_buffer("real_label", torch.tensor(target_real_label))
         self.register_buffer("fake_label", torch.tensor(target_fake_label))
         self.gan_mode = gan_mode
         self.loss = nn.MSELoss() if gan_mode == "lsgan" else nn.BCEWithLogitsLoss() if gan_mode == "vanilla" else None
 
-    def get_target_tensor(self, prediction, target_is_real):
+    def get_target_tensor(self, prediction: torch.Tensor, target_is_real: bool) -> torch.Tensor:
         target_tensor = self.real_label if target_is_real else self.fake_label
         return target_tensor.expand_as(prediction)
 
-    def __call__(self, prediction, target_is_real):
+    def __call__(self, prediction: torch.Tensor, target_is_real: bool) -> torch.Tensor:
         if self.gan_mode in ("lsgan", "vanilla"):
             return self.loss(prediction, self.get_target_tensor(prediction, target_is_real))
         return -prediction.mean() if target_is_real else prediction.mean()
 
 
-def _cyclegan_pair(mode):
+def _cyclegan_pair(mode: str) -> tuple[Callable, Callable]:
     criterion = GANLoss(mode)
 
-    def backward_d(pred_real, pred_fake):
+    def backward_d(pred_real: torch.Tensor, pred_fake: torch.Tensor) -> torch.Tensor:
         return (criterion(pred_real, True) + criterion(pred_fake, False)) * 0.5
 
-    def backward_g(pred_fake):
+    def backward_g(pred_fake: torch.Tensor) -> torch.Tensor:
         return criterion(pred_fake, True)
 
     return backward_d, backward_g
@@ -659,13 +657,13 @@ _D2L = "d2l-ai/d2l-en chapter_generative-adversarial-networks/gan.md (read 2025)
 _d2l_loss = nn.BCEWithLogitsLoss(reduction="sum")
 
 
-def d2l_update_d(real_y, fake_y):
+def d2l_update_d(real_y: torch.Tensor, fake_y: torch.Tensor) -> torch.Tensor:
     batch_size = real_y.shape[0]
     ones, zeros = torch.ones((batch_size,)), torch.zeros((batch_size,))
     return (_d2l_loss(real_y, ones.reshape(real_y.shape)) + _d2l_loss(fake_y, zeros.reshape(fake_y.shape))) / 2
 
 
-def d2l_update_g(fake_y):
+def d2l_update_g(fake_y: torch.Tensor) -> torch.Tensor:
     ones = torch.ones((fake_y.shape[0],))
     return _d2l_loss(fake_y, ones.reshape(fake_y.shape))
 
@@ -676,7 +674,7 @@ def d2l_update_g(fake_y):
 _GANHACKS = "soumith/ganhacks README.md tip 6 (read 2025)"
 
 
-def ganhacks_noisy_d(real_logits, fake_logits):
+def ganhacks_noisy_d(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     real_labels = 0.7 + 0.5 * torch.rand(real_logits.shape, dtype=real_logits.dtype)
     fake_labels = 0.3 * torch.rand(fake_logits.shape, dtype=fake_logits.dtype)
     return (F.binary_cross_entropy_with_logits(real_logits, real_labels)
@@ -843,149 +841,149 @@ PORTS: dict[str, Port] = {p.name: p for p in (
 
 # ---------------------------------------------------------------------------------------------------
 # Hand-made slips: one change each to code like the above; none may pass as "OK"
-def _std_d(real, fake):
+def _std_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return F.softplus(-real).mean() + F.softplus(fake).mean()
 
 
-def _ns_g(fake):
+def _ns_g(fake: torch.Tensor) -> torch.Tensor:
     return F.softplus(-fake).mean()
 
 
-def slip_wgan_g_flipped(fake):  # "Fix generator loss backward direction": −D(fake) against the original critic
+def slip_wgan_g_flipped(fake: torch.Tensor) -> torch.Tensor:  # "Fix generator loss backward direction": −D(fake) against the original critic
     return -fake.mean()
 
 
-def slip_keras_g_wrong_label(fake_logits):  # 1 = fake D, but the generator asks for label 1
+def slip_keras_g_wrong_label(fake_logits: torch.Tensor) -> torch.Tensor:  # 1 = fake D, but the generator asks for label 1
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones((fake_logits.shape[0], 1)))
 
 
-def slip_lsgan_swapped_targets(real, fake):
+def slip_lsgan_swapped_targets(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return 0.5 * ((real - 0) ** 2).mean() + 0.5 * ((fake - 1) ** 2).mean()
 
 
-def slip_lsgan_g_one(fake):
+def slip_lsgan_g_one(fake: torch.Tensor) -> torch.Tensor:
     return 0.5 * ((fake - 1) ** 2).mean()
 
 
-def slip_smoothing_on_fake(real, fake):
+def slip_smoothing_on_fake(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
             + F.binary_cross_entropy_with_logits(fake, torch.full_like(fake, 0.9)))
 
 
-def slip_fake_term_on_real(real, fake):
+def slip_fake_term_on_real(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
             + F.binary_cross_entropy_with_logits(real, torch.zeros_like(real)))
 
 
-def slip_labels_04_06(real, fake):
+def slip_labels_04_06(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.binary_cross_entropy_with_logits(real, torch.full_like(real, 0.4))
             + F.binary_cross_entropy_with_logits(fake, torch.full_like(fake, 0.6)))
 
 
-def slip_double_sigmoid(real, fake):
+def slip_double_sigmoid(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.binary_cross_entropy_with_logits(torch.sigmoid(real), torch.ones_like(real))
             + F.binary_cross_entropy_with_logits(torch.sigmoid(fake), torch.zeros_like(fake)))
 
 
-def slip_sign_flip(real, fake):
+def slip_sign_flip(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return -(F.softplus(-real).mean() + F.softplus(fake).mean())
 
 
-def slip_missing_log(d_real, d_fake):
+def slip_missing_log(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     return -(d_real.mean() + (1 - d_fake).mean())
 
 
-def slip_minimax_g(fake):
+def slip_minimax_g(fake: torch.Tensor) -> torch.Tensor:
     return -F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
 
 
-def slip_eps_1e3_g(fake):
+def slip_eps_1e3_g(fake: torch.Tensor) -> torch.Tensor:
     return -torch.log(torch.sigmoid(fake) + 1e-3).mean()
 
 
-def slip_topk_g(fake):
+def slip_topk_g(fake: torch.Tensor) -> torch.Tensor:
     return -torch.topk(fake, k=max(1, fake.shape[0] // 2)).values.mean()
 
 
-def slip_square_of_mean_g(fake):
+def slip_square_of_mean_g(fake: torch.Tensor) -> torch.Tensor:
     return (fake.mean() - 1) ** 2
 
 
-def slip_square_of_mean_d(real, fake):
+def slip_square_of_mean_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (real.mean() - 1) ** 2 + fake.mean() ** 2
 
 
-def slip_concat_unequal(real, fake):
+def slip_concat_unequal(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     logits = torch.cat([real, fake])
     labels = torch.cat([torch.ones_like(real), torch.zeros_like(fake)])
     return F.binary_cross_entropy_with_logits(logits, labels)
 
 
-def slip_sum_and_mean(real, fake):
+def slip_sum_and_mean(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return F.softplus(-real).sum() + F.softplus(fake).mean()
 
 
-def slip_fake_twice(real, fake):
+def slip_fake_twice(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     fake_term = F.softplus(fake).mean()
     return F.softplus(-real).mean() + fake_term + fake_term
 
 
-def slip_asymmetric_hinge(real, fake):
+def slip_asymmetric_hinge(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return F.relu(1 - real).mean() + F.relu(2 + fake).mean()
 
 
-def slip_hinge_g_plus(fake):
+def slip_hinge_g_plus(fake: torch.Tensor) -> torch.Tensor:
     return fake.mean()
 
 
-def slip_lsgan_g_zero(fake):
+def slip_lsgan_g_zero(fake: torch.Tensor) -> torch.Tensor:
     return 0.5 * (fake ** 2).mean()
 
 
-def slip_rasgan_g_is_d(y_pred, y_pred_fake):  # the D loss reused for G (real and fake not exchanged)
+def slip_rasgan_g_is_d(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:  # the D loss reused for G (real and fake not exchanged)
     return alexia_rasgan_d(y_pred, y_pred_fake)
 
 
-def slip_ebgan_g_raises_energy(fake_energy):
+def slip_ebgan_g_raises_energy(fake_energy: torch.Tensor) -> torch.Tensor:
     return -fake_energy.mean()
 
 
-def slip_drift_on_fake(real, fake):
+def slip_drift_on_fake(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (fake - real + 0.001 * fake ** 2).mean()
 
 
-def slip_ralsgan_sign(y_pred, y_pred_fake):
+def slip_ralsgan_sign(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return (torch.mean((y_pred - torch.mean(y_pred_fake) - 1) ** 2)
             + torch.mean((y_pred_fake - torch.mean(y_pred) - 1) ** 2)) / 2
 
 
-def slip_random_flip(real, fake):  # labels flipped with probability ½ each call
+def slip_random_flip(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:  # labels flipped with probability ½ each call
     flip = (torch.rand(()) < 0.5).to(real.dtype)
     return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real) * (1 - flip))
             + F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake) * flip))
 
 
-def slip_ganhacks_swapped_ranges(real_logits, fake_logits):
+def slip_ganhacks_swapped_ranges(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     return ganhacks_noisy_d(fake_logits, real_logits)
 
 
-def slip_g_wrong_label(fake):
+def slip_g_wrong_label(fake: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
 
 
-def slip_lucidrains_d_studio_g(real, fake):  # lucidrains' hinge (real low) mixed with StudioGAN's G (−E f)
+def slip_lucidrains_d_studio_g(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:  # lucidrains' hinge (real low) mixed with StudioGAN's G (−E f)
     return (F.relu(1 + real) + F.relu(1 - fake)).mean()
 
 
-def slip_rsgan_g_wrong_label(y_pred, y_pred_fake):
+def slip_rsgan_g_wrong_label(y_pred: torch.Tensor, y_pred_fake: torch.Tensor) -> torch.Tensor:
     return _bce_logits(y_pred_fake - y_pred, torch.zeros_like(y_pred))
 
 
-def slip_log_sigmoid_one_minus(real, fake):
+def slip_log_sigmoid_one_minus(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return -(F.logsigmoid(real).mean() + torch.log(torch.sigmoid(1 - fake)).mean())
 
 
-def slip_wgan_both_low(real, fake):  # critic and generator both "fixed" to real-high, generator left as original
+def slip_wgan_both_low(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:  # critic and generator both "fixed" to real-high, generator left as original
     return fake.mean() - real.mean()
 
 
@@ -1076,7 +1074,7 @@ class Outcome:
     detail: str = ""
 
 
-def _close(x, y, atol: float) -> bool:
+def _close(x: object, y: object, atol: float) -> bool:
     if isinstance(x, str) or isinstance(y, str) or x is None or y is None:
         return x == y
     return bool(np.isclose(float(x), float(y), rtol=1e-3, atol=atol))

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gantheory.loss_audit.optimum import ImpliedOptimum, Terms
+from gantheory.loss_audit.optimum import ImpliedOptimum, PointwiseLoss, Terms
 from gantheory.losses import GENERATORS, LOSSES, Linearisation, Loss, TermSignature
 from gantheory.numerics import sigmoid, softplus
 from gantheory.tolerances import TOLERANCES
@@ -414,7 +414,7 @@ def _relativistic_structures(real: Callable, fake: Callable, r: np.ndarray, f: n
     return {"paired": paired, "average": average}
 
 
-def fit_relativistic(pl, atol: float, n_batches: int = 8, seed: int = 0) -> FamilyFit | None:
+def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: int = 0) -> FamilyFit | None:
     """Match a non-separable loss against the relativistic rows (Jolicoeur-Martineau 2018).
 
     A relativistic loss depends on constant batches only through a − b (shift invariance, checked first);
