@@ -94,3 +94,17 @@ def test_input_errors():
         audit(lambda r, f: F.softplus(-r) + F.softplus(f))
     with pytest.raises(GanTheoryError, match="cannot call"):
         audit(lambda r: r.mean())
+
+
+def test_code_that_squeezes_its_batch_needs_and_gets_two_samples():
+    """`.squeeze()` turns a batch of one into a scalar and `x.shape[0]` then fails: every probe uses N ≥ 2.
+    Negative control: the same code on a batch of one raises (so the test exercises the failure)."""
+    def d_loss(real, fake):
+        r, f = real.view(-1, 1).squeeze(), fake.view(-1, 1).squeeze()
+        return (F.binary_cross_entropy_with_logits(r, torch.ones(r.shape[0], dtype=r.dtype))
+                + F.binary_cross_entropy_with_logits(f, torch.zeros(f.shape[0], dtype=f.dtype)))
+
+    with pytest.raises(IndexError):
+        d_loss(torch.zeros(1), torch.zeros(1))
+    report = audit(d_loss, **FAST)
+    assert (report.discriminator.family, report.exit_code) == ("standard", 0)
