@@ -175,6 +175,8 @@ def fit_row(name: str, t: np.ndarray, a_star: np.ndarray, atol: float = FIT_ATOL
         return None
     digits = 9 if atol <= FIT_ATOL else 5  # a float32 loss's parameters are known to ~5 digits
     reported = {k: _clean(v, digits) for k, v in {**params, **coords}.items()}
+    if name == "class_weighted":  # the contract's one number: the fake term's weight relative to the real term's
+        reported["weight"] = _clean(params["weight_fake"] / params["weight_real"], digits)
     if lin.evidence:
         evidence = lin.evidence.format(**reported)
     else:

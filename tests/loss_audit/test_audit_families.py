@@ -57,6 +57,7 @@ def test_standard_rejects_small_class_weight():
     d = _family(lambda r, f: F.softplus(-r).mean() + 1.01 * F.softplus(f).mean())
     assert d.family == "class_weighted"
     assert d.params["weight_fake"] == pytest.approx(1.01, abs=PARAM_ATOL)
+    assert d.params["weight"] == pytest.approx(1.01, abs=PARAM_ATOL)  # the JSON contract's name
 
 
 def test_class_weighting_rejects_scaled_standard():
@@ -156,7 +157,7 @@ def test_every_generator_row_is_recognised(kind):
 
 def test_corpus_parameters_use_the_rows_spellings(corpus_reports):
     """Every fitted parameter is a parameter of its row (plus the audit's flags), so one spelling."""
-    extra = {"unbounded", "log_weight_ratio"}
+    extra = {"unbounded", "log_weight_ratio", "weight", "inverse_epsilon"}
     for name, report in corpus_reports.items():
         d = report.discriminator
         row = families_module.row_of(d.family, d.params)
