@@ -83,16 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
                     help="only controls of this lens (repeatable)")
     aud = sub.add_parser("audit", help="audit a GAN loss: implied optimal discriminator, divergence, generator "
                                         "consistency, numerics (gantheory.audit)",
-                         description="Audit a GAN loss. Functions take torch tensors of discriminator logits: "
-                                     "d_loss(real, fake) -> scalar; g_loss(fake) -> scalar.")
+                         description="Audit a GAN loss. Functions take torch tensors of discriminator outputs: "
+                                     "d_loss(real, fake) -> scalar; g_loss(fake) or g_loss(real, fake) -> scalar. "
+                                     "Exit codes: 0 nothing wrong, 1 an error finding, 2 the loss cannot be "
+                                     "called as given (the message names the option that fixes it), 3 internal "
+                                     "error.")
     aud.add_argument("d_loss", help="MODULE:FUNCTION of the discriminator loss d_loss(real, fake)")
     aud.add_argument("g_loss", nargs="?", help="MODULE:FUNCTION of the generator loss g_loss(fake)")
     aud.add_argument("--format", choices=FORMATS, default="text")
     aud.add_argument("--probabilities", action="store_true",
-                     help="the functions take probabilities D(x) in (0, 1), not logits")
+                     help="the functions take probabilities D(x) in (0, 1), not logits (default: detected)")
     aud.add_argument("--batch-size", type=int, default=8)
     aud.add_argument("--no-symbolic", action="store_true", help="skip the sympy certificate")
     aud.add_argument("--no-divergence", action="store_true", help="skip the quadrature of the value")
+    aud.add_argument("--order", choices=("real,fake", "fake,real"),
+                     help="argument order of the losses (default: read from the parameter names)")
+    aud.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
+                     help="bind a keyword argument of the losses, e.g. --arg margin=80 (repeatable)")
     return parser
 
 
@@ -451,18 +458,49 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_bindings(pairs: list[str]) -> dict[str, float]:
+    """``["margin=80", "reduction=sum"]`` → {"margin": 80.0, "reduction": "sum"} (numbers where they parse)."""
+    from gantheory.errors import GanTheoryError
+
+    out: dict = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise GanTheoryError(f"--arg expects NAME=VALUE, got {pair!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            out[name.strip()] = {"true": True, "false": False, "none": None}.get(value.lower(), value)
+    return out
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
-    """Audit ``args.d_loss`` (and ``args.g_loss``); exit 0 for a consistent game, 1 for an error finding."""
+    """Audit ``args.d_loss`` (and ``args.g_loss``): exit 0 nothing wrong, 1 an error finding, 2 the loss cannot
+    be called as given (with the option that would fix it), 3 internal error (a message, never a traceback)."""
     try:
         from gantheory.loss_audit import audit
         from gantheory.loss_audit.loading import load_function
     except ImportError as exc:  # torch or sympy missing
         print(f"python -m verify audit: the loss audit is not available ({exc})", file=sys.stderr)
         return EXIT_INTERNAL
-    d_loss = load_function(args.d_loss)
-    g_loss = load_function(args.g_loss) if args.g_loss else None
-    report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else "logits",
-                   batch_size=args.batch_size, symbolic=not args.no_symbolic, divergence=not args.no_divergence)
+    from gantheory.errors import GanTheoryError
+
+    try:
+        bind = _audit_bindings(args.arg)
+        d_loss = load_function(args.d_loss)
+        g_loss = load_function(args.g_loss) if args.g_loss else None
+        report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else None,
+                       batch_size=args.batch_size, symbolic=not args.no_symbolic,
+                       divergence=not args.no_divergence, order=args.order, bind=bind)
+    except GanTheoryError as exc:  # the loss cannot be called as given (CallError names the option that fixes it)
+        option = getattr(exc, "option", "")
+        hint = f" (see {option})" if option else ""
+        print(f"python -m verify audit: {exc}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug of the audit, not of the user's loss: say so, without a traceback
+        print(f"python -m verify audit: internal error of the audit ({type(exc).__name__}: {exc}); this is not a "
+              "finding about your loss — please report it", file=sys.stderr)
+        return EXIT_INTERNAL
     if args.format == "html":
         print(report.to_html(full_page=True), file=sys.stdout)
     else:

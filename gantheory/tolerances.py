@@ -155,6 +155,23 @@ TABLE: dict[str, Tolerance] = {
     "audit_clamp_rtol": _t(1e-6, "audit",
         "nn.BCELoss's -100 log clamp: the term's height at |a| = 1e4 equals s (100 - log 2) to this "
         "(relative to 100 s); an unclamped term is infinite there"),
+    "audit_dtype_rounding": _t(1024.0, "audit",
+        "multiples of the loss's own machine epsilon its rounding may reach in the audit's differences of "
+        "sums (a float32 loss, e.g. labels made with torch.ones(N), has eps 1.2e-7): every structural and fit "
+        "tolerance is at least this many eps of the dtype the loss computes in (1.2e-4 in float32; the "
+        "nearest wrong family still misses by > 1e-3)"),
+    "audit_generator_fit_rtol": _t(1e-4, "audit",
+        "a generator kind fits its row to this (relative to the range of l_g on [-8, 8]): an eps <= 1e-7 "
+        "inside log D (harmless: it changes l_g by eps/sigma(a) <= 3e-4 at a = -8) still fits, an eps of "
+        "1e-3 (which flattens the gradient below logit -7) does not and is caught by the saturation check"),
+    "audit_saturation_ratio": _t(1e-3, "audit",
+        "a generator loss saturates when |dl_g/da| at output -20 (on the fake side) is below this fraction "
+        "of its largest value on [-4, 4]: the minimax loss has 2e-9, an eps of 1e-3 inside log D 4e-6, "
+        "the non-saturating loss 1"),
+    "audit_min_target_gap": _t(0.1, "audit",
+        "smoothed targets alpha (real) and beta (fake) must differ by at least this: D* ranges over [beta, alpha], "
+        "so targets closer than 0.1 barely separate real from fake (labels flipped at random average to 1/2 "
+        "each; estimated from 16 seeded draws they land within ~0.1 of each other)"),
     "audit_pairing_atol": _t(1e-6, "audit",
         "LSGAN targets (a, b, c), fitted to 6 digits, satisfy b - c = 1 and b - a = 2 (or c = b) to this"),
     "audit_fixed_point_rtol": _t(1e-7, "audit",

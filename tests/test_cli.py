@@ -191,7 +191,7 @@ def test_audit_subcommand_parses_and_dispatches(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "gantheory.loss_audit.loading", loading)
     assert main(["audit", "m:d", "m:g", "--probabilities", "--no-symbolic", "--batch-size", "4"]) == 1
     assert calls == [("loaded m:d", "loaded m:g", {"inputs": "probabilities", "batch_size": 4, "symbolic": False,
-                                                    "divergence": True})]
+                                                    "divergence": True, "order": None, "bind": {}})]
     assert capsys.readouterr().out.strip() == "fake report"
     assert main(["audit", "m:d", "--batch-size", "many"]) == 2  # one usage-error path for every subcommand
     assert "invalid int value" in capsys.readouterr().err
@@ -207,7 +207,7 @@ def test_audit_cli_exit_codes(capsys):
     pytest.importorskip("torch")
     mod = "gantheory.loss_audit.corpus"
     assert _audit_cli(capsys, f"{mod}:d_softplus", f"{mod}:g_non_saturating", "--no-divergence", "--no-symbolic")[0] == 0
-    assert _audit_cli(capsys, f"{mod}:d_swapped_labels", "--no-divergence", "--no-symbolic")[0] == 1
+    assert _audit_cli(capsys, f"{mod}:d_sign_flip", "--no-divergence", "--no-symbolic")[0] == 1
     code, _, err = _audit_cli(capsys, "no_such_module_xyz:f")
     assert code == 2 and "cannot import module" in err
     code, _, err = _audit_cli(capsys, f"{mod}:d_sofplus")
