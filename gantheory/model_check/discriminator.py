@@ -149,7 +149,14 @@ def _identify(loss: Callable) -> tuple[str, dict[str, float], Finding]:
 
     report = audit(loss, divergence=False, symbolic=False)
     family, fitted = report.discriminator.family, dict(report.discriminator.params or {})
-    if family not in LOSSES or fitted.get("unbounded") or family in ("hinge", "linear"):
+    if report.discriminator.convention == "real_low":
+        # The audit names the game and, separately, which side the loss scores high; the registry
+        # writes the real-low cross-entropy game as its own row.
+        if family != "standard":
+            raise GanTheoryError(f"parameter 'loss': the loss audit reads your loss as {family!r} scoring real "
+                                 "samples low; only the cross-entropy game has a real-low row ('swapped')")
+        family = "swapped"
+    if family not in LOSSES or fitted.get("unbounded") or family in ("hinge", "wasserstein"):
         raise GanTheoryError(f"parameter 'loss': the loss audit reads your loss as {family!r}, which has no "
                              "finite, differentiable optimum to compare with; see gantheory.audit(loss)")
     params = {k: float(v) for k, v in fitted.items() if k in LOSSES[family].params and v is not None}

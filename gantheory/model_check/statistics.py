@@ -57,7 +57,7 @@ def term_derivatives(row: Loss, params: dict[str, float], a: np.ndarray) -> tupl
 
 
 def _check_row(row: Loss) -> None:
-    if row.name in ("hinge", "linear"):
+    if row.name in ("hinge", "wasserstein"):
         raise GanTheoryError(f"parameter 'loss': the {row.name!r} game has a piecewise-linear (or unbounded) objective "
                              "with no curvature, so no asymptotic band exists; use a differentiable row "
                              "(standard, label_smoothing, class_weighted, least_squares, swapped)")

@@ -61,7 +61,7 @@ from gantheory.tolerances import TOLERANCES
 __all__ = ["RELATIVISTIC", "DStarCheck", "StepAuditReport", "audit_step"]
 
 RELATIVISTIC = ("relativistic", "relativistic_average")
-_SIGN_FREE = ("linear",)  # games whose critic may score real samples low, if G agrees
+_SIGN_FREE = ("wasserstein",)  # games whose critic may score real samples low, if G agrees
 
 
 @dataclass(frozen=True)
@@ -482,12 +482,12 @@ def audit_step(train_step: Callable[..., Any], *, loss: str = "standard", loss_p
         row_name = resolve_loss(loss).name
         params = LOSSES[row_name].bind(dict(loss_params or {}))
     if dstar_steps is None:
-        dstar_steps = 0 if (row_name in RELATIVISTIC or row_name in ("hinge", "linear")) else 300
+        dstar_steps = 0 if (row_name in RELATIVISTIC or row_name in ("hinge", "wasserstein")) else 300
     for name, value, low in (("batch_size", batch_size, 2), ("steps", steps, 1), ("dstar_steps", dstar_steps, 0),
                              ("latent_dim", latent_dim, 1)):
         if int(value) != value or value < low:
             raise GanTheoryError(f"parameter {name!r} must be an integer >= {low}, got {value!r}")
-    if dstar_steps and (row_name in RELATIVISTIC or row_name in ("hinge", "linear")):
+    if dstar_steps and (row_name in RELATIVISTIC or row_name in ("hinge", "wasserstein")):
         raise GanTheoryError(f"parameter 'dstar_steps': the D* check needs a differentiable LOSSES row, not {row_name!r}")
     p_data = Normal(1.0, 0.75) if p_data is None else p_data
     start = time.perf_counter()

@@ -26,7 +26,7 @@ def test_report_contract_and_json():
     assert any(b["reaches"] == ["D"] for b in d["backward_passes"])
     assert {"D.linear.weight", "D.linear.bias"} <= set(d["backward_passes"][0]["parameters"])
     # the sign of each backward's ``gradient`` argument: the WGAN-GP step uses backward(mone) on the real term
-    wgan = audit_step(CORPUS["wgan_gp_style"].train_step, loss="linear").to_dict()["backward_passes"]
+    wgan = audit_step(CORPUS["wgan_gp_style"].train_step, loss="wasserstein").to_dict()["backward_passes"]
     assert [b["sign"] for b in wgan if b["call"] == 0] == [-1.0, 1.0, -1.0]
 
 
@@ -71,7 +71,7 @@ def test_a_raising_step_is_reported_not_raised():
 
 
 @pytest.mark.parametrize("kwargs, parameter", [({"loss": "nope"}, "nope"), ({"batch_size": 1}, "batch_size"),
-                                               ({"loss": "linear", "dstar_steps": 10}, "dstar_steps")])
+                                               ({"loss": "wasserstein", "dstar_steps": 10}, "dstar_steps")])
 def test_bad_input_names_the_parameter(kwargs, parameter):
     with pytest.raises(GanTheoryError, match=parameter):
         audit_step(CORPUS["dcgan"].train_step, **kwargs)
