@@ -182,6 +182,27 @@ TABLE: dict[str, Tolerance] = {
         "one nearest x = 0 is shown"),
     "testing_ratio_atol": _t(1e-6, "audit",
         "a value off by a ratio within this of a multiple of 1/4 is reported as a rescaled textbook loss"),
+    # ---- game dynamics (issue 17) -------------------------------------------------------------------
+    "dynamics_unit_circle_atol": _t(1e-9, "numeric",
+        "a linearised step is stable when its spectral radius is below 1 minus this: eigenvalues of a 4x4 "
+        "float64 matrix carry ~1e-15 rounding, so a map on the unit circle (alternating GD on a bilinear "
+        "game) is never mistaken for a contraction"),
+    "dynamics_eigen_atol": _t(1e-12, "numeric",
+        "closed-form eigenvalues / spectral radii / stability bounds against numpy eig and bisection of "
+        "2x2 or 4x4 float64 problems (rounding ~1e-15, bisection to machine precision)"),
+    "dynamics_rate_rtol": _t(2e-3, "claims",
+        "the nonlinear simulation's measured per-step rate exp(mean Δlog r) against the linear prediction "
+        "rho, started at r0 = 1e-3 from the equilibrium: nonlinear terms are O(r0^2) = 1e-6 per step and "
+        "a non-normal map's transient adds O(1/K) to the mean over K >= 400 steps"),
+    "dynamics_orbit_band": _t(0.5, "claims",
+        "a bounded orbit (alternating GD, continuous time) keeps its radius within a factor 1 +- this of r0; "
+        "a spiral that converges or diverges leaves the band after the run's steps"),
+    "spectrum_rtol": _t(1e-6, "claims",
+        "game_spectrum's Arnoldi / dense torch.func eigenvalues against an exact Jacobian: float64 "
+        "Jacobian-vector products and ARPACK's default tolerance"),
+    "critic_slope_atol": _t(0.15, "empirical",
+        "a WGAN-GP critic trained on 4096 samples per side (seeded, 1500 Adam steps) has |f'| within this of "
+        "1 where |F_p - F_q| > 0.05 (measured 0.02-0.08); a weight-clipped critic (c = 0.01) stays below 0.1"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}
