@@ -30,7 +30,7 @@ import difflib
 import importlib
 from collections.abc import Iterable, Mapping
 
-from gantheory.claims import dynamics, fdivergence, gan, variants
+from gantheory.claims import dynamics, fdivergence, game_dynamics, gan, variants
 from gantheory.claims.model import (
     LENSES,
     PROFILE_NOTES,
@@ -83,7 +83,7 @@ __all__ = [
 ]
 
 # The topic modules in the order the report lists them.
-TOPICS = (gan, dynamics, variants, fdivergence)
+TOPICS = (gan, dynamics, game_dynamics, variants, fdivergence)
 
 CLAIMS: dict[str, Claim] = {claim.id: claim for topic in TOPICS for claim in topic.CLAIMS}
 

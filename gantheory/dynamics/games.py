@@ -140,10 +140,17 @@ class Game:
                                        generator=self.generator, discriminator=self.discriminator)
 
     def simulate(self, theta0: float, psi0: float, steps: int, h: float, scheme: str = "simultaneous",
-                 h_d: float | None = None, beta: float = 0.0, *, n_d: int = 1) -> Trajectory:
+                 h_d: float | None = None, beta: float = 0.0, *, n_d: int = 1, linearised: bool = False) -> Trajectory:
         """The nonlinear trajectory from (θ₀, ψ₀): ``steps`` steps of size h (``continuous``: the ODE
-        sampled every h)."""
-        xs = schemes.run_scheme(self.field, np.array([theta0, psi0], dtype=np.float64), steps, h, scheme=scheme,
+        sampled every h); ``linearised``: the same scheme on the linear field v(x) = J·x (the prediction)."""
+        if linearised:
+            jac = self.jacobian().value
+
+            def field(x):
+                return jac @ x
+        else:
+            field = self.field
+        xs = schemes.run_scheme(field, np.array([theta0, psi0], dtype=np.float64), steps, h, scheme=scheme,
                                 h_d=h_d, beta=beta, n_d=n_d, generator=self.generator,
                                 discriminator=self.discriminator)
         return Trajectory(h * np.arange(xs.shape[0]), xs[:, 0], xs[:, 1], scheme, float(h),

@@ -105,10 +105,12 @@ def spectral_radius(jacobian: np.ndarray, scheme: str, h: float, **kw: float) ->
 def max_stable_step(jacobian: np.ndarray, scheme: str, *, ratio: float = 1.0, beta: float = 0.0, n_d: int = 1,
                     generator: Sequence[int] = (0,), discriminator: Sequence[int] = (1,),
                     h_min: float = 1e-4, h_max: float = 1e2, grid: int = 241) -> float:
-    r"""sup{h : ρ(h) < 1 − ε} with h_d = ratio·h, ε = ``TOLERANCES["dynamics_unit_circle_atol"]``.
+    r"""sup{h : ρ(h) < 1} with h_d = ratio·h.
 
-    ρ is scanned on a log grid over [h_min, h_max]; the boundary above the largest stable grid point is
-    refined by bisection to machine precision. Returns 0.0 when no grid point is stable and ``inf`` when
+    ρ is scanned on a log grid over [h_min, h_max], where a grid point counts as stable when ρ < 1 − ε,
+    ε = ``TOLERANCES["dynamics_unit_circle_atol"]`` (so a map on the unit circle, ρ = 1 up to rounding, is
+    never taken for a contraction); the boundary ρ = 1 above the largest stable grid point is refined by
+    bisection to machine precision. Returns 0.0 when no grid point is stable and ``inf`` when
     the largest one is (``continuous``: inf iff every Re λ < 0).
     """
     eps = TOLERANCES["dynamics_unit_circle_atol"]
@@ -127,10 +129,13 @@ def max_stable_step(jacobian: np.ndarray, scheme: str, *, ratio: float = 1.0, be
     last = int(np.flatnonzero(ok)[-1])
     if last == hs.size - 1:
         return float("inf")
+    # the grid decides with the margin ε (a map on the unit circle is not a contraction); inside the
+    # bracket the boundary itself is ρ = 1, bisected to machine precision
     lo, hi = float(hs[last]), float(hs[last + 1])
     while hi - lo > 4 * np.finfo(float).eps * hi:
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if stable(mid) else (lo, mid)
+        inside = spectral_radius(jacobian, scheme, mid, h_d=ratio * mid, **kw) < 1
+        lo, hi = (mid, hi) if inside else (lo, mid)
     return lo
 
 
