@@ -46,16 +46,26 @@ def _points(p: Density, q: Density) -> np.ndarray:
     return pts
 
 
+def _scan(p: Density, q: Density, grid: int = 4001) -> tuple[np.ndarray, np.ndarray]:
+    pts = _points(p, q)
+    xs = np.linspace(pts[0], pts[-1], grid)
+    return xs, np.asarray(p.cdf(xs), dtype=np.float64) - np.asarray(q.cdf(xs), dtype=np.float64)
+
+
 def crossings(p: Density, q: Density, grid: int = 4001) -> np.ndarray:
     """The points where F_p − F_q changes sign (a grid scan between the breakpoints, refined by brentq)."""
     from scipy.optimize import brentq
 
-    pts = _points(p, q)
-    xs = np.linspace(pts[0], pts[-1], grid)
-    d = np.asarray(p.cdf(xs), dtype=np.float64) - np.asarray(q.cdf(xs), dtype=np.float64)
+    xs, d = _scan(p, q, grid)
+    nz = np.flatnonzero(d != 0)  # a crossing may sit exactly on a grid point (equal means: at the mean)
     out = []
-    for i in np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) < 0):
-        out.append(brentq(lambda x: float(p.cdf(x) - q.cdf(x)), xs[i], xs[i + 1], xtol=1e-15))
+    for i, j in itertools.pairwise(nz):
+        if np.sign(d[i]) == np.sign(d[j]):
+            continue
+        if j == i + 1:
+            out.append(brentq(lambda x: float(p.cdf(x) - q.cdf(x)), xs[i], xs[j], xtol=1e-15))
+        else:  # F_p = F_q exactly on xs[i+1 : j]: the sign changes there
+            out.append(float(xs[(i + 1 + j - 1) // 2]))
     return np.array(out)
 
 
@@ -79,21 +89,27 @@ def w1(p: Density, q: Density) -> IntegralResult:
 
 
 def optimal_critic(p: Density, q: Density) -> Callable[[np.ndarray], np.ndarray]:
-    r"""f*(x) = ∫_{x₀}^x sign(F_q − F_p) dt with x₀ the first breakpoint: piecewise linear, slope ±1,
-    kinks at the crossings of F_p − F_q (the critic is high on p's side)."""
-    cross = crossings(p, q)
-    x0 = float(_points(p, q)[0])
-    knots = np.concatenate([[x0], cross])
-    probe = np.concatenate([[x0 - 1.0], 0.5 * (knots[1:] + knots[:-1]) if knots.size > 1 else [], [knots[-1] + 1.0]])
-    slopes = np.sign(np.asarray(q.cdf(probe), dtype=np.float64) - np.asarray(p.cdf(probe), dtype=np.float64))
-    # value at each knot by summing slope × length of the pieces to its left
-    values = np.concatenate([[0.0], np.cumsum(slopes[1:-1] * np.diff(knots))]) if knots.size > 1 else np.array([0.0])
+    r"""f*(x) = ∫ sign(F_q − F_p) dt (up to a constant, which E_p f − E_q f ignores): piecewise linear, slope
+    ±1, kinks at the crossings of F_p − F_q (the critic is high on p's side). Each piece's slope is the sign
+    where |F_p − F_q| is largest on it (far tails, where both CDFs round to 0 or 1, carry no sign)."""
+    knots = crossings(p, q)
+    xs, d = _scan(p, q)
+    edges = np.concatenate([[-np.inf], knots, [np.inf]])
+    slopes = []
+    for lo, hi in itertools.pairwise(edges):
+        inside = (xs > lo) & (xs < hi)
+        slopes.append(float(np.sign(-d[inside][np.argmax(np.abs(d[inside]))])) if inside.any() else 0.0)
+    slopes = np.array(slopes)
+    # f at each knot: 0 at the first, then slope × length of each piece in between
+    values = np.concatenate([[0.0], np.cumsum(slopes[1:-1] * np.diff(knots))]) if knots.size else np.zeros(0)
 
     def critic(x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
-        i = np.clip(np.searchsorted(knots, x, side="right") - 1, 0, knots.size - 1)
-        slope = np.where(x < knots[0], slopes[0], slopes[np.minimum(i + 1, slopes.size - 1)])
-        return values[i] + slope * (x - knots[i])
+        if knots.size == 0:
+            return slopes[0] * x
+        k = np.searchsorted(knots, x, side="right")  # the piece x lies on
+        left = np.clip(k - 1, 0, knots.size - 1)
+        return values[left] + slopes[k] * (x - knots[left])
 
     return critic
 
