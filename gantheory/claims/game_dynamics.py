@@ -989,9 +989,14 @@ class SpectrumNumeric:
 
 @dataclass(frozen=True)
 class SpectrumTraining:
-    """Simultaneous GD in torch on the Gaussian game (R1, γ = ½) from a perturbed equilibrium: at
-    ``below``·η_max the distance to the equilibrium shrinks (×< 0.5 in 200 steps); at ``above``·η_max it grows
-    (×> 2). η_max comes from ``game_spectrum``. The control claims 1.2·η_max converges."""
+    """A small MLP GAN (G(z) = μ + sz; D a 1 → 8 → 1 tanh MLP with its output layer zero, so D ≡ 0; data
+    N(0, 1) on 16 Gauss–Hermite nodes; R1 γ = ½) trained by simultaneous GD in torch from a 1e-3
+    perturbation of the checkpoint: at ``below``·η_max the field norm ‖v‖ falls below a tenth of its start
+    in 100 steps; at ``above``·η_max it first grows at least ×5 (the linearisation is unstable; the
+    nonlinearity may then carry the iterate along the manifold of equilibria — D's hidden weights are free
+    while its output layer is 0 — which is why ‖v‖ and not the distance to one point is measured). η_max
+    comes from ``game_spectrum`` (its zero eigenvalues, the free directions, are left out). The control
+    claims ``above``·η_max converges too."""
 
     below: float = 0.8
     above: float = 1.2
@@ -1003,39 +1008,40 @@ class SpectrumTraining:
         from gantheory.dynamics.spectrum import game_spectrum, quadrature_nodes, simultaneous_field, torch_models
         from gantheory.empirical._device import cpu_threads
 
-        d, g = torch_models("gaussian")
+        d, g = torch_models("mlp", seed=ctx.seed)
         nodes, w = quadrature_nodes(16)
         s = game_spectrum(d, g, nodes, latent=nodes, data_weights=w, latent_weights=w, regularizer="r1", gamma=0.5)
         field, x_star, _ = simultaneous_field(d, g, nodes, nodes, regularizer="r1", gamma=0.5, data_weights=w,
                                               latent_weights=w)
         rng = np.random.default_rng(ctx.seed)
         start = x_star + torch.as_tensor(1e-3 * rng.standard_normal(x_star.numel()))
-        steps = ctx.pick(200, 1000)
-        ratios, curves = {}, {}
-        d0 = float(torch.linalg.vector_norm(start - x_star))
+        steps = ctx.pick(100, 400)
+        curves = {}
         with cpu_threads(torch.device("cpu")):  # 16-node batches: one thread is 20× faster than two busy ones
+            v0 = float(torch.linalg.vector_norm(field(start)))
             for factor in (self.below, self.above):
-                x, dist = start.clone(), []
+                x, norms = start.clone(), []
                 lr = factor * s.max_stable_lr
                 for _ in range(steps):
                     x = x + lr * field(x)
-                    dist.append(float(torch.linalg.vector_norm(x - x_star)))
-                    if not np.isfinite(dist[-1]) or dist[-1] > 1e6 * d0:  # diverged: stop before overflow
+                    norms.append(float(torch.linalg.vector_norm(field(x))) / v0)
+                    if not np.isfinite(norms[-1]) or norms[-1] > 1e6:  # diverged: stop before overflow
                         break
-                ratios[factor] = dist[-1] / d0 if np.isfinite(dist[-1]) else float("inf")
-                curves[factor] = np.array(dist)
-        ms = [at_most(f"distance ratio at {self.below}·η_max", ratios[self.below], 0.5, f"{steps} steps, η_max = {fmt(s.max_stable_lr)}")]
+                curves[factor] = np.array(norms)
+        ms = [at_most(f"‖v‖/‖v₀‖ after {steps} steps at {self.below}·η_max", curves[self.below][-1], 0.1,
+                      f"η_max = {fmt(s.max_stable_lr)} ({s.n_parameters} parameters, {s.n_zero} zero eigenvalues)")]
         if self.above_converges:
-            ms.append(at_most(f"distance ratio at {self.above}·η_max (claimed to converge)", ratios[self.above], 0.5, ""))
+            ms.append(at_most(f"max ‖v‖/‖v₀‖ at {self.above}·η_max (claimed to converge: ≤ 1)",
+                              float(np.max(curves[self.above])), 1.0, ""))
         else:
-            ms.append(at_least(f"distance ratio at {self.above}·η_max", ratios[self.above], 2.0, "diverges"))
-        fig = Figure("game-spectrum-lr", "Gaussian GAN (affine G, quadratic logistic D, R1 γ = ½): learning rates "
-                     "around the predicted bound", (Panel("‖x_k − x*‖", "step k", "distance to the equilibrium", tuple(
+            ms.append(at_least(f"max ‖v‖/‖v₀‖ at {self.above}·η_max (unstable)", float(np.max(curves[self.above])), 5.0, ""))
+        fig = Figure("game-spectrum-lr", "A small MLP GAN (affine G, 1-8-1 tanh D, R1 γ = ½): learning rates around "
+                     "the predicted bound", (Panel("‖v(x_k)‖ / ‖v(x₀)‖", "step k", "field norm ratio", tuple(
                          Series(f"η = {f}·η_max", short(np.arange(1, curves[f].size + 1)), short(curves[f]), "line")
                          for f in (self.below, self.above)), logy=True),),
                      f"η_max = {fmt(s.max_stable_lr)} from game_spectrum (rotation {fmt(s.rotation)}).")
-        return verdict("empirical", ms, f"η below the bound converges (×{fmt(ratios[self.below])}), above diverges "
-                       f"(×{fmt(ratios[self.above])})", seed=ctx.seed, figures=(fig,))
+        return verdict("empirical", ms, f"below the bound ‖v‖ ×{fmt(curves[self.below][-1])}, above ×"
+                       f"{fmt(float(np.max(curves[self.above])))} at its peak", seed=ctx.seed, figures=(fig,))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1163,8 +1169,8 @@ _CLAIMS = [
     Claim(
         id="game-spectrum", title="The spectrum of your GAN predicts its largest stable learning rate",
         statement="game_spectrum's eigenvalues of the simultaneous-gradient Jacobian (torch.func JVPs, Arnoldi or "
-                  "dense) match the exact Jacobian on the Dirac-GAN and on a Gaussian GAN; simultaneous GD below "
-                  "the predicted η_max = min 2|Re λ|/|λ|² converges and above it diverges.",
+                  "dense) match the exact Jacobian on the Dirac-GAN and on a Gaussian GAN; on a small MLP GAN, "
+                  "simultaneous GD below the predicted η_max = min 2|Re λ|/|λ|² converges and above it is unstable.",
         latex=r"\eta_{max} = \min_\lambda 2|\mathrm{Re}\,\lambda| / |\lambda|^2",
         source="Mescheder, Nowozin & Geiger 2017, §3–4",
         symbolic=NotApplicable("the exact Jacobians it is compared with are the Dirac-GAN's sympy ones and a moment "

@@ -217,9 +217,10 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
 
 
 def torch_models(kind: str, **params: float) -> tuple[Any, Any]:
-    """Reference (d_model, g_model) pairs whose spectra are known: ``dirac`` (G = δ_θ, D(x) = ψx at θ, ψ
-    from ``theta``/``psi``) and ``gaussian`` (G(z) = μ + s·z, D(x) = a + b·x + c·x² at μ = ``loc``,
-    s = ``scale``, (a, b, c) = 0)."""
+    """Reference (d_model, g_model) pairs: ``dirac`` (G = δ_θ, D(x) = ψx at θ, ψ from ``theta``/``psi``),
+    ``gaussian`` (G(z) = μ + s·z, D(x) = a + b·x + c·x² at μ = ``loc``, s = ``scale``, (a, b, c) = 0) and
+    ``mlp`` (the same G; D a 1 → ``width`` → 1 tanh MLP, seeded by ``seed``, with its output layer zero, so
+    D ≡ 0: an equilibrium whose hidden weights are free)."""
     import torch
 
     class Point(torch.nn.Module):
@@ -256,11 +257,19 @@ def torch_models(kind: str, **params: float) -> tuple[Any, Any]:
             x = x[:, 0]
             return self.coef[0] + self.coef[1] * x + self.coef[2] * x * x
 
+    if kind == "mlp":  # D ≡ 0 with free hidden weights: a manifold of equilibria through the checkpoint
+        torch.manual_seed(int(params.get("seed", 0)))
+        width = int(params.get("width", 8))
+        mlp = torch.nn.Sequential(torch.nn.Linear(1, width), torch.nn.Tanh(), torch.nn.Linear(width, 1)).double()
+        with torch.no_grad():
+            mlp[2].weight.zero_()
+            mlp[2].bias.zero_()
+        return mlp, AffineG(params.get("loc", 0.0), params.get("scale", 1.0))
     if kind == "dirac":
         return Slope(params.get("psi", 0.0)), Point(params.get("theta", 0.0))
     if kind == "gaussian":
         return QuadraticD(), AffineG(params.get("loc", 0.0), params.get("scale", 1.0))
-    raise GanTheoryError(f"unknown reference model kind {kind!r} (known: dirac, gaussian)")
+    raise GanTheoryError(f"unknown reference model kind {kind!r} (known: dirac, gaussian, mlp)")
 
 
 def gaussian_reference_jacobian(gamma: float = 0.0) -> np.ndarray:
