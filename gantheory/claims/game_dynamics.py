@@ -15,12 +15,12 @@ f′(0), f″(0) from :data:`gantheory.dynamics.theory.F_PRIME`/``F_SECOND`` (th
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
-from gantheory.claims.shapes import curve_panel, short
+from gantheory.claims.shapes import curve_panel, judge_derivation, short
 from gantheory.results import Figure, LensResult, Measurement, Panel, Series, at_least, at_most, fmt, verdict
 from gantheory.tolerances import TOLERANCES
 
@@ -67,6 +67,15 @@ def _same(got, expected) -> bool:
         else:
             return False
     return not rest
+
+
+def _with_derivation(derivation, result: LensResult) -> LensResult:
+    """``result`` with the derivation's verdict added (its failed-steps measurement first) and its record
+    attached, so the report renders the steps."""
+    judged = judge_derivation(derivation)
+    out = verdict("symbolic", (*judged.measurements, *result.measurements),
+                  f"{judged.summary}; {result.summary}" if judged.status == "pass" else judged.summary)
+    return replace(out, derivation=judged.derivation)
 
 
 def _facts(name: str, facts: list[tuple[str, bool]], what: str) -> Measurement:
@@ -139,10 +148,12 @@ class UnregularisedSymbolic:
         for loss in MINIMAX:
             vt, vp = _dirac(loss).field_exprs()
             facts.append((f"{loss}: θv_θ + ψv_ψ ≡ 0", sp.simplify(THETA * vt + PSI * vp) == 0))
-        ms = [_facts("exact statements that fail", facts, "sympy statements (eigenvalues, conservation, the "
-                     "simultaneous map)")]
-        return verdict("symbolic", ms, f"{len(facts)} exact statements hold: λ = ±i·f′(0), θ² + ψ² conserved, "
-                       "|λ(I + hJ)|² = 1 + h²f′(0)²")
+        from gantheory.symbolic.game_dynamics import dirac_unregularised
+
+        ms = [_facts("exact statements that fail", facts, "sympy statements over the losses (eigenvalues, "
+                     "conservation, the simultaneous map)")]
+        return _with_derivation(dirac_unregularised(eigenvalue_scale=int(self.scale)), verdict(
+            "symbolic", ms, f"{len(facts)} statements over {len(ZERO_SUM)} losses hold"))
 
 
 @dataclass(frozen=True)
@@ -249,9 +260,12 @@ class PenaltySymbolic:
                     facts.append((f"{loss} {reg} γ = {gamma}",
                                   _same(ev, eigenvalues(reg, a, gamma=sp.nsimplify(self.sign * gamma)))))
                     negative.append((f"{loss} {reg} γ = {self.sign * gamma}", all(sp.re(e).is_negative for e in ev)))
+        from gantheory.symbolic.game_dynamics import dirac_gradient_penalty
+
         ms = [_facts("eigenvalues ≠ −γ/2 ± sqrt(γ²/4 − f′(0)²)", facts, "(loss, regulariser, γ)"),
               _facts("eigenvalues with Re λ ≥ 0", negative, "(loss, regulariser, γ): convergence in continuous time")]
-        return verdict("symbolic", ms, f"λ = −γ/2 ± sqrt(γ²/4 − f′(0)²), Re λ < 0 in {len(facts)} cases")
+        return _with_derivation(dirac_gradient_penalty(gamma_positive=self.sign > 0), verdict(
+            "symbolic", ms, f"λ = −γ/2 ± sqrt(γ²/4 − f′(0)²), Re λ < 0 in {len(facts)} cases"))
 
 
 @dataclass(frozen=True)
@@ -352,7 +366,7 @@ class PenaltySimulation:
                                min(r[1] for r in above), 10.0, f"{len(above)} values of γ (nonlinearity then bounds it)"))
         ms.append(at_most("max r_T/r₀ in continuous time (T = 80)", max(r[1] for r in finals), 1e-2,
                           "the flow converges for γ > 0"))
-        return verdict("empirical", ms, f"measured rates match ρ to {fmt(ms[0].measured)}; 1.1·h_max diverges")
+        return verdict("empirical", ms, f"measured rates match the linearisation to {fmt(ms[0].measured)}; 1.1·h_max leaves the neighbourhood")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1054,7 +1068,7 @@ _CLAIMS = [
                   "θ² + ψ²; simultaneous GD spirals out by sqrt(1 + h²f′(0)²) per step; alternating GD with a small "
                   "step stays on a bounded orbit; no scheme converges.",
         latex=r"\lambda = \pm i f'(0),\quad \rho(I + hJ) = \sqrt{1 + h^2 f'(0)^2}",
-        source=f"{MESCHEDER}, Lemmas 2.2–2.4",
+        source=f"{MESCHEDER}, Lemmas 2.2–2.4", derivations=("dirac-unregularised",),
         symbolic=UnregularisedSymbolic(), quadrature=UnregularisedNumeric(), empirical=UnregularisedSimulation(),
         controls=(Control("eigenvalues-±i", "the cross-entropy games claimed to have λ = ±i (f′(0) = 1)",
                           symbolic=UnregularisedSymbolic(scale=2.0)),
@@ -1069,7 +1083,7 @@ _CLAIMS = [
                   "in continuous time); simultaneous GD is stable for h < γ/f′(0)² (γ < 2f′(0)) or "
                   "2/(γ/2 + sqrt(γ²/4 − f′(0)²)), fastest at h* = γ/(2f′(0)²) (resp. 2/γ).",
         latex=r"\lambda = -\tfrac{\gamma}{2} \pm \sqrt{\tfrac{\gamma^2}{4} - f'(0)^2},\quad h_{max} = \gamma / f'(0)^2",
-        source=f"{MESCHEDER}, Thm. 4.1 and §4.1",
+        source=f"{MESCHEDER}, Thm. 4.1 and §4.1", derivations=("dirac-gradient-penalty",),
         symbolic=PenaltySymbolic(), quadrature=PenaltyNumeric(), empirical=PenaltySimulation(),
         controls=(Control("r1-negative-gamma", "R1 with γ < 0 claimed to converge (symbolic: Re λ < 0)",
                           symbolic=PenaltySymbolic(sign=-1.0)),
