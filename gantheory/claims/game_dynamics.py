@@ -355,10 +355,8 @@ class PenaltySimulation:
                 for h in (h_star, 0.5 * h_max):
                     rates.append(_rate_row(f"γ = {gam}, h = {h:.3g}", g, steps, h))
                 above.append((f"γ = {gam}", float(np.max(g.simulate(R0, 0.0, steps, 1.1 * h_max).radius)) / R0))
-            c = g.simulate(R0, 0.0, 100, 0.2, "continuous")
             rates.append(_rate_row(f"γ = {gam}, continuous", g, 100, 0.2, "continuous"))
             finals.append((f"γ = {gam}", g.simulate(R0, 0.0, 400, 0.2, "continuous").radius[-1] / R0))
-            del c
         ms = [_rel_rows("|measured/predicted − 1| of the per-step rate", rates, TOLERANCES["dynamics_rate_rtol"],
                         "(γ, h): nonlinear simulation against ρ of the linearisation")]
         if above:

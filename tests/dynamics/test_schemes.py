@@ -45,3 +45,17 @@ def test_continuous_radius_and_bounds():
 def test_run_scheme_linear_field_matches_matrix_power():
     x = run_scheme(lambda v: J @ v, np.array([1.0, 0.0]), 10, 0.3, scheme="simultaneous")
     np.testing.assert_allclose(x[-1], np.linalg.matrix_power(np.eye(2) + 0.3 * J, 10) @ [1.0, 0.0], atol=1e-14)
+
+
+def test_alternating_with_several_discriminator_steps():
+    h, h_d = 0.3, 0.4
+    md = np.eye(2) + np.diag([0.0, h_d]) @ J
+    mg = np.eye(2) + np.diag([h, 0.0]) @ J
+    np.testing.assert_allclose(linear_map(J, "alternating", h, h_d=h_d, n_d=3)[:2, :2], mg @ md @ md @ md, atol=1e-15)
+
+
+def test_momentum_adds_the_previous_step():
+    m = linear_map(J, "simultaneous", 0.2, beta=-0.3)
+    np.testing.assert_allclose(m[:2, :2], np.eye(2) + 0.2 * J - 0.3 * np.eye(2), atol=1e-15)
+    np.testing.assert_allclose(m[:2, 2:], 0.3 * np.eye(2), atol=1e-15)
+    np.testing.assert_allclose(m[2:, :2], np.eye(2), atol=0)
