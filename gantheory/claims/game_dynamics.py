@@ -15,18 +15,17 @@ f′(0), f″(0) from :data:`gantheory.dynamics.theory.F_PRIME`/``F_SECOND`` (th
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from gantheory.claims.model import Claim, Context, Control, NotApplicable
-from gantheory.claims.shapes import curve_panel, judge_derivation, short
+from gantheory.claims.shapes import curve_panel, short
 from gantheory.results import Figure, LensResult, Measurement, Panel, Series, at_least, at_most, fmt, verdict
 from gantheory.tolerances import TOLERANCES
 
 MESCHEDER = "Mescheder, Geiger & Nowozin 2018"
 ZERO_SUM = ("standard", "non_saturating", "wgan", "hinge")
-MINIMAX = ("standard", "wgan")  # ℓ_G = −ℓ_fake exactly: the flow conserves θ² + ψ² (hinge too, where ψθ > −1)
 R0 = 1e-3  # start of the rate measurements: nonlinear terms O(R0²)
 
 
@@ -67,15 +66,6 @@ def _same(got, expected) -> bool:
         else:
             return False
     return not rest
-
-
-def _with_derivation(derivation, result: LensResult) -> LensResult:
-    """``result`` with the derivation's verdict added (its failed-steps measurement first) and its record
-    attached, so the report renders the steps."""
-    judged = judge_derivation(derivation)
-    out = verdict("symbolic", (*judged.measurements, *result.measurements),
-                  f"{judged.summary}; {result.summary}" if judged.status == "pass" else judged.summary)
-    return replace(out, derivation=judged.derivation)
 
 
 def _facts(name: str, facts: list[tuple[str, bool]], what: str) -> Measurement:
@@ -121,39 +111,6 @@ def _phase_panel(title: str, trajectories) -> Panel:
 
 # ----------------------------------------------------------------------------------------------------
 # dirac-unregularised
-
-
-@dataclass(frozen=True)
-class UnregularisedSymbolic:
-    """Exact J at the equilibrium has eigenvalues ±i·f′(0)·``scale`` for the zero-sum losses (scale 1: the
-    claim); θ·v_θ + ψ·v_ψ ≡ 0 for the minimax losses; |eig(I + hJ)|² = 1 + h²f′(0)² with h symbolic."""
-
-    scale: float = 1.0
-
-    def __call__(self, ctx: Context) -> LensResult:
-        import sympy as sp
-
-        from gantheory.dynamics.fields import PSI, THETA
-        from gantheory.dynamics.theory import eigenvalues
-
-        h = sp.Symbol("h", positive=True)
-        facts = []
-        for loss in ZERO_SUM:
-            g, a = _dirac(loss), _a(loss, exact=True) * sp.nsimplify(self.scale)
-            facts.append((f"{loss}: λ = ±i·{a}", _same(g.exact_eigenvalues(), eigenvalues("none", a))))
-            m = sp.eye(2) + h * g.jacobian().exact
-            facts.append((f"{loss}: |λ(I + hJ)|² = 1 + h²a²",
-                          all(sp.simplify(sp.expand_complex(ev * sp.conjugate(ev)) - (1 + h**2 * a**2)) == 0
-                              for ev in m.eigenvals())))
-        for loss in MINIMAX:
-            vt, vp = _dirac(loss).field_exprs()
-            facts.append((f"{loss}: θv_θ + ψv_ψ ≡ 0", sp.simplify(THETA * vt + PSI * vp) == 0))
-        from gantheory.symbolic.game_dynamics import dirac_unregularised
-
-        ms = [_facts("exact statements that fail", facts, "sympy statements over the losses (eigenvalues, "
-                     "conservation, the simultaneous map)")]
-        return _with_derivation(dirac_unregularised(eigenvalue_scale=int(self.scale)), verdict(
-            "symbolic", ms, f"{len(facts)} statements over {len(ZERO_SUM)} losses hold"))
 
 
 @dataclass(frozen=True)
@@ -236,36 +193,6 @@ class UnregularisedSimulation:
 
 
 PENALTY_GAMMAS = (0.25, 0.5, 1.0, 2.0, 3.0)
-
-
-@dataclass(frozen=True)
-class PenaltySymbolic:
-    """Exact eigenvalues of R1, R2 and WGAN-GP with g₀ = 0 (weight ``sign``·γ) equal −γ/2 ± sqrt(γ²/4 − a²)
-    and have negative real part (``sign`` = −1: the control, R1 with the wrong sign)."""
-
-    sign: float = 1.0
-
-    def __call__(self, ctx: Context) -> LensResult:
-        import sympy as sp
-
-        from gantheory.dynamics.theory import eigenvalues
-
-        facts, negative = [], []
-        for loss in ("standard", "wgan"):
-            a = _a(loss, exact=True)
-            for reg in ("r1", "r2", "wgan_gp"):
-                for gamma in ctx.take(PENALTY_GAMMAS, 3 if reg != "r1" else None):
-                    g = _dirac(loss, reg, self.sign * gamma, target=0.0)
-                    ev = g.exact_eigenvalues()
-                    facts.append((f"{loss} {reg} γ = {gamma}",
-                                  _same(ev, eigenvalues(reg, a, gamma=sp.nsimplify(self.sign * gamma)))))
-                    negative.append((f"{loss} {reg} γ = {self.sign * gamma}", all(sp.re(e).is_negative for e in ev)))
-        from gantheory.symbolic.game_dynamics import dirac_gradient_penalty
-
-        ms = [_facts("eigenvalues ≠ −γ/2 ± sqrt(γ²/4 − f′(0)²)", facts, "(loss, regulariser, γ)"),
-              _facts("eigenvalues with Re λ ≥ 0", negative, "(loss, regulariser, γ): convergence in continuous time")]
-        return _with_derivation(dirac_gradient_penalty(gamma_positive=self.sign > 0), verdict(
-            "symbolic", ms, f"λ = −γ/2 ± sqrt(γ²/4 − f′(0)²), Re λ < 0 in {len(facts)} cases"))
 
 
 @dataclass(frozen=True)
@@ -1072,10 +999,8 @@ _CLAIMS = [
                   "step stays on a bounded orbit; no scheme converges.",
         latex=r"\lambda = \pm i f'(0),\quad \rho(I + hJ) = \sqrt{1 + h^2 f'(0)^2}",
         source=f"{MESCHEDER}, Lemmas 2.2–2.4", derivations=("dirac-unregularised",),
-        symbolic=UnregularisedSymbolic(), quadrature=UnregularisedNumeric(), empirical=UnregularisedSimulation(),
-        controls=(Control("eigenvalues-±i", "the cross-entropy games claimed to have λ = ±i (f′(0) = 1)",
-                          symbolic=UnregularisedSymbolic(scale=2.0)),
-                  Control("converges", "a positive stable step claimed for the unregularised game",
+        quadrature=UnregularisedNumeric(), empirical=UnregularisedSimulation(),
+        controls=(Control("converges", "a positive stable step claimed for the unregularised game",
                           quadrature=UnregularisedNumeric(converges=True)),
                   Control("simultaneous-converges", "simultaneous GD claimed to shrink r",
                           empirical=UnregularisedSimulation(converges=True))),
@@ -1087,10 +1012,8 @@ _CLAIMS = [
                   "2/(γ/2 + sqrt(γ²/4 − f′(0)²)), fastest at h* = γ/(2f′(0)²) (resp. 2/γ).",
         latex=r"\lambda = -\tfrac{\gamma}{2} \pm \sqrt{\tfrac{\gamma^2}{4} - f'(0)^2},\quad h_{max} = \gamma / f'(0)^2",
         source=f"{MESCHEDER}, Thm. 4.1 and §4.1", derivations=("dirac-gradient-penalty",),
-        symbolic=PenaltySymbolic(), quadrature=PenaltyNumeric(), empirical=PenaltySimulation(),
-        controls=(Control("r1-negative-gamma", "R1 with γ < 0 claimed to converge (symbolic: Re λ < 0)",
-                          symbolic=PenaltySymbolic(sign=-1.0)),
-                  Control("r1-negative-gamma-numeric", "R1 with γ < 0 claimed to converge (numpy)",
+        quadrature=PenaltyNumeric(), empirical=PenaltySimulation(),
+        controls=(Control("r1-negative-gamma-numeric", "R1 with γ < 0 claimed to converge (numpy)",
                           quadrature=PenaltyNumeric(sign=-1.0)),
                   Control("r1-negative-gamma-simulated", "R1 with γ < 0 claimed to converge (simulation)",
                           empirical=PenaltySimulation(sign=-1.0))),

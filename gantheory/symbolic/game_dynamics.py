@@ -4,12 +4,14 @@ r"""Game dynamics as step-checked derivations: the Dirac-GAN's spectrum without 
     Mescheder, Geiger & Nowozin 2018, Lemmas 2.2–2.3: at the equilibrium of the Dirac-GAN (gantheory's
     field, :mod:`gantheory.dynamics.fields`, standard loss) the Jacobian is [[0, a], [−a, 0]] with
     a = f′(0) = ½, its eigenvalues ±ia; the flow conserves θ² + ψ²; one simultaneous step multiplies
-    the squared radius of each eigen-component by |1 + iha|² = 1 + h²a² > 1.
+    the squared radius of each eigen-component by |1 + iha|² = 1 + h²a² > 1; the non-saturating, WGAN and
+    hinge fields have characteristic polynomial λ² + f′(0)² too.
 ``dirac-gradient-penalty``
     Their Thm. 4.1 and §4.1: with R1/R2 weight γ > 0 (a symbol) the Jacobian is [[0, a], [−a, −γ]], its
     characteristic polynomial λ² + γλ + a², roots −γ/2 ± sqrt(γ²/4 − a²), both with negative real part
     (sum −γ < 0, product a² > 0); for 0 < γ < 2a one simultaneous step has |1 + hλ|² = 1 − hγ + h²a²,
-    below 1 iff h < γ/a², smallest at h* = γ/(2a²).
+    below 1 iff h < γ/a², smallest at h* = γ/(2a²). R2 and WGAN-GP with g₀ = 0 have R1's Jacobian; WGAN
+    with R1 has λ² + γλ + 1.
 
 The Jacobian entries are computed from the field (sympy derivatives at the origin) and compared with the
 paper's matrix, so these derivations check the code's field against the paper, not against itself.
@@ -55,9 +57,45 @@ def dirac_unregularised(eigenvalue_scale: int = 1) -> Derivation:
         equal_step("One simultaneous step", "an eigen-component is multiplied by 1 + hλ, |1 + iha|²",
                    sp.expand((1 + H * sp.I * a) * (1 - H * sp.I * a)), 1 + H**2 * a**2),
         sign_step("No convergence", "|1 + hλ|² − 1 = h²f′(0)² > 0 for every h > 0", 1 + H**2 * a**2, ">", 1),
+        *_other_losses(),
     )
     return Derivation("dirac-unregularised", f"{MESCHEDER}, Lemmas 2.2–2.3",
                       ("standard loss: f′(0) = ½", "h > 0"), steps, sp.Eq(LAM**2, -(a**2)))
+
+
+def _other_losses() -> tuple:
+    """The same spectrum for the other zero-sum losses (f′(0) = ½ non-saturating, 1 WGAN and hinge), and
+    conservation for WGAN's exactly bilinear field."""
+    from gantheory.dynamics.fields import PSI, THETA, dirac_field
+    from gantheory.dynamics.theory import F_PRIME
+
+    steps = []
+    for loss in ("non_saturating", "wgan", "hinge"):
+        a = sp.nsimplify(F_PRIME[loss])
+        jac = _jacobian(*dirac_field(loss, None, 0.0))
+        steps.append(equal_step(f"{loss}: characteristic polynomial", f"det(λI − J) = λ² + f′(0)², f′(0) = {a}",
+                                sp.expand((LAM * sp.eye(2) - jac).det()), LAM**2 + a**2))
+    vt, vp = dirac_field("wgan", None, 0.0)
+    steps.append(equal_step("wgan: conservation", "θv_θ + ψv_ψ for v = (ψ, −θ)", THETA * vt + PSI * vp, 0))
+    return tuple(steps)
+
+
+def _penalty_variants(gamma: sp.Symbol, jac_r1: sp.Matrix) -> tuple:
+    """R2 and WGAN-GP with g₀ = 0 have R1's Jacobian; WGAN's R1 Jacobian is [[0, 1], [−1, −γ]]."""
+    from gantheory.dynamics.fields import dirac_field
+
+    def gap(m):
+        return sum(e**2 for e in (m - jac_r1))
+
+    wgan = _jacobian(*dirac_field("wgan", "r1", gamma))
+    return (
+        equal_step("R2: the same Jacobian", "E_{p_g}‖∇ₓD‖² = ψ² as well: ‖J(R2) − J(R1)‖² = 0",
+                   gap(_jacobian(*dirac_field("standard", "r2", gamma))), 0),
+        equal_step("WGAN-GP with g₀ = 0: the same Jacobian", "(|ψ| − 0)² = ψ²: ‖J(GP) − J(R1)‖² = 0",
+                   gap(_jacobian(*dirac_field("standard", "wgan_gp", gamma, target=0.0))), 0),
+        equal_step("WGAN + R1: characteristic polynomial", "f′(0) = 1: λ² + γλ + 1",
+                   sp.expand((LAM * sp.eye(2) - wgan).det()), LAM**2 + gamma * LAM + 1),
+    )
 
 
 @cache
@@ -86,6 +124,7 @@ def dirac_gradient_penalty(gamma_positive: bool = True) -> Derivation:
                    sp.expand(H * (H * a**2 - gamma))),
         equal_step("Optimal step", "d/dh |1 + hλ|² = 0 at h* = γ/(2f′²)",
                    sp.diff(mod2, H).subs(H, gamma / (2 * a**2)), 0),
+        *_penalty_variants(gamma, jac),
     )
     return Derivation("dirac-gradient-penalty", f"{MESCHEDER}, Thm. 4.1 and §4.1",
                       ("standard loss: f′(0) = ½", "γ > 0" if gamma_positive else "γ < 0", "h > 0"), steps,
