@@ -213,6 +213,32 @@ TABLE: dict[str, Tolerance] = {
     "step_audit_weight_rtol": _t(0.01, "audit",
         "the real/fake term weights in D's gradient must have ratio 1 to this: float32 gives ~1e-6, a term "
         "backpropagated twice gives 2"),
+    # ---- game dynamics (issue 17) -------------------------------------------------------------------
+    "dynamics_unit_circle_atol": _t(1e-9, "numeric",
+        "a linearised step is stable when its spectral radius is below 1 minus this: eigenvalues of a 4x4 "
+        "float64 matrix carry ~1e-15 rounding, so a map on the unit circle (alternating GD on a bilinear "
+        "game) is never mistaken for a contraction"),
+    "dynamics_eigen_atol": _t(1e-12, "numeric",
+        "closed-form eigenvalues / spectral radii / stability bounds against numpy eig and bisection of "
+        "2x2 or 4x4 float64 problems (rounding ~1e-15, bisection to machine precision)"),
+    "dynamics_bound_rtol": _t(1e-7, "numeric",
+        "the bisected stable step against its closed form, relative: at gamma = 2 f'(0) the Jacobian has a double "
+        "(defective) eigenvalue, which eig resolves only to ~sqrt(eps) = 1.5e-8; elsewhere agreement is ~1e-15"),
+    "dynamics_rate_rtol": _t(2e-3, "claims",
+        "the nonlinear simulation's measured per-step rate exp(mean dlog r over the second half) against the "
+        "linear prediction (the linearised map iterated from the same start, or rho where the map is normal), "
+        "started at r0 = 1e-3: nonlinear terms are O(r0^2) = 1e-6 relative per step"),
+    "dynamics_orbit_band": _t(0.5, "claims",
+        "a bounded orbit (alternating GD, continuous time) keeps its radius within a factor 1 +- this of r0; "
+        "a spiral that converges or diverges leaves the band after the run's steps"),
+    "spectrum_rtol": _t(1e-6, "claims",
+        "game_spectrum's Arnoldi / dense torch.func eigenvalues against an exact Jacobian: float64 "
+        "Jacobian-vector products and ARPACK's default tolerance"),
+    "critic_slope_atol": _t(0.25, "empirical",
+        "a WGAN-GP critic (gamma = 10, MLP 32x32 tanh, 512 samples per side, 300 Adam steps, seeded) has ||f'| - 1| "
+        "within this where |F_p - F_q| > 0.1; measured 0.16-0.19 over seeds 0-3 on N(0,1)|N(2,1). The penalised "
+        "optimum itself is not slope 1 (pointwise f' = 1 + (F_p - F_q)/(2 gamma rho_interp) where interpolates "
+        "are rare), hence the allowance; a weight-clipped critic (c = 0.01) has |f'| ~ 1e-3"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}

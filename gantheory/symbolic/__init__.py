@@ -37,6 +37,7 @@ from gantheory.symbolic.derivation import (
 )
 from gantheory.symbolic.dynamics import B_OF_THETA, THETA, envelope, function_space_convergence
 from gantheory.symbolic.fdivergence import F_DIVERGENCES, Domain, FDivergence, f_divergences
+from gantheory.symbolic.game_dynamics import dirac_gradient_penalty, dirac_unregularised
 from gantheory.symbolic.gan import (
     D_FAKE,
     JSD,
@@ -76,6 +77,8 @@ __all__ = [
     "clear_caches",
     "derive",
     "derive_all",
+    "dirac_gradient_penalty",
+    "dirac_unregularised",
     "envelope",
     "f_divergences",
     "function_space_convergence",
@@ -101,6 +104,8 @@ DERIVATIONS: dict[str, Callable[..., Derivation]] = {
     "f-divergences": f_divergences,
     "envelope": envelope,
     "function-space-convergence": function_space_convergence,
+    "dirac-unregularised": dirac_unregularised,
+    "dirac-gradient-penalty": dirac_gradient_penalty,
 }
 
 _R, _J = sp.symbols("r j", real=True)
@@ -148,6 +153,9 @@ NEGATIVE_CONTROL_STEPS: dict[str, tuple[Callable[[], Derivation], str]] = {
         lambda: function_space_convergence(claim=sp.log(p / (p + q))),
         "Functional derivative",
     ),
+    "dirac-unregularised:eigenvalues-±i": (lambda: dirac_unregularised(eigenvalue_scale=2), "Eigenvalues"),
+    "dirac-gradient-penalty:negative-gamma": (lambda: dirac_gradient_penalty(gamma_positive=False),
+                                              "Routh–Hurwitz: sum of roots"),
 }
 
 

@@ -1,0 +1,291 @@
+r"""The spectrum of *your* GAN: eigenvalues of the simultaneous-gradient Jacobian at a checkpoint.
+
+For a discriminator with parameters φ and a generator with parameters ϑ, the simultaneous gradient field
+is v = (−∇_ϑ L_G, ∇_φ V) with V the discriminator's objective (a :data:`~gantheory.losses.LOSSES` row,
+maximised) and L_G the generator's loss (a :data:`~gantheory.losses.GENERATORS` row); the pairs are the
+Dirac-GAN's (:data:`~gantheory.dynamics.fields.DIRAC_LOSSES`). Expectations are weighted sums over fixed
+samples (or quadrature nodes with weights), so v is a deterministic function of the parameters. Its
+Jacobian J is applied by ``torch.func.jvp`` (forward-mode through the reverse-mode gradient) and its
+largest-modulus eigenvalues are found by ARPACK's implicitly restarted Arnoldi
+(``scipy.sparse.linalg.eigs`` on a ``LinearOperator``); up to ``dense_max`` parameters the whole
+Jacobian is formed by ``torch.func.jacfwd`` and every eigenvalue is returned.
+
+Simultaneous GD with learning rate η maps an eigenvalue λ to 1 + ηλ, so near a stationary point it is
+stable iff |1 + ηλ| < 1 for every λ, i.e.
+
+.. math:: \eta < \eta_{max} = \min_\lambda \frac{2\,|\mathrm{Re}\,\lambda|}{|\lambda|^2}\quad (\text{all } \mathrm{Re}\,\lambda < 0),
+
+and the rotation |Im λ|/|Re λ| of the eigenvalue that attains the minimum says how oscillatory the
+dynamics are (Mescheder, Nowozin & Geiger 2017, §3–4). With the Arnoldi route the minimum runs over the
+``k`` eigenvalues found (largest |λ|), an estimate; eigenvalues with |λ| below ``zero_atol``·max|λ|
+(symmetries: directions the game does not see) are left out and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gantheory.dynamics.fields import DIRAC_LOSSES, resolve
+from gantheory.errors import GanTheoryError
+
+__all__ = [
+    "GameSpectrum",
+    "game_spectrum",
+    "gaussian_reference_jacobian",
+    "quadrature_nodes",
+    "simultaneous_field",
+    "stable_step",
+    "torch_models",
+]
+
+_SUPPORTED = (None, "r1", "r2")
+
+
+@dataclass(frozen=True)
+class GameSpectrum:
+    """What :func:`game_spectrum` found: ``eigenvalues`` (complex, decreasing |λ|), ``method`` (``dense``
+    or ``arnoldi``), ``n_parameters`` (generator first, then discriminator), ``max_stable_lr`` (the
+    linearisation's bound on simultaneous GD's learning rate; 0 when some Re λ ≥ 0), ``rotation``
+    (|Im λ|/|Re λ| of the eigenvalue that sets it), ``field_norm`` (‖v‖ at the checkpoint: near 0 at a
+    stationary point) and ``n_zero`` (eigenvalues dropped as zero)."""
+
+    eigenvalues: np.ndarray
+    method: str
+    n_parameters: int
+    max_stable_lr: float
+    rotation: float
+    field_norm: float
+    n_zero: int
+    loss: str
+    regularizer: str | None
+    gamma: float
+
+
+def stable_step(eigenvalues: np.ndarray, zero_atol: float = 1e-9) -> tuple[float, float, int]:
+    """(η_max, rotation, n_zero) from eigenvalues: η_max = min 2|Re λ|/|λ|² over the non-zero λ (0 when one
+    has Re λ ≥ 0), the rotation |Im λ|/|Re λ| of the minimiser (inf when Re λ = 0)."""
+    ev = np.asarray(eigenvalues, dtype=complex)
+    scale = float(np.max(np.abs(ev))) if ev.size else 0.0
+    keep = np.abs(ev) > zero_atol * max(scale, 1e-300)
+    ev, n_zero = ev[keep], int((~keep).sum())
+    if ev.size == 0:
+        return float("inf"), 0.0, n_zero
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bounds = np.where(ev.real < 0, 2 * np.abs(ev.real) / np.abs(ev) ** 2, 0.0)
+        i = int(np.argmin(bounds))
+        rotation = float(np.abs(ev[i].imag) / np.abs(ev[i].real)) if ev[i].real != 0 else float("inf")
+    return float(bounds[i]), rotation, n_zero
+
+
+def _as_tensor(values: Any, torch, name: str):
+    t = torch.as_tensor(np.asarray(values, dtype=np.float64))
+    if t.ndim == 1:
+        t = t[:, None]
+    if t.ndim != 2 or t.shape[0] == 0 or not torch.isfinite(t).all():
+        raise GanTheoryError(f"{name} must be a finite (n,) or (n, d) array with n ≥ 1, got shape {tuple(t.shape)}")
+    return t
+
+
+def _weights(w: Any, n: int, torch, name: str):
+    if w is None:
+        return torch.full((n,), 1.0 / n, dtype=torch.float64)
+    w = torch.as_tensor(np.asarray(w, dtype=np.float64))
+    if w.shape != (n,) or (w < 0).any() or abs(float(w.sum()) - 1.0) > 1e-12:
+        raise GanTheoryError(f"{name} must be {n} non-negative weights summing to 1")
+    return w
+
+
+def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, loss: str = "standard",
+                       regularizer: str | None = None, gamma: float = 0.0, data_weights: Any = None,
+                       latent_weights: Any = None) -> tuple[Any, Any, list]:
+    """(field, x0, names): the simultaneous gradient field as a function of the flat float64 parameter
+    vector (generator's first), the checkpoint's vector and the parameter names."""
+    import torch
+    from torch.func import functional_call, grad
+
+    from gantheory.losses import GENERATORS, LOSSES
+
+    spec = resolve(loss, DIRAC_LOSSES, "loss")
+    resolve(regularizer, {r: r for r in _SUPPORTED}, "regularizer (game_spectrum supports None, r1, r2)")
+    row, gen = LOSSES[spec.loss], GENERATORS[spec.generator]
+    real_term, fake_term = row.terms("torch")
+    gen_kw = {"c": row.params["c"]} if spec.generator == "least_squares" else {}
+    x = _as_tensor(data, torch, "p_data samples")
+    z = _as_tensor(latent, torch, "latent samples")
+    wx = _weights(data_weights, x.shape[0], torch, "data_weights")
+    wz = _weights(latent_weights, z.shape[0], torch, "latent_weights")
+    g_params = {k: v.detach().to(torch.float64) for k, v in g_model.named_parameters()}
+    d_params = {k: v.detach().to(torch.float64) for k, v in d_model.named_parameters()}
+    names = [f"G.{k}" for k in g_params] + [f"D.{k}" for k in d_params]
+    shapes = [v.shape for v in (*g_params.values(), *d_params.values())]
+    sizes = [v.numel() for v in (*g_params.values(), *d_params.values())]
+    n_g = len(g_params)
+
+    def unflatten(flat):
+        parts = [p.reshape(s) for p, s in zip(torch.split(flat, sizes), shapes, strict=True)]
+        return dict(zip(g_params, parts[:n_g], strict=True)), dict(zip(d_params, parts[n_g:], strict=True))
+
+    def out(pd, inputs):
+        return functional_call(d_model, pd, (inputs,)).reshape(inputs.shape[0])
+
+    def value(pd, pg):  # the discriminator's objective, maximised
+        fake = functional_call(g_model, pg, (z,)).reshape(z.shape[0], -1)
+        v = -(wx * real_term(out(pd, x))).sum() - (wz * fake_term(out(pd, fake))).sum()
+        if regularizer in ("r1", "r2"):
+            at = x if regularizer == "r1" else fake.detach()
+            w = wx if regularizer == "r1" else wz
+            gx = grad(lambda inputs: out(pd, inputs).sum())(at)  # per-sample ∇ₓD (D acts row-wise)
+            v = v - gamma / 2 * (w * (gx**2).sum(dim=1)).sum()
+        return v
+
+    def gen_loss(pd, pg):
+        fake = functional_call(g_model, pg, (z,)).reshape(z.shape[0], -1)
+        return (wz * gen(out(pd, fake), "torch", **gen_kw)).sum()
+
+    def field(flat):
+        pg, pd = unflatten(flat)
+        gg = grad(gen_loss, argnums=1)(pd, pg)
+        gd = grad(value, argnums=0)(pd, pg)
+        return torch.cat([-gg[k].reshape(-1) for k in g_params] + [gd[k].reshape(-1) for k in d_params])
+
+    x0 = torch.cat([v.reshape(-1) for v in (*g_params.values(), *d_params.values())])
+    return field, x0, names
+
+
+def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "standard", regularizer: str | None = None,
+                  gamma: float = 0.0, latent: Any = None, latent_dim: int = 1, n_samples: int = 2048, k: int = 6,
+                  seed: int = 0, dense_max: int = 2048, data_weights: Any = None, latent_weights: Any = None,
+                  zero_atol: float = 1e-9) -> GameSpectrum:
+    r"""Top eigenvalues of the simultaneous-gradient Jacobian of (``d_model``, ``g_model``) at their current
+    parameters, and the largest stable learning rate of simultaneous GD they predict.
+
+    Args:
+        d_model, g_model: ``torch.nn.Module``s; D maps (n, d) inputs to n outputs (a logit for the
+            cross-entropy games), G maps (n, latent_dim) latents to (n, d) samples.
+        p_data: a gantheory ``Density`` (``n_samples`` draws with ``seed``) or an array of samples/nodes.
+        loss: a name in ``DIRAC_LOSSES`` (``standard``, ``non_saturating``, ``wgan``, ``hinge``, ``least_squares``).
+        regularizer: None, ``r1`` or ``r2`` (γ/2·E‖∇ₓD‖² on real or generated samples), weight ``gamma``.
+        latent: latent samples/nodes (default: ``n_samples`` standard normal draws of ``latent_dim``).
+        k: eigenvalues wanted from Arnoldi (all of them on the dense route).
+        dense_max: up to this many parameters the Jacobian is formed densely (``torch.func.jacfwd``).
+        data_weights, latent_weights: quadrature weights of the samples (default uniform).
+
+    Raises:
+        GanTheoryError: unknown loss/regulariser, bad samples or weights, k < 1.
+        DependencyError: torch missing.
+
+    Reference: Mescheder, Nowozin & Geiger 2017 (§3, eigenvalues of the game's Jacobian).
+    """
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - torch is a required dependency
+        from gantheory.errors import DependencyError
+
+        raise DependencyError("game_spectrum needs torch: pip install torch") from exc
+    if int(k) != k or k < 1:
+        raise GanTheoryError(f"k must be a positive integer, got {k!r}")
+    rng = np.random.default_rng(seed)
+    data = p_data.sample(n_samples, rng) if hasattr(p_data, "sample") else p_data
+    if latent is None:
+        latent = rng.standard_normal((n_samples, latent_dim))
+    field, x0, _ = simultaneous_field(d_model, g_model, data, latent, loss=loss, regularizer=regularizer, gamma=gamma,
+                                      data_weights=data_weights, latent_weights=latent_weights)
+    from gantheory.empirical._device import cpu_threads
+
+    n = x0.numel()
+    with cpu_threads(torch.device("cpu"), n * max(len(np.atleast_1d(data)), len(np.atleast_1d(latent)))):
+        field_norm = float(torch.linalg.vector_norm(field(x0)))
+        if n <= dense_max:
+            jac = torch.func.jacfwd(field)(x0).numpy()
+            ev, method = np.linalg.eigvals(jac), "dense"
+        else:
+            from scipy.sparse.linalg import LinearOperator, eigs
+
+            def matvec(v):
+                tangent = torch.as_tensor(np.real(np.asarray(v, dtype=np.float64)).ravel())
+                return torch.func.jvp(field, (x0,), (tangent,))[1].numpy()
+
+            op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+            ev, method = eigs(op, k=min(int(k), n - 2), which="LM", return_eigenvectors=False), "arnoldi"
+    ev = ev[np.argsort(-np.abs(ev), kind="stable")]
+    lr, rotation, n_zero = stable_step(ev, zero_atol)
+    return GameSpectrum(ev.astype(complex), method, int(n), lr, rotation, field_norm, n_zero, loss, regularizer,
+                        float(gamma))
+
+
+def torch_models(kind: str, **params: float) -> tuple[Any, Any]:
+    """Reference (d_model, g_model) pairs: ``dirac`` (G = δ_θ, D(x) = ψx at θ, ψ from ``theta``/``psi``),
+    ``gaussian`` (G(z) = μ + s·z, D(x) = a + b·x + c·x² at μ = ``loc``, s = ``scale``, (a, b, c) = 0) and
+    ``mlp`` (the same G; D a 1 → ``width`` → 1 tanh MLP, seeded by ``seed``, with its output layer zero, so
+    D ≡ 0: an equilibrium whose hidden weights are free)."""
+    import torch
+
+    class Point(torch.nn.Module):
+        def __init__(self, theta: float) -> None:
+            super().__init__()
+            self.theta = torch.nn.Parameter(torch.tensor([theta], dtype=torch.float64))
+
+        def forward(self, z):
+            return self.theta.expand(z.shape[0], 1)
+
+    class Slope(torch.nn.Module):
+        def __init__(self, psi: float) -> None:
+            super().__init__()
+            self.psi = torch.nn.Parameter(torch.tensor([psi], dtype=torch.float64))
+
+        def forward(self, x):
+            return x[:, 0] * self.psi
+
+    class AffineG(torch.nn.Module):
+        def __init__(self, loc: float, scale: float) -> None:
+            super().__init__()
+            self.loc = torch.nn.Parameter(torch.tensor([loc], dtype=torch.float64))
+            self.scale = torch.nn.Parameter(torch.tensor([scale], dtype=torch.float64))
+
+        def forward(self, z):
+            return self.loc + self.scale * z
+
+    class QuadraticD(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.coef = torch.nn.Parameter(torch.zeros(3, dtype=torch.float64))
+
+        def forward(self, x):
+            x = x[:, 0]
+            return self.coef[0] + self.coef[1] * x + self.coef[2] * x * x
+
+    if kind == "mlp":  # D ≡ 0 with free hidden weights: a manifold of equilibria through the checkpoint
+        torch.manual_seed(int(params.get("seed", 0)))
+        width = int(params.get("width", 8))
+        mlp = torch.nn.Sequential(torch.nn.Linear(1, width), torch.nn.Tanh(), torch.nn.Linear(width, 1)).double()
+        with torch.no_grad():
+            mlp[2].weight.zero_()
+            mlp[2].bias.zero_()
+        return mlp, AffineG(params.get("loc", 0.0), params.get("scale", 1.0))
+    if kind == "dirac":
+        return Slope(params.get("psi", 0.0)), Point(params.get("theta", 0.0))
+    if kind == "gaussian":
+        return QuadraticD(), AffineG(params.get("loc", 0.0), params.get("scale", 1.0))
+    raise GanTheoryError(f"unknown reference model kind {kind!r} (known: dirac, gaussian, mlp)")
+
+
+def gaussian_reference_jacobian(gamma: float = 0.0) -> np.ndarray:
+    r"""The exact Jacobian of the Gaussian reference game (p_data = N(0, 1), G(z) = μ + s z, D = a + bx + cx²,
+    standard loss, R1 weight γ) at its equilibrium μ = 0, s = 1, D ≡ 0, by Gaussian moments (hand-derived,
+    independent of torch): with M = E[(1, x, x²)ᵀ(1, x, x²)] = [[1, 0, 1], [0, 1, 0], [1, 0, 3]],
+    A = ½[[0, 1, 0], [0, 0, 2]] and R = E[∇ₓf ∇ₓfᵀ] = [[0, 0, 0], [0, 1, 0], [0, 0, 4]],
+    J = [[0, A], [−Aᵀ, −½M − γR]] in the order (μ, s, a, b, c)."""
+    m = np.array([[1.0, 0, 1], [0, 1, 0], [1, 0, 3]])
+    a = 0.5 * np.array([[0.0, 1, 0], [0, 0, 2]])
+    r = np.diag([0.0, 1.0, 4.0])
+    return np.block([[np.zeros((2, 2)), a], [-a.T, -0.5 * m - gamma * r]])
+
+
+def quadrature_nodes(n: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Hermite (probabilists') nodes and weights of N(0, 1): exact for polynomials of degree < 2n."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(n)
+    return nodes, weights / weights.sum()
+
