@@ -71,7 +71,7 @@ class DiracLoss:
 DIRAC_LOSSES: dict[str, DiracLoss] = {d.name: d for d in (
     DiracLoss("standard", "standard", "minimax", "cross-entropy, minimax generator (Goodfellow et al. 2014)"),
     DiracLoss("non_saturating", "standard", "non_saturating", "cross-entropy, non-saturating generator"),
-    DiracLoss("wgan", "linear", "hinge", "WGAN: linear critic f(t) = t (Arjovsky et al. 2017)"),
+    DiracLoss("wgan", "wasserstein", "hinge", "WGAN: linear critic f(t) = t (Arjovsky et al. 2017)"),
     DiracLoss("hinge", "hinge", "hinge", "hinge (Lim & Ye 2017; Miyato et al. 2018)"),
     DiracLoss("least_squares", "least_squares", "least_squares", "least squares (Mao et al. 2017), (a, b, c) "
               "from LOSSES; with the default c = 0 the generator's linear term vanishes and J is nilpotent"),
