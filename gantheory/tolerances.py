@@ -182,6 +182,14 @@ TABLE: dict[str, Tolerance] = {
         "one nearest x = 0 is shown"),
     "testing_ratio_atol": _t(1e-6, "audit",
         "a value off by a ratio within this of a multiple of 1/4 is reported as a rescaled textbook loss"),
+    # ---- runs (gantheory.runs: a training run's discriminator values against theory) -----------------
+    "runs_rounding_rtol": _t(1e-12, "empirical",
+        "a held-out loss is compared with the equilibrium value (relative to 1 + |value|): a D that is exactly "
+        "constant has zero variance, and only the rounding of a mean of n equal terms separates them"),
+    "runs_logged_rtol": _t(1e-4, "empirical",
+        "a logged D loss against the convention's loss recomputed from the same outputs (relative to "
+        "1 + |logged|): float32 training code rounds a batch mean to ~1e-7 relative, and a real "
+        "difference (smoothing, a penalty, another reduction) is ≥ 1e-3"),
 }
 
 TOLERANCES: dict[str, float] = {name: t.value for name, t in TABLE.items()}
