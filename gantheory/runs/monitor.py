@@ -274,7 +274,13 @@ class Monitor:
         train = [s for s in self._steps if s.train is not None]
         if train:
             gap = float(np.mean([s.mean_real - s.train[1] for s in train]))
-            var = sum(s.var_real / s.n_real + s.train[2] / s.train[0] for s in train) / len(train) ** 2
+            # training samples are usually reused across updates: their part of the error is the conservative
+            # (mean sd)²/n (Cauchy–Schwarz), never divided by the number of updates
+            train_var = float(np.mean([math.sqrt(s.train[2]) for s in train])) ** 2 / min(s.train[0] for s in train)
+            held = train if self.heldout == "fresh" else None
+            held_var = (sum(s.var_real / s.n_real for s in held) / len(held) ** 2 if held else
+                        float(np.mean([math.sqrt(s.var_real) for s in train])) ** 2 / min(s.n_real for s in train))
+            var = train_var + held_var
             a = _alarms.training_set_alarm(gap, math.sqrt(var), self.alpha)
             if a is not None:
                 out.append(a)
