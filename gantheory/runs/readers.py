@@ -79,7 +79,12 @@ def _tensorboard(path: Path) -> pd.DataFrame:
         from tbparse import SummaryReader
     except ImportError as exc:
         raise DependencyError("reading TensorBoard event files needs tbparse: pip install 'gantheory[runs]'") from exc
-    df = SummaryReader(str(path), pivot=False, event_types={"scalars"}).scalars
+    import warnings
+
+    with warnings.catch_warnings():  # tbparse's own pandas deprecation (inplace sort), not the user's concern
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        warnings.simplefilter("ignore", category=FutureWarning)
+        df = SummaryReader(str(path), pivot=False, event_types={"scalars"}).scalars
     return df[["step", "tag", "value"]]
 
 
