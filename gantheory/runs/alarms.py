@@ -165,12 +165,16 @@ def training_set_alarm(gap: float, se: float, alpha: float) -> Alarm | None:
                  "log) overstates the divergence bound. Evaluate on held-out data (the bound here uses it)")
 
 
+def _p(p: float) -> str:
+    return "p < 1e-300" if p < 1e-300 else f"p = {p:.2g}"
+
+
 def c2st_alarm(test, lower_bound: float, symbol: str) -> Alarm | None:
     """The C2ST rejects p_g = p_data at its level."""
     if not test.reject:
         return None
     return Alarm("generator_distinguishable",
-                 f"held-out accuracy {test.accuracy:.3f} over {test.n} decisions (p = {test.p_value:.2g}): the "
+                 f"held-out accuracy {test.accuracy:.3f} over {test.n} decisions ({_p(test.p_value)}): the "
                  f"generator's samples are distinguishable from the data, e.g. a dropped mode, even where the "
                  f"{symbol} bound ({lower_bound:.3g}) is small")
 
