@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from gantheory.runs.bounds import C2ST
 from gantheory.runs.conventions import Convention
 from gantheory.tolerances import TOLERANCES
 
@@ -169,7 +170,7 @@ def _p(p: float) -> str:
     return "p < 1e-300" if p < 1e-300 else f"p = {p:.2g}"
 
 
-def c2st_alarm(test, lower_bound: float, symbol: str) -> Alarm | None:
+def c2st_alarm(test: C2ST, lower_bound: float, symbol: str) -> Alarm | None:
     """The C2ST rejects p_g = p_data at its level."""
     if not test.reject:
         return None
