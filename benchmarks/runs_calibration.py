@@ -1,7 +1,7 @@
 """Calibration of gantheory.runs.Monitor where the truth is known, the fault-injection table, and its cost.
 
 Calibration (gantheory.runs.calibration): scripted generator paths θ_t from 2 to 0 on 1-D Gaussians and
-mixtures, closed-form discriminators (optimal, or shrunk a = λ·a*), fresh held-out samples each update;
+mixtures, closed-form discriminators (optimal, or shrunk a = λ·a*) or gantheory's trainer, fresh held-out samples each update;
 truth by quadrature. Violations of the one-sided (1 − α) bound are counted per update and per run (the
 whole-run window against the average divergence), with the binomial p-value P(Bin(trials, α) ≥ count).
 Faults (gantheory.runs.faults): each faulty run must raise its alarm and its clean control must not.
@@ -32,6 +32,10 @@ CONFIGS = [
     {"path": "mixture-shift", "loss": "hinge", "method": "hoeffding", "shrink": 1.0},
     # the finite-sample bound needs large held-out samples to be informative (its width ~ R·sqrt(log(1/α)/n))
     {"path": "gauss-shift", "loss": "standard", "method": "hoeffding", "shrink": 1.0, "n": 20000, "steps": 3},
+    # gantheory's trainer (degree-2 logistic MLE on 2048 + 2048 samples per replicate) instead of the closed form
+    {"path": "gauss-shift", "loss": "standard", "method": "clt", "shrink": 1.0, "discriminator": "trained", "steps": 5},
+    {"path": "mixture-shift", "loss": "standard", "method": "clt", "shrink": 1.0, "discriminator": "trained",
+     "steps": 5},
 ]
 
 
@@ -42,12 +46,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=500)
     args = ap.parse_args()
     print(f"calibration: {args.seeds} seeds × {args.steps} updates, n = {args.n} real + {args.n} fake, α = 0.05")
-    print("| path | loss | method | λ | n | violations / updates | p | violations / runs | p | mean gap | mean truth |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| path | D | loss | method | λ | n | violations / updates | p | violations / runs | p | mean gap | mean truth |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for cfg in CONFIGS:
         kw = {"steps": args.steps, "n": args.n, **cfg}
         r = calibrate_monitor(seeds=args.seeds, **kw)
-        print(f"| {r.path} | {r.loss} | {r.method} | {r.shrink:g} | {r.n} | {r.violations_update} / {r.trials_update} | "
+        print(f"| {r.path} | {r.discriminator} | {r.loss} | {r.method} | {r.shrink:g} | {r.n} | {r.violations_update} / {r.trials_update} | "
               f"{r.p_value_update:.3g} | {r.violations_run} / {r.trials_run} | {r.p_value_run:.3g} | "
               f"{r.mean_gap:.4f} | {r.truth_mean:.4f} |")
     print("\nfault injection (seed 0):")

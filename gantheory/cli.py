@@ -105,6 +105,10 @@ def _add_runs_parser(sub) -> None:
     rp.add_argument("--d-tag", required=True, help="scalar tag of the discriminator loss")
     rp.add_argument("--g-tag", help="scalar tag of the generator loss")
     rp.add_argument("--loss", default="standard", help="the loss convention (a LOSSES key; default standard)")
+    rp.add_argument("--d-loss", metavar="MODULE:FUNCTION",
+                    help="your discriminator loss d_loss(real_logits, fake_logits): the audit classifies it and "
+                         "fits its scale (overrides --loss, --param and --reduction)")
+    rp.add_argument("--g-loss", metavar="MODULE:FUNCTION", help="your generator loss g_loss(fake_logits) (with --d-loss)")
     rp.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                     help="a parameter of the convention (margin=1, alpha=0.9 …), repeatable")
     rp.add_argument("--generator", help="generator loss kind (minimax, non_saturating, least_squares, hinge)")
@@ -470,9 +474,17 @@ def cmd_runs(args: argparse.Namespace) -> int:
     except DependencyError as exc:
         print(f"python -m verify runs: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
-    result = analyse_log(series[args.d_tag], series.get(args.g_tag) if args.g_tag else None, loss=args.loss,
-                         params=params or None, generator=args.generator, reduction=args.reduction,
-                         heldout=args.heldout, window=args.window, alpha=args.alpha)
+    loss, generator, reduction, offset = args.loss, args.generator, args.reduction, 0.0
+    if args.d_loss:
+        from gantheory.loss_audit.loading import load_function
+        from gantheory.runs import audit_losses
+
+        audited = audit_losses(load_function(args.d_loss), load_function(args.g_loss) if args.g_loss else None)
+        loss, params, reduction, offset = audited.loss, audited.params, audited.scale, audited.offset
+        generator = generator or audited.generator
+    result = analyse_log(series[args.d_tag], series.get(args.g_tag) if args.g_tag else None, loss=loss,
+                         params=params or None, generator=generator, reduction=reduction,
+                         heldout=args.heldout, window=args.window, alpha=args.alpha, offset=offset)
     doc = result.to_dict()
     if args.out:
         out = Path(args.out)

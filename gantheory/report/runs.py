@@ -102,6 +102,8 @@ def to_text(doc: dict) -> str:
     out += [f"  ALARM {a['code']}: {a['message']}" for a in doc["alarms"]] or ["  no alarms"]
     out += [f"  note: {n}" for n in doc["notes"]]
     out.append(f"  cannot conclude: {doc['cannot_conclude']}")
+    out.append("  C2ST held-out decisions to detect a dropped mode of weight w (power 0.8): "
+               + ", ".join(f"w = {w}: {n:,}" for w, n in doc["mode_drop_sample_size"].items()))
     return "\n".join(out)
 
 
@@ -111,7 +113,10 @@ def to_markdown(doc: dict) -> str:
     out += [f"| {k} | {v} |" for k, v in _lines(doc)]
     out += ["", "## Alarms", ""] + ([f"- **{a['code']}**: {a['message']} *({a['theory']})*" for a in doc["alarms"]]
                                     or ["none"])
-    out += ["", "## Cannot be concluded", "", doc["cannot_conclude"], "", "## Windows", "",
+    out += ["", "## Cannot be concluded", "", doc["cannot_conclude"], "",
+            "| dropped mode weight w | held-out decisions the C2ST needs (power 0.8) |", "|---|---|"]
+    out += [f"| {w} | {n:,} |" for w, n in doc["mode_drop_sample_size"].items()]
+    out += ["", "## Windows", "",
             "| steps | loss | se | plug-in | lower bound |", "|---|---|---|---|---|"]
     out += [f"| {w['step_start']:g}–{w['step_end']:g} | {w['loss']:.4g} | {w['se']:.2g} | {w['estimate']:.4g} | "
             f"{w['lower_bound']:.4g} |" for w in doc["windows"]]

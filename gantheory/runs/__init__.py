@@ -17,9 +17,9 @@ from gantheory.runs.alarms import ALARMS, CANNOT_CONCLUDE, Alarm
 from gantheory.runs.analysis import RunAnalysis, analyse_log
 from gantheory.runs.bounds import C2ST, c2st_test, js_mode_drop_shift, mode_drop_sample_size
 from gantheory.runs.conventions import Convention, resolve_convention
-from gantheory.runs.monitor import Bound, Monitor
+from gantheory.runs.monitor import AuditedLoss, Bound, Monitor, audit_losses
 from gantheory.runs.readers import LogSeries, read_log
 
-__all__ = ["ALARMS", "C2ST", "CANNOT_CONCLUDE", "Alarm", "Bound", "Convention", "LogSeries", "Monitor", "RunAnalysis",
-           "analyse_log", "c2st_test", "js_mode_drop_shift", "mode_drop_sample_size", "read_log",
+__all__ = ["ALARMS", "C2ST", "CANNOT_CONCLUDE", "Alarm", "AuditedLoss", "Bound", "Convention", "LogSeries", "Monitor",
+           "RunAnalysis", "analyse_log", "audit_losses", "c2st_test", "js_mode_drop_shift", "mode_drop_sample_size", "read_log",
            "resolve_convention"]

@@ -59,6 +59,14 @@ CANNOT_CONCLUDE = (
     "See `mode_drop_sample_size` for the held-out sample the C2ST needs to detect a dropped mode.")
 
 
+def mode_drop_table(alpha: float = 0.05, power: float = 0.8) -> dict[str, int]:
+    """Held-out decisions the C2ST needs to detect a dropped disjoint mode of weight w (w → N), and the
+    summed-BCE shift at the optimum that the same drop causes is only 2·ΔJSD (see ``js_mode_drop_shift``)."""
+    from gantheory.runs.bounds import mode_drop_sample_size
+
+    return {f"{w:g}": mode_drop_sample_size(w, alpha=alpha, power=power) for w in (0.01, 0.05, 0.1, 0.3)}
+
+
 @dataclass(frozen=True)
 class Alarm:
     """One alarm: a stable ``code`` (a key of :data:`ALARMS`), a ``message`` for this run, its ``theory``."""

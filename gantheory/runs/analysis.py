@@ -71,6 +71,7 @@ class RunAnalysis:
                 "heuristic": self.heuristic, "windows": list(self.windows),
                 "alarms": [a.to_dict() for a in self.alarms], "notes": list(self.notes),
                 "cannot_conclude": _alarms.CANNOT_CONCLUDE,
+                "mode_drop_sample_size": _alarms.mode_drop_table(self.alpha),
                 "d_loss": series(self.d_steps, self.d_values), "g_loss": series(self.g_steps, self.g_values)}
 
 
@@ -79,26 +80,37 @@ def _binary_entropy(x: float) -> float:
 
 
 def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standard",
-                params: dict[str, float] | None = None, generator: str | None = None, reduction: str = "sum",
-                heldout: bool = False, window: int | None = None, alpha: float = 0.05) -> RunAnalysis:
+                params: dict[str, float] | None = None, generator: str | None = None, reduction: str | float = "sum",
+                heldout: bool = False, window: int | None = None, alpha: float = 0.05,
+                offset: float = 0.0) -> RunAnalysis:
     """Compare a logged D loss (and G loss) with the convention ``loss`` (a ``LOSSES`` key).
 
     Args:
         d, g: the logged series (:func:`gantheory.runs.read_log`).
         loss, params: the convention and its parameters (``label_smoothing`` with ``alpha``/``beta``).
         generator: the generator loss kind (a key of ``GENERATORS``) for its equilibrium line and alarms.
-        reduction: ``"sum"`` or ``"pooled"`` (BCE over the concatenated batch: half the summed value).
+        reduction: ``"sum"`` or ``"pooled"`` (BCE over the concatenated batch: half the summed value), or
+            the factor r itself (L_logged = r·L + ``offset``, as :func:`gantheory.runs.audit_losses` fits it).
         heldout: the logged values are held-out (fresh-sample) losses, not training-batch ones.
         window: logged steps per window (default: about 50 windows).
     """
     alpha = check_alpha(alpha)
-    if reduction not in REDUCTIONS:
-        raise GanTheoryError(f"parameter 'reduction' must be one of {sorted(REDUCTIONS)}, got {reduction!r}")
+    if isinstance(reduction, str):
+        if reduction not in REDUCTIONS:
+            raise GanTheoryError(f"parameter 'reduction' must be one of {sorted(REDUCTIONS)} or a positive factor, "
+                                 f"got {reduction!r}")
+        r = REDUCTIONS[reduction]
+    elif isinstance(reduction, (int, float)) and math.isfinite(reduction) and reduction > 0:
+        r = float(reduction)
+    else:
+        raise GanTheoryError(f"parameter 'reduction' must be one of {sorted(REDUCTIONS)} or a positive factor, "
+                             f"got {reduction!r}")
+    if not (isinstance(offset, (int, float)) and math.isfinite(offset)):
+        raise GanTheoryError(f"parameter 'offset' must be a finite number, got {offset!r}")
     if generator is not None and generator not in GENERATORS:
         raise GanTheoryError(f"parameter 'generator' must be one of {sorted(GENERATORS)}, got {generator!r}")
     if len(d) < 2:
         raise GanTheoryError(f"parameter 'd': the tag {d.tag!r} has {len(d)} points; at least 2 are needed")
-    r = REDUCTIONS[reduction]
     notes: list[str] = []
     found: list[_alarms.Alarm] = []
     row = LOSSES[loss] if loss in LOSSES else None
@@ -110,7 +122,7 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
         cdict = {**conv.to_dict(), "loss": "label_smoothing", "params": kw, "divergence": "smoothed",
                  "symbol": "𝒟_αβ", "offset": eq, "scale": -1.0, "equilibrium": eq,
                  "relation": f"min_D L_αβ = 2·H({(a_ + b_) / 2:g}) − 𝒟_αβ = {eq:.6g} − 𝒟_αβ"}
-        offset, scale = eq, -1.0
+        offset_c, scale = eq, -1.0
         found.append(_alarms.Alarm(
             "label_smoothing",
             f"label smoothing (α = {a_:g}, β = {b_:g}) is in the logged value: the JSD bound (log 4 − L)/2 does not "
@@ -118,8 +130,8 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
             "and L bounds the smoothed game's divergence 𝒟_αβ ≥ 2H − L (0 iff p = q), which is what is reported"))
     else:
         conv = resolve_convention(loss if row is None else row, params, generator=generator)
-        cdict, offset, scale = conv.to_dict(), conv.offset, conv.scale
-    eq_d = r * offset
+        cdict, offset_c, scale = conv.to_dict(), conv.offset, conv.scale
+    eq_d = r * offset_c + offset
     # generator equilibrium: its term at the row's optimum at p = q
     eq_g = None
     if generator is not None:
@@ -132,7 +144,7 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     if not finite.all():
         notes.append(f"{int((~finite).sum())} non-finite logged D values skipped (the run diverged there)")
         vals, steps = vals[finite], steps[finite]
-    L = vals / r  # the convention's own scale
+    L = (vals - offset) / r  # the convention's own scale
     n = L.size
     k = int(window) if window else max(2, n // 50)
     if k < 2:
@@ -146,14 +158,14 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
         mean, se = float(seg.mean()), float(seg.std(ddof=1) / math.sqrt(seg.size))
         tq = float(stats.t.ppf(1 - alpha, seg.size - 1))
         upper = mean + tq * se
-        est = max((offset - mean) / abs(scale), 0.0)
-        lb = max((offset - upper) / abs(scale), 0.0)
+        est = max((offset_c - mean) / abs(scale), 0.0)
+        lb = max((offset_c - upper) / abs(scale), 0.0)
         wins.append({"step_start": float(steps[i]), "step_end": float(steps[min(i + k, n) - 1]), "count": int(seg.size),
-                     "loss": r * mean, "se": r * se, "estimate": est, "lower_bound": lb})
-        above.append(_alarms.exceeds(mean - tq * se, offset))
+                     "loss": r * mean + offset, "se": r * se, "estimate": est, "lower_bound": lb})
+        above.append(_alarms.exceeds(mean - tq * se, offset_c))
     fraction = float(np.mean(above)) if above else 0.0
     mean_all = float(L.mean())
-    se_all = float(np.std([w["loss"] / r for w in wins], ddof=1) / math.sqrt(len(wins))) if len(wins) > 1 else 0.0
+    se_all = float(np.std([(w["loss"] - offset) / r for w in wins], ddof=1) / math.sqrt(len(wins))) if len(wins) > 1 else 0.0
     if loss != "label_smoothing":
         for a in (_alarms.above_equilibrium(conv, mean_all, se_all, alpha, fraction),
                   _alarms.below_minimum(conv, mean_all, se_all, alpha),
@@ -166,5 +178,6 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     gs = gv = None
     if g is not None:
         gs, gv = g.steps, g.values
-    return RunAnalysis(cdict, reduction, d.tag, g.tag if g is not None else None, steps, r * L, gs, gv, eq_d, eq_g,
+    red = reduction if isinstance(reduction, str) else f"factor {r:.6g}" + (f", offset {offset:.6g}" if offset else "")
+    return RunAnalysis(cdict, red, d.tag, g.tag if g is not None else None, steps, vals, gs, gv, eq_d, eq_g,
                        tuple(wins), not heldout, alpha, tuple(found), tuple(notes))

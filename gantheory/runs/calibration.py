@@ -4,7 +4,10 @@ A synthetic run has p_data fixed and a scripted generator path q_t = q(θ_t), t 
 𝒟(p‖q_t) comes from quadrature (:func:`gantheory.quadrature.f_divergence`, certified to 1e-10). The
 discriminator is the closed-form optimum a*(x) = row.optimum(log p, log q_t), optionally shrunk
 (a = λ·a*, λ < 1: a suboptimal D whose bound must stay valid and loosen). Each seed draws fresh held-out
-samples at every update. A violation is a bound above the truth: per update, the one-sided bound against
+samples at every update. With ``discriminator="trained"`` the discriminator at step t is instead
+gantheory's trainer (:func:`gantheory.empirical.train_discriminators`: degree-2 logistic MLE on its own
+``n_train`` real and fake samples, one replicate per seed, batched), evaluated on fresh held-out samples —
+near-optimal, never exactly optimal. A violation is a bound above the truth: per update, the one-sided bound against
 𝒟(p‖q_t); per run, the whole-run window bound against the average (1/T)Σ_t 𝒟(p‖q_t). Under the nominal
 level violations are at most Binomial(trials, α); the p-value of the observed count is
 P(Bin(trials, α) ≥ violations) (the empirical lens's calibration rule).
@@ -57,6 +60,7 @@ class CalibrationResult:
     shrink: float
     seeds: int
     steps: int
+    discriminator: str
     n: int
     violations_update: int
     trials_update: int
@@ -73,8 +77,10 @@ class CalibrationResult:
 
 def calibrate_monitor(*, path: str = "gauss-shift", loss: str = "standard", method: str = "clt",
                       alpha: float = 0.05, shrink: float = 1.0, seeds: int = 200, steps: int = 10, n: int = 500,
-                      seed: int = 0) -> CalibrationResult:
+                      seed: int = 0, discriminator: str = "closed_form", n_train: int = 2048) -> CalibrationResult:
     """Run ``seeds`` synthetic runs of ``steps`` updates with ``n`` real and ``n`` fake held-out samples each."""
+    if discriminator not in ("closed_form", "trained"):
+        raise GanTheoryError(f"parameter 'discriminator' must be 'closed_form' or 'trained', got {discriminator!r}")
     if path not in PATHS:
         raise GanTheoryError(f"parameter 'path' must be one of {sorted(PATHS)}, got {path!r}")
     if not 0.0 < shrink <= 1.0:
@@ -88,14 +94,28 @@ def calibrate_monitor(*, path: str = "gauss-shift", loss: str = "standard", meth
     truth = np.array([float(f_divergence(p, q, conv.divergence).value) for q in qs])
     row = conv.row
     rng = np.random.default_rng(seed)
+    trained = None
+    if discriminator == "trained":
+        if loss != "standard":
+            raise GanTheoryError("parameter 'discriminator': the trained calibration uses the trainer's BCE "
+                                 f"('standard'), not {loss!r}")
+        from gantheory.empirical import train_discriminators
+
+        trained = []
+        for t, q in enumerate(qs):
+            ens = train_discriminators(p, q, seeds=[seed * 100_003 + 1000 * t + k for k in range(seeds)],
+                                       family="logistic", degree=2, n_samples=n_train, device="cpu")
+            trained.append([ens.result(k, quadrature=False).logit for k in range(seeds)])
     v_up = v_run = 0
     gaps = []
-    for _ in range(seeds):
+    for k in range(seeds):
         mon = Monitor(loss, alpha, method=method)
         for t, q in enumerate(qs):
             x, z = p.sample(n, rng), q.sample(n, rng)
 
-            def d(v, q=q):
+            def d(v, q=q, t=t, k=k):
+                if trained is not None:
+                    return shrink * trained[t][k](v)
                 return shrink * row.optimum(p.logpdf(v), q.logpdf(v), **conv.params)
 
             mon.update(t, d(x), d(z))
@@ -104,7 +124,7 @@ def calibrate_monitor(*, path: str = "gauss-shift", loss: str = "standard", meth
             gaps.append(tr - b.lower_bound)
         v_run += mon.summary()["lower_bound"] > truth.mean()
     trials_up = seeds * len(qs)
-    return CalibrationResult(path, loss, method, alpha, shrink, seeds, len(qs), n, int(v_up), trials_up,
+    return CalibrationResult(path, loss, method, alpha, shrink, seeds, len(qs), discriminator, n, int(v_up), trials_up,
                              binomial_violation_p_value(v_up, trials_up, alpha), int(v_run), seeds,
                              binomial_violation_p_value(v_run, seeds, alpha), float(np.mean(gaps)),
                              float(truth.mean()))

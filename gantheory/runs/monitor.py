@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["Bound", "Monitor"]
+__all__ = ["AuditedLoss", "Bound", "Monitor", "audit_losses"]
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,21 @@ def _array(x: Any, name: str) -> np.ndarray:
     return a
 
 
-def _audited(d_loss: Callable, g_loss: Callable | None, **kw: Any) -> Convention:
-    """The convention of a user's (d_loss, g_loss), classified by the loss audit, with the user's scale:
-    L_user = s·L_row + k fitted on probe batches."""
+@dataclass(frozen=True)
+class AuditedLoss:
+    """A user's (d_loss, g_loss) as the loss audit classifies it: the ``LOSSES`` row, its parameters, the
+    generator kind, and the user's scale: d_loss = ``scale``·L_row + ``offset`` (½ for BCE over the pooled batch)."""
+
+    loss: str
+    params: dict
+    generator: str | None
+    scale: float
+    offset: float
+
+
+def audit_losses(d_loss: Callable, g_loss: Callable | None = None) -> AuditedLoss:
+    """Classify (d_loss, g_loss) with :func:`gantheory.audit` and fit the user's scale on probe batches
+    (least squares of d_loss against the row's loss of the same logits)."""
     from gantheory.loss_audit import audit
     from gantheory.losses import LOSSES
 
@@ -110,22 +122,28 @@ def _audited(d_loss: Callable, g_loss: Callable | None, **kw: Any) -> Convention
     if fam not in LOSSES:
         raise GanTheoryError(f"parameter 'loss': the audit classifies d_loss as {fam!r}, which has no LOSSES row")
     row = LOSSES[fam]
-    params = {k: v for k, v in rep.discriminator.params.items() if k in row.params and v is not None}
+    params = {k: float(v) for k, v in rep.discriminator.params.items() if k in row.params and v is not None}
     gen = rep.generator.kind if rep.generator is not None else None
-    conv = resolve_convention(row, params, generator=gen, **kw)
     import torch
 
+    real, fake = row.terms("numpy", **params)
     rng = np.random.default_rng(0)
     user, mine = [], []
     for _ in range(4):
         r, f = rng.normal(0.5, 1.5, 64), rng.normal(-0.5, 1.5, 64)
         user.append(float(d_loss(torch.as_tensor(r), torch.as_tensor(f))))
-        tr, tf = conv.terms(r, f)
-        mine.append(float(tr.mean() + tf.mean()))
+        mine.append(float(np.mean(real(r)) + np.mean(fake(f))))
     s, k = np.polyfit(mine, user, 1)
+    return AuditedLoss(fam, params, gen, float(s), float(k))
+
+
+def _audited(d_loss: Callable, g_loss: Callable | None, **kw: Any) -> Convention:
+    """The convention of a user's (d_loss, g_loss), with the user's scale and offset."""
     from dataclasses import replace
 
-    return replace(conv, user_scale=float(s), user_offset=float(k))
+    a = audit_losses(d_loss, g_loss)
+    conv = resolve_convention(a.loss, a.params, generator=a.generator, **kw)
+    return replace(conv, user_scale=a.scale, user_offset=a.offset)
 
 
 class Monitor:
@@ -309,7 +327,8 @@ class Monitor:
                 "steps": [self._steps[0].step, self._steps[-1].step], "c2st": self.c2st().to_dict(),
                 "convention": conv.to_dict(),
                 "note": "the bound is on the average divergence over the updates, one-sided at level 1 − α",
-                "cannot_conclude": _alarms.CANNOT_CONCLUDE}
+                "cannot_conclude": _alarms.CANNOT_CONCLUDE,
+                "mode_drop_sample_size": _alarms.mode_drop_table(self.alpha)}
 
     # -- output --------------------------------------------------------------------------------------
     def to_frame(self, window: int = 1) -> pd.DataFrame:

@@ -28,3 +28,18 @@ def test_calibration_large_negative_control():
 
     r = calibrate_monitor(seeds=1000, steps=4, n=500, alpha=0.3, seed=2)
     assert binomial_violation_p_value(r.violations_update, r.trials_update, 0.05) < 1e-6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["gauss-shift", "mixture-shift"])
+def test_calibration_with_the_trainer(path):
+    """200 replicates of gantheory's trainer (degree-2 logistic MLE) per step: the bound stays valid."""
+    r = calibrate_monitor(path=path, discriminator="trained", seeds=200, steps=5, n=500, seed=3)
+    assert r.p_value_update > 1e-3 and r.p_value_run > 1e-3
+
+
+def test_calibration_with_the_trainer_small():
+    """A small version in the default suite: 30 trained replicates, 2 steps; violations within Binomial(60, α)
+    (p > 0.001) and the bound is tight for the Gaussian path, where degree 2 contains the optimal logit."""
+    r = calibrate_monitor(discriminator="trained", seeds=30, steps=2, n=500, n_train=512, seed=4)
+    assert r.p_value_update > 1e-3 and r.mean_gap < 0.05

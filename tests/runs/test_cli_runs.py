@@ -50,3 +50,22 @@ def test_runs_usage_errors(tmp_path, capsys):
     assert "did you mean d_loss" in capsys.readouterr().err
     assert main(["runs", path, "--d-tag", "d_loss", "--param", "margin"]) == EXIT_USAGE
     assert main(["runs", path]) == EXIT_USAGE
+
+
+def test_runs_with_audited_loss_functions(tmp_path, capsys, monkeypatch):
+    """--d-loss/--g-loss: the audit names the game (pooled BCE: standard at scale ½, equilibrium log 2)."""
+    pytest.importorskip("torch")
+    (tmp_path / "my_losses.py").write_text(
+        "import torch\nimport torch.nn.functional as F\n"
+        "def d_loss(r, f):\n"
+        "    x = torch.cat([r, f]); y = torch.cat([torch.ones_like(r), torch.zeros_like(f)])\n"
+        "    return F.binary_cross_entropy_with_logits(x, y)\n"
+        "def g_loss(f):\n    return F.binary_cross_entropy_with_logits(f, torch.ones_like(f))\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = _csv(tmp_path, 0.6)
+    code = main(["runs", path, "--d-tag", "d_loss", "--g-tag", "g_loss", "--d-loss", "my_losses:d_loss",
+                 "--g-loss", "my_losses:g_loss", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == EXIT_OK and doc["convention"]["loss"] == "standard"
+    assert doc["equilibrium_d"] == pytest.approx(math.log(2), abs=1e-9)
+    assert doc["equilibrium_g"] == pytest.approx(math.log(2), abs=1e-9)  # non-saturating, found by the audit
