@@ -7,7 +7,7 @@ images are held out; G and D are two-layer MLPs trained with the non-saturating 
 alarm). It reports a one-sided 95% lower bound on JSD(p_data‖p_g) averaged over each window, the C2ST
 and alarms. Run::
 
-    pip install 'gantheory[runs]' scikit-learn
+    pip install 'gantheory[runs,examples]'
     python examples/digits_gan.py --steps 4000 --out docs/digits_monitor.png
 """
 
@@ -23,7 +23,13 @@ def load_digits_split(seed: int = 0, n_heldout: int = 500) -> tuple[Any, Any]:
     """(train, held-out) float32 tensors of the digits scaled to [−1, 1]."""
     import numpy as np
     import torch
-    from sklearn.datasets import load_digits
+
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as exc:
+        from gantheory.errors import DependencyError
+
+        raise DependencyError("the digits example needs scikit-learn: pip install 'gantheory[examples]'") from exc
 
     x = load_digits().data.astype(np.float32) / 8.0 - 1.0
     idx = np.random.default_rng(seed).permutation(len(x))
