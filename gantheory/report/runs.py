@@ -32,8 +32,8 @@ def _figure(rows: int = 2) -> tuple[Figure, Any]:
 
 def monitor_figure(bounds: Sequence[Bound], convention: Convention, alpha: float) -> Figure:
     """Held-out loss with its (1 − α) interval and the equilibrium line; the divergence bound (plug-in and
-    one-sided (1 − α)) against the divergence's range."""
-    fig, (ax1, ax2) = _figure(2)
+    one-sided (1 − α)) against the divergence's range; the held-out C2ST accuracy against ½."""
+    fig, (ax1, ax2, ax3) = _figure(3)
     x = [0.5 * (b.step_start + b.step_end) for b in bounds]
     ax1.fill_between(x, [b.loss_low for b in bounds], [b.loss_high for b in bounds], alpha=0.3,
                      label=f"{1 - alpha:.0%} interval")
@@ -47,8 +47,12 @@ def monitor_figure(bounds: Sequence[Bound], convention: Convention, alpha: float
     if convention.divergence_upper < float("inf"):
         ax2.axhline(convention.divergence_upper, color="gray", ls=":", lw=1, label=f"max {convention.symbol}")
     ax2.set_ylabel(f"{convention.symbol} lower bound (nats)" if convention.divergence == "js" else convention.symbol)
-    ax2.set_xlabel("step")
     ax2.legend(fontsize=8, loc="best")
+    ax3.plot(x, [b.accuracy for b in bounds], lw=1.2, color="C4", label="held-out C2ST accuracy")
+    ax3.axhline(0.5, color="k", ls="--", lw=1, label="½ (p_g = p_data)")
+    ax3.set_ylabel("accuracy")
+    ax3.set_xlabel("step")
+    ax3.legend(fontsize=8, loc="best")
     return fig
 
 

@@ -5,7 +5,7 @@ format                    what is read
 ========================  ===========================================================================
 ``tensorboard``           event files (a file or a folder) through ``tbparse.SummaryReader``, which reads
                           every scalar (TensorBoard's own ``EventAccumulator`` keeps 10,000 per tag by
-                          default and drops the rest silently)
+                          default and drops the rest silently); runs in subfolders get ``RUN/tag``
 ``csv``                   Lightning ``metrics.csv`` (sparse rows: each tag keeps only its own non-empty
                           rows), Keras ``CSVLogger`` (``epoch`` column), plain CSV (``step`` or the row index)
 ``wandb``                 W&B exports: parquet with a ``_step`` column, or ``scan_history()`` rows saved as
@@ -84,7 +84,9 @@ def _tensorboard(path: Path) -> pd.DataFrame:
     with warnings.catch_warnings():  # tbparse's own pandas deprecation (inplace sort), not the user's concern
         warnings.simplefilter("ignore", category=DeprecationWarning)
         warnings.simplefilter("ignore", category=FutureWarning)
-        df = SummaryReader(str(path), pivot=False, event_types={"scalars"}).scalars
+        df = SummaryReader(str(path), pivot=False, event_types={"scalars"}, extra_columns={"dir_name"}).scalars
+    if "dir_name" in df.columns and df["dir_name"].nunique() > 1:  # several runs under one folder: keep them apart
+        df = df.assign(tag=[f"{d}/{t}" if d else t for d, t in zip(df["dir_name"], df["tag"], strict=True)])
     return df[["step", "tag", "value"]]
 
 

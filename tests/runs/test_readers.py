@@ -95,3 +95,15 @@ def test_missing_dependency_is_a_dependency_error(tmp_path, monkeypatch):
     (tmp_path / "events.out.tfevents.1").write_bytes(b"")
     with pytest.raises(DependencyError, match=r"gantheory\[runs\]"):
         read_log(tmp_path / "events.out.tfevents.1")
+
+
+def test_tensorboard_runs_in_subfolders_stay_apart(tmp_path):
+    pytest.importorskip("tbparse")
+    tb = pytest.importorskip("torch.utils.tensorboard")
+    for run, level in (("run_a", 1.0), ("run_b", 2.0)):
+        w = tb.SummaryWriter(str(tmp_path / run))
+        for i in range(50):
+            w.add_scalar("d_loss", level, i)
+        w.close()
+    s = read_log(tmp_path)
+    assert set(s) == {"run_a/d_loss", "run_b/d_loss"} and s["run_b/d_loss"].values.mean() == 2.0
