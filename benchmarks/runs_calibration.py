@@ -25,6 +25,8 @@ from gantheory.runs.faults import FAULTS, run_fault
 CONFIGS = [
     {"path": "gauss-shift", "loss": "standard", "method": "clt", "shrink": 1.0},
     {"path": "mixture-shift", "loss": "standard", "method": "clt", "shrink": 1.0},
+    {"path": "gauss2d-spiral", "loss": "standard", "method": "clt", "shrink": 1.0},
+    {"path": "gauss2d-spiral", "loss": "hinge", "method": "clt", "shrink": 1.0},
     {"path": "gauss-shift", "loss": "hinge", "method": "clt", "shrink": 1.0},
     {"path": "gauss-shift", "loss": "least_squares", "method": "clt", "shrink": 1.0},
     {"path": "gauss-shift", "loss": "standard", "method": "hoeffding", "shrink": 1.0},

@@ -1,4 +1,4 @@
-r"""Calibration of the Monitor where the truth is known: scripted generator paths on 1-D densities.
+r"""Calibration of the Monitor where the truth is known: scripted generator paths on 1-D and 2-D densities.
 
 A synthetic run has p_data fixed and a scripted generator path q_t = q(θ_t), t = 0 … T − 1; the truth
 𝒟(p‖q_t) comes from quadrature (:func:`gantheory.quadrature.f_divergence`, certified to 1e-10). The
@@ -45,8 +45,38 @@ def _mixture_path(theta: np.ndarray):
     return mix(0.0, 0.5), [mix(float(t), 0.5 + 0.4 * float(t) / 2.0) for t in theta]
 
 
+class _Gauss2D:
+    """N(loc, I₂) in the plane: ``sample(n, rng)`` (n, 2) and ``logpdf(x)`` (n,), for the 2-D path."""
+
+    def __init__(self, loc: tuple[float, float]) -> None:
+        self.loc = np.asarray(loc, dtype=np.float64)
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.loc + rng.standard_normal((n, 2))
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        d = np.asarray(x, dtype=np.float64) - self.loc
+        return -0.5 * np.sum(d * d, axis=-1) - np.log(2 * np.pi)
+
+
+def _gauss2d_path(theta: np.ndarray):
+    # the generator's mean spirals in: μ_t = θ_t·(cos 2θ_t, sin 2θ_t)
+    return _Gauss2D((0.0, 0.0)), [_Gauss2D((float(t * np.cos(2 * t)), float(t * np.sin(2 * t)))) for t in theta]
+
+
+def _truth(p, q, divergence: str) -> float:
+    """𝒟(p‖q) by quadrature. For N(0, I₂) against N(μ, I₂) the likelihood ratio depends on x only through
+    its projection on μ, so every f-divergence equals the 1-D one of N(0, 1) against N(|μ|, 1) (sufficiency)."""
+    from gantheory.densities import Normal
+    from gantheory.quadrature import f_divergence
+
+    if isinstance(p, _Gauss2D):
+        p, q = Normal(0.0, 1.0), Normal(float(np.linalg.norm(q.loc - p.loc)), 1.0)
+    return float(f_divergence(p, q, divergence).value)
+
+
 # scripted generator paths: p_data and q(θ) for θ from 2 down to 0 (the generator converging)
-PATHS = {"gauss-shift": _gauss_path, "mixture-shift": _mixture_path}
+PATHS = {"gauss-shift": _gauss_path, "mixture-shift": _mixture_path, "gauss2d-spiral": _gauss2d_path}
 
 
 @dataclass(frozen=True)
@@ -85,20 +115,18 @@ def calibrate_monitor(*, path: str = "gauss-shift", loss: str = "standard", meth
         raise GanTheoryError(f"parameter 'path' must be one of {sorted(PATHS)}, got {path!r}")
     if not 0.0 < shrink <= 1.0:
         raise GanTheoryError(f"parameter 'shrink' must lie in (0, 1], got {shrink!r}")
-    from gantheory.quadrature import f_divergence
-
     theta = np.linspace(2.0, 0.0, steps) if steps > 1 else np.array([1.0])
     p, qs = PATHS[path](theta)
     mon0 = Monitor(loss, alpha, method=method)
     conv = mon0.convention
-    truth = np.array([float(f_divergence(p, q, conv.divergence).value) for q in qs])
+    truth = np.array([_truth(p, q, conv.divergence) for q in qs])
     row = conv.row
     rng = np.random.default_rng(seed)
     trained = None
     if discriminator == "trained":
-        if loss != "standard":
+        if loss != "standard" or path == "gauss2d-spiral":
             raise GanTheoryError("parameter 'discriminator': the trained calibration uses the trainer's BCE "
-                                 f"('standard'), not {loss!r}")
+                                 f"('standard') on the 1-D paths, not {loss!r} on {path!r}")
         from gantheory.empirical import train_discriminators
 
         trained = []
