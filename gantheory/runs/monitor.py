@@ -262,7 +262,12 @@ class Monitor:
 
     def c2st(self, last: int | None = None) -> C2ST:
         """Classifier two-sample test over every update (or the ``last`` ones): D's held-out decisions
-        (output above the convention's threshold = "real"), exact binomial p-value against accuracy ½."""
+        (output above the convention's threshold = "real"), exact binomial p-value against accuracy ½.
+
+        Pooling updates needs independent decisions: with ``heldout="fixed"`` the same real samples are
+        judged at every update, so by default only the last update is tested."""
+        if last is None and self.heldout == "fixed":
+            last = 1
         steps = self._steps[-last:] if last else self._steps
         return c2st_test(sum(s.correct for s in steps), sum(s.n_real + s.n_fake for s in steps), self.alpha)
 

@@ -26,10 +26,11 @@ def test_digits_example_short_run(tmp_path):
     summary = _load().main(["--steps", "60", "--eval-every", "20", "--window", "2", "--out", str(out)])
     assert summary["divergence"] == "js" and summary["updates"] == 4
     assert 0.0 <= summary["lower_bound"] <= summary["estimate"] <= 0.7
-    # 60 steps: D is barely trained, so its C2ST has little power yet; the test and the alarms are reported
+    # 60 steps: D is barely trained, so its C2ST has little power yet; the test (on the last update: the
+    # held-out set is fixed) and the alarms are reported
     from gantheory.runs import ALARMS
 
-    assert summary["c2st"]["n"] == 4 * 1000 and 0.0 <= summary["c2st"]["p_value"] <= 1.0
+    assert summary["c2st"]["n"] == 1000 and 0.0 <= summary["c2st"]["p_value"] <= 1.0
     assert {a["code"] for a in summary["alarms"]} <= set(ALARMS)
     assert out.stat().st_size > 5000 and json.loads(out.with_suffix(".json").read_text())["updates"] == 4
 

@@ -127,3 +127,9 @@ def test_audited_losses():
     mon.update(0, r, f, logged=logged)
     mon.update(1, r + 0.1, f, logged=float(d_loss(torch.as_tensor(r + 0.1), torch.as_tensor(f))))
     assert not any(a.code in ("logged_mismatch", "label_smoothing") for a in mon.alarms())
+
+
+def test_c2st_pools_only_independent_decisions():
+    """Fresh held-out samples: every update pooled; a fixed held-out set: the last update only."""
+    fresh, fixed = _run(Monitor(), steps=4), _run(Monitor(heldout="fixed"), steps=4)
+    assert fresh.c2st().n == 4 * 1000 and fixed.c2st().n == 1000 and fixed.c2st(last=4).n == 4 * 1000
