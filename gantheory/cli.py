@@ -19,7 +19,7 @@ One parser (:func:`build_parser`) holds every subcommand; every usage error goes
 :class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input) to exit code 2.
 
 Exit codes: 0 every claim holds (audit: a recognised game, used consistently); 1 some claim refuted (or,
-for selftest, some control not refuted; for audit, a finding of severity ``error``); 2 usage error
+for selftest, some control not refuted; for audit, a finding of severity ``error``; for runs, an alarm other than the heuristic-bound note); 2 usage error
 (unknown claim ids and function names get the nearest names); 3 internal error (a lens could not run).
 """
 
