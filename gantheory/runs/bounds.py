@@ -4,8 +4,12 @@ The population loss of a fixed D is L = E_p ℓ_real(a) + E_q ℓ_fake(a), estim
 and n_f fresh generated samples by L̂ = mean ℓ_real + mean ℓ_fake. Two one-sided (1 − α) upper bounds U
 with P(L ≤ U) ≥ 1 − α are offered, and the divergence bound 𝒟 ≥ (c − U)/|s| inherits their level:
 
-- ``"clt"``: U = L̂ + z_{1−α}·se, se² = s_r²/n_r + s_f²/n_f (the sample variances of the terms). Asymptotic
-  (central limit theorem): its level is nominal for large batches and is what the calibration measures.
+- ``"clt"``: U = L̂ + c·se, se² = s_r²/n_r + s_f²/n_f (the sample variances of the terms), with
+  c = z_{1−α} + max(γ̂, 0)·(2z²_{1−α} + 1)/6, γ̂ = (k₃,r/n_r² + k₃,f/n_f²)/se³ the estimated skewness of L̂
+  (k₃ the terms' third central moments): the Edgeworth (Cornish–Fisher) correction for the studentised
+  mean (Hall 1992, §3.5; Johnson 1978). Log-loss terms are right-skewed and the plain normal bound then
+  covers only ~6–8% below nominal at n = 100–2000 where the divergence is large; the correction is only
+  ever applied to widen the bound. Asymptotic: its level is what the calibration measures.
 - ``"hoeffding"``: the outputs are first projected onto a bounded interval (a clipped discriminator is
   still a discriminator, so the variational bound holds for it), the terms then lie in ranges R_r, R_f
   and U = L̂_clip + sqrt(log(1/α)·(R_r²/n_r + R_f²/n_f)/2) (Hoeffding 1963, Thm. 2; Azuma's inequality
@@ -45,11 +49,14 @@ def check_alpha(alpha: float) -> float:
 
 
 def upper_confidence(estimate: float, *, se: float | None = None, ranges_sq_over_n: float | None = None,
-                     alpha: float, method: str) -> float:
-    """One-sided (1 − α) upper confidence bound of a mean from its standard error (``clt``) or from
-    Σ R²/n (``hoeffding``)."""
+                     alpha: float, method: str, skewness: float = 0.0) -> float:
+    """One-sided (1 − α) upper confidence bound of a mean from its standard error and the skewness of the
+    estimate (``clt``, widened by the Edgeworth correction when the skewness is positive) or from Σ R²/n
+    (``hoeffding``)."""
     if method == "clt":
-        return float(estimate + stats.norm.ppf(1.0 - alpha) * float(se))
+        z = float(stats.norm.ppf(1.0 - alpha))
+        c = z + max(float(skewness), 0.0) * (2.0 * z * z + 1.0) / 6.0
+        return float(estimate + c * float(se))
     if method == "hoeffding":
         return float(estimate + math.sqrt(math.log(1.0 / alpha) * float(ranges_sq_over_n) / 2.0))
     raise GanTheoryError(f"parameter 'method' must be one of {METHODS}, got {method!r}")

@@ -58,6 +58,8 @@ class _Step:
     correct: int
     out_real: float
     out_fake: float
+    k3_real: float = 0.0                                # third central moments of the terms (skewness correction)
+    k3_fake: float = 0.0
     train: tuple[int, float, float] | None = None     # (n, mean, var) of the real term on training samples
     logged: tuple[float, float] | None = None          # (logged value, recomputed value)
 
@@ -157,7 +159,8 @@ class Monitor:
         params: the row's parameters (hinge ``margin``, least squares ``a``/``b``).
         generator: the generator loss kind (``"minimax"``, ``"non_saturating"``, …), for the
             vanishing-gradient alarm; None when not known.
-        method: ``"clt"`` (normal approximation from the per-sample variances; asymptotic) or
+        method: ``"clt"`` (normal approximation from the per-sample variances, with a skewness correction;
+            asymptotic) or
             ``"hoeffding"`` (outputs clipped to ``logit_clip``, finite-sample).
         heldout: ``"fresh"`` (new held-out real samples at every update) or ``"fixed"`` (the same held-out
             set every time; windows then use a conservative real-part error).
@@ -212,7 +215,9 @@ class Monitor:
             log = (float(logged), recomputed)
         self._steps.append(_Step(int(step), r.size, f.size, float(tr.mean()), float(tr.var(ddof=1)),
                                  float(tf.mean()), float(tf.var(ddof=1)), float(cr.mean()), float(cf.mean()),
-                                 correct, float(r.mean()), float(f.mean()), train, log))
+                                 correct, float(r.mean()), float(f.mean()),
+                                 float(np.mean((tr - tr.mean()) ** 3)), float(np.mean((tf - tf.mean()) ** 3)),
+                                 train, log))
 
     # -- statistics ----------------------------------------------------------------------------------
     def _window(self, steps: Sequence[_Step]) -> tuple[float, float, float]:
@@ -226,7 +231,15 @@ class Monitor:
             real_var = float(np.mean([math.sqrt(s.var_real) for s in steps])) ** 2 / min(s.n_real for s in steps)
         se = math.sqrt(real_var + fake_var)
         if self.method == "clt":
-            upper = upper_confidence(loss, se=se, alpha=self.alpha, method="clt")
+            # third cumulant of the window's average: Σ_t (k3_r/n_r² + k3_f/n_f²)/T³ (fresh samples); a fixed
+            # held-out set contributes its mean k3_r/n_r² once
+            k3_fake = sum(s.k3_fake / s.n_fake**2 for s in steps) / T**3
+            if self.heldout == "fresh":
+                k3_real = sum(s.k3_real / s.n_real**2 for s in steps) / T**3
+            else:
+                k3_real = float(np.mean([s.k3_real for s in steps])) / min(s.n_real for s in steps) ** 2
+            skew = (k3_real + k3_fake) / se**3 if se > 0 else 0.0
+            upper = upper_confidence(loss, se=se, alpha=self.alpha, method="clt", skewness=skew)
         else:
             R_r, R_f = self.convention.term_range
             n_r = min(s.n_real for s in steps) if self.heldout == "fixed" else None
@@ -322,7 +335,8 @@ class Monitor:
             return {"divergence": conv.divergence, "estimate": None, "lower_bound": None,
                     "equilibrium": conv.equilibrium, "alarms": []}
         b = self._bound(self._steps)
-        method = ("normal approximation (CLT) from the per-sample variances" if self.method == "clt" else
+        method = ("normal approximation (CLT) from the per-sample variances, widened by the Edgeworth skewness "
+                  "correction" if self.method == "clt" else
                   f"Hoeffding concentration bound, outputs clipped to [{conv.clip[0]:g}, {conv.clip[1]:g}]")
         return {"divergence": conv.divergence, "estimate": b.estimate, "lower_bound": b.lower_bound,
                 "equilibrium": conv.equilibrium,

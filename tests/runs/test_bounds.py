@@ -59,3 +59,13 @@ def test_upper_confidence_and_alpha():
     with pytest.raises(GanTheoryError, match="alpha"):
         check_alpha(0.7)
     assert binomial_violation_p_value(0, 200, 0.05) == 1.0
+
+
+def test_skewness_correction_only_widens():
+    """Edgeworth: c = z + max(γ, 0)(2z² + 1)/6 — a right-skewed estimate gets a wider bound, a left-skewed one
+    keeps the normal bound (never narrower)."""
+    z = 1.6448536269514722
+    plain = upper_confidence(1.0, se=0.1, alpha=0.05, method="clt")
+    assert upper_confidence(1.0, se=0.1, alpha=0.05, method="clt", skewness=0.3) == pytest.approx(
+        1.0 + 0.1 * (z + 0.3 * (2 * z * z + 1) / 6))
+    assert upper_confidence(1.0, se=0.1, alpha=0.05, method="clt", skewness=-0.3) == plain
