@@ -88,6 +88,14 @@ class Bound:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
+def _moments(t: np.ndarray) -> tuple[float, float, float]:
+    """Mean, unbiased variance and third central moment of the terms (one pass over the deviations)."""
+    m = float(t.mean())
+    d = t - m
+    d2 = d * d
+    return m, float(d2.sum()) / (t.size - 1), float(d2 @ d) / t.size
+
+
 def _array(x: Any, name: str) -> np.ndarray:
     if hasattr(x, "detach"):
         x = x.detach().to("cpu").double().numpy()
@@ -200,7 +208,11 @@ class Monitor:
         conv = self.convention
         r, f = _array(real_logits, "real_logits"), _array(fake_logits, "fake_logits")
         tr, tf = conv.terms(r, f)
-        cr, cf = conv.terms(r, f, clip=True)
+        (m_r, v_r, k_r), (m_f, v_f, k_f) = _moments(tr), _moments(tf)
+        if self.method == "hoeffding":
+            cr, cf = (float(t.mean()) for t in conv.terms(r, f, clip=True))
+        else:
+            cr, cf = m_r, m_f
         o, th = conv.orientation, conv.threshold
         correct = int(np.sum(o * (r - th) > 0) + np.sum(o * (f - th) < 0))  # ties count as errors
         train = None
@@ -211,13 +223,10 @@ class Monitor:
         if logged is not None:
             if not math.isfinite(float(logged)):
                 raise GanTheoryError(f"parameter 'logged' must be finite, got {logged!r}")
-            recomputed = conv.user_scale * float(tr.mean() + tf.mean()) + conv.user_offset
+            recomputed = conv.user_scale * (m_r + m_f) + conv.user_offset
             log = (float(logged), recomputed)
-        self._steps.append(_Step(int(step), r.size, f.size, float(tr.mean()), float(tr.var(ddof=1)),
-                                 float(tf.mean()), float(tf.var(ddof=1)), float(cr.mean()), float(cf.mean()),
-                                 correct, float(r.mean()), float(f.mean()),
-                                 float(np.mean((tr - tr.mean()) ** 3)), float(np.mean((tf - tf.mean()) ** 3)),
-                                 train, log))
+        self._steps.append(_Step(int(step), r.size, f.size, m_r, v_r, m_f, v_f, cr, cf, correct, float(r.mean()),
+                                 float(f.mean()), k_r, k_f, train, log))
 
     # -- statistics ----------------------------------------------------------------------------------
     def _window(self, steps: Sequence[_Step]) -> tuple[float, float, float]:
