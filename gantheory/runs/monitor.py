@@ -277,7 +277,8 @@ class Monitor:
 
     def bounds(self, window: int = 1) -> list[Bound]:
         """Per update (``window=1``) or per window of ``window`` consecutive updates (the last may be shorter):
-        each bounds the window's *average* divergence."""
+        each bounds the window's *average* divergence at level 1 − α on its own (K windows together hold
+        simultaneously at 1 − K·α, Bonferroni: use ``alpha/K`` for a simultaneous statement)."""
         if not isinstance(window, int) or window < 1:
             raise GanTheoryError(f"parameter 'window' must be a positive integer, got {window!r}")
         return [self._bound(self._steps[i:i + window]) for i in range(0, len(self._steps), window)]
