@@ -135,8 +135,9 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     # generator equilibrium: its term at the row's optimum at p = q
     eq_g = None
     if generator is not None:
-        grow = LOSSES["standard"] if loss == "label_smoothing" else conv.row
-        a0 = float(grow.optimum(0.0, 0.0, **({} if loss == "label_smoothing" else conv.params)))
+        # (label smoothing: D* = (α + β)/2 at p = q, not ½)
+        grow, gparams = (LOSSES["label_smoothing"], kw) if loss == "label_smoothing" else (conv.row, conv.params)
+        a0 = float(grow.optimum(0.0, 0.0, **gparams))
         gkw = {k: v for k, v in (params or {}).items() if k == "c"}
         eq_g = float(GENERATORS[generator](np.array(a0), **gkw))
     vals, steps = d.values, d.steps

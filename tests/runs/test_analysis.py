@@ -56,6 +56,10 @@ def test_label_smoothing_corrected_equilibrium():
     h = -(0.45 * math.log(0.45) + 0.55 * math.log(0.55))
     assert r.equilibrium_d == pytest.approx(2 * h) and r.equilibrium_d == pytest.approx(1.37628, abs=1e-5)
     assert "label_smoothing" in [a.code for a in r.alarms]
+    # the generator's equilibrium moves too: −log D* with D* = 0.45 (not log 2)
+    g = analyse_log(_series(_noisy(1.3)), _series(_noisy(0.8), "g"), loss="label_smoothing",
+                    params={"alpha": 0.9, "beta": 0.0}, generator="non_saturating")
+    assert g.equilibrium_g == pytest.approx(-math.log(0.45))
 
 
 def test_heldout_batch_means_bound_is_a_lower_bound():
