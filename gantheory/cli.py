@@ -26,10 +26,8 @@ for selftest, some control not refuted; for audit, a finding of severity ``error
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import datetime as _dt
 import json
-import multiprocessing
 import os
 import platform
 import subprocess
@@ -55,10 +53,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_run_options(p: argparse.ArgumentParser, *, ids_help: str) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help=ids_help)
-    p.add_argument("--profile", choices=("quick", "full"), default="quick",
-                   help="quick: CI-sized checks (≤ 60 s on 2 cores); full: heavier settings (≤ 15 min on CPU)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="torch device for empirical lenses")
-    p.add_argument("--seed", type=int, default=0, help="base seed of every random draw (default 0)")
+    p.add_argument("--profile", choices=("quick", "full"), default=None,
+                   help="quick (default): CI-sized checks (≤ 60 s on 2 cores); full: heavier settings (≤ 15 min on "
+                        "CPU); with --resume, the stored report's")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None,
+                   help="torch device for empirical lenses (default auto; with --resume, the stored report's)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="base seed of every random draw (default 0; with --resume, the stored report's)")
     p.add_argument("--out", metavar="DIR", help="report folder (default reports/<timestamp>/)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="what to print on stdout (json prints only the JSON document)")
@@ -73,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run claims (all when no ID is given)")
     _add_run_options(run, ids_help="claim ids (default: all; see `list`)")
     run.add_argument("--resume", metavar="DIR",
-                     help="continue the run in DIR, skipping claims already finished there (errored ones run again)")
+                     help="continue the run in DIR: finished claims that re-validate (same fingerprint, measurements "
+                          "within their own tolerances, lenses as registered) are kept, the rest run; claims "
+                          "named now are added, finished ones never dropped; profile/seed/device must match")
     lst = sub.add_parser("list", help="list the claims")
     lst.add_argument("--format", choices=FORMATS, default="text")
     st = sub.add_parser("selftest", help="run every negative control; passes only if each is refuted")
@@ -82,16 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
                     help="only controls of this lens (repeatable)")
     aud = sub.add_parser("audit", help="audit a GAN loss: implied optimal discriminator, divergence, generator "
                                         "consistency, numerics (gantheory.audit)",
-                         description="Audit a GAN loss. Functions take torch tensors of discriminator logits: "
-                                     "d_loss(real, fake) -> scalar; g_loss(fake) -> scalar.")
+                         description="Audit a GAN loss. Functions take torch tensors of discriminator outputs: "
+                                     "d_loss(real, fake) -> scalar; g_loss(fake) or g_loss(real, fake) -> scalar. "
+                                     "Exit codes: 0 nothing wrong, 1 an error finding, 2 the loss cannot be "
+                                     "called as given (the message names the option that fixes it), 3 internal "
+                                     "error.")
     aud.add_argument("d_loss", help="MODULE:FUNCTION of the discriminator loss d_loss(real, fake)")
     aud.add_argument("g_loss", nargs="?", help="MODULE:FUNCTION of the generator loss g_loss(fake)")
     aud.add_argument("--format", choices=FORMATS, default="text")
     aud.add_argument("--probabilities", action="store_true",
-                     help="the functions take probabilities D(x) in (0, 1), not logits")
+                     help="the functions take probabilities D(x) in (0, 1), not logits (default: detected)")
     aud.add_argument("--batch-size", type=int, default=8)
     aud.add_argument("--no-symbolic", action="store_true", help="skip the sympy certificate")
     aud.add_argument("--no-divergence", action="store_true", help="skip the quadrature of the value")
+    aud.add_argument("--order", choices=("real,fake", "fake,real"),
+                     help="argument order of the losses (default: read from the parameter names)")
+    aud.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
+                     help="bind a keyword argument of the losses, e.g. --arg margin=80 (repeatable)")
     _add_runs_parser(sub)
     return parser
 
@@ -175,7 +185,7 @@ def _meta(ctx, started: float, lenses: list[dict]) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Running claims, in this process or in workers
+# Running claims, in this process or in workers (the machinery lives in gantheory.runner)
 
 
 def _work_claim(claim_id: str, ctx, draw: bool = False):
@@ -195,42 +205,22 @@ def _work_control(claim_id: str, name: str, ctx):
     return run_control(claim, next(c for c in claim.controls if c.name == name), ctx)
 
 
-def _init_worker():
-    # Two workers on two cores: keep torch/BLAS to one thread each instead of oversubscribing.
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[var] = "1"
-
-
 def _jobs(requested: int, n_tasks: int) -> int:
-    if requested and requested > 0:
-        return min(requested, max(1, n_tasks))
-    return max(1, min(2, os.cpu_count() or 1, n_tasks))
+    from gantheory.runner import jobs_for
+
+    return jobs_for(requested, n_tasks)
 
 
 def _execute(tasks, jobs: int, on_done):
-    """Run ``tasks`` [(key, fn, args)], calling ``on_done(key, result)`` as each finishes."""
-    if jobs <= 1:
-        if "torch" not in sys.modules:
-            # torch's multi-threaded kernels on tiny tensors (log_sigmoid of 256 numbers) stall for ~20 ms
-            # per call when the cores are busy; the checks here are small, so one thread is faster.
-            os.environ.setdefault("OMP_NUM_THREADS", "1")
-        for key, fn, args in tasks:
-            on_done(key, fn(*args))
-        return
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
-        futures = {pool.submit(fn, *args): key for key, fn, args in tasks}
-        try:
-            for fut in cf.as_completed(futures):
-                on_done(futures[fut], fut.result())
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    from gantheory.runner import execute
+
+    execute(tasks, jobs, on_done)
 
 
-# Rough quick-profile cost of each claim (seconds), so the longest start first when run in parallel.
-_COST = {"algorithm-1": 30, "optimal-discriminator": 20, "f-divergence-bounds": 18, "non-saturating-objective": 6}
+def _cost(claim_id: str) -> int:
+    from gantheory.runner import COST
+
+    return COST.get(claim_id, 3)
 
 
 def _progress(total: int, description: str):
@@ -259,13 +249,18 @@ def _out_dir(args) -> Path:
 
 
 def _load_resume(out: Path) -> dict:
+    """The report being resumed; a missing, unreadable or malformed one is a usage error naming the file."""
+    from gantheory.runner import ReportShapeError, check_document_shape
+
     path = out / "report.json"
     try:
         doc = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise UsageError(f"--resume {out}: cannot read {path} ({exc})") from exc
-    if doc.get("schema") != "gantheory.report/1":
-        raise UsageError(f"--resume {out}: {path} is not a gantheory.report/1 document")
+    try:
+        check_document_shape(doc)
+    except ReportShapeError as exc:
+        raise UsageError(f"--resume {out}: {path} is not a usable gantheory.report/1 document: {exc}") from exc
     return doc
 
 
@@ -291,38 +286,95 @@ def _exit_code(statuses) -> int:
     return {"fail": EXIT_REFUTED, "error": EXIT_INTERNAL}.get(claim_status(list(statuses)), EXIT_OK)
 
 
+_RUN_DEFAULTS = {"profile": "quick", "seed": 0, "device": "auto"}
+
+
+def _settle_options(args: argparse.Namespace, previous: dict | None = None) -> None:
+    """Fill --profile/--seed/--device: from the report being resumed when not given, else the defaults.
+    Resuming with a different value is refused: the stored numbers belong to the run that made them."""
+    for name, default in _RUN_DEFAULTS.items():
+        given = getattr(args, name, None)
+        stored = previous.get(name) if previous else None
+        if name == "device" and isinstance(stored, dict):
+            stored = stored.get("requested")
+        if given is None:
+            setattr(args, name, stored if stored is not None else default)
+        elif previous is not None and stored is not None and given != stored:
+            raise UsageError(f"--resume {args.resume}: the report there was made with --{name} {stored}, not "
+                             f"--{name} {given}; resume with the same --{name} (or leave it out), or start a "
+                             f"new report with --out DIR")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from gantheory import report
     from gantheory.claims import CLAIMS, Context, resolve_claims
+    from gantheory.runner import claim_fingerprint, entry_problems
 
     started = time.perf_counter()
+    resuming = getattr(args, "resume", None)
+    previous = _load_resume(Path(args.resume)) if resuming else None
+    _settle_options(args, previous)
     ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
-    claims = resolve_claims(args.ids or list(CLAIMS))
+    versions = _versions()
     out = _out_dir(args)
     done: dict[str, tuple[dict, list]] = {}
-    if getattr(args, "resume", None):
-        previous = _load_resume(out)
+    rerun: dict[str, str] = {}
+    if previous is not None:
+        # Resuming never loses a finished result: the claims asked for now, then every other claim the
+        # stored report planned or finished, in its order.
+        stored_ids = [e["id"] for e in previous["claims"]]
+        wanted = list(args.ids) or list(previous.get("planned") or stored_ids or CLAIMS)
+        ids = wanted + [i for i in [*previous.get("planned", []), *stored_ids] if i not in wanted]
+        unknown = [i for i in ids if i not in CLAIMS]
+        if unknown and args.ids:
+            resolve_claims(args.ids)  # names the nearest valid ids
+        if unknown:
+            raise UsageError(f"--resume {out}: the report there has claims this version does not know: "
+                             f"{', '.join(unknown)}; start a new report with --out DIR")
+        claims = resolve_claims(dict.fromkeys(ids))
         figs = previous.get("figures", [])
-        for entry in previous.get("claims", []):
-            if entry.get("status") != "error":  # a lens that could not run gets another chance
+        for entry in previous["claims"]:
+            claim = CLAIMS[entry["id"]]
+            if entry["status"] == "error":  # a lens that could not run gets another chance
+                rerun[entry["id"]] = "a lens could not run"
+                continue
+            fp = claim_fingerprint(claim, profile=ctx.profile, seed=ctx.seed, device=ctx.device, versions=versions)
+            problems = entry_problems(entry, claim, fp)
+            if problems:
+                rerun[entry["id"]] = "; ".join(problems)
+                print(f"--resume: {entry['id']} runs again: {rerun[entry['id']]}", file=sys.stderr)
+            else:
                 done[entry["id"]] = (entry, [f for f in figs if f.get("claim") == entry["id"]])
+    else:
+        claims = resolve_claims(args.ids or list(CLAIMS))
     out.mkdir(parents=True, exist_ok=True)
     order = [c.id for c in claims]
-    todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_COST.get(c.id, 3))
+    fingerprints = {c.id: claim_fingerprint(c, profile=ctx.profile, seed=ctx.seed, device=ctx.device,
+                                            versions=versions) for c in claims}
+    todo = sorted((c for c in claims if c.id not in done), key=lambda c: -_cost(c.id))
 
     def document():
         entries = [done[i] for i in order if i in done]
         claims_doc = [e for e, _ in entries]
         lenses = [lens for c in claims_doc for lens in c["lenses"]]
-        return report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, lenses))
+        doc = report.make_document(claims_doc, [f for _, fs in entries for f in fs], _meta(ctx, started, lenses))
+        doc["planned"] = order
+        if previous is not None:
+            doc["resume"] = {"from": str(out), "kept": [i for i in order if i in done and i not in ran],
+                             "rerun": rerun}
+        return doc
 
+    ran: set[str] = set()
+    # The skeleton first: a run killed before its first claim can still be resumed.
+    _write_json(out / "report.json", document())
     progress, total = _progress(len(todo), "verifying")
     with progress:
         task = progress.add_task("verifying", total=total, last="")
 
         def on_done(claim_id, outcome):
             status, entry, figures, drawn = outcome
-            done[claim_id] = (entry, figures)
+            done[claim_id] = ({**entry, "fingerprint": fingerprints[claim_id]}, figures)
+            ran.add(claim_id)
             svgs.update(drawn)
             _write_json(out / "report.json", document())
             progress.update(task, advance=1, last=f"{claim_id}: {status}")
@@ -349,6 +401,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from gantheory.claims import CLAIMS, Context, LensResult, resolve_claims, run_control, symbolic_controls
 
     started = time.perf_counter()
+    _settle_options(args)
     ctx = Context(profile=args.profile, seed=args.seed, device=args.device)
     claims = resolve_claims(args.ids or list(CLAIMS))
     wanted = {c.id for c in claims}
@@ -377,7 +430,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
             entries[key] = report.control_entry(result)
             progress.update(task, advance=1, last=f"{key[0]}/{key[1]}: {'refuted' if result.refuted else 'NOT refuted'}")
 
-        _execute(sorted(tasks, key=lambda t: -_COST.get(t[0][0], 3)), _jobs(args.jobs, len(tasks)), on_done)
+        _execute(sorted(tasks, key=lambda t: -_cost(t[0][0])), _jobs(args.jobs, len(tasks)), on_done)
     order = [c.id for c in claims] + ["symbolic"]
     keys = sorted(entries, key=lambda k: (order.index(k[0]) if k[0] in order else len(order), k[1]))
     controls = [entries[k][0] for k in keys]
@@ -434,18 +487,49 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_bindings(pairs: list[str]) -> dict[str, float]:
+    """``["margin=80", "reduction=sum"]`` → {"margin": 80.0, "reduction": "sum"} (numbers where they parse)."""
+    from gantheory.errors import GanTheoryError
+
+    out: dict = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise GanTheoryError(f"--arg expects NAME=VALUE, got {pair!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            out[name.strip()] = {"true": True, "false": False, "none": None}.get(value.lower(), value)
+    return out
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
-    """Audit ``args.d_loss`` (and ``args.g_loss``); exit 0 for a consistent game, 1 for an error finding."""
+    """Audit ``args.d_loss`` (and ``args.g_loss``): exit 0 nothing wrong, 1 an error finding, 2 the loss cannot
+    be called as given (with the option that would fix it), 3 internal error (a message, never a traceback)."""
     try:
         from gantheory.loss_audit import audit
         from gantheory.loss_audit.loading import load_function
     except ImportError as exc:  # torch or sympy missing
         print(f"python -m verify audit: the loss audit is not available ({exc})", file=sys.stderr)
         return EXIT_INTERNAL
-    d_loss = load_function(args.d_loss)
-    g_loss = load_function(args.g_loss) if args.g_loss else None
-    report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else "logits",
-                   batch_size=args.batch_size, symbolic=not args.no_symbolic, divergence=not args.no_divergence)
+    from gantheory.errors import GanTheoryError
+
+    try:
+        bind = _audit_bindings(args.arg)
+        d_loss = load_function(args.d_loss)
+        g_loss = load_function(args.g_loss) if args.g_loss else None
+        report = audit(d_loss, g_loss, inputs="probabilities" if args.probabilities else None,
+                       batch_size=args.batch_size, symbolic=not args.no_symbolic,
+                       divergence=not args.no_divergence, order=args.order, bind=bind)
+    except GanTheoryError as exc:  # the loss cannot be called as given (CallError names the option that fixes it)
+        option = getattr(exc, "option", "")
+        hint = f" (see {option})" if option else ""
+        print(f"python -m verify audit: {exc}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug of the audit, not of the user's loss: say so, without a traceback
+        print(f"python -m verify audit: internal error of the audit ({type(exc).__name__}: {exc}); this is not a "
+              "finding about your loss — please report it", file=sys.stderr)
+        return EXIT_INTERNAL
     if args.format == "html":
         print(report.to_html(full_page=True), file=sys.stdout)
     else:

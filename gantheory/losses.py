@@ -25,8 +25,9 @@ here, so a loss family is one row (plus its corpus entries). Parameter spellings
 ``alpha``/``beta`` (label smoothing), ``weight_real``/``weight_fake`` (class weighting), ``a``/``b``/``c``
 (least squares: fake target, real target, generator target), ``margin`` (hinge).
 
->>> sorted(LOSSES)
-['class_weighted', 'hinge', 'label_smoothing', 'least_squares', 'linear', 'standard', 'swapped']
+>>> sorted(LOSSES)  # doctest: +NORMALIZE_WHITESPACE
+['class_weighted', 'drift', 'energy', 'hinge', 'label_smoothing', 'least_squares', 'relativistic_average',
+ 'relativistic_hinge', 'relativistic_least_squares', 'relativistic_standard', 'standard', 'swapped', 'wasserstein']
 >>> import numpy as np
 >>> round(float(LOSSES["standard"].optimum(np.log(0.3), np.log(0.1))), 12)  # log p − log q = log 3
 1.098612288668
@@ -305,6 +306,15 @@ class Loss:
     (and how) it matches the row's pointwise terms as well (None: the optimum alone identifies the row);
     ``audit``, what it reports when a loss matches the row (the first note whose ``when`` holds; none: an
     info finding naming the row's optimum and reference); ``pairings``, what it adds for a generator kind.
+
+    ``domain`` is the range of outputs the game is played on (EBGAN's energies are ≥ 0; the optimum and
+    the stationarity checks are taken on it). ``coupling`` is ``"separable"`` (the terms above, one per
+    sample) or ``"relativistic"``: then ``real(d)`` and ``fake(d)`` are the terms of the *relativistic
+    differences* d = C(x_r) − C(x_f) (``standard``: paired samples; ``average``: C(x_r) − E C(x_f) for the
+    real term, C(x_f) − E C(x_r) for the fake term), there is no pointwise optimum (``optimum`` raises),
+    and at p = q every constant critic is optimal. ``mirror_of`` names the row this one is the mirror
+    image of (a* ↦ −a*: the same game with real samples scored low); ``family`` is the audit family the
+    row is reported under (default: its name).
     """
 
     name: str
@@ -323,6 +333,15 @@ class Loss:
     signature: TermSignature | None = None
     audit: tuple[AuditNote, ...] = ()
     pairings: tuple[AuditNote, ...] = ()
+    domain: tuple[float, float] = (-math.inf, math.inf)
+    coupling: str = "separable"
+    mirror_of: str = ""
+    family: str = ""
+
+    @property
+    def audit_family(self) -> str:
+        """The family the loss audit reports for this row (``family``, else the row's name)."""
+        return self.family or self.name
 
     def audit_note(self, params: Mapping[str, Any]) -> AuditNote:
         """The note the loss audit reports for a loss matching this row with ``params``."""
@@ -350,6 +369,9 @@ class Loss:
         """The pointwise optimal output a*(x) from lp = log p(x), lq = log q(x) (numpy)."""
         import numpy as np
 
+        if self.coupling != "separable":
+            raise GanTheoryError(f"loss {self.name!r} is {self.coupling}: its optimal critic is no pointwise "
+                                 "function of (log p, log q)")
         lp, lq = np.asarray(lp, dtype=np.float64), np.asarray(lq, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             return self.optimum_fn(lp, lq, **self.bind(params))
@@ -410,6 +432,25 @@ def _hinge_optimum(lp, lq, margin):
     return margin * np.sign(_log_ratio(lp, lq))
 
 
+def _energy_optimum(lp, lq, margin):
+    # p·a + q·max(0, m − a) on a ≥ 0 falls with slope p − q < 0 up to m where q > p, rises from 0 where p > q
+    import numpy as np
+
+    d = _log_ratio(lp, lq)
+    return np.where(d > 0, 0.0, np.where(d < 0, margin, 0.5 * margin))
+
+
+def _drift_optimum(lp, lq, epsilon):
+    # t(−a + εa²) + (1 − t)a is stationary at a* = (2t − 1)/(2εt) = (1 − q/p)/(2ε)
+    import numpy as np
+
+    return -np.expm1(-_log_ratio(lp, lq)) / (2.0 * epsilon)
+
+
+def _no_pointwise_optimum(lp, lq, **params):
+    raise GanTheoryError("a relativistic loss has no pointwise optimum")
+
+
 def _linear_optimum(lp, lq):
     import numpy as np
 
@@ -429,6 +470,14 @@ GENERATORS: dict[str, GeneratorLoss] = {g.name: g for g in (
                   fit_basis=lambda a: (a * a, a, a**0),
                   from_coefficients=lambda th: {"c": round(float(-th[1] / (2 * th[0])), 6), "scale": float(th[0])}),
     GeneratorLoss("hinge", lambda a, o, **k: -a, "−D(G(z)) = −a", "Lim & Ye 2017; Miyato et al. 2018"),
+    GeneratorLoss("energy", lambda a, o, **k: a, "E(G(z)): the generator lowers the energy of its samples",
+                  "Zhao et al. 2017 (EBGAN), Eq. 2"),
+    GeneratorLoss("boundary_seeking", lambda a, o, **k: 0.5 * a * a,
+                  "½(log D(G(z)) − log(1 − D(G(z))))² = ½a², a the logit",
+                  "Hjelm et al. 2018 (boundary-seeking GAN), Eq. 8"),
+    GeneratorLoss("relativistic", lambda a, o, **k: o.softplus(-a),
+                  "the discriminator's relativistic loss with real and fake exchanged, d = C(x_f) − C(x_r)",
+                  "Jolicoeur-Martineau 2018, §4"),
 )}
 
 def _log4(params: Mapping[str, float]) -> float:
@@ -466,6 +515,28 @@ _LSGAN_PAIRINGS = (
                         "real label (Mao et al. 2017, eq. 9)",
               when=lambda k: _close(k["c"], k["b"]), generator="least_squares"),
 )
+
+
+def _below_half(t):
+    """1 where t < ½ (q > p), 0 where t > ½, ½ at ties: the energy game's optimum is m times this."""
+    import numpy as np
+
+    t = np.asarray(t)
+    return np.where(t < 0.5, 1.0, np.where(t > 0.5, 0.0, 0.5))
+
+
+def _times_t(a_star, t):
+    """t·a*: the space in which the drift critic's optimum (2t − 1)/(2εt) is affine in 1/ε."""
+    return a_star * t
+
+
+def _relativistic_message(variant: str) -> Callable[[Mapping[str, Any]], str]:
+    words = {"standard": "paired differences C(x_r) − C(x_f)", "average": "differences to the other batch's mean",
+             "hinge": "hinge on differences to the other batch's mean",
+             "least_squares": "least squares on differences to the other batch's mean"}
+    return lambda k: (f"relativistic {variant.replace('_', ' ')} loss ({words[variant]}): D estimates how much more "
+                      "realistic real data is than fake data; no pointwise optimum, minimised at p_g = p_data "
+                      "with a constant critic (Jolicoeur-Martineau 2018; 2019)")
 
 
 def _least_squares_read(theta_real, theta_fake):
@@ -550,16 +621,71 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          optimum_fn=lambda lp, lq: _log_ratio(lq, lp), generators=("minimax", "non_saturating"),
          value=ValueAtOptimum("js", lambda k: -2.0, _log4), optimum_formula="D = q/(p + q)",
          linearisation=Linearisation(_probability, evidence="σ(a*) = q/(p+q)"), signature=TermSignature(),
+         mirror_of="standard",
          audit=(AuditNote("error", "swapped_labels", lambda k: "swapped labels: real samples are labelled 0 and fake "
                                                                "samples 1; the optimum is D* = q/(p+q), so D calls data fake"),)),
-    Loss("linear", "Linear critic (WGAN without a Lipschitz constraint)", "−a on real, a on fake",
+    Loss("wasserstein", "Wasserstein critic (linear)", "−a on real, a on fake",
          "Arjovsky et al. 2017 (the unconstrained critic is unbounded)",
          real=lambda a, o: -a, fake=lambda a, o: a, optimum_fn=_linear_optimum, output="raw",
-         generators=("hinge",), optimum_formula="a* = ±∞·sign(p − q) (unbounded)", signature=TermSignature(),
-         # reported as the family hinge with unbounded = True (see gantheory.loss_audit.families)
-         audit=(AuditNote("warning", "unbounded_critic",
-                          lambda k: "linear critic: the optimum is ±∞·sign(p − q); without a Lipschitz constraint "
-                                    "(weight clipping, gradient penalty) the game is unbounded (Arjovsky et al. 2017)"),)),
+         generators=("hinge",), optimum_formula="a* = ±∞·sign(p − q) (unbounded without a Lipschitz constraint)",
+         signature=TermSignature(),
+         audit=(AuditNote("info", "wasserstein",
+                          lambda k: "Wasserstein critic: E C(fake) − E C(real); pointwise its optimum is ±∞·sign(p − q), so it "
+                                    "needs a Lipschitz constraint (weight clipping, gradient penalty; Arjovsky et al. 2017, "
+                                    "Gulrajani et al. 2017)"),)),
+    Loss("energy", "Energy-based (EBGAN)", "E on real, max(0, m − E) on fake, E ≥ 0 the energy",
+         "Zhao et al. 2017 (EBGAN), Eq. 1 and Thm. 2",
+         real=lambda a, o, margin: a, fake=lambda a, o, margin: o.relu(margin - a),
+         optimum_fn=_energy_optimum, output="energy", params={"margin": 1.0}, generators=("energy",),
+         # where p > q the point costs m·q (E = 0), where p < q it costs m·p (E = m): min = m ∫ min(p, q)
+         value=ValueAtOptimum("total_variation", lambda k: -k["margin"], lambda k: k["margin"]),
+         optimum_formula="E* = 0 where p > q, m where p < q", domain=(0.0, math.inf),
+         linearisation=Linearisation(_raw, ("margin",), lambda t: (_below_half(t),),
+                                     admissible=lambda k: k["margin"] > 0,
+                                     evidence="E* = 0 where p > q, {margin:.6g} where p < q"),
+         audit=(AuditNote("info", "energy", lambda k: f"energy-based (EBGAN) loss with margin {k['margin']:g}: E* = 0 "
+                                                      f"where p > q, {k['margin']:g} where p < q; min L_D = "
+                                                      f"{k['margin']:g}·(1 − TV) (Zhao et al. 2017, Thm. 2)"),)),
+    Loss("drift", "Wasserstein critic with a drift penalty (ProGAN)", "−a + ε a² on real, a on fake",
+         "Karras et al. 2018 (ProGAN), §A.1: ε_drift = 0.001",
+         real=lambda a, o, epsilon: -a + epsilon * a * a, fake=lambda a, o, epsilon: a,
+         optimum_fn=_drift_optimum, output="raw", params={"epsilon": 0.001}, generators=("hinge",),
+         # at a* = (p − q)/(2εp): p(−a + εa²) + q a = −(p − q)²/(4εp), so min = −χ²_N/(4ε), χ²_N = ∫(p − q)²/p
+         value=ValueAtOptimum("neyman", lambda k: -0.25 / k["epsilon"], lambda k: 0.0),
+         optimum_formula="a* = (2t − 1)/(2εt), t = p/(p + q)",
+         # t·a* = (2t − 1)/(2ε): affine in 1/ε
+         linearisation=Linearisation(_times_t, ("inverse_epsilon",), lambda t: ((2 * t - 1) / 2,),
+                                     to_params=lambda k: {"epsilon": 1.0 / k["inverse_epsilon"]},
+                                     admissible=lambda k: k["inverse_epsilon"] > 0,
+                                     evidence="t·a* = (2t − 1)/(2·{epsilon:.6g})"),
+         audit=(AuditNote("info", "drift", lambda k: f"Wasserstein critic with drift ε = {k['epsilon']:g} on the real "
+                                                     f"scores: a* = (2t − 1)/(2εt), finite (Karras et al. 2018, §A.1); "
+                                                     "still needs a Lipschitz constraint for the W1 reading"),)),
+    Loss("relativistic_standard", "Relativistic standard GAN (RSGAN)", "−log σ(C(x_r) − C(x_f)) on pairs",
+         "Jolicoeur-Martineau 2018, §4.1 (RSGAN)", real=lambda d, o: o.softplus(-d), fake=lambda d, o: 0.0 * d,
+         optimum_fn=_no_pointwise_optimum, coupling="relativistic", family="relativistic",
+         generators=("relativistic",), optimum_formula="no pointwise optimum; at p = q every constant C is optimal "
+                                                        "(value log 2)",
+         audit=(AuditNote("info", "relativistic", _relativistic_message("standard")),)),
+    Loss("relativistic_average", "Relativistic average GAN (RaSGAN)",
+         "−log σ(C(x_r) − E C(x_f)) on real, −log(1 − σ(C(x_f) − E C(x_r))) on fake",
+         "Jolicoeur-Martineau 2018, §4.2 (RaGAN)", real=lambda d, o: o.softplus(-d), fake=lambda d, o: o.softplus(d),
+         optimum_fn=_no_pointwise_optimum, coupling="relativistic", family="relativistic",
+         generators=("relativistic",), optimum_formula="no pointwise optimum; at p = q every constant C is optimal "
+                                                        "(value 2 log 2)",
+         audit=(AuditNote("info", "relativistic", _relativistic_message("average")),)),
+    Loss("relativistic_hinge", "Relativistic average hinge", "max(0, 1 − (C(x_r) − E C(x_f))) on real, "
+         "max(0, 1 + (C(x_f) − E C(x_r))) on fake", "Jolicoeur-Martineau 2018, §4.2 (RaHingeGAN)",
+         real=lambda d, o: o.relu(1.0 - d), fake=lambda d, o: o.relu(1.0 + d),
+         optimum_fn=_no_pointwise_optimum, coupling="relativistic", family="relativistic",
+         generators=("relativistic",), optimum_formula="no pointwise optimum; at p = q every constant C is optimal",
+         audit=(AuditNote("info", "relativistic", _relativistic_message("hinge")),)),
+    Loss("relativistic_least_squares", "Relativistic average least squares (RaLSGAN)",
+         "(C(x_r) − E C(x_f) − 1)² on real, (C(x_f) − E C(x_r) + 1)² on fake",
+         "Jolicoeur-Martineau 2018, §4.2 (RaLSGAN)", real=lambda d, o: (d - 1.0) ** 2, fake=lambda d, o: (d + 1.0) ** 2,
+         optimum_fn=_no_pointwise_optimum, coupling="relativistic", family="relativistic",
+         generators=("relativistic",), optimum_formula="no pointwise optimum; at p = q every constant C is optimal",
+         audit=(AuditNote("info", "relativistic", _relativistic_message("least_squares")),)),
 )}
 
 

@@ -10,7 +10,6 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -49,8 +48,11 @@ def log_sigmoid(a: ArrayLike) -> np.ndarray:
 
 
 def sigmoid(a: ArrayLike) -> np.ndarray:
-    """σ(a) = 1 / (1 + e^{−a}) (scipy.special.expit, no overflow)."""
-    return special.expit(np.asarray(a, dtype=np.float64))
+    """σ(a) = 1 / (1 + e^{−a}), no overflow: e^{−|a|} is formed on the side where it is ≤ 1 (the form of
+    scipy.special.expit, in numpy so that importing numerics loads no scipy; NaN stays NaN)."""
+    a = np.asarray(a, dtype=np.float64)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _log1mexp(x):
@@ -89,4 +91,6 @@ def weighted(log_weight: ArrayLike, values: ArrayLike) -> np.ndarray:
 def logsumexp(a: ArrayLike, axis: int | tuple[int, ...] | None = -1, b: ArrayLike | None = None) -> np.ndarray:
     """scipy.special.logsumexp that returns −inf (not NaN, no warning) for all-−inf rows."""
     with np.errstate(divide="ignore", invalid="ignore"):
+        from scipy import special
+
         return special.logsumexp(a, axis=axis, b=b)

@@ -155,6 +155,23 @@ TABLE: dict[str, Tolerance] = {
     "audit_clamp_rtol": _t(1e-6, "audit",
         "nn.BCELoss's -100 log clamp: the term's height at |a| = 1e4 equals s (100 - log 2) to this "
         "(relative to 100 s); an unclamped term is infinite there"),
+    "audit_dtype_rounding": _t(1024.0, "audit",
+        "multiples of the loss's own machine epsilon its rounding may reach in the audit's differences of "
+        "sums (a float32 loss, e.g. labels made with torch.ones(N), has eps 1.2e-7): every structural and fit "
+        "tolerance is at least this many eps of the dtype the loss computes in (1.2e-4 in float32; the "
+        "nearest wrong family still misses by > 1e-3)"),
+    "audit_generator_fit_rtol": _t(1e-4, "audit",
+        "a generator kind fits its row to this (relative to the range of l_g on [-8, 8]): an eps <= 1e-7 "
+        "inside log D (harmless: it changes l_g by eps/sigma(a) <= 3e-4 at a = -8) still fits, an eps of "
+        "1e-3 (which flattens the gradient below logit -7) does not and is caught by the saturation check"),
+    "audit_saturation_ratio": _t(1e-3, "audit",
+        "a generator loss saturates when |dl_g/da| at output -20 (on the fake side) is below this fraction "
+        "of its largest value on [-4, 4]: the minimax loss has 2e-9, an eps of 1e-3 inside log D 4e-6, "
+        "the non-saturating loss 1"),
+    "audit_min_target_gap": _t(0.1, "audit",
+        "smoothed targets alpha (real) and beta (fake) must differ by at least this: D* ranges over [beta, alpha], "
+        "so targets closer than 0.1 barely separate real from fake (labels flipped at random average to 1/2 "
+        "each; estimated from 16 seeded draws they land within ~0.1 of each other)"),
     "audit_pairing_atol": _t(1e-6, "audit",
         "LSGAN targets (a, b, c), fitted to 6 digits, satisfy b - c = 1 and b - a = 2 (or c = b) to this"),
     "audit_fixed_point_rtol": _t(1e-7, "audit",
@@ -174,14 +191,28 @@ TABLE: dict[str, Tolerance] = {
     "testing_quadrature_rtol": _t(1e-10, "audit",
         "the testing kit integrates the loss at its optimum with quadrature_atol and this relative tolerance, "
         "the accuracy quadrature certifies against its references"),
-    "testing_loss_atol": _t(1e-6, "audit",
-        "check_loss_against_theory default: the implied logit and the value at the optimum against theory, "
-        "relative to 1 + |theory|; the optimum is located to ~1e-8, so 1e-6 separates slips from rounding"),
+    "testing_loss_atol": _t(1e-9, "audit",
+        "check_loss_against_theory default, on the implied optimal output and the value at the optimum, "
+        "relative to 1 + |theory|: what the computation certifies. The solver locates a* to <= 3e-10 where "
+        "|log p/q| <= 15 (bisection to 2 ulps; slope rounding ~1e-16 over the curvature "
+        "sigma(t)sigma(-t) >= 3e-7) and quadrature certifies values to 1e-10 (testing_quadrature_rtol); "
+        "measured <= 2e-13 on the case registry. D = p/(p + 1.000001 q) or C(G) + 1e-6 is 1000x beyond it"),
     "testing_tie_atol": _t(1e-9, "audit",
         "the failure message shows the worst point; deviations within this of the worst are ties, and the "
         "one nearest x = 0 is shown"),
     "testing_ratio_atol": _t(1e-6, "audit",
         "a value off by a ratio within this of a multiple of 1/4 is reported as a rescaled textbook loss"),
+    # ---- training-step audit (gantheory/step_audit/, issue 15) --------------------------------------
+    "step_audit_grad_rtol": _t(1e-4, "audit",
+        "the gradient an optimiser applies must equal the sum of a trailing run of the call's recorded backward "
+        "passes to this (relative; atol 1e-6 times the scale): float32 sums in another order differ by ~1e-7, a "
+        "gradient left from an earlier call by O(1)"),
+    "step_audit_term_residual": _t(0.05, "audit",
+        "relative residual of D's per-sample output derivatives against the declared row's l'_real, l'_fake "
+        "(one scale per class): float32 rounding gives ~1e-6, a different game (swapped labels) ~0.8"),
+    "step_audit_weight_rtol": _t(0.01, "audit",
+        "the real/fake term weights in D's gradient must have ratio 1 to this: float32 gives ~1e-6, a term "
+        "backpropagated twice gives 2"),
     # ---- runs (gantheory.runs: a training run's discriminator values against theory) -----------------
     "runs_rounding_rtol": _t(1e-12, "empirical",
         "a held-out loss is compared with the equilibrium value (relative to 1 + |value|): a D that is exactly "

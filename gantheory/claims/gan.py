@@ -169,6 +169,28 @@ def _calibration_figure(calib) -> Figure:
                   "against D = p/(p+2q), a label swap and a prior shift (m ≠ n) the check rejects.")
 
 
+def _power_figure(curve, n: int) -> Figure:
+    """Power against near misses D = p/(p + c·q): measured at the calibration's n, predicted (noncentral χ²),
+    and the n per class each needs for 80% power."""
+    slip = [c - 1.0 for c in curve.factors]
+    left = Panel(f"Power at n = {curve.n_samples} per class ({curve.replicates} replicates)", "c − 1 in D = p/(p + c·q)",
+                 "rejection rate", (
+                     Series("measured (calibration replicates)", tuple(slip), tuple(curve.power), "points"),
+                     Series("predicted (noncentral χ²)", tuple(slip), tuple(curve.predicted_power), "line")),
+                 hlines=((curve.target_power, f"{round(100 * curve.target_power)}% power"),
+                         (curve.alpha, f"α = {curve.alpha}")))
+    right = Panel("n per class for 80% power", "c − 1 in D = p/(p + c·q)", "n (predicted)", (
+        Series("n for 80% power", tuple(slip), tuple(float(k) for k in curve.n_for_target), "points"),),
+        hlines=((float(n), f"n = {n} (this lens)"),), logy=True)
+    return Figure("power-curve", "What the empirical check can see: power against near misses D = p/(p + c·q)",
+                  (left, right),
+                  f"The calibration's {curve.replicates} fits tested against D = p/(p + c·q) for c from "
+                  f"{curve.factors[0]:g} to {curve.factors[-1]:g} at α = {curve.alpha}. Left: measured rejection rate "
+                  "and the noncentral-χ² prediction. Right: the n per class at which the prediction reaches 80% power; "
+                  "wrong theories above the dashed line's n are, at this lens's n, mostly accepted: a power limit, "
+                  "not a proof.")
+
+
 @dataclass(frozen=True)
 class OptimalDiscriminatorEmpirical:
     r"""A degree-2 logistic D̂ trained on the first case, tested against ``theory`` (Wald χ², Scheffé band,
@@ -215,6 +237,10 @@ class OptimalDiscriminatorEmpirical:
             ms.append(at_least("minimum power against wrong theories", min(calib.power.values()),
                                TOLERANCES["power_min"], ", ".join(f"{k}: {v:.3f}" for k, v in calib.power.items())))
             figures.append(_calibration_figure(calib))
+            from gantheory.empirical.power import near_miss_power
+
+            curve = near_miss_power(calib, p, q)
+            figures.append(_power_figure(curve, n))
             figures.append(Figure("optimal-discriminator-empirical", "Trained logistic D̂ against D* with its Scheffé band", (
                 curve_panel(f"n = {n} per class, seed {ctx.seed}", band.x, [
                     ("D* (Prop. 1)", band.theory, "line"), ("trained D̂", band.estimate, "dashed"),
@@ -222,10 +248,14 @@ class OptimalDiscriminatorEmpirical:
                     ylabel="D(x)"),),
                 f"{int(100 * (1 - r.alpha))}% simultaneous band from the Fisher information (delta method)."))
         summary = f"sup|D̂−D*| {fmt(r.sup_error)}, inside the {level}% band (n={n})"
+        details = {"device": r.device, "dtype": r.dtype}
         if calib is not None:
             summary += f"; {calib.rejections}/{len(calib.statistics)} false rejections at α={calib.alpha}"
-        return verdict("empirical", ms, summary, figures=figures, seed=ctx.seed,
-                       details={"device": r.device, "dtype": r.dtype})
+            seen = [(c, k) for c, k in zip(curve.factors, curve.n_for_target, strict=True) if k <= n]
+            summary += (f"; sees D = p/(p+{seen[0][0]:g}q) with 80% power at n = {n}" if seen else
+                        f"; blind to D = p/(p+{curve.factors[-1]:g}q) at n = {n}")
+            details["power_curve"] = {**curve.to_dict(), "lens_n_samples": n}
+        return verdict("empirical", ms, summary, figures=figures, seed=ctx.seed, details=details)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -695,8 +725,13 @@ CLAIMS = (
         empirical=OptimalDiscriminatorEmpirical(),
         controls=(Control("D=p/(p+2q)", "the formula D = p/(p+2q) in place of D*",
                           quadrature=OptimalDiscriminatorQuadrature(logit_shift=-LOG2)),
+                  Control("near-miss D=p/(p+1.000001q)", "near miss: D = p/(p + 1.000001·q), 1e-6 off in the logit",
+                          quadrature=OptimalDiscriminatorQuadrature(logit_shift=-math.log1p(1e-6))),
                   Control("theory p/(p+2q)", "trained D̂ tested against D = p/(p+2q)",
-                          empirical=OptimalDiscriminatorEmpirical("p/(p+2q)"))),
+                          empirical=OptimalDiscriminatorEmpirical("p/(p+2q)")),
+                  Control("near-miss theory p/(p+1.1q)", "near miss: trained D̂ (n = 4096) tested against "
+                          "D = p/(p + 1.1·q), inside the lens's 80%-power range (power curve: n ≥ 677 at c = 1.1)",
+                          empirical=OptimalDiscriminatorEmpirical("p/(p+1.1q)"))),
     ),
     Claim(
         id="global-optimum", title="The global optimum of the virtual training criterion",
@@ -708,7 +743,9 @@ CLAIMS = (
         quadrature=GlobalOptimum(),
         empirical=NotApplicable("C(G) is a property of exact densities; its sampled counterpart is algorithm-1"),
         controls=(Control("C=-log2+JSD", "the mis-scaled identity C(G) = −log 2 + JSD",
-                          quadrature=GlobalOptimum(offset=-LOG2, scale=1.0, label="−log 2 + JSD")),),
+                          quadrature=GlobalOptimum(offset=-LOG2, scale=1.0, label="−log 2 + JSD")),
+                  Control("near-miss C+1e-9", "near miss: C(G) = −log 4 + 2·JSD + 1e-9 (10× quadrature_atol)",
+                          quadrature=GlobalOptimum(offset=-LOG4 + 1e-9, label="−log 4 + 2·JSD + 1e-9")),),
     ),
     Claim(
         id="jsd-bounds", title="Bounds of the Jensen–Shannon divergence",

@@ -10,7 +10,10 @@ concurrently from Python threads). Large batched ensembles keep the caller's thr
 
 Determinism: on CPU every random draw comes from an explicit :class:`numpy.random.Generator` (data) or
 :class:`torch.Generator` (initialisations, minibatch schedules) seeded by the caller, and no kernel used
-here is non-deterministic on CPU, so a seed makes a CPU run bit-reproducible (tested). On CUDA,
+here is non-deterministic on CPU, so a seed makes a CPU run bit-reproducible (tested) — for a fixed thread
+count: a reduction split over threads sums in another order, so ``python -m verify`` pins every pool to one
+thread (:func:`gantheory.runner.pin_threads`). torch's default CPU least-squares driver (``gelsy``) was the
+exception (last bits varied with the heap); the batched fit uses ``gelsd``. On CUDA,
 reductions inside ``bmm`` may be re-ordered between runs; results agree to rounding, not bitwise.
 """
 

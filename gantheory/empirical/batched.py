@@ -237,12 +237,15 @@ def fit_least_squares(phi_real: torch.Tensor, phi_fake: torch.Tensor, *, lsgan: 
     k, n, d = phi_real.shape
     x = torch.cat([phi_real, phi_fake], dim=1)
     y = torch.cat([phi_real.new_full((k, n), b), phi_fake.new_full((k, phi_fake.shape[1]), a)], dim=1)
-    theta = torch.linalg.lstsq(x, y.unsqueeze(-1)).solution.squeeze(-1)
+    # CPU: gelsd (SVD), not torch's default gelsy, whose column pivoting varied with the heap: the same data
+    # gave up to 10 different θ̂ in one process (last bits), so equal seeds gave unequal reports.
+    driver = "gelsd" if x.device.type == "cpu" else None
+    theta = torch.linalg.lstsq(x, y.unsqueeze(-1), driver=driver).solution.squeeze(-1)
     resid = torch.matmul(x, theta.unsqueeze(-1)).squeeze(-1) - y
     loss = 0.5 * (resid**2).sum(-1) / n
     grad = torch.matmul(x.transpose(1, 2), resid.unsqueeze(-1)).squeeze(-1) / n
     failed = ~torch.isfinite(loss) | ~torch.isfinite(theta).all(-1)
-    if x.device.type == "cpu":  # gelsy reports the numerical rank; CUDA's gels assumes full rank
+    if x.device.type == "cpu":  # CUDA's gels assumes full rank; on the CPU check the numerical rank
         rank = torch.linalg.matrix_rank(x)
         failed = failed | (rank < d)
     theta = torch.where(failed.unsqueeze(-1), torch.zeros_like(theta), theta)

@@ -110,6 +110,8 @@ THEORIES: dict[str, Callable] = {
     "p/(p+q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 1.0)),
     # A wrong theory (negative control): D = p / (p + 2q), logit = log p - log q - log 2.
     "p/(p+2q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 2.0)),
+    # A near miss (negative control for small errors): D = p / (p + 1.1q), logit off by log 1.1 ≈ 0.095.
+    "p/(p+1.1q)": _theory(lambda spec, p, q, n, m: _prop1(spec, p, q, 1.1)),
 }
 
 
@@ -661,6 +663,11 @@ class CalibrationResult:
     seeds: tuple
     device: str
     dtype: str
+    # The fitted θ̂ of the replicates that finished (the H0 batch) and their feature frame: what a power
+    # curve against other wrong theories re-tests without training again (:mod:`gantheory.empirical.power`).
+    theta_hat: np.ndarray | None = None
+    center: float = math.nan
+    scale: float = math.nan
 
     @property
     def calibrated(self) -> bool:
@@ -724,4 +731,5 @@ def calibrate(p_data: Density, p_g: Density, *, replicates: int = 200, alpha: fl
         binomial_pvalue=st.binomial_test(rejections, null.size, alpha),
         ks_pvalue=float(stats.kstest(null, stats.chi2(dof).cdf).pvalue), power=power,
         power_statistics=power_stats, failed=int(np.sum(ens.failed)), seeds=seeds, device=ens.device, dtype=ens.dtype,
+        theta_hat=theta_hat, center=float(ens.centers[0]), scale=float(ens.scales[0]),
     )

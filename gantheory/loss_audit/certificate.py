@@ -176,8 +176,15 @@ def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) ->
             except NameError:
                 return f"external_{type(mod).__name__}"
 
+    import inspect
+
+    try:  # defaulted parameters (label_smoothing=0.0, reduction="mean") are traced as the constants they are
+        concrete = {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                    if p.default is not p.empty}
+    except (TypeError, ValueError):
+        concrete = {}
     try:
-        graph = _Tracer().trace(fn)
+        graph = _Tracer().trace(fn, concrete_args=concrete or None)
     except Exception as exc:
         raise Untraceable(f"torch.fx could not trace the function: {type(exc).__name__}: {exc}") from exc
     ops = _build_ops()
@@ -196,7 +203,9 @@ def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) ->
         args = arg(node.args)
         kwargs = {k: arg(v) for k, v in node.kwargs.items()}
         if node.op == "placeholder":
-            s = next(placeholders)
+            s = next(placeholders, None)
+            if s is None:
+                raise Untraceable(f"the function has more inputs than the loss's {len(symbols)}: {node.target}")
             env[node] = _T([_sigmoid(s) if inputs == "probabilities" else s])
         elif node.op == "call_function":
             f = ops.get(node.target)
@@ -213,7 +222,10 @@ def trace_to_sympy(fn: Callable[..., torch.Tensor], n_args: int, inputs: str) ->
             else:
                 raise Untraceable(f"no sympy rule for method .{node.target}()")
         elif node.op == "output":
-            out = _lift(args[0])
+            result = args[0]
+            if isinstance(result, (tuple, list)):  # (loss_real, loss_fake): the audit sums the parts
+                result = _T([sp.Add(*(_lift(part).elems[0] for part in result))])
+            out = _lift(result)
             if len(out.elems) != 1:
                 raise Untraceable("the loss is not a scalar")
             return out.elems[0]
@@ -328,8 +340,27 @@ def certify(expr: sp.Expr, forms: list[sp.Expr], names: list[str], symbols: list
                        "; ".join(sorted(set(methods))))
 
 
+def _traceable(fn: Callable) -> tuple[Callable, str]:
+    """The user's function behind a :class:`~gantheory.loss_audit.calling.CallingConvention` (arguments in
+    the audit's order) and the inputs it takes; other callables as they are, on logits."""
+    from gantheory.loss_audit.calling import CallingConvention
+
+    if not isinstance(fn, CallingConvention):
+        return fn, "logits"
+    if fn.shape or fn.cuda_patch or fn.stochastic:
+        raise Untraceable("the loss needed reshaped, CUDA-patched or seeded calls")
+    if fn.swap:
+        inner = fn.fn
+        return (lambda real, fake: inner(fake, real)), fn.inputs
+    return fn.fn, fn.inputs
+
+
 def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], inputs: str, family: str,
                           params: dict) -> Certificate:
+    try:
+        d_loss, inputs = _traceable(d_loss) if inputs == "logits" else (d_loss, inputs)
+    except Untraceable as exc:
+        return Certificate("untraced", family, "", None, (), "", detail=str(exc))
     tr, tf, name = textbook_forms(family, params)
     try:
         expr = trace_to_sympy(d_loss, 2, inputs)
@@ -340,6 +371,10 @@ def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.T
 
 
 def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: str, kind: str, params: dict) -> Certificate:
+    try:
+        g_loss, inputs = _traceable(g_loss) if inputs == "logits" else (g_loss, inputs)
+    except Untraceable as exc:
+        return Certificate("untraced", kind, "", None, (), "", detail=str(exc))
     form, name = generator_form(kind, params)
     try:
         expr = trace_to_sympy(g_loss, 1, inputs)

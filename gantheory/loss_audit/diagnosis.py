@@ -6,61 +6,68 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import torch
 
+from gantheory.errors import GanTheoryError
 from gantheory.loss_audit import families, probes
-from gantheory.loss_audit.optimum import T_GRID, discriminator_terms, generator_term, solve_optimum
+from gantheory.loss_audit.calling import STOCHASTIC_BATCH, CallError, adapt
+from gantheory.loss_audit.optimum import T_GRID, PointwiseLoss, Terms, solve_adaptive
 from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, Finding, GeneratorAudit
 from gantheory.numerics import LOG2
 from gantheory.tolerances import TOLERANCES
 
 
-def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str = "logits", batch_size: int = 8,
-          divergence: bool = True, symbolic: bool = True, seed: int = 0) -> AuditReport:
-    """Audit a GAN discriminator loss (and generator loss): implied D*, divergence, consistency.
+def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str | None = None, batch_size: int = 8,
+          divergence: bool = True, symbolic: bool = True, seed: int = 0, order: str | None = None,
+          bind: Mapping[str, float] | None = None) -> AuditReport:
+    """Audit a GAN discriminator loss (and generator loss): implied D*, divergence, convention, pairing.
 
     The discriminator loss is treated pointwise. At a point with data density p and generator
-    density q it is minimised by the logit
+    density q it is minimised by the output
 
     .. math::
 
         a^*\\Big(\\frac{p}{p+q}\\Big) = \\arg\\min_a\\; p\\,\\ell_{\\text{real}}(a) + q\\,\\ell_{\\text{fake}}(a),
 
-    which is measured for many p/(p+q) and matched to the known families: p/(p+q) (standard,
-    Goodfellow et al. 2014), (αp + βq)/(p+q) (label smoothing, Salimans et al. 2016), w_r p/(w_r p +
-    w_f q) (class weighting), (bp + aq)/(p+q) on the raw output (least squares, Mao et al. 2017),
-    ±margin·sign(p − q) (hinge, Lim & Ye 2017; unbounded: WGAN-like), q/(p+q) (swapped labels).
-    The value at the optimum is then integrated on Gaussian pairs and identified as an affine map of
-    JSD, total variation, triangular discrimination or squared Hellinger distance; the generator loss
-    is classified (minimax, non-saturating, least squares, hinge) and checked for a fixed point at
-    p_g = p_data against that optimum; extreme logits probe the numerics; a sympy certificate
-    compares the traced code with the textbook formula.
+    which is measured for many t = p/(p+q) and matched to the rows of :data:`gantheory.losses.LOSSES`:
+    p/(p+q) (standard, Goodfellow et al. 2014), (αp + βq)/(p+q) (label smoothing, Salimans et al. 2016),
+    w_r p/(w_r p + w_f q) (class weighting), (bp + aq)/(p+q) on the raw output (least squares, Mao et
+    al. 2017), ±margin·sign(p − q) (hinge, Lim & Ye 2017), ±∞·sign(p − q) (Wasserstein critic, Arjovsky
+    et al. 2017), (2t − 1)/(2εt) (drift, Karras et al. 2018), 0 / m on energies ≥ 0 (EBGAN, Zhao et al.
+    2017) — each also mirrored (``convention`` ``real_low``: real samples scored low). A loss coupling
+    real and fake outputs is matched against the relativistic rows (Jolicoeur-Martineau 2018). The value
+    at the optimum is integrated on Gaussian pairs and identified as an affine map of a divergence; the
+    generator loss is classified, checked per sample and for saturation (from its gradient), and judged
+    *together with* the discriminator (``pairing``): p_g = p_data must be its fixed point against the
+    optimal D, or — for unbounded critics — it must push its samples where D scores real data.
 
-    Calling convention: ``d_loss(real, fake) -> scalar`` where ``real`` and ``fake`` are 1-D torch
-    tensors holding the discriminator's outputs for a batch of real and of generated samples —
-    **logits** (pre-sigmoid scores) by default, or **probabilities** D(x) ∈ (0, 1) with
-    ``inputs="probabilities"``; ``g_loss(fake) -> scalar`` likewise. Both are minimised.
+    Calling convention (:mod:`gantheory.loss_audit.calling`): ``d_loss(real, fake) -> scalar`` on
+    batches of discriminator outputs (logits, or probabilities — detected, or forced with
+    ``inputs``), ``g_loss(fake)`` or ``g_loss(real, fake)``. ``(fake, real)`` order is read from the
+    parameter names (or ``order``); ``bind`` binds keyword arguments; tuple returns are summed; (N, 1)
+    and patch outputs, CUDA-only ``get_device`` code, float32 code and random label noise are handled.
 
     Args:
-        d_loss: the discriminator loss.
+        d_loss: the discriminator loss (function, ``functools.partial``, module).
         g_loss: the generator loss, or None to audit the discriminator only.
-        inputs: ``"logits"`` or ``"probabilities"``.
-        batch_size: batch size used to evaluate the losses (matters only for losses that mix ``sum``
-            and ``mean``, which are reported).
+        inputs: ``"logits"``, ``"probabilities"``, or None to detect.
+        batch_size: batch size used to evaluate the losses (at least 2).
         divergence: integrate the value at the optimum (needs :mod:`gantheory.quadrature`).
         symbolic: attempt the sympy certificate (``torch.fx`` trace).
         seed: seed for the random separability check.
+        order: ``"real,fake"`` or ``"fake,real"``: the argument order (default: from parameter names).
+        bind: keyword arguments bound to the losses that accept them (``{"margin": 80}``).
 
     Returns:
-        AuditReport: ``.discriminator.family``, ``.generator.kind``, ``.findings``, ``.verdict``,
-        ``.exit_code``, ``.to_dict()``, ``.to_markdown()``, ``.to_html()``.
+        AuditReport: ``.discriminator.family``/``.params``/``.convention``, ``.generator.kind``,
+        ``.pairing``, ``.findings``, ``.verdict``, ``.exit_code``, ``.to_dict()``.
 
     Raises:
-        GanTheoryError: ``inputs`` is not recognised, a loss is not callable, or a loss does not return
-            a finite scalar at logits 0.
+        GanTheoryError: ``inputs`` is not recognised, or a loss cannot be called as given
+            (:class:`~gantheory.loss_audit.calling.CallError`, naming the option that fixes it).
 
     Example:
         >>> import torch.nn.functional as F
@@ -69,104 +76,231 @@ def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str = "lo
         >>> audit(d_loss, divergence=False, symbolic=False).discriminator.family
         'standard'
     """
+    if inputs is not None and inputs not in ("logits", "probabilities"):
+        raise GanTheoryError(f"parameter 'inputs' must be 'logits', 'probabilities' or None, got {inputs!r}")
     # The audit evaluates thousands of tiny tensors: intra-op threads only add synchronisation
     # (6x slower on 2 busy cores), so run single-threaded and restore the caller's setting.
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _audit(d_loss, g_loss, inputs=inputs, batch_size=batch_size, divergence=divergence,
-                      symbolic=symbolic, seed=seed)
+        with torch.random.fork_rng(devices=[]):
+            return _audit(d_loss, g_loss, inputs=inputs, batch_size=max(int(batch_size), 2), divergence=divergence,
+                          symbolic=symbolic, seed=seed, order=order, bind=dict(bind or {}))
     finally:
         torch.set_num_threads(previous)
 
 
-def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed) -> AuditReport:
+def _split_bindings(bind: dict, fns: list) -> list[dict]:
+    """Each function's share of ``bind`` (the names it accepts); a name no function accepts raises."""
+    import inspect
+
+    shares, used = [], set()
+    for fn in fns:
+        if fn is None:
+            shares.append({})
+            continue
+        try:
+            params = inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            params = {}
+        anything = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        share = {k: v for k, v in bind.items() if k in params or anything}
+        used |= set(share)
+        shares.append(share)
+    unknown = sorted(set(bind) - used)
+    if unknown:
+        raise CallError(f"no loss has the parameter(s) {unknown} given with --arg", "--arg")
+    return shares
+
+
+def _tol(key: str, eps: float) -> float:
+    """A tolerance of the table, widened to the rounding of the dtype the loss computes in."""
+    return max(TOLERANCES[key], TOLERANCES["audit_dtype_rounding"] * eps)
+
+
+def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, order, bind) -> AuditReport:
     findings: list[Finding] = []
-    terms = discriminator_terms(d_loss, inputs=inputs, batch_size=batch_size)
+    d_bind, g_bind = _split_bindings(bind, [d_loss, g_loss])
+    conv = adapt(d_loss, role="d_loss", inputs=inputs, order=order, bind=d_bind, batch_size=batch_size)
+    findings += [Finding("info", n.message, n.code) for n in conv.notes]
+    eps = conv.eps
+    # a stochastic loss is averaged over N_DRAWS seeded calls of STOCHASTIC_BATCH samples each
+    pl = PointwiseLoss(conv, n_args=2, batch_size=STOCHASTIC_BATCH if conv.stochastic else batch_size, name="d_loss",
+                       dtype=conv.dtype)
+    base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
+    if not math.isfinite(base):
+        raise CallError(f"d_loss is not finite at outputs 0 (value {base})", "--probabilities")
+    terms = Terms(pl, base)
     rng = np.random.default_rng(seed)
+    fit_atol = _tol("audit_fit_atol", eps)
 
     defect = probes.separability_defect(terms, rng)
     # the terms' size at a moderate logit (floored: a zero term must not make the test relative to 0)
     scale = max(abs(terms.real(np.array([4.0]))[0]), abs(terms.fake(np.array([4.0]))[0]), 1e-12)
-    separable = defect <= TOLERANCES["audit_separability_rtol"] * (1 + scale)
-    if not separable:
-        findings.append(Finding("error", "the loss couples real and fake logits (L(r, f) is not "
-                                f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}): e.g. a relativistic loss — "
-                                "its optimum is not a pointwise function of p/(p+q)", "not_separable"))
-    ratios = probes.batch_weighting(terms)
-    finite_ratios = [r for r in ratios.values() if math.isfinite(r)]
-    if finite_ratios and np.ptp(finite_ratios) > TOLERANCES["audit_batch_weight_rtol"] * max(abs(x) for x in finite_ratios):
-        findings.append(Finding("warning", "the weight of the fake term relative to the real term "
-                                "depends on the batch size (" + ", ".join(
-                                    f"B={n}: {r:.4g}" for n, r in ratios.items()) +
-                                "): one term is summed and the other averaged", "batch_size_dependent"))
-    batch_independent = not any(f.code == "batch_size_dependent" for f in findings)
-    if separable and probes.per_sample_defect(terms) > TOLERANCES["audit_per_sample_atol"]:
-        findings.append(Finding("warning", "the loss is not an average of per-sample terms (a batch "
-                                "of distinct logits differs from the mean of constant batches)",
-                                "not_per_sample"))
-    elif separable and batch_independent:
-        terms = dataclasses.replace(terms, per_sample=True)
+    separable = defect <= _tol("audit_separability_rtol", eps) * (1 + scale)
 
-    opt = solve_optimum(terms, T_GRID)
-    unbounded_below = bool(np.any(opt.value == -np.inf))
-    fit = families.fit_family(opt, unbounded_below) if separable else families.FamilyFit(
-        "unrecognised", {}, math.inf, "not separable")
-    signature = families.match_signature(terms) if separable else None
-    family, params = fit.family, dict(fit.params)
-    if signature is not None and signature.name == family:
-        params.update(signature.params)  # the row's term parameters read exactly from its terms (LSGAN's targets)
-    findings += _family_findings(family, params, fit, signature)
-
+    opt = None
     value = None
-    if divergence and separable:
-        try:
-            from gantheory.loss_audit.value import identify_value
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ident = identify_value(terms)
-            value = {"statement": ident.statement, "divergence": ident.divergence,
-                     "slope": ident.slope, "intercept": ident.intercept,
-                     "relative_residual": ident.residual, "values_on_pairs": list(ident.values)}
-            findings.append(Finding("info", ident.statement, "value_at_optimum"))
-        except ImportError as exc:
-            findings.append(Finding("info", f"value at the optimum not computed: {exc}", "skipped"))
+    signature = None
+    convention = "real_high"
+    if not separable:
+        rel = families.fit_relativistic(pl, max(fit_atol, _tol("audit_separability_rtol", eps)))
+        if rel is not None:
+            fit = rel
+            row = families.row_of("relativistic", rel.params)
+            note = row.audit_note(rel.params)
+            findings.append(Finding(note.severity, note.message(rel.params), note.code))
+        else:
+            fit = families.FamilyFit("unrecognised", {}, math.inf, "not separable")
+            findings.append(Finding("error", "the loss couples real and fake outputs (L(r, f) is not "
+                                    f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}) and is no relativistic loss either: its "
+                                    "optimum is not a pointwise function of p/(p+q)", "not_separable"))
+        family, params = fit.family, dict(fit.params)
+    else:
+        if not conv.stochastic:  # fresh label draws per batch size would look like batch dependence
+            findings += _structure_findings(terms, pl, eps)
+        if not conv.stochastic and not any(f.code == "batch_size_dependent" for f in findings) and not any(
+                f.code == "not_per_sample" for f in findings):
+            terms = dataclasses.replace(terms, per_sample=True)
+        unused = _unused_input(terms)
+        if unused:
+            fit = families.FamilyFit("unrecognised", {}, math.inf, f"the {unused} outputs do not enter the loss")
+            findings.append(Finding("error", f"the {unused} outputs do not enter the loss (its {unused} term is "
+                                    f"constant): e.g. the {unused} term computed on the "
+                                    f"{'real' if unused == 'fake' else 'fake'} outputs; the game is degenerate",
+                                    "input_unused"))
+            terms, opt = solve_adaptive(terms, T_GRID)
+        else:
+            terms, opt = solve_adaptive(terms, T_GRID)
+            unbounded_below = bool(np.any(opt.value == -np.inf))
+            fit = families.fit_family(opt, unbounded_below, fit_atol)
+            if fit.family == families.UNBOUNDED_FAMILY and not families.linear_terms(terms):
+                fit = families.FamilyFit("unrecognised", {}, math.inf, "a* = ±∞·sign(p − q), but the terms are not "
+                                         "linear: no Wasserstein critic", fit.convention)
+            if fit.family == "unrecognised":
+                on_domain = families.fit_on_domains(terms, T_GRID, fit_atol)
+                if on_domain is not None:
+                    fit, terms, opt = on_domain
+            signature = families.match_signature(terms, fit_atol)
+        family, params = fit.family, dict(fit.params)
+        convention = fit.convention
+        if signature is not None and signature.name == family:
+            params.update(signature.params)  # the row's term parameters read exactly from its terms (LSGAN's targets)
+        if not unused:
+            findings += _family_findings(family, params, fit, signature, opt)
+        if family != "unrecognised" and convention == "real_low":
+            findings.append(Finding("info", "convention real_low: this discriminator scores real samples low and "
+                                    "fakes high (original WGAN, keras-io's 1 = fake); consistent as long as the "
+                                    "generator pushes its samples low as well", "real_low"))
+
+        if divergence and not unused:
+            try:
+                from gantheory.loss_audit.value import identify_value
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ident = identify_value(terms)
+                value = {"statement": ident.statement, "divergence": ident.divergence,
+                         "slope": ident.slope, "intercept": ident.intercept,
+                         "relative_residual": ident.residual, "values_on_pairs": list(ident.values)}
+                findings.append(Finding("info", ident.statement, "value_at_optimum"))
+            except ImportError as exc:
+                findings.append(Finding("info", f"value at the optimum not computed: {exc}", "skipped"))
 
     cert = None
-    if symbolic:
-        from gantheory.loss_audit.certificate import certify_discriminator
-        c = certify_discriminator(d_loss, inputs, family, params)
-        cert = _cert_dict(c)
-        if c.status == "not_equivalent" and family != "unrecognised":
-            findings.append(Finding("warning", f"the traced expression is not the textbook "
-                                    f"{c.textbook}: {c.detail}", "symbolic_mismatch"))
+    if symbolic and separable:
+        try:
+            from gantheory.loss_audit.certificate import certify_discriminator
+            c = certify_discriminator(conv, "logits", family, params)
+            cert = _cert_dict(c)
+            if c.status == "not_equivalent" and family != "unrecognised" and convention == "real_high":
+                findings.append(Finding("warning", f"the traced expression is not the textbook "
+                                        f"{c.textbook}: {c.detail}", "symbolic_mismatch"))
+        except ImportError as exc:
+            findings.append(Finding("info", f"certificate not attempted: {exc}", "skipped"))
+        except Exception as exc:  # a certificate is evidence, never a reason to fail the audit
+            cert = {"status": "untraced", "detail": f"{type(exc).__name__}: {exc}"}
 
     extreme = probes.robustness_probes(terms.loss)
     findings += _probe_findings(extreme, "d_loss", signature, terms)
 
-    curve = {"t": [float(x) for x in opt.t], "a_star": [float(x) for x in opt.a_star]}
+    curve = ({"t": [float(x) for x in opt.t], "a_star": [float(x) for x in opt.a_star]} if opt is not None
+             else {"t": [], "a_star": []})
     d_audit = DiscriminatorAudit(family, params, fit.evidence, signature.name if signature else None,
-                                 curve, value, cert)
+                                 curve, value, cert, convention)
 
     g_audit = None
+    pairing = "unknown"
     if g_loss is not None:
-        g_audit, g_findings, g_probes = _audit_generator(g_loss, inputs, batch_size, terms, opt,
-                                                         family, params, symbolic, separable)
+        g_audit, g_findings, g_probes, pairing = _audit_generator(
+            g_loss, conv, batch_size, terms, opt, family, params, convention, symbolic, separable, order, g_bind)
         findings += g_findings
         extreme = extreme + g_probes
-    order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: order[f.severity])
+    rank = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: rank[f.severity])
     return AuditReport(d_audit, g_audit, tuple(findings), _verdict(d_audit, g_audit, findings),
-                       inputs, tuple(extreme))
+                       conv.inputs, tuple(extreme), pairing)
 
 
-def _family_findings(family, params, fit, signature):
-    """The finding of the matched row (:meth:`~gantheory.losses.Loss.audit_note`), or an error naming the
-    catalogued slip the terms follow, or "unrecognised game"."""
+def _structure_findings(terms: Terms, pl: PointwiseLoss, eps: float) -> list[Finding]:
+    """Batch-size dependence, per-sample averaging, and the weighting under unequal batch sizes."""
+    out = []
+    ratios = probes.batch_weighting(terms)
+    finite_ratios = [r for r in ratios.values() if math.isfinite(r)]
+    if finite_ratios and np.ptp(finite_ratios) > _tol("audit_batch_weight_rtol", eps) * max(abs(x) for x in finite_ratios):
+        out.append(Finding("warning", "the weight of the fake term relative to the real term depends on the batch "
+                           "size (" + ", ".join(f"B={n}: {r:.4g}" for n, r in ratios.items()) +
+                           "): one term is summed and the other averaged", "batch_size_dependent"))
+    elif probes.per_sample_defect(terms) > _tol("audit_per_sample_atol", eps):
+        out.append(Finding("warning", "the loss is not an average of per-sample terms (a batch of distinct outputs "
+                           "differs from the mean of constant batches: e.g. a function of the batch mean)",
+                           "not_per_sample"))
+    ratio = probes.unequal_batch_weight(pl)
+    if ratio is None:
+        out.append(Finding("info", "the loss needs equal real and fake batch sizes (it pairs real and fake "
+                           "samples)", "equal_batches_only"))
+    elif abs(ratio - 1.0) > _tol("audit_batch_weight_rtol", eps):
+        out.append(Finding("warning", f"with unequal batch sizes (3 real, 9 fake) the fake term weighs {ratio:.4g}× "
+                           "what it weighs with equal sizes: one loss over the concatenated batch, "
+                           "(Σ_r + Σ_f)/(n_r + n_f), is class weighting n_f : n_r whenever n_r ≠ n_f; average "
+                           "each term over its own batch", "unequal_batch_weighting"))
+    return out
+
+
+def _unused_input(terms: Terms) -> str | None:
+    """"real" or "fake" when that argument does not change the loss at all (on the grid), else None."""
+    lr, lf = terms.on_grid
+    for name, values in (("fake", lf), ("real", lr)):
+        finite = values[np.isfinite(values)]
+        if finite.size and np.ptp(finite) == 0.0:
+            return name
+    return None
+
+
+def _family_findings(family, params, fit, signature, opt):
+    """The finding of the matched row (:meth:`~gantheory.losses.Loss.audit_note`) and the degenerate games
+    inside a family (the optimum must increase with p/(p+q) on the row's own scale; smoothing targets on
+    their own side of ½), or an error naming the catalogued slip the terms follow, or "unrecognised"."""
     row = families.row_of(family, params)
     if row is not None:
         note = row.audit_note(params)
-        return [Finding(note.severity, note.message(params), note.code)]
+        out = [Finding(note.severity, note.message(params), note.code)]
+        if family == "label_smoothing":
+            al, be = params["alpha"], params["beta"]
+            if not (be < 0.5 < al and al - be >= TOLERANCES["audit_min_target_gap"]):
+                out.append(Finding("error", f"smoothed targets on the wrong side: real target α = {al:g}, fake target "
+                                   f"β = {be:g} (need β < ½ < α, at least {TOLERANCES['audit_min_target_gap']:g} "
+                                   "apart): "
+                                   + ("real data is labelled less real than fakes" if al <= be else
+                                      "a target was typed on the wrong term" if not be < 0.5 < al else
+                                      "the targets hardly differ (random label flips average to ½)")
+                                   + f"; D* = ({al:g}·p + {be:g}·q)/(p+q) does not separate real from fake",
+                                   "degenerate_targets"))
+        if opt is not None and np.all(np.isfinite(opt.a_star)):
+            steps = np.diff(opt.a_star)
+            if np.any(steps > 0) and np.any(steps < 0) and np.ptp(opt.a_star) > 0:
+                out.append(Finding("error", "the optimum is not monotone in p/(p+q): D does not rank samples by how "
+                                   "likely they are real", "non_monotone"))
+        return out
     if signature is not None and signature.code is not None:
         return [Finding("error", f"{signature.description}; the implied optimum matches no GAN family "
                         f"({fit.evidence})", signature.code)]
@@ -198,7 +332,7 @@ def _probe_findings(measured, name, signature, terms):
     if signature is not None and signature.name == "standard" and terms is not None:
         clamped = []
         for term, x, s in (("real", -1e4, signature.scale_real), ("fake", 1e4, signature.scale_fake)):
-            p = by.get((term, x, "float64"))
+            p = by.get((term, x, str(terms.loss.dtype).replace("torch.", "")))
             if p is not None and math.isfinite(p.value):
                 height = p.value - terms.base
                 if (abs(height - s * (100.0 - LOG2)) < TOLERANCES["audit_clamp_rtol"] * s * 100
@@ -213,39 +347,142 @@ def _probe_findings(measured, name, signature, terms):
     return out
 
 
-def _audit_generator(g_loss, inputs, batch_size, terms, opt, family, params, symbolic, separable):
+def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, convention, symbolic, separable,
+                     order, g_bind):
+    from gantheory.loss_audit.optimum import generator_term
+
     findings = []
-    term = generator_term(g_loss, inputs=inputs, batch_size=batch_size)
-    gfit = families.classify_generator(term)
-    fixed, reason = (None, "the discriminator loss is not separable") if not separable else \
-        families.fixed_point_check(term, solve_optimum(terms, T_GRID))
-    if gfit.kind == "minimax":
-        findings.append(Finding("warning", f"minimax generator loss log(1 − D(G(z))) saturates: its "
-                                f"gradient at logit −20 is {gfit.saturation_gradient:.2g} (→ 0 as "
-                                "D(G(z)) → 0); use the non-saturating −log D(G(z)) "
-                                "(Goodfellow et al. 2014, §3)", "saturating_generator"))
-    elif gfit.kind == "other":
-        findings.append(Finding("warning", "generator loss matches none of minimax, non-saturating, "
-                                "least squares, hinge", "generator_unrecognised"))
-    if fixed is False:
-        findings.append(Finding("error", f"generator and discriminator are inconsistent: {reason}",
-                                "generator_moves_away"))
-    elif fixed is None and families.row_of(family, params) is not None:  # a recognised game, unbounded optimum
-        findings.append(Finding("info", reason, "fixed_point_unassessed"))
-    pairing = _pairing(family, params, gfit)
-    if pairing:
-        findings.append(pairing)
+    conv = adapt(g_loss, role="g_loss", inputs=d_conv.inputs, order=order, bind=g_bind, batch_size=batch_size)
+    findings += [Finding("info", n.message, n.code) for n in conv.notes if n.code != "probabilities_detected"]
+    if conv.n_args == 2 and family == "relativistic":
+        return _audit_relativistic_generator(conv, batch_size, family, findings)
+    if conv.n_args == 2:  # g(real, fake) with a critic that is not relativistic: the real batch held at 0
+        findings.append(Finding("info", "the generator loss takes the real outputs too; they are held at 0 (the "
+                                "discriminator is not relativistic)", "generator_real_held"))
+        two = conv
+
+        def conv(fake):
+            return two(torch.zeros_like(fake), fake)
+
+        conv.eps, conv.dtype = two.eps, two.dtype
+    term = generator_term(conv, inputs="logits", batch_size=batch_size, dtype=conv.dtype)
+    mirrored = convention == "real_low" and family != "energy"
+    if mirrored:  # a critic scoring real low: the generator's kind is read on −a (softplus(a) is non-saturating)
+        def kind_term(a, grad=False):
+            res = term(-np.asarray(a, dtype=np.float64), grad=grad)
+            return (res[0], -res[1]) if grad else res
+    else:
+        kind_term = term
+    gfit = families.classify_generator(kind_term, _tol("audit_generator_fit_rtol", conv.eps))
+    if mirrored and gfit.kind == "other":  # a real-high form against a real-low critic: its kind as written
+        direct = families.classify_generator(term, _tol("audit_generator_fit_rtol", conv.eps))
+        if direct.kind != "other":
+            gfit, mirrored = direct, False
+    if mirrored and gfit.kind != "other":
+        gfit = dataclasses.replace(gfit, description=gfit.description + "; mirrored (read on −a) for a critic that "
+                                   "scores real samples low")
+    row = families.row_of(family, params)
+    # ½a² is the boundary-seeking loss on a logit and LSGAN's c = 0 on a raw output: the game decides
+    if gfit.kind == "boundary_seeking" and row is not None and row.output == "raw":
+        gfit = dataclasses.replace(gfit, kind="least_squares", params={"c": 0.0, "scale": gfit.params.get("scale", 1.0)},
+                                   description=families._describe("least_squares"))
+    # +E D(G(z)) matches EBGAN's energy row; on a critic's scores (not energies) it is the mirrored hinge
+    if gfit.kind == "energy" and family != "energy":
+        gfit = dataclasses.replace(gfit, kind="hinge", description=families._describe("hinge"))
+    if probes.generator_per_sample_defect(term.loss) > _tol("audit_per_sample_atol", conv.eps):
+        findings.append(Finding("warning", "the generator loss is not an average of per-sample terms (e.g. a top-k "
+                                "selection or a function of the batch mean): the audit's per-sample reading of it "
+                                "is the constant-batch one", "generator_not_per_sample"))
+    saturation = _saturation(term, convention)
+    if saturation is not None:
+        findings.append(saturation)
+    if gfit.kind == "other":
+        findings.append(Finding("warning", "generator loss matches none of " + ", ".join(families.GENERATOR_KINDS[:-1]),
+                                "generator_unrecognised"))
+    pairing, fixed, reason = "unknown", None, "the discriminator's game is not recognised"
+    if row is not None and separable:
+        finite = opt is not None and np.all(np.isfinite(opt.a_star))
+        if finite:
+            fixed, reason = families.fixed_point_check(term, opt)
+        else:
+            reason = ("the optimal discriminator is unbounded: judged by direction (the generator must push its "
+                      "samples where the critic scores real data)")
+        if fixed is None:
+            fixed = _direction_consistent(term, convention)
+            reason += ("; it does" if fixed else "; it pushes them where the critic scores fakes")
+        pairing = "consistent" if fixed else "inconsistent"
+    elif row is not None:  # relativistic critic with a one-argument generator: judged by direction
+        fixed = _direction_consistent(term, convention)
+        pairing = "consistent" if fixed else "inconsistent"
+        reason = "relativistic critic: judged by the direction the generator pushes its samples"
+    if pairing == "inconsistent":
+        findings.append(Finding("error", "generator and discriminator are inconsistent: the generator loss pushes "
+                                "its samples toward where this discriminator scores fakes (discriminator convention "
+                                f"{convention}); fix the generator's sign or target — the discriminator is a "
+                                f"recognised {family.replace('_', ' ')} game. {reason}", "generator_moves_away"))
+    pair_note = _pairing_note(family, params, gfit)
+    if pair_note:
+        findings.append(pair_note)
     cert = None
     if symbolic:
-        from gantheory.loss_audit.certificate import certify_generator
-        cert = _cert_dict(certify_generator(g_loss, inputs, gfit.kind, gfit.params))
+        try:
+            from gantheory.loss_audit.certificate import certify_generator
+            cert = _cert_dict(certify_generator(conv, "logits", gfit.kind, gfit.params))
+        except ImportError:
+            cert = None
+        except Exception as exc:  # a certificate is evidence, never a reason to fail the audit
+            cert = {"status": "untraced", "detail": f"{type(exc).__name__}: {exc}"}
     extreme = probes.robustness_probes(term.loss)
     findings += _probe_findings(extreme, "g_loss", None, None)
-    return (GeneratorAudit(gfit.kind, gfit.params, gfit.description, gfit.saturation_gradient, fixed,
-                           reason, cert), findings, extreme)
+    _, g_sat = term(np.array([-20.0 if convention == "real_high" else 20.0]), grad=True)
+    return (GeneratorAudit(gfit.kind, gfit.params, gfit.description, float(g_sat[0]), fixed, reason, cert),
+            findings, extreme, pairing)
 
 
-def _pairing(family, params, gfit):
+def _audit_relativistic_generator(conv, batch_size, family, findings):
+    """A generator loss g(real, fake): relativistic; consistent when it falls as the fake outputs rise
+    above the real ones (constant batches: a function of b − a)."""
+    pl = PointwiseLoss(conv, n_args=2, batch_size=batch_size, name="g_loss", dtype=conv.dtype)
+    # does it push fake outputs above real ones? g(real = 0, fake = b) falls from b = −½ to b = ½
+    values = pl.evaluate([np.zeros(2), np.array([-0.5, 0.5])])
+    falling = bool(values[1] < values[0])
+    pairing = "consistent" if falling else "inconsistent"
+    if family not in ("relativistic", "unrecognised") and falling:
+        findings.append(Finding("info", "a relativistic generator with a non-relativistic discriminator",
+                                "mixed_relativistic"))
+    if not falling:
+        findings.append(Finding("error", "the relativistic generator loss does not fall as fake outputs rise above "
+                                "real ones: it trains the generator away from the data", "generator_moves_away"))
+    reason = ("g(real, fake) falls as C(fake) rises above C(real)" if falling else
+              "g(real, fake) rises as C(fake) rises above C(real)")
+    return (GeneratorAudit("relativistic", {}, families._describe("relativistic"), math.nan, falling, reason, None),
+            findings, [], pairing)
+
+
+def _direction_consistent(term, convention: str) -> bool:
+    """Does ℓ_g push outputs toward the real side (up for real_high)? Its mean slope on [−4, 4]."""
+    a = np.linspace(-4.0, 4.0, 17)
+    _, g = term(a, grad=True)
+    slope = float(np.mean(g))
+    return slope < 0 if convention == "real_high" else slope > 0
+
+
+def _saturation(term, convention: str) -> Finding | None:
+    """A saturation warning from the gradient: |ℓ_g'| far on the fake side against its largest value near 0."""
+    far = -20.0 if convention == "real_high" else 20.0
+    _, g_far = term(np.array([far]), grad=True)
+    _, g_near = term(np.linspace(-4.0, 4.0, 17), grad=True)
+    ref = float(np.max(np.abs(g_near)))
+    gf = abs(float(g_far[0]))
+    if ref > 0 and math.isfinite(gf) and gf < TOLERANCES["audit_saturation_ratio"] * ref:
+        return Finding("warning", f"the generator loss saturates: its gradient at output {far:+g} (samples D calls "
+                       f"fake with confidence) is {gf:.2g}, against {ref:.2g} near 0; use the non-saturating "
+                       "−log D(G(z)) (Goodfellow et al. 2014, §3) or drop the ε that flattens the log",
+                       "saturating_generator")
+    return None
+
+
+def _pairing_note(family, params, gfit):
     """The row's note about this generator kind (LSGAN's (a, b, c) codings), if one applies."""
     row = families.row_of(family, params)
     if row is None:
@@ -270,8 +507,12 @@ def _verdict(d: DiscriminatorAudit, g: GeneratorAudit | None, findings) -> str:
     gpart = f" with a {g.kind.replace('_', '-')} generator" if g else ""
     if head is None:
         name = d.family.replace("_", " ")
-        ref = families.reference(d.family)
-        return f"OK: a {name} GAN{gpart}" + (f" ({ref}); nothing to change." if ref else
+        if d.family == "relativistic":
+            name = f"relativistic ({d.params.get('variant', '')})"
+        row = families.row_of(d.family, d.params)
+        ref = row.reference if row is not None else ""
+        article = "an" if name[:1] in "aeiou" else "a"
+        return f"OK: {article} {name} GAN{gpart}" + (f" ({ref}); nothing to change." if ref else
                                                 ". nothing to change.")
     prefix = "FIX" if head.severity == "error" else "CHECK"
     more = len(errors) + len(warns) - 1

@@ -37,23 +37,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
 
-from gantheory.loss_audit.optimum import ImpliedOptimum, Terms
+from gantheory.loss_audit.optimum import ImpliedOptimum, PointwiseLoss, Terms
 from gantheory.losses import GENERATORS, LOSSES, Linearisation, Loss, TermSignature
-from gantheory.numerics import softplus
+from gantheory.numerics import sigmoid, softplus
 from gantheory.tolerances import TOLERANCES
 
 # Fits of exact pointwise identities (the reason for its size is in gantheory.tolerances).
 FIT_ATOL = TOLERANCES["audit_fit_atol"]
 
-# The row an unconstrained linear critic belongs to, and the audit family it is reported under.
-UNBOUNDED_ROW, UNBOUNDED_FAMILY = "linear", "hinge"
+# The row of an unconstrained linear critic (its optimum is ±∞·sign(p − q), matched without a fit).
+UNBOUNDED_ROW = UNBOUNDED_FAMILY = "wasserstein"
+CONVENTIONS = ("real_high", "real_low")
 
 
 def families() -> tuple[str, ...]:
-    """The audit's family names: the rows of :data:`LOSSES` (``linear`` reported as ``hinge``), ``unrecognised``."""
-    return (*tuple(name for name in LOSSES if name != UNBOUNDED_ROW), "unrecognised")
+    """The audit's family names: each row's :attr:`~gantheory.losses.Loss.audit_family` (mirror rows, whose
+    game is another row's with real scored low, and the relativistic variants collapse), ``unrecognised``."""
+    names: list[str] = []
+    for row in LOSSES.values():
+        if not row.mirror_of and row.audit_family not in names:
+            names.append(row.audit_family)
+    return (*names, "unrecognised")
 
 
 def generator_kinds() -> tuple[str, ...]:
@@ -70,27 +75,29 @@ def __getattr__(name: str):
 
 
 def row_of(family: str, params: dict) -> Loss | None:
-    """The row of :data:`LOSSES` an audit family with ``params`` stands for (None when unrecognised): the
-    family's own, or ``linear`` for the unbounded hinge."""
-    if family == UNBOUNDED_FAMILY and params.get("unbounded"):
-        return LOSSES[UNBOUNDED_ROW]
+    """The row of :data:`LOSSES` an audit family with ``params`` stands for (None when unrecognised); the
+    relativistic family's row is chosen by ``params["variant"]``."""
+    if family == "relativistic":
+        return LOSSES.get(f"relativistic_{params.get('variant', 'standard')}")
     return LOSSES.get(family)
 
 
 def reference(family: str) -> str:
     """The reference of an audit family, from its row of :data:`LOSSES` ('' when unrecognised)."""
-    row = LOSSES.get(family)
+    row = row_of(family, {})
     return row.reference if row is not None else ""
 
 
 @dataclass(frozen=True)
 class FamilyFit:
-    """A family matched to a measured optimum: its reported parameters, the fit's residual, the identity."""
+    """A family matched to a measured optimum: its reported parameters, the fit's residual, the identity,
+    and the convention (``real_high``: a* increases with p/(p+q); ``real_low``: real samples scored low)."""
 
     family: str
     params: dict = field(default_factory=dict)
     residual: float = 0.0
     evidence: str = ""
+    convention: str = "real_high"
 
 
 def _clean(x: float, digits: int = 9) -> float:
@@ -106,7 +113,8 @@ _STARTS = (1.0, 0.5, 2.0, -1.0)
 def _precedence() -> list[str]:
     """The rows a finite optimum is matched against: parameter-free rows first (standard wins over label
     smoothing with α = 1, β = 0), then the parametrised ones, each group in registry order."""
-    names = [name for name in LOSSES if name != UNBOUNDED_ROW]
+    names = [name for name, row in LOSSES.items() if name != UNBOUNDED_ROW and not row.mirror_of
+             and row.coupling == "separable" and row.domain == (-math.inf, math.inf)]
     return sorted(names, key=lambda name: bool(LOSSES[name].params))
 
 
@@ -133,7 +141,7 @@ def _numerical_coordinates(row, space, y, t, lt, l1t) -> dict[str, float]:
     return dict(zip(names, (float(v) for v in best[1]), strict=True))
 
 
-def fit_row(name: str, t: np.ndarray, a_star: np.ndarray) -> FamilyFit | None:
+def fit_row(name: str, t: np.ndarray, a_star: np.ndarray, atol: float = FIT_ATOL) -> FamilyFit | None:
     """Fit the row ``name`` of :data:`LOSSES` to a finite measured optimum a*(t); None when it does not hold.
 
     The coordinates come from the row's :class:`~gantheory.losses.Linearisation` (one linear solve in
@@ -152,16 +160,23 @@ def fit_row(name: str, t: np.ndarray, a_star: np.ndarray) -> FamilyFit | None:
         coords = _numerical_coordinates(row, lin.space, y, t, lt, l1t)
     else:
         coords = {}
-    if not lin.admissible(coords):
+    if not all(math.isfinite(v) for v in coords.values()) or not lin.admissible(coords):
         return None
-    params = dict(lin.to_params(coords))
-    with np.errstate(invalid="ignore", over="ignore"):
-        residual = float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **params), t) - y)))
-    if not residual < FIT_ATOL:  # NaN fails too
+    try:
+        params = dict(lin.to_params(coords))
+    except (OverflowError, ZeroDivisionError, ValueError):  # coordinates far outside the row's game
         return None
-    reported = {k: _clean(v) for k, v in {**params, **coords}.items()}
-    if name == UNBOUNDED_FAMILY:
-        reported["unbounded"] = False
+    try:
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            residual = float(np.max(np.abs(lin.space(row.optimum(lt, l1t, **params), t) - y)))
+    except (OverflowError, ZeroDivisionError, ValueError):  # parameters outside the row's game
+        return None
+    if not residual < atol:  # NaN fails too
+        return None
+    digits = 9 if atol <= FIT_ATOL else 5  # a float32 loss's parameters are known to ~5 digits
+    reported = {k: _clean(v, digits) for k, v in {**params, **coords}.items()}
+    if name == "class_weighted":  # the contract's one number: the fake term's weight relative to the real term's
+        reported["weight"] = _clean(params["weight_fake"] / params["weight_real"], digits)
     if lin.evidence:
         evidence = lin.evidence.format(**reported)
     else:
@@ -170,29 +185,51 @@ def fit_row(name: str, t: np.ndarray, a_star: np.ndarray) -> FamilyFit | None:
     return FamilyFit(name, reported, residual, evidence)
 
 
-def fit_family(opt: ImpliedOptimum, unbounded_below: bool) -> FamilyFit:
-    """Match the measured a*(t) against the rows of :data:`LOSSES` (see :func:`fit_row`; parameter-free rows
-    first, then registry order; the first match wins). An infinite optimum is compared with the row
-    ``linear``'s ±∞·sign(p − q)."""
+def convention_of(opt: ImpliedOptimum) -> str:
+    """``real_high`` when the optimum increases with t = p/(p+q) (real samples scored high), else ``real_low``."""
+    a = opt.a_star
+    ok = ~np.isnan(a)
+    if not ok.any():
+        return "real_high"
+    lo, hi = a[ok][0], a[ok][-1]
+    return "real_low" if hi < lo else "real_high"
+
+
+def fit_family(opt: ImpliedOptimum, unbounded_below: bool, atol: float = FIT_ATOL) -> FamilyFit:
+    """Match the measured a*(t) against the rows of :data:`LOSSES` (see :func:`fit_row`): parameter-free rows,
+    then the same mirrored (a* ↦ −a*: the game with real samples scored low), then parametrised rows and
+    their mirrors; the first match wins. An infinite optimum is compared with the Wasserstein critic's
+    ±∞·sign(p − q) (either sign). Rows on a restricted domain (energies) are fitted by the caller."""
     t, a = opt.t, opt.a_star
     if np.all(np.isfinite(a)):
-        for name in _precedence():
-            fit = fit_row(name, t, a)
+        names = _precedence()
+        free = [n for n in names if not LOSSES[n].params]
+        with_params = [n for n in names if LOSSES[n].params]
+        order = ([(n, 1.0) for n in free] + [(n, -1.0) for n in free] + [(n, 1.0) for n in with_params]
+                 + [(n, -1.0) for n in with_params])
+        for name, sign in order:
+            fit = fit_row(name, t, sign * a, atol)
             if fit is not None:
-                return fit
-        return FamilyFit("unrecognised", {}, math.inf, "a*(t) matches no known family")
+                row = LOSSES[name]
+                convention = "real_high" if sign > 0 else "real_low"
+                if name == "least_squares" and fit.params["b"] < fit.params["a"]:
+                    convention = "real_low"
+                if name == "label_smoothing" and fit.params["alpha"] < fit.params["beta"]:
+                    convention = "real_low"
+                evidence = fit.evidence if sign > 0 else f"−a* satisfies {fit.evidence} (real samples scored low)"
+                return FamilyFit(row.audit_family, fit.params, fit.residual, evidence, convention)
+        return FamilyFit("unrecognised", {}, math.inf, "a*(t) matches no known family", convention_of(opt))
     decided = t != 0.5  # p = q leaves the sign undetermined
     unbounded = LOSSES[UNBOUNDED_ROW].optimum(np.log(t), np.log1p(-t))
-    if np.array_equal(a[decided], unbounded[decided]):
-        if unbounded_below:
-            return FamilyFit(UNBOUNDED_FAMILY, {"margin": None, "unbounded": True}, 0.0,
-                             "a* = ±∞·sign(p − q): an unconstrained linear critic (WGAN-like)")
-        return FamilyFit("unrecognised", {}, math.inf,
-                         "a* = ±∞·sign(p − q) with a bounded loss: the optimum is a hard 0/1 decision")
-    if np.array_equal(a[decided], -unbounded[decided]):
-        return FamilyFit("unrecognised", {}, math.inf,
-                         "a* = ∓∞·sign(p − q): the optimum calls real samples fake, without bound")
-    return FamilyFit("unrecognised", {}, math.inf, "a*(t) is unbounded for some t")
+    for sign, convention in ((1.0, "real_high"), (-1.0, "real_low")):
+        if np.array_equal(a[decided], sign * unbounded[decided]):
+            if unbounded_below:
+                return FamilyFit(UNBOUNDED_FAMILY, {}, 0.0,
+                                 ("a* = ±∞·sign(p − q)" if sign > 0 else "a* = ∓∞·sign(p − q) (real scored low)")
+                                 + ": an unconstrained linear critic", convention)
+            return FamilyFit("unrecognised", {}, math.inf,
+                             "a* = ±∞·sign(p − q) with a bounded loss: the optimum is a hard 0/1 decision", convention)
+    return FamilyFit("unrecognised", {}, math.inf, "a*(t) is unbounded for some t", convention_of(opt))
 
 
 # -- pointwise signatures: the rows' terms and the known slips -------------------------------------
@@ -239,11 +276,11 @@ def _row_signature(name: str) -> Signature:
 SLIPS = (
     _form("log_sigmoid_one_minus", lambda a: softplus(-a), lambda a: softplus(a - 1.0),
           "log_sigmoid_one_minus", "fake term is −log σ(1 − a) instead of −log(1 − σ(a))"),
-    _form("double_sigmoid", lambda a: softplus(-expit(a)), lambda a: softplus(expit(a)), "double_sigmoid",
+    _form("double_sigmoid", lambda a: softplus(-sigmoid(a)), lambda a: softplus(sigmoid(a)), "double_sigmoid",
           "a sigmoid is applied twice: −log σ(σ(a)) and −log(1 − σ(σ(a)))"),
     _form("sign_flip", lambda a: -softplus(-a), lambda a: -softplus(a), "sign_flip",
           "the loss is the negated cross-entropy: D maximises its own error"),
-    _form("missing_log", lambda a: -expit(a), lambda a: expit(a), "missing_log",
+    _form("missing_log", lambda a: -sigmoid(a), lambda a: sigmoid(a), "missing_log",
           "−D(x) + D(G(z)) with D = σ(a): the log is missing"),
 )
 
@@ -254,7 +291,7 @@ def signatures() -> dict[str, Signature]:
     basis also spans the fixed forms' limits, so they come last). Label smoothing and class weighting have
     no signature: their optimum identifies them. Each form is matched on |a| ≤ 8, where every correct
     float64 implementation is exact."""
-    rows = [name for name, row in LOSSES.items() if row.signature is not None]
+    rows = [name for name, row in LOSSES.items() if row.signature is not None and row.coupling == "separable"]
     fixed = [name for name in rows if LOSSES[name].signature.basis is None]
     free = [name for name in rows if LOSSES[name].signature.basis is not None]
     return {**{name: _row_signature(name) for name in fixed}, **{s.name: s for s in SLIPS},
@@ -280,7 +317,7 @@ def _relative_fit(y: np.ndarray, columns: tuple) -> tuple[np.ndarray, float]:
     return theta, float(np.max(np.abs(A @ theta - y)) / scale)
 
 
-def match_signature(terms: Terms) -> SignatureMatch | None:
+def match_signature(terms: Terms, atol: float = FIT_ATOL) -> SignatureMatch | None:
     """The catalogued pointwise form (up to positive scales and a constant) the terms follow, if any."""
     a = np.linspace(-8.0, 8.0, 161)
     lr, lf = terms.both(a)
@@ -290,7 +327,7 @@ def match_signature(terms: Terms) -> SignatureMatch | None:
         th_r, rr = _relative_fit(lr, sig.real_basis(a))
         th_f, rf = _relative_fit(lf, sig.fake_basis(a))
         sr, sf, params = sig.read(th_r, th_f)
-        if sr > 0 and sf > 0 and max(rr, rf) < FIT_ATOL:
+        if sr > 0 and sf > 0 and max(rr, rf) < atol:
             return SignatureMatch(sig.name, sig.code, sig.description, sr, sf, max(rr, rf), dict(params))
     return None
 
@@ -310,7 +347,7 @@ def _describe(kind: str) -> str:
     return f"{row.formula} ({row.reference})"
 
 
-def classify_generator(term: Callable) -> GeneratorFit:
+def classify_generator(term: Callable, atol: float = FIT_ATOL) -> GeneratorFit:
     """Match ℓ_g(a) against the rows of ``GENERATORS`` as s·ℓ(a; params) + k with s > 0 (any constant k).
 
     Each row is one linear least-squares fit on its :meth:`~gantheory.losses.GeneratorLoss.basis`
@@ -330,7 +367,7 @@ def classify_generator(term: Callable) -> GeneratorFit:
             theta, *_ = np.linalg.lstsq(design, lg, rcond=None)
             r = float(np.max(np.abs(design @ theta - lg)) / max(np.ptp(lg), 1e-300))  # floor: no division by 0
             params = row.coefficients(theta)
-            if params["scale"] > 0 and r < FIT_ATOL:
+            if params["scale"] > 0 and r < atol:
                 return GeneratorFit(kind, {k: _clean(v, 9) for k, v in params.items()}, _describe(kind), g_sat, r)
     return GeneratorFit("other", {}, "matches no catalogued generator loss", g_sat, math.inf)
 
@@ -363,3 +400,89 @@ def fixed_point_check(term: Callable, opt_full: ImpliedOptimum) -> tuple[bool | 
     return False, (f"no supporting line at u = 1 (max slope left {left:.4g} > min slope right "
                    f"{right:.4g}): against the optimal discriminator the generator can lower its "
                    f"loss by moving away from p_data")
+
+
+# -- rows the optimum on the whole line cannot identify -----------------------------------------------
+def relativistic_rows() -> list[str]:
+    """The rows of :data:`LOSSES` whose terms act on relativistic differences, in registry order."""
+    return [name for name, row in LOSSES.items() if row.coupling == "relativistic"]
+
+
+def _relativistic_structures(real: Callable, fake: Callable, r: np.ndarray, f: np.ndarray) -> dict[str, float]:
+    """The loss of a relativistic row on one pair of batches, in its two structures: ``paired``
+    (d_i = r_i − f_i) and ``average`` (d = r_i − mean f for the real term, f_j − mean r for the fake term)."""
+    paired = float(np.mean(real(r - f)) + np.mean(fake(f - r)))
+    average = float(np.mean(real(r - np.mean(f))) + np.mean(fake(f - np.mean(r))))
+    return {"paired": paired, "average": average}
+
+
+def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: int = 0) -> FamilyFit | None:
+    """Match a non-separable loss against the relativistic rows (Jolicoeur-Martineau 2018).
+
+    A relativistic loss depends on constant batches only through a − b (shift invariance, checked first);
+    then its values on ``n_batches`` random pairs of distinct batches are fitted as s·L_row + k (s > 0) for
+    each row in its paired and its averaged structure. The first fit within ``atol`` (relative to the
+    values' range) wins; its variant is the row's (``standard`` for RSGAN, ``average``, ``hinge``,
+    ``least_squares`` for the RaGAN forms).
+    """
+    import torch
+
+    a = np.array([-1.3, 0.4, 2.2, -0.5])
+    b = np.array([0.7, -1.1, 0.3, 1.9])
+    base = pl.evaluate([a, b])
+    shifted = pl.evaluate([a + 1.7, b + 1.7])
+    scale = max(float(np.ptp(base)), 1e-12)  # floor: a flat loss must not make the test relative to 0
+    if not np.all(np.abs(shifted - base) <= atol * (1 + scale)):
+        return None
+    rng = np.random.default_rng(seed)
+    n = max(pl.batch_size, 2)
+    rs, fs = rng.normal(0.0, 1.5, (n_batches, n)), rng.normal(0.3, 1.5, (n_batches, n))
+    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
+                  for r, f in zip(rs, fs, strict=True)])
+    spread = max(float(np.ptp(y)), 1e-300)  # floor: no division by zero
+    for name in relativistic_rows():
+        real, fake = LOSSES[name].terms("numpy")
+        for structure in ("paired", "average"):
+            x = np.array([_relativistic_structures(real, fake, r, f)[structure] for r, f in zip(rs, fs, strict=True)])
+            design = np.stack([x, np.ones_like(x)], axis=1)
+            theta, *_ = np.linalg.lstsq(design, y, rcond=None)
+            resid = float(np.max(np.abs(design @ theta - y))) / spread
+            if theta[0] > 0 and resid < atol:
+                variant = name.removeprefix("relativistic_")
+                return FamilyFit("relativistic", {"variant": variant}, resid,
+                                 f"{LOSSES[name].formula} ({structure} differences), scale {theta[0]:.6g}")
+    return None
+
+
+def domain_rows() -> list[str]:
+    """Separable rows played on a restricted range of outputs (EBGAN's energies E ≥ 0)."""
+    return [name for name, row in LOSSES.items() if row.coupling == "separable" and row.domain != (-math.inf, math.inf)]
+
+
+def fit_on_domains(terms: Terms, t: np.ndarray, atol: float) -> tuple[FamilyFit, Terms, ImpliedOptimum] | None:
+    """Fit the rows of :func:`domain_rows` with the optimum solved on each row's domain (grid widened as
+    needed); the first match with its terms and optimum, or None."""
+    import dataclasses
+
+    from gantheory.loss_audit.optimum import solve_adaptive
+
+    for name in domain_rows():
+        row = LOSSES[name]
+        bounded = dataclasses.replace(terms, lower=float(row.domain[0]))
+        bounded, opt = solve_adaptive(bounded, t)
+        if not np.all(np.isfinite(opt.a_star)):
+            continue
+        fit = fit_row(name, t, opt.a_star, atol)
+        if fit is not None:
+            return (FamilyFit(row.audit_family, fit.params, fit.residual, fit.evidence, convention_of(opt)),
+                    bounded, opt)
+    return None
+
+
+def linear_terms(terms: Terms) -> bool:
+    """Both terms are affine in the output on |a| ≤ 8 (a Wasserstein critic, either sign)."""
+    a = np.linspace(-8.0, 8.0, 161)
+    lr, lf = terms.both(a)
+    if not (np.all(np.isfinite(lr)) and np.all(np.isfinite(lf))):
+        return False
+    return all(_relative_fit(y, (a, np.ones_like(a)))[1] < FIT_ATOL * 100 for y in (lr, lf))

@@ -80,7 +80,7 @@ class PointwiseLoss:
     """
 
     def __init__(self, fn: Callable, *, n_args: int, inputs: str = "logits", batch_size: int = 64,
-                 name: str = "d_loss") -> None:
+                 name: str = "d_loss", dtype: torch.dtype = torch.float64) -> None:
         if inputs not in INPUTS:
             raise GanTheoryError(f"inputs must be one of {INPUTS}, got {inputs!r}")
         if not callable(fn):
@@ -89,6 +89,8 @@ class PointwiseLoss:
             raise GanTheoryError(f"batch_size must be >= 1, got {batch_size}")
         self.fn, self.n_args, self.inputs = fn, n_args, inputs
         self.batch_size, self.name = int(batch_size), name
+        # the dtype the user's code computes in (gantheory.loss_audit.calling): evaluations run in it
+        self.dtype = dtype
         self._vmap_ok: bool | None = None
 
     # -- raw evaluation -------------------------------------------------------------------------
@@ -104,7 +106,8 @@ class PointwiseLoss:
         """Loss for each row of constant-valued batches; ``cols`` are (N, B) tensors."""
         if self._vmap_ok is not False:
             try:
-                out = torch.func.vmap(lambda *b: self.call(*b))(*cols)
+                # randomness="same": a stochastic loss draws one set of labels per call, shared by the rows
+                out = torch.func.vmap(lambda *b: self.call(*b), randomness="same")(*cols)
                 if self._vmap_ok is None:
                     k = min(3, cols[0].shape[0])
                     loop = torch.stack([self.call(*(c[i] for c in cols)) for i in range(k)])
@@ -120,7 +123,7 @@ class PointwiseLoss:
                 self._vmap_ok = False
         return torch.stack([self.call(*(c[i] for c in cols)) for i in range(cols[0].shape[0])])
 
-    def evaluate(self, values: list[np.ndarray], *, dtype: torch.dtype = torch.float64, grad: bool = False,
+    def evaluate(self, values: list[np.ndarray], *, dtype: torch.dtype | None = None, grad: bool = False,
                  batch_size: int | None = None) -> np.ndarray | tuple[np.ndarray, list[np.ndarray]]:
         """Loss with argument ``k`` filled with ``values[k][i]``; returns arrays of loss (and d/dvalue_k).
 
@@ -129,6 +132,7 @@ class PointwiseLoss:
             the loss with respect to the common value of each argument's batch.
         """
         bs = self.batch_size if batch_size is None else batch_size
+        dtype = self.dtype if dtype is None else dtype
         cols = [torch.as_tensor(np.asarray(v, dtype=np.float64), dtype=dtype)[:, None]
                 .expand(-1, bs).clone().requires_grad_(grad) for v in values]
         try:
@@ -155,23 +159,55 @@ class Terms:
     loss: PointwiseLoss
     base: float  # L(0·1, 0·1)
     per_sample: bool = False  # set once separability and per-sample averaging are verified
+    scale: float = 1.0  # the logit grid is LOGIT_GRID·scale (widened when an optimum lies beyond ±60)
+    lower: float = -math.inf  # the least output the game allows (0 for EBGAN's energies)
+
+    @property
+    def stochastic(self) -> bool:
+        """The loss is random and evaluated as a seeded Monte Carlo average (:mod:`.calling`)."""
+        return bool(getattr(self.loss.fn, "stochastic", False))
+
+    @property
+    def grid(self) -> np.ndarray:
+        """The logit grid of :func:`solve_optimum` for this loss: :data:`LOGIT_GRID` times ``scale`` (its
+        non-negative half shifted to start at ``lower`` when the outputs are bounded below)."""
+        if math.isfinite(self.lower):
+            return self.lower + LOGIT_GRID[LOGIT_GRID >= 0] * self.scale
+        return LOGIT_GRID * self.scale
 
     @cached_property
     def on_grid(self) -> tuple[np.ndarray, np.ndarray]:
         """(ℓ_r, ℓ_f) on the logit grid of :func:`solve_optimum`, computed once per loss."""
-        return self.both(LOGIT_GRID)
+        return self.both(self.grid)
 
     def derivatives(self, a: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(ℓ_r'(a), ℓ_f'(a)) up to one common positive factor (enough for signs and root finding).
 
-        For a verified separable, per-sample loss one call on the batch ``a`` gives every derivative:
-        ∂L/∂r_i ∝ ℓ_r'(a_i) (vmap may fall back to a Python loop for ops without batching rules).
+        Autograd returns a *subgradient* at a kink (``relu``, ``abs``, ``clamp``: 0 at the kink), which
+        gives the wrong sign when the kink sits on a grid node (TF's stable cross-entropy
+        ``max(x, 0) − x·z + log1p(exp(−|x|))`` has its kink at 0, a node of the grid). The derivative is
+        therefore the mean of autograd's at a ± h, h a few ulps of the working dtype: the true
+        derivative wherever the loss is smooth, the mean of the one-sided ones at a kink.
         """
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
+        if self.stochastic:  # a Monte Carlo average: its own noise dwarfs a kink's; one evaluation
+            return self._derivatives(a)
+        eps = float(torch.finfo(self.loss.dtype).eps)
+        h = 16 * eps * np.maximum(1.0, np.abs(a))
+        lo_r, lo_f = self._derivatives(a - h)
+        hi_r, hi_f = self._derivatives(a + h)
+        return 0.5 * (lo_r + hi_r), 0.5 * (lo_f + hi_f)
+
+    def _derivatives(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Autograd's (ℓ_r'(a), ℓ_f'(a)): one call on the batch ``a`` for a verified separable,
+        per-sample loss (∂L/∂r_i ∝ ℓ_r'(a_i)), constant batches otherwise."""
         if not self.per_sample:
             _, _, gr, gf = self.both(a, grad=True)
             return gr, gf
-        x = torch.as_tensor(a, dtype=torch.float64)
+        n = a.size
+        if n < 2:  # code that squeezes its batch needs two samples: the point twice, averaged back
+            a = np.concatenate([a, a])
+        x = torch.as_tensor(a, dtype=self.loss.dtype)
         out = []
         for k in range(2):
             cols = [torch.zeros_like(x), torch.zeros_like(x)]
@@ -181,8 +217,8 @@ class Terms:
                 out.append(np.zeros_like(a))
                 continue
             (g,) = torch.autograd.grad(loss, cols[k], allow_unused=True)
-            out.append(np.zeros_like(a) if g is None else g.numpy() * a.size)
-        return out[0], out[1]
+            out.append(np.zeros_like(a) if g is None else g.to(torch.float64).numpy() * a.size)
+        return out[0][:n], out[1][:n]
 
     def real(self, a: ArrayLike, grad: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
@@ -206,17 +242,19 @@ class Terms:
         return loss[:n] - self.base, loss[n:] - self.base, g_real[:n], g_fake[n:]
 
 
-def discriminator_terms(d_loss: Callable, *, inputs: str, batch_size: int) -> Terms:
-    pl = PointwiseLoss(d_loss, n_args=2, inputs=inputs, batch_size=batch_size, name="d_loss")
+def discriminator_terms(d_loss: Callable, *, inputs: str, batch_size: int,
+                        dtype: torch.dtype = torch.float64) -> Terms:
+    pl = PointwiseLoss(d_loss, n_args=2, inputs=inputs, batch_size=batch_size, name="d_loss", dtype=dtype)
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
         raise GanTheoryError(f"d_loss is not finite at logits 0 (value {base})")
     return Terms(pl, base)
 
 
-def generator_term(g_loss: Callable, *, inputs: str, batch_size: int) -> Callable:
+def generator_term(g_loss: Callable, *, inputs: str, batch_size: int,
+                   dtype: torch.dtype = torch.float64) -> Callable:
     """``ℓ_g(a) = g_loss(a·1) - g_loss(0·1)`` and its derivative, as a numpy callable."""
-    pl = PointwiseLoss(g_loss, n_args=1, inputs=inputs, batch_size=batch_size, name="g_loss")
+    pl = PointwiseLoss(g_loss, n_args=1, inputs=inputs, batch_size=batch_size, name="g_loss", dtype=dtype)
     base = float(pl.evaluate([np.zeros(1)])[0])
     if not math.isfinite(base):
         raise GanTheoryError(f"g_loss is not finite at logit 0 (value {base})")
@@ -246,16 +284,56 @@ def solve_optimum(terms: Terms, t: np.ndarray, *, refine: bool = True) -> Implie
     t = np.asarray(t, dtype=np.float64)
     a_star, value = _minimise(terms, t, refine)
     lr, lf = terms.on_grid
+    grid = terms.grid
     half = 0.5 * lr + 0.5 * lf
     hb = np.min(half)
-    flat = LOGIT_GRID[half <= hb + TOLERANCES["audit_flat_half_rtol"] * (1 + abs(hb))]
+    flat = grid[half <= hb + TOLERANCES["audit_flat_half_rtol"] * (1 + abs(hb))]
     if flat.size < 3 and refine:  # a unique optimum at t = ½: refine it like the others
         kh = int(np.argmin(half))
-        if 0 < kh < LOGIT_GRID.size - 1:
-            ah = float(_bisect(terms, np.array([0.5]), LOGIT_GRID[kh - 1:kh], LOGIT_GRID[kh + 1:kh + 2],
-                               LOGIT_GRID[kh:kh + 1])[0])
+        if 0 < kh < grid.size - 1:
+            ah = float(_bisect(terms, np.array([0.5]), grid[kh - 1:kh], grid[kh + 1:kh + 2],
+                               grid[kh:kh + 1])[0])
             flat = np.array([ah])
     return ImpliedOptimum(t, a_star, value, (float(flat.min()), float(flat.max())))
+
+
+# Grid widenings tried when an optimum lies at an end of the grid (margin 80, drift ε = 0.001 puts
+# a* near −5·10⁵ at t = 10⁻³): the logit grid reaches ±60·scale.
+GRID_SCALES = (1.0, 100.0, 1e4, 1e6)
+
+
+def solve_adaptive(terms: Terms, t: np.ndarray) -> tuple[Terms, ImpliedOptimum]:
+    """:func:`solve_optimum` on grids widened by :data:`GRID_SCALES` until no optimum sits at an end of the
+    grid (then it is finite), or the widest grid is reached (then what is left is unbounded)."""
+    import dataclasses
+
+    opt = None
+    for scale in GRID_SCALES:
+        scaled = dataclasses.replace(terms, scale=scale) if scale != terms.scale else terms
+        opt = solve_optimum(scaled, t)
+        if np.all(np.isfinite(opt.a_star) | np.isnan(opt.a_star)):
+            return scaled, opt
+        # a critic falling without bound at every scale (WGAN) is not worth widening further
+        if scale >= 100.0 and np.all(np.isinf(opt.a_star) | np.isnan(opt.a_star)):
+            return scaled, opt
+        if not _falling_at_an_end(scaled, t, opt):  # a plateau (clipped inputs): a wider grid finds nothing new
+            return scaled, opt
+    return scaled, opt
+
+
+def _falling_at_an_end(terms: Terms, t: np.ndarray, opt: ImpliedOptimum) -> bool:
+    """Does the objective still fall at the end of the grid where some optimum sits (rather than lie flat)?"""
+    lr, lf = terms.on_grid
+    for sign, last, before in ((1.0, -1, -2), (-1.0, 0, 1)):
+        rows = opt.a_star == sign * np.inf
+        if not rows.any():
+            continue
+        tt = t[rows]
+        end = tt * lr[last] + (1 - tt) * lf[last]
+        prev = tt * lr[before] + (1 - tt) * lf[before]
+        if np.any(end < prev - PLATEAU_RTOL * (1 + np.abs(prev))):
+            return True
+    return False
 
 
 def implied_logit(terms: Terms, t: ArrayLike, *, bound: float, chunk: int = 2048) -> np.ndarray:
@@ -272,6 +350,7 @@ def implied_logit(terms: Terms, t: ArrayLike, *, bound: float, chunk: int = 2048
 def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarray]:
     """(a*(t), m(t)): the grid minimum refined by bisection; ±inf at an unbounded end, NaN when flat."""
     lr, lf = terms.on_grid
+    grid = terms.grid
     phi = t[:, None] * lr[None, :] + (1 - t)[:, None] * lf[None, :]
     phi = np.where(np.isfinite(phi) | (phi == -np.inf), phi, np.inf)  # NaN never wins
     k = np.argmin(phi, axis=1)
@@ -280,23 +359,26 @@ def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarra
     tol = PLATEAU_RTOL * (1 + np.abs(best)) + TOLERANCES["audit_plateau_atol"]
     low_edge = phi[:, 0] <= best + tol
     high_edge = phi[:, -1] <= best + tol
-    a_star = LOGIT_GRID[k].astype(np.float64)
+    a_star = grid[k].astype(np.float64)
     value = best.copy()
     if refine:
-        inner = ~low_edge & ~high_edge & (k > 0) & (k < LOGIT_GRID.size - 1)
+        inner = ~low_edge & ~high_edge & (k > 0) & (k < grid.size - 1)
         if inner.any():
-            a_star[inner] = _bisect(terms, t[inner], LOGIT_GRID[k[inner] - 1], LOGIT_GRID[k[inner] + 1],
-                                    a_star[inner])
+            a_star[inner] = _bisect(terms, t[inner], grid[k[inner] - 1], grid[k[inner] + 1],
+                                    a_star[inner], iterations=30 if terms.stochastic else 60)
             r, f = terms.both(a_star[inner])
             refined = t[inner] * r + (1 - t[inner]) * f
             value[inner] = np.minimum(refined, best[inner])
     for edge, sign, idx in ((low_edge, -1.0, 0), (high_edge, 1.0, -1)):
         only = edge & ~(low_edge & high_edge)
+        if sign < 0 and math.isfinite(terms.lower):  # the domain's bound is attained: a finite optimum
+            a_star[only] = terms.lower
+            continue
         a_star[only] = sign * np.inf
         # Unbounded below if φ still falls steadily at the end of the grid (linear critics).
         with np.errstate(invalid="ignore"):
             slope = ((phi[:, idx] - phi[:, idx - 10 * int(sign)])
-                     / abs(LOGIT_GRID[idx] - LOGIT_GRID[idx - 10 * int(sign)]))
+                     / abs(grid[idx] - grid[idx - 10 * int(sign)]))
         diverging = only & (slope < -TOLERANCES["audit_diverging_slope"])
         value[diverging] = -np.inf
     both_edges = low_edge & high_edge

@@ -1,8 +1,9 @@
 """What the audit returns: frozen dataclasses and their JSON form (rendering lives in
 :mod:`gantheory.report.audit`).
 
-``discriminator.family`` is a key of :data:`FAMILIES` (the rows of :data:`gantheory.losses.LOSSES`
-plus ``unrecognised``; an unconstrained linear critic is ``hinge`` with ``unbounded``),
+``discriminator.family`` is a key of :data:`FAMILIES` (the audit families of the rows of
+:data:`gantheory.losses.LOSSES` plus ``unrecognised``), ``discriminator.convention`` is ``real_high`` or
+``real_low``, ``pairing`` is ``consistent``, ``inconsistent`` or ``unknown``,
 ``generator.kind`` a key of :data:`GENERATOR_KINDS` (the rows of :data:`gantheory.losses.GENERATORS`
 plus ``other``); parameters use the rows' spellings. These JSON fields are contracts.
 """
@@ -67,9 +68,11 @@ class DiscriminatorAudit:
     curve: dict
     value: dict | None
     certificate: dict | None
+    convention: str = "real_high"
 
     def to_dict(self) -> dict:
-        return {"family": self.family, "params": jsonable(self.params), "evidence": self.evidence,
+        return {"family": self.family, "params": jsonable(self.params), "convention": self.convention,
+                "evidence": self.evidence,
                 "signature": self.signature, "implied_optimum": jsonable(self.curve),
                 "value_at_optimum": jsonable(self.value), "certificate": jsonable(self.certificate)}
 
@@ -107,6 +110,7 @@ class AuditReport:
     verdict: str
     inputs: str = "logits"
     probes: tuple = field(default=(), repr=False)
+    pairing: str = "unknown"
 
     @property
     def exit_code(self) -> int:
@@ -119,6 +123,7 @@ class AuditReport:
             "inputs": self.inputs,
             "discriminator": self.discriminator.to_dict(),
             "generator": self.generator.to_dict() if self.generator else {"kind": None},
+            "pairing": self.pairing,
             "findings": [f.to_dict() for f in self.findings],
             "probes": [p.to_dict() for p in self.probes],
         }

@@ -22,13 +22,14 @@ def to_text(report: AuditReport) -> str:
     """The audit as plain-text lines: verdict, classification, value, certificates, findings."""
     d, g = report.discriminator, report.generator
     lines = [f"verdict: {report.verdict}",
-             f"discriminator: {d.family} {_params(d.params)} — {d.evidence}"]
+             f"discriminator: {d.family} {_params(d.params)} [{d.convention}] — {d.evidence}"]
     if d.value:
         lines.append(f"  value at optimum: {d.value['statement']}")
     if d.certificate:
         lines.append(f"  certificate: {_certificate_line(d.certificate)}")
     if g:
         lines.append(f"generator: {g.kind} {_params(g.params)} — {g.description}")
+        lines.append(f"  pairing with the discriminator: {report.pairing}")
         lines.append(f"  gradient at saturation (a = −20): {g.saturation_gradient:.3g}; "
                      f"fixed point p_g = p_data: {g.fixed_point}")
         if g.certificate:
@@ -43,9 +44,9 @@ def to_markdown(report: AuditReport) -> str:
     d, g = report.discriminator, report.generator
     out = ["## Loss audit", "", f"**Verdict:** {report.verdict}", "",
            "| part | classification | parameters | evidence |", "|---|---|---|---|",
-           f"| discriminator | `{d.family}` | {_params(d.params)} | {d.evidence} |"]
+           f"| discriminator | `{d.family}` ({d.convention}) | {_params(d.params)} | {d.evidence} |"]
     if g:
-        out.append(f"| generator | `{g.kind}` | {_params(g.params)} | {g.description} |")
+        out.append(f"| generator | `{g.kind}` (pairing: {report.pairing}) | {_params(g.params)} | {g.description} |")
     out.append("")
     if d.value:
         out += [f"- Value at the optimum: {d.value['statement']}"]

@@ -9,7 +9,12 @@
                  "lenses": [{"lens", "status", "summary", "margin", "reason", "error", "seed",
                              "measurements": [...], "figures": [figure ids], "derivation"?: {...}}]}],
      "figures": [{"id", "claim", "lens", "title", "caption", "panels": [...]}],
-     "negative_controls"?: [{"claim", "name", "description", "lens", "refuted", "result"}]}
+     "negative_controls"?: [{"claim", "name", "description", "lens", "refuted", "margin_ratio", "result"}],
+     "selftest"?: {"controls", "refuted", "passed", "near_misses", "smallest_margin": {"ratio", "claim", "control"}}}
+
+``margin_ratio`` says how far beyond its tolerance a refuted control lies (10 = ten times the tolerance);
+controls named ``near-miss …`` are small errors (D = p/(p + 1.000001·q), C(G) + 1e-9) that show the checks
+say no to slips, not only to gross errors.
 
 ``lens`` is one of ``symbolic``, ``quadrature``, ``empirical``; a lens that does not apply is
 ``skipped`` with its ``reason``. The same document is written to ``report.json`` and printed by
@@ -45,8 +50,30 @@ def claim_entry(claim: Claim, result: ClaimResult) -> tuple[dict, list[dict]]:
     return entry, figures
 
 
+def margin_ratio(measurements: list[dict]) -> float | None:
+    """How far a refuted control lies beyond its tolerance: the largest measured/tolerance (``≤``) or
+    tolerance/measured (``≥``) over its failed measurements; None when no failed measurement has a ratio
+    (a symbolic step, a zero tolerance)."""
+    ratios = []
+    for m in measurements:
+        measured, tolerance = m.get("measured"), m.get("tolerance")
+        if m.get("passed") or not isinstance(measured, (int, float)) or not isinstance(tolerance, (int, float)):
+            continue
+        if m.get("relation", "≤") == "≤" and tolerance > 0:
+            ratios.append(measured / tolerance)
+        elif m.get("relation") == "≥" and measured > 0:
+            ratios.append(tolerance / measured)
+    return max(ratios) if ratios else None
+
+
+def margin_text(ratio: float | None) -> str:
+    """A control's margin for people: ``"10×"`` its tolerance, or "—"."""
+    return "—" if ratio is None else f"{ratio:.3g}×"
+
+
 def control_entry(control_result: ControlResult) -> tuple[dict, list[dict]]:
     entry = control_result.to_dict()
+    entry["margin_ratio"] = margin_ratio(entry["result"]["measurements"]) if control_result.refuted else None
     figures = [{**f.to_dict(), "id": f"control:{control_result.claim}:{control_result.name}:{f.id}",
                 "claim": control_result.claim, "lens": control_result.lens} for f in control_result.result.figures]
     return entry, figures
@@ -63,6 +90,11 @@ def make_document(claims: list[dict], figures: list[dict], meta: dict, controls:
            "claims": claims, "figures": figures}
     if controls is not None:
         doc["negative_controls"] = controls
+        ratios = [(c["margin_ratio"], c["claim"], c["name"]) for c in controls if c.get("margin_ratio") is not None]
+        smallest = min(ratios) if ratios else None
         doc["selftest"] = {"controls": len(controls), "refuted": sum(1 for c in controls if c["refuted"]),
-                           "passed": all(c["refuted"] for c in controls)}
+                           "passed": all(c["refuted"] for c in controls),
+                           "near_misses": sum(1 for c in controls if c["name"].startswith("near-miss")),
+                           "smallest_margin": None if smallest is None else
+                           {"ratio": smallest[0], "claim": smallest[1], "control": smallest[2]}}
     return doc

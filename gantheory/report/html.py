@@ -173,16 +173,18 @@ def to_html(doc: dict, svgs: dict[str, str] | None = None) -> str:
             parts.append("</div>")
         parts.append("</section>")
     if doc.get("negative_controls") is not None:
+        from gantheory.report.document import margin_text
+
         st = doc["selftest"]
         rows = "".join(
             f"<tr><td>{escape(c['claim'])}</td><td>{escape(c['name'])}</td><td>{escape(c['description'])}</td>"
             f"<td>{escape(c['lens'])}</td><td class={'ok' if c['refuted'] else 'bad'}>{'refuted' if c['refuted'] else 'NOT refuted'}</td>"
-            f"<td class=muted>{escape(c['result'].get('summary') or c['result'].get('error', ''))}</td></tr>"
+            f"<td>{margin_text(c.get('margin_ratio'))}</td><td class=muted>{escape(c['result'].get('summary') or c['result'].get('error', ''))}</td></tr>"
             for c in doc["negative_controls"])
         parts.append(f"<section class=card><h2>Negative controls: {st['refuted']}/{st['controls']} refuted</h2>"
                      "<p class=muted>Each control feeds a check a deliberately wrong formula, density or loss; the "
                      "verifier must say no.</p><table><tr><th>claim</th><th>control</th><th>what is wrong</th><th>lens</th>"
-                     f"<th>verdict</th><th>how it was refuted</th></tr>{rows}</table></section>")
+                     f"<th>verdict</th><th>margin (× tolerance)</th><th>how it was refuted</th></tr>{rows}</table></section>")
     tol = doc.get("tolerances", {})
     if tol:
         rows = "".join(f"<tr><td>{escape(group)}</td><td><code>{escape(k)}</code></td><td>{_num(v)}</td></tr>"

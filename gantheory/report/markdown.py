@@ -55,6 +55,16 @@ def to_markdown(doc: dict) -> str:
                     out.append(f"| {_cell(m['name'])} | {m['measured']} | {m['relation']} | {m['tolerance']} | "
                                f"{'✓' if m['passed'] else '✗ ' + _cell(m['margin'])} | {_cell(m['detail'])} |")
                 out.append("")
+            curve = (lens.get("details") or {}).get("power_curve")
+            if curve:
+                out += [f"Power against near misses D = p/(p + c·q) (α = {curve['alpha']}, "
+                        f"{curve['replicates']} replicates at n = {curve['n_samples']} per class; predicted: noncentral χ²):",
+                        "", f"| c | measured power | predicted power | n for {round(100 * curve['target_power'])}% power |",
+                        "|---|---|---|---|"]
+                out += [f"| {c:g} | {pw:.3f} | {pp:.3f} | {n80} |" for c, pw, pp, n80 in
+                        zip(curve["factors"], curve["power"], curve["predicted_power"], curve["n_for_target_power"],
+                            strict=True)]
+                out.append("")
             d = lens.get("derivation")
             if d:
                 out.append(f"Derivation *{d.get('name')}* ({d.get('source')}), assuming "
@@ -68,10 +78,13 @@ def to_markdown(doc: dict) -> str:
             if lens.get("figures"):
                 out += ["Figures (in report.html): " + ", ".join(lens["figures"]), ""]
     if doc.get("negative_controls") is not None:
-        out += ["## Negative controls", "", "| claim | control | lens | refuted | how |", "|---|---|---|---|---|"]
+        from gantheory.report.document import margin_text
+
+        out += ["## Negative controls", "", "| claim | control | lens | refuted | margin | how |",
+                "|---|---|---|---|---|---|"]
         for c in doc["negative_controls"]:
             r = c["result"]
             out.append(f"| {c['claim']} | {_cell(c['description'])} | {c['lens']} | {'yes' if c['refuted'] else '**NO**'} "
-                       f"| {_cell(r.get('summary') or r.get('error', ''))} |")
+                       f"| {margin_text(c.get('margin_ratio'))} | {_cell(r.get('summary') or r.get('error', ''))} |")
         out.append("")
     return "\n".join(out)

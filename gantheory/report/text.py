@@ -76,16 +76,21 @@ def _render_controls(doc: dict, console) -> None:
     from rich.table import Table
 
     table = Table(title=f"negative controls — profile {doc.get('profile')}, seed {doc.get('seed')}", show_lines=False)
-    for col in ("claim", "control", "lens", "verdict", "how it was refuted"):
+    from gantheory.report.document import margin_text
+
+    for col in ("claim", "control", "lens", "verdict", "margin", "how it was refuted"):
         table.add_column(col, overflow="fold")
     for c in doc["negative_controls"]:
         r = c["result"]
         verdict = "[green]✓ refuted[/]" if c["refuted"] else f"[bold red]✗ NOT refuted ({r['status']})[/]"
         how = r.get("summary") or r.get("error", "")
         table.add_row(escape(c["claim"]), escape(c["description"]), c["lens"], verdict,
-                      escape(how[:140] + ("…" if len(how) > 140 else "")))
+                      margin_text(c.get("margin_ratio")), escape(how[:140] + ("…" if len(how) > 140 else "")))
     console.print(table)
     st = doc["selftest"]
     style = "green" if st["passed"] else "bold red"
     console.print(f"[{style}]selftest {'PASS' if st['passed'] else 'FAIL'}[/]: {st['refuted']}/{st['controls']} negative "
-                  f"controls refuted in {doc.get('wall_seconds', 0):.1f} s", highlight=False)
+                  f"controls refuted in {doc.get('wall_seconds', 0):.1f} s"
+                  + (f"; {st['near_misses']} near misses; smallest margin {margin_text(st['smallest_margin']['ratio'])} "
+                     f"({st['smallest_margin']['claim']} / {st['smallest_margin']['control']})"
+                     if st.get("smallest_margin") else ""), highlight=False)

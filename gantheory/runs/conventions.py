@@ -28,7 +28,7 @@ import numpy as np
 from gantheory.errors import GanTheoryError
 from gantheory.losses import LOSSES, Loss, resolve_loss
 
-__all__ = ["Convention", "resolve_convention"]
+__all__ = ["Convention", "linear_critic_row", "resolve_convention"]
 
 # W1 is no row of DIVERGENCES (it is no f-divergence): its name and symbol as the monitor reports them.
 W1 = "w1"
@@ -105,9 +105,13 @@ class Convention:
         return f"min_D L = {c} − {abs(self.scale):.6g}·{sym}, so {sym} ≥ ({c} − L)/{abs(self.scale):.6g}"
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (a minimum of −∞, for a divergence without an upper end, is ``None``)."""
+        def num(v: float) -> float | None:
+            return float(v) if math.isfinite(v) else None
+
         return {"loss": self.name, "params": dict(self.params), "divergence": self.divergence, "symbol": self.symbol,
                 "offset": self.offset, "scale": self.scale, "equilibrium": self.equilibrium,
-                "minimum": self.minimum, "generator": self.generator, "clip": list(self.clip),
+                "minimum": num(self.minimum), "generator": self.generator, "clip": list(self.clip),
                 "relation": self.describe(), "caveats": list(self.caveats),
                 "user_scale": self.user_scale, "user_offset": self.user_offset}
 
@@ -120,11 +124,50 @@ def _is_linear_critic(row: Loss, params: Mapping[str, float]) -> bool:
     return bool(np.allclose(np.diff(r), -np.diff(a)) and np.allclose(np.diff(f), np.diff(a)))
 
 
+def linear_critic_row() -> str | None:
+    """The name of the first ``LOSSES`` row without a value whose terms are a linear critic's (WGAN), if any."""
+    for name, row in LOSSES.items():
+        if row.value is None and getattr(row, "coupling", "separable") == "separable" and not row.params \
+                and _is_linear_critic(row, {}):
+            return name
+    return None
+
+
 def _range(fn: Callable, lo: float, hi: float) -> float:
     """max − min of a continuous term on [lo, hi] (a fine grid plus the endpoints)."""
     grid = np.linspace(lo, hi, 4001)
     v = np.asarray(fn(grid), dtype=np.float64)
     return float(np.max(v) - np.min(v))
+
+
+def _geometry(row: Loss, kw: Mapping[str, float], logit_clip: float) -> tuple[tuple[float, float], float, float]:
+    """(clip interval, C2ST threshold, orientation) of a row, read from its optimum a*(t), t = p/(p + q).
+
+    The clip interval is the range of a*(t) over t ∈ (0, 1) where that is bounded (least squares [a, b],
+    hinge [−m, m], EBGAN [0, m]: projecting any output onto it moves it towards every pointwise optimum,
+    so a convex game's loss never increases), else ±``logit_clip`` — always inside the row's domain. The
+    threshold is a* at p = q; the orientation says on which side of it the row puts "real" (a swapped row's
+    optimum points the other way)."""
+    t = np.linspace(1e-6, 1 - 1e-6, 2001)
+    lp = np.concatenate([[0.0, -np.inf], np.log(t)])       # the limits t = 1 (q = 0) and t = 0 (p = 0) first
+    lq = np.concatenate([[-np.inf, 0.0], np.log1p(-t)])
+    with np.errstate(all="ignore"):
+        opt = np.asarray(row.optimum(lp, lq, **kw), dtype=np.float64)
+    lo, hi = float(np.nanmin(opt)), float(np.nanmax(opt))
+    if row.output == "logit" or not math.isfinite(lo):
+        lo = -logit_clip
+    if row.output == "logit" or not math.isfinite(hi):
+        hi = logit_clip
+    lo_d, hi_d = getattr(row, "domain", (-math.inf, math.inf))
+    lo, hi = max(lo, lo_d), min(hi, hi_d)
+    if not lo < hi:
+        lo, hi = (lo_d if math.isfinite(lo_d) else -logit_clip), (hi_d if math.isfinite(hi_d) else logit_clip)
+    with np.errstate(all="ignore"):
+        mid = float(row.optimum(0.0, 0.0, **kw))
+        hi_p, hi_q = float(row.optimum(math.log(2.0), 0.0, **kw)), float(row.optimum(0.0, math.log(2.0), **kw))
+    threshold = mid if math.isfinite(mid) else 0.5 * (lo + hi)
+    orientation = 1.0 if hi_p >= hi_q else -1.0
+    return (float(lo), float(hi)), threshold, orientation
 
 
 def resolve_convention(loss: str | Loss, params: Mapping[str, float] | None = None, *, generator: str | None = None,
@@ -137,6 +180,10 @@ def resolve_convention(loss: str | Loss, params: Mapping[str, float] | None = No
     smoothing, class weighting): its bound is the standard row's, on the same logits.
     """
     row = loss if isinstance(loss, Loss) else resolve_loss(str(loss))
+    if getattr(row, "coupling", "separable") != "separable":
+        raise GanTheoryError(f"parameter 'loss': the row {row.name!r} couples real and fake outputs ({row.coupling}); "
+                             "its loss has no per-sample terms and no value at the optimum as a divergence, so the "
+                             "monitor cannot bound one from it")
     if not (isinstance(logit_clip, (int, float)) and math.isfinite(logit_clip) and logit_clip > 0):
         raise GanTheoryError(f"parameter 'logit_clip' must be a positive finite number, got {logit_clip!r}")
     if not (isinstance(lipschitz, (int, float)) and math.isfinite(lipschitz) and lipschitz > 0):
@@ -166,20 +213,8 @@ def resolve_convention(loss: str | Loss, params: Mapping[str, float] | None = No
             "holds for any discriminator, e.g. the standard loss of a label-smoothed D)")
     if not scale < 0:
         raise GanTheoryError(f"parameter 'loss': the row {row.name!r} has value scale {scale} ≥ 0; no lower bound")
-    if row.output == "logit":
-        clip = (-float(logit_clip), float(logit_clip))
-        threshold = 0.0
-    elif row.name == "least_squares" or {"a", "b"} <= set(kw):
-        lo, hi = sorted((float(kw["a"]), float(kw["b"])))
-        clip, threshold = (lo, hi), 0.5 * (lo + hi)
-    elif "margin" in kw:
-        clip, threshold = (-float(kw["margin"]), float(kw["margin"])), 0.0
-    else:
-        clip, threshold = (-float(logit_clip), float(logit_clip)), 0.0
+    clip, threshold, orientation = _geometry(row, kw, float(logit_clip))
     real, fake = row.terms("numpy", **kw)
     term_range = (_range(real, *clip), _range(fake, *clip))
-    # which side of the threshold a row calls "real": where p > q (a swapped row's optimum points the other way)
-    hi_p, hi_q = row.optimum(math.log(2.0), 0.0), row.optimum(0.0, math.log(2.0))
-    orientation = 1.0 if float(hi_p) >= float(hi_q) else -1.0
     return Convention(row.name, row, kw, div, offset, scale, upper, clip, term_range, threshold, orientation, generator,
                       tuple(caveats), lipschitz=k, _terms=(real, fake))

@@ -127,8 +127,10 @@ def audit_losses(d_loss: Callable, g_loss: Callable | None = None) -> AuditedLos
 
     rep = audit(d_loss, g_loss, symbolic=False, divergence=False)
     fam = rep.discriminator.family
-    if fam == "hinge" and rep.discriminator.params.get("unbounded"):
-        fam = "linear"
+    if fam not in LOSSES and rep.discriminator.params.get("unbounded"):  # an unconstrained critic: the linear row
+        from gantheory.runs.conventions import linear_critic_row
+
+        fam = linear_critic_row() or fam
     if fam not in LOSSES:
         raise GanTheoryError(f"parameter 'loss': the audit classifies d_loss as {fam!r}, which has no LOSSES row")
     row = LOSSES[fam]
@@ -207,6 +209,11 @@ class Monitor:
         """
         conv = self.convention
         r, f = _array(real_logits, "real_logits"), _array(fake_logits, "fake_logits")
+        lo_d, hi_d = getattr(conv.row, "domain", (-math.inf, math.inf))
+        for name, a in (("real_logits", r), ("fake_logits", f)):
+            if a.min() < lo_d or a.max() > hi_d:
+                raise GanTheoryError(f"parameter {name!r}: the {conv.name!r} game is played on outputs in "
+                                     f"[{lo_d:g}, {hi_d:g}], got values in [{a.min():.4g}, {a.max():.4g}]")
         tr, tf = conv.terms(r, f)
         (m_r, v_r, k_r), (m_f, v_f, k_f) = _moments(tr), _moments(tf)
         if self.method == "hoeffding":

@@ -52,3 +52,26 @@ def test_claim_rows_run_on_registered_gaussian_cases():
         for name in claim.cases:
             assert name in CASES
     assert set(gan.GAUSSIAN_CASES) <= set(gan.STATIONARITY_CASES)
+
+
+@pytest.mark.empirical
+def test_the_empirical_lens_reports_its_power_curve_against_near_misses():
+    """The report carries what the lens can see: power against D = p/(p + c·q), c from 1.01 to 2, measured
+    at the calibration's n and predicted, with the n for 80% power at each c, and a figure of it."""
+    pytest.importorskip("torch")
+    from gantheory.claims import CLAIMS, Context
+
+    result = CLAIMS["optimal-discriminator"].lenses["empirical"](Context("quick", 0, "cpu"))
+    curve = result.details["power_curve"]
+    assert curve["factors"][0] == 1.01 and curve["factors"][-1] == 2.0
+    assert len(curve["power"]) == len(curve["predicted_power"]) == len(curve["n_for_target_power"]) == 7
+    assert curve["n_for_target_power"][0] > curve["lens_n_samples"] > curve["n_for_target_power"][-1]
+    assert "power-curve" in {f.id for f in result.figures}
+    assert "80% power" in result.summary
+    assert result.to_dict()["details"]["power_curve"]["target_power"] == 0.8  # in the report's JSON
+    from gantheory import report
+
+    lens = result.to_dict()
+    doc = report.make_document([{"id": "optimal-discriminator", "title": "t", "statement": "s", "latex": "x",
+                                 "source": "src", "status": "pass", "seconds": 0.0, "lenses": [lens]}], [], {})
+    assert "| 1.01 |" in report.to_markdown(doc) and "n for 80% power" in report.to_markdown(doc)

@@ -54,13 +54,16 @@ def test_fixed_point(corpus_reports):
     assert corpus_reports["hinge"].generator.fixed_point is True
     assert corpus_reports["swapped_labels"].generator.fixed_point is False
     assert corpus_reports["generator_wrong_label"].generator.fixed_point is False
-    assert corpus_reports["wgan_unconstrained"].generator.fixed_point is None
+    assert corpus_reports["wgan_unconstrained"].generator.fixed_point is True  # judged by direction
 
 
-def test_relativistic_loss_is_not_separable():
+def test_relativistic_loss_is_recognised_and_other_couplings_are_not():
     r = audit(lambda r, f: F.softplus(-(r - f.mean())).mean() + F.softplus(f - r.mean()).mean(), **FAST)
-    assert "not_separable" in {f.code for f in r.findings}
-    assert (r.discriminator.family, r.exit_code) == ("unrecognised", 1)
+    assert (r.discriminator.family, r.discriminator.params, r.exit_code) == ("relativistic", {"variant": "average"}, 0)
+    # negative control: a coupling through the product r·f is neither separable nor relativistic
+    bad = audit(lambda r, f: F.softplus(-r * f).mean() + F.softplus(f).mean(), **FAST)
+    assert "not_separable" in {f.code for f in bad.findings}
+    assert (bad.discriminator.family, bad.exit_code) == ("unrecognised", 1)
 
 
 def test_sum_and_mean_mixture_is_batch_size_dependent():
@@ -89,5 +92,19 @@ def test_input_errors():
         audit(3)
     with pytest.raises(GanTheoryError, match="scalar"):
         audit(lambda r, f: F.softplus(-r) + F.softplus(f))
-    with pytest.raises(GanTheoryError, match="failed"):
+    with pytest.raises(GanTheoryError, match="cannot call"):
         audit(lambda r: r.mean())
+
+
+def test_code_that_squeezes_its_batch_needs_and_gets_two_samples():
+    """`.squeeze()` turns a batch of one into a scalar and `x.shape[0]` then fails: every probe uses N ≥ 2.
+    Negative control: the same code on a batch of one raises (so the test exercises the failure)."""
+    def d_loss(real, fake):
+        r, f = real.view(-1, 1).squeeze(), fake.view(-1, 1).squeeze()
+        return (F.binary_cross_entropy_with_logits(r, torch.ones(r.shape[0], dtype=r.dtype))
+                + F.binary_cross_entropy_with_logits(f, torch.zeros(f.shape[0], dtype=f.dtype)))
+
+    with pytest.raises(IndexError):
+        d_loss(torch.zeros(1), torch.zeros(1))
+    report = audit(d_loss, **FAST)
+    assert (report.discriminator.family, report.exit_code) == ("standard", 0)

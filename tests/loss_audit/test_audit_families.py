@@ -57,6 +57,7 @@ def test_standard_rejects_small_class_weight():
     d = _family(lambda r, f: F.softplus(-r).mean() + 1.01 * F.softplus(f).mean())
     assert d.family == "class_weighted"
     assert d.params["weight_fake"] == pytest.approx(1.01, abs=PARAM_ATOL)
+    assert d.params["weight"] == pytest.approx(1.01, abs=PARAM_ATOL)  # the JSON contract's name
 
 
 def test_class_weighting_rejects_scaled_standard():
@@ -79,7 +80,8 @@ def test_hinge_reads_margin_and_rejects_asymmetric_margins():
 
 def test_swapped_rejects_standard():
     assert _family(lambda r, f: F.softplus(-r).mean() + F.softplus(f).mean()).family == "standard"
-    assert _family(lambda r, f: F.softplus(r).mean() + F.softplus(-f).mean()).family == "swapped"
+    swapped = _family(lambda r, f: F.softplus(r).mean() + F.softplus(-f).mean())
+    assert (swapped.family, swapped.convention) == ("standard", "real_low")
 
 
 def test_generator_classifier_negative_controls():
@@ -97,7 +99,8 @@ def test_generator_classifier_negative_controls():
 
 # -- the vocabulary is the registry's --------------------------------------------------------------
 def test_families_and_kinds_are_the_rows():
-    assert set(FAMILIES) == (set(LOSSES) - {UNBOUNDED_ROW}) | {"unrecognised"}
+    assert set(FAMILIES) == {row.audit_family for row in LOSSES.values() if not row.mirror_of} | {"unrecognised"}
+    assert {"wasserstein", "relativistic", "energy", "drift"} <= set(FAMILIES)
     assert UNBOUNDED_FAMILY in LOSSES
     assert set(GENERATOR_KINDS) == set(GENERATORS) | {"other"}
 
@@ -112,33 +115,54 @@ def test_every_row_is_recognised_from_its_own_torch_terms(name):
     row = LOSSES[name]
     params = row.bind(_PARAMS.get(name))
     real, fake = row.terms("torch", **params)
+    if row.coupling == "relativistic":  # the paired form for RSGAN, the averaged one for the RaGAN rows
+        if name == "relativistic_standard":
+            d = _family(lambda r, f: real(r - f).mean())
+        else:
+            d = _family(lambda r, f: real(r - f.mean()).mean() + fake(f - r.mean()).mean())
+        assert (d.family, d.params) == ("relativistic", {"variant": name.removeprefix("relativistic_")})
+        return
     d = _family(lambda r, f: real(r).mean() + fake(f).mean())
+    if row.mirror_of:  # the swapped labels: the mirrored game, reported with real scored low
+        assert (d.family, d.convention) == (row.mirror_of, "real_low")
+        return
     assert d.family == name
     fitted = {k: v for k, v in d.params.items() if k in row.params}
     assert fitted == {k: pytest.approx(params[k], abs=PARAM_ATOL) for k in fitted}
     assert set(fitted) == {k for k in row.params if k != "c"}  # c is the generator's target
 
 
-def test_unbounded_row_is_reported_as_an_unbounded_hinge():
+def test_unbounded_row_is_its_own_wasserstein_family_in_either_convention():
     real, fake = LOSSES[UNBOUNDED_ROW].terms("torch")
     d = _family(lambda r, f: real(r).mean() + fake(f).mean())
-    assert (d.family, d.params["unbounded"], d.params["margin"]) == (UNBOUNDED_FAMILY, True, None)
+    assert (d.family, d.params, d.convention) == ("wasserstein", {}, "real_high")
+    low = _family(lambda r, f: r.mean() - f.mean())  # the original WGAN code scores real samples low
+    assert (low.family, low.convention) == ("wasserstein", "real_low")
+    # negative control: unbounded but not linear (the negated cross-entropy) is no Wasserstein critic
+    assert _family(lambda r, f: -(F.softplus(-r).mean() + F.softplus(f).mean())).family == "unrecognised"
 
 
-@pytest.mark.parametrize("kind", sorted(GENERATORS))
+# generators judged with their own game: EBGAN's energy generator with an energy critic; the relativistic
+# generator takes (real, fake) and is tested with the relativistic critics (tests/loss_audit/test_audit_real.py)
+_GAME_OF = {"energy": lambda r, f: r.mean() + F.relu(1.0 - f).mean()}
+
+
+@pytest.mark.parametrize("kind", sorted(set(GENERATORS) - {"relativistic"}))
 def test_every_generator_row_is_recognised(kind):
     row = GENERATORS[kind]
-    g = audit(CORPUS["softplus"].d_loss, lambda f: row(f, "torch").mean(), **FAST).generator
+    d = _GAME_OF.get(kind, CORPUS["softplus"].d_loss)
+    g = audit(d, lambda f: row(f, "torch").mean(), **FAST).generator
     assert g.kind == kind
 
 
 def test_corpus_parameters_use_the_rows_spellings(corpus_reports):
     """Every fitted parameter is a parameter of its row (plus the audit's flags), so one spelling."""
-    extra = {"unbounded", "log_weight_ratio"}
+    extra = {"unbounded", "log_weight_ratio", "weight", "inverse_epsilon"}
     for name, report in corpus_reports.items():
         d = report.discriminator
-        if d.family in LOSSES:
-            assert set(d.params) - extra <= set(LOSSES[d.family].params), name
+        row = families_module.row_of(d.family, d.params)
+        if row is not None and d.family != "relativistic":
+            assert set(d.params) - extra <= set(row.params), name
 
 
 def test_signatures_are_the_rows_with_a_term_signature(monkeypatch):
@@ -238,11 +262,12 @@ def test_a_row_can_carry_its_own_audit_note_and_pairing(monkeypatch):
 
 
 
-@pytest.mark.parametrize("params,family", [({"alpha": 1.0, "beta": 0.0}, "standard"), ({"alpha": 0.0, "beta": 1.0}, "swapped")])
-def test_parameter_free_rows_win_over_the_parametrised_rows_that_contain_them(params, family):
+@pytest.mark.parametrize("params,family,convention", [({"alpha": 1.0, "beta": 0.0}, "standard", "real_high"),
+                                                     ({"alpha": 0.0, "beta": 1.0}, "standard", "real_low")])
+def test_parameter_free_rows_win_over_the_parametrised_rows_that_contain_them(params, family, convention):
     real, fake = LOSSES["label_smoothing"].terms("torch", **params)
     d = _family(lambda r, f: real(r).mean() + fake(f).mean())
-    assert (d.family, d.params) == (family, {})
+    assert (d.family, d.params, d.convention) == (family, {}, convention)
 
 
 def test_a_generator_row_added_to_generators_is_recognised(monkeypatch):

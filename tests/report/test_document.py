@@ -28,7 +28,9 @@ def test_not_available_is_null_in_json(two_claims):
 
 
 def test_selftest_counts(selftest_doc):
-    assert selftest_doc["selftest"] == {"controls": 2, "refuted": 1, "passed": False}
+    st = selftest_doc["selftest"]
+    assert {k: st[k] for k in ("controls", "refuted", "passed")} == {"controls": 2, "refuted": 1, "passed": False}
+    assert st["near_misses"] == sum(c["name"].startswith("near-miss") for c in selftest_doc["negative_controls"])
 
 
 def test_real_claim_renders_derivation_steps():

@@ -68,5 +68,5 @@ def test_every_claim_has_a_section(two_claims):
 def test_selftest_table_lists_every_control(selftest_doc):
     md = report.to_markdown(selftest_doc)
     header, _, *rows = _table(md, "| claim | control |")
-    assert header == ["claim", "control", "lens", "refuted", "how"]
+    assert header == ["claim", "control", "lens", "refuted", "margin", "how"]
     assert [r[3] for r in rows] == ["yes", "**NO**"]

@@ -35,8 +35,14 @@ def test_report_methods_delegate_to_the_renderers(corpus_reports):
 
 
 def test_flags_print_as_words(corpus_reports):
-    text = corpus_reports["wgan_unconstrained"].to_text()
+    import dataclasses
+
+    r = corpus_reports["wgan_unconstrained"]
+    flagged = dataclasses.replace(r, discriminator=dataclasses.replace(r.discriminator,
+                                                                       params={"unbounded": True, "margin": None}))
+    text = flagged.to_text()
     assert "unbounded=True" in text and "margin=—" in text
+    assert "[real_high]" in r.to_text() and "pairing with the discriminator: consistent" in r.to_text()
 
 
 def test_svg_plots_raw_outputs_for_least_squares(corpus_reports):

@@ -89,6 +89,9 @@ def test_bad_input_names_the_parameter():
             Monitor(**kw)
     with pytest.raises(GanTheoryError, match="window"):
         mon.bounds(window=0)
+    if "energy" in __import__("gantheory.losses", fromlist=["LOSSES"]).LOSSES:  # energies live on [0, ∞)
+        with pytest.raises(GanTheoryError, match="real_logits"):
+            Monitor("energy").update(0, [-1.0, 0.5], [0.2, 0.3])
 
 
 def test_torch_tensors_are_accepted():

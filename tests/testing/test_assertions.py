@@ -1,7 +1,8 @@
 """The loss checker (gantheory.testing.assertions): textbook losses pass, slips fail with a readable
 counterexample; its theory is the standard row of gantheory.losses and quadrature's D*.
 
-Tolerances: the checker's own atol (1e-6 on logits and nats) is what these tests assert against.
+Tolerances: the checker's own atol (default 1e-9 on outputs and nats, TOLERANCES['testing_loss_atol']) is
+what these tests assert against; golden values come from the case registry (closed forms / mpmath).
 """
 
 from __future__ import annotations
@@ -130,3 +131,204 @@ def test_swapped_generator_labels_caught_even_when_every_draw_is_an_identical_pa
     monkeypatch.setattr(strategies, "density_pairs", lambda *a, **k: identical)
     with pytest.raises(AssertionError, match="evaluated at the optimal discriminator"):
         assert_loss_matches_theory(None, swapped, max_examples=2)
+
+
+# ----------------------------------------------------------------------------------------------------
+# As sharp as the quadrature lens (issue 14)
+
+
+def near_miss_d(real, fake):
+    """D = p/(p + 1.000001·q): the fake term weighted 1 + 1e-6 (1e-6 in the optimal logit)."""
+    return -(F.logsigmoid(real).mean() + 1.000001 * F.logsigmoid(-fake).mean())
+
+
+def offset_d(real, fake):
+    """The textbook loss plus 1e-6: its minimum is −C(G) + 1e-6."""
+    return bce_d(real, fake) + 1e-6
+
+
+def scaled_ns_g(fake):
+    return (1 + 1e-6) * ns_g(fake)
+
+
+@pytest.mark.parametrize("d_loss, g_loss, what", [
+    (near_miss_d, None, "implies the wrong optimal discriminator"),
+    (offset_d, None, "at its optimum is"),
+    (None, scaled_ns_g, "evaluated at the optimal discriminator"),
+])
+def test_near_misses_fail_at_the_default_tolerance_and_the_message_states_it(d_loss, g_loss, what):
+    """The old default (atol = 1e-6) passed all three; the default now is what the computation certifies."""
+    p, q = GAN_PAIRS["shifted_normal"]
+    r = check_loss_against_theory(d_loss, p, q, g_loss=g_loss)
+    assert not r.ok and what in r.message, r.message
+    assert r.atol == 1e-9 and "tolerance: 1e-09·(1 + |theory|), the default" in r.message
+    assert "pass atol= to choose another" in r.message
+    loose = check_loss_against_theory(d_loss, p, q, g_loss=g_loss, atol=1e-5)  # the user's choice
+    assert loose.ok, loose.message
+    tight = check_loss_against_theory(d_loss, p, q, g_loss=g_loss, atol=2e-9)
+    assert "chosen by the caller" in tight.message
+
+
+def test_textbook_losses_pass_the_default_tolerance_with_room():
+    """The correct losses agree far inside the default: measured ≤ 2e-13 on the registry's cases."""
+    for case in ("shifted_normal", "heavy_tailed"):
+        p, q = GAN_PAIRS[case]
+        r = check_loss_against_theory(bce_d, p, q, g_loss=ns_g)
+        assert r.ok, r.message
+        assert abs(r.implied_logit - r.theory_logit) <= 1e-11
+        assert abs(r.loss_value - r.theory_value) <= 1e-11
+        assert abs(r.generator_value - r.generator_theory_value) <= 1e-11
+
+
+@pytest.mark.parametrize("atol", [0.0, -1e-9, float("nan"), "1e-9"])
+def test_atol_is_validated(atol):
+    with pytest.raises(GanTheoryError, match="atol"):
+        check_loss_against_theory(bce_d, Normal(0, 1), Normal(1, 1), atol=atol)
+
+
+def clamped_bce(limit):
+    def d_loss(real, fake):
+        real, fake = real.clamp(-limit, limit), fake.clamp(-limit, limit)
+        return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+
+    d_loss.__name__ = f"bce_clamped_{limit}"
+    return d_loss
+
+
+@pytest.mark.parametrize("limit", [20.0, 10.0, 5.0])
+def test_a_clamped_correct_loss_passes_and_the_clamp_is_reported(limit):
+    """A clamp at ±c: the loss is flat beyond c. Where log p/q lies beyond c (pair 'scale-ratio-500-shifted'
+    reaches |log p/q| ≈ 11.7 at its probe points) the optimum inside the clamp is the clamp edge, and the value
+    is the theory's at its optimum clipped to the clamp (before: "minimised at D = 1 (logit 30)")."""
+    from gantheory.cases import CASES
+
+    case = CASES["scale-ratio-500-shifted"]
+    r = check_loss_against_theory(clamped_bce(limit), case.p, case.q)
+    assert r.ok, r.message
+    assert r.clamp == pytest.approx((-limit, limit), abs=1e-12)
+    assert any("a clamp was found" in n for n in r.notes)
+    assert any("the clamp costs" in n for n in r.notes)
+
+
+def test_a_clamped_wrong_loss_still_fails():
+    """Negative control: the clamp is no excuse for swapped labels."""
+    from gantheory.cases import CASES
+
+    def clamped_swapped(real, fake):
+        return swapped_d(real.clamp(-10, 10), fake.clamp(-10, 10))
+
+    case = CASES["scale-ratio-500-shifted"]
+    r = check_loss_against_theory(clamped_swapped, case.p, case.q)
+    assert not r.ok and "implies the wrong optimal discriminator" in r.message
+    assert any("a clamp was found" in n for n in r.notes)
+
+
+def _row_loss(row, offset=0.0, **params):
+    real, fake = row.terms("torch", **params)
+
+    def d_loss(r, f):
+        return real(r).mean() + fake(f).mean() + offset
+
+    d_loss.__name__ = f"{row.name}_loss"
+    return d_loss
+
+
+@pytest.mark.parametrize("family", list(LOSSES))
+def test_every_losses_row_is_checked_generically(family):
+    """Each row of LOSSES, written from its own torch terms, passes under ``family=``; the same loss plus 1e-6
+    fails (rows with a finite value; an unbounded row says why it cannot check the value), and the standard
+    game's check rejects every row whose optimum differs from D* = p/(p+q)."""
+    row = LOSSES[family]
+    p, q = GAN_PAIRS["shifted_normal"]
+    if getattr(row, "coupling", "separable") != "separable":  # relativistic games: said, not guessed
+        with pytest.raises(GanTheoryError, match="no pointwise optimum"):
+            check_loss_against_theory(_row_loss(row), p, q, family=family)
+        return
+    r = check_loss_against_theory(_row_loss(row), p, q, family=family)
+    assert r.ok, r.message
+    assert r.family == family
+    finite = np.all(np.isfinite(row.optimum(np.array([1.0, -1.0]), np.zeros(2))))
+    off = check_loss_against_theory(_row_loss(row, 1e-6), p, q, family=family)
+    skipped = [n for n in off.notes if "value check skipped" in n]
+    if finite and not skipped:
+        assert not off.ok and "off by" in off.message
+    else:  # said, not passed silently: unbounded, or an optimum beyond the solver's range (ProGAN's drift)
+        assert off.ok and skipped and ("unbounded" in skipped[0] or "solver's range" in skipped[0])
+    tau = np.array([-2.0, 0.5, 3.0])
+    if finite and not np.allclose(row.optimum(tau, np.zeros(3)), tau):  # another game than the standard one
+        assert not check_loss_against_theory(_row_loss(row), p, q).ok
+
+
+def test_row_parameters_pass_through_and_are_validated():
+    row = LOSSES["least_squares"]
+    p, q = GAN_PAIRS["shifted_normal"]
+    assert check_loss_against_theory(_row_loss(row, a=0.0, b=1.0), p, q, family="least_squares", a=0.0, b=1.0).ok
+    wrong = check_loss_against_theory(_row_loss(row, a=0.0, b=1.0), p, q, family="least_squares")  # a = −1
+    assert not wrong.ok and "implies the wrong optimal output" in wrong.message
+    with pytest.raises(GanTheoryError, match="no parameter"):
+        check_loss_against_theory(bce_d, p, q, margin=2.0)
+    with pytest.raises(GanTheoryError, match="family"):
+        check_loss_against_theory(bce_d, p, q, family="lsgan")
+
+
+def test_assertion_is_generic_over_families():
+    def lsgan(real, fake):  # ½E_p(D − 1)² + ½E_q D²
+        return 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake**2).mean()
+
+    assert_loss_matches_theory(lsgan, family="least_squares", a=0.0, b=1.0, value_scale=0.5, max_examples=2)
+    with pytest.raises(AssertionError, match="wrong optimal output"):
+        assert_loss_matches_theory(lsgan, family="least_squares", a=-1.0, b=1.0, value_scale=0.5, max_examples=2)
+
+
+def test_each_point_is_solved_once_per_loss(monkeypatch):
+    """The loss's terms, clamp and implied optimum are cached per loss: checking the same pair again (as
+    shrinking and the final replay do) solves nothing."""
+    from gantheory.loss_audit import optimum
+
+    calls = []
+    real_solver = optimum.implied_logit
+    monkeypatch.setattr(optimum, "implied_logit", lambda *a, **k: calls.append(1) or real_solver(*a, **k))
+
+    def fresh(real, fake):
+        return bce_d(real, fake)
+
+    p, q = GAN_PAIRS["shifted_normal"]
+    assert check_loss_against_theory(fresh, p, q).ok
+    first = len(calls)
+    assert first > 0
+    assert check_loss_against_theory(fresh, p, q).ok
+    assert len(calls) == first
+
+
+class _Clock:
+    """A stand-in for time.monotonic that advances 10 s per reading (no wall-clock budget in the test)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 10.0
+        return self.now
+
+
+def test_deadline_stops_shrinking_and_reports_the_failure_found(monkeypatch):
+    from gantheory.testing import assertions
+
+    monkeypatch.setattr(assertions.time, "monotonic", _Clock())
+    with pytest.raises(AssertionError, match="implies the wrong optimal discriminator"):
+        assert_loss_matches_theory(swapped_d, deadline=25.0, max_examples=20)
+
+
+def test_deadline_without_a_failure_passes_with_a_warning(monkeypatch):
+    from gantheory.testing import assertions
+
+    monkeypatch.setattr(assertions.time, "monotonic", _Clock())
+    with pytest.warns(UserWarning, match=r"deadline of 25 s reached; \d+ pairs checked"):
+        assert_loss_matches_theory(bce_d, deadline=25.0, max_examples=20)
+
+
+@pytest.mark.parametrize("deadline", [0, -1.0, "60", True])
+def test_deadline_is_validated(deadline):
+    with pytest.raises(GanTheoryError, match="deadline"):
+        assert_loss_matches_theory(bce_d, deadline=deadline)

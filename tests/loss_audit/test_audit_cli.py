@@ -1,0 +1,94 @@
+"""`python -m verify audit` on repository-style losses: --order, --arg, and the exit codes 0/1/2/3 (an internal
+failure is a message and exit 3, never a traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from gantheory.cli import main
+
+LOSSES = '''import torch
+import torch.nn.functional as F
+
+
+def hinge_dis(dis_fake, dis_real, margin=1.0):
+    return F.relu(margin - dis_real).mean(), F.relu(margin + dis_fake).mean()
+
+
+def hinge_gen(dis_fake):
+    return -dis_fake.mean()
+
+
+def ebgan_dis(dx, dgz, margin):
+    return (dx + F.relu(margin - dgz)).mean()
+
+
+def wgan_low(real, fake):
+    return real.mean() - fake.mean()
+
+
+def wgan_gen_flipped(fake):
+    return -fake.mean()
+
+
+def broken(real, fake):
+    raise KeyError("no such key")
+'''
+
+
+@pytest.fixture()
+def module(tmp_path, monkeypatch):
+    (tmp_path / "repo_losses.py").write_text(LOSSES)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return "repo_losses"
+
+
+def _run(capsys, *argv):
+    code = main(["audit", *argv, "--no-symbolic", "--no-divergence"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_order_and_arg(capsys, module):
+    code, out, _ = _run(capsys, f"{module}:hinge_dis", f"{module}:hinge_gen", "--arg", "margin=80", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["discriminator"]["family"], doc["discriminator"]["params"]["margin"]) == ("hinge", 80.0)
+    assert (doc["discriminator"]["convention"], doc["generator"]["kind"], doc["pairing"]) == ("real_high", "hinge",
+                                                                                           "consistent")
+    codes = {f["code"] for f in doc["findings"]}
+    assert {"argument_order", "tuple_return"} <= codes
+    # negative control: forcing the wrong order flips the convention and the pairing
+    code, out, _ = _run(capsys, f"{module}:hinge_dis", f"{module}:hinge_gen", "--order", "real,fake", "--format",
+                        "json")
+    doc = json.loads(out)
+    assert (code, doc["discriminator"]["convention"], doc["pairing"]) == (1, "real_low", "inconsistent")
+
+
+def test_exit_codes(capsys, module):
+    assert _run(capsys, f"{module}:wgan_low")[0] == 0
+    code, out, _ = _run(capsys, f"{module}:wgan_low", f"{module}:wgan_gen_flipped")
+    assert code == 1 and "inconsistent" in out
+    code, _, err = _run(capsys, f"{module}:ebgan_dis")
+    assert code == 2 and "--arg" in err and "margin" in err
+    code, _, err = _run(capsys, f"{module}:hinge_dis", "--arg", "margn=3")
+    assert code == 2 and "margn" in err
+    assert _run(capsys, f"{module}:ebgan_dis", "--arg", "margin=5")[0] == 0
+    code, _, err = _run(capsys, f"{module}:broken")
+    assert code == 2 and "KeyError" in err and "Traceback" not in err
+
+
+def test_internal_error_is_exit_3_without_traceback(capsys, module, monkeypatch):
+    import gantheory.loss_audit as loss_audit
+
+    def explode(*args, **kwargs):
+        raise ZeroDivisionError("a bug of the audit")
+
+    monkeypatch.setattr(loss_audit, "audit", explode)
+    code, _, err = _run(capsys, f"{module}:wgan_low")
+    assert code == 3 and "internal error" in err and "Traceback" not in err

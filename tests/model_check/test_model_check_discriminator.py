@@ -1,0 +1,88 @@
+"""check_discriminator on users' own modules: a capable MLP passes, a linear D is refused (negative control)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+from torch import nn  # noqa: E402
+
+import gantheory  # noqa: E402
+from gantheory.densities import Normal  # noqa: E402
+from gantheory.errors import GanTheoryError  # noqa: E402
+from gantheory.multivariate import MultivariateNormal  # noqa: E402
+
+P, Q = Normal(0.0, 1.0), Normal(1.0, 1.5)
+
+
+def mlp(d: int = 1, width: int = 16):
+    return lambda: nn.Sequential(nn.Linear(d, width), nn.Tanh(), nn.Linear(width, 1))
+
+
+@pytest.mark.parametrize("loss", ["standard", "least_squares", "label_smoothing"])
+def test_mlp_reaches_the_optimum_of_its_loss(loss):
+    r = gantheory.check_discriminator(mlp(), P, Q, loss=loss, steps=300, representation=False)
+    assert r.passed and r.sup_error <= r.tolerance and np.isfinite(r.tolerance)
+    assert set(r.to_dict()) >= {"passed", "sup_error", "tolerance"}
+
+
+def test_linear_discriminator_fails_and_is_told_why():
+    """Negative control: a linear logit cannot represent the quadratic log-ratio of unequal-scale Gaussians."""
+    r = gantheory.check_discriminator(lambda: nn.Linear(1, 1), P, Normal(1.0, 2.5), steps=300)
+    assert not r.passed
+    assert any(f.code == "cannot_represent" for f in r.findings)
+
+
+def test_probability_output_is_handled_and_detected():
+    make = lambda: nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 1), nn.Sigmoid())  # noqa: E731
+    r = gantheory.check_discriminator(make, P, Q, steps=300, output="probability", representation=False)
+    assert r.passed
+    wrong = gantheory.check_discriminator(make, P, Q, steps=50, representation=False)
+    assert any(f.code == "output_in_unit_interval" for f in wrong.findings)
+
+
+def test_two_dimensional_gaussians():
+    p = MultivariateNormal([0.0, 0.0], [[1.0, 0.3], [0.3, 0.8]])
+    q = MultivariateNormal([1.0, -0.5], [[1.5, 0.0], [0.0, 0.6]])
+    r = gantheory.check_discriminator(mlp(2, 16), p, q, steps=250, representation=False)
+    assert r.dim == 2 and r.passed
+    # negative control: a D that ignores its input stays far from D*
+    flat = gantheory.check_discriminator(lambda: _Constant(), p, q, steps=50, representation=False)
+    assert not flat.passed
+
+
+class _Constant(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return self.b.expand(x.shape[0], 1)
+
+
+@pytest.mark.parametrize("kwargs, parameter", [({"loss": "hinge"}, "loss"), ({"output": "odds"}, "output"),
+                                               ({"n_samples": 1}, "n_samples")])
+def test_bad_input(kwargs, parameter):
+    with pytest.raises(GanTheoryError, match=parameter):
+        gantheory.check_discriminator(mlp(), P, Q, **kwargs)
+    with pytest.raises(GanTheoryError, match="make_D"):
+        gantheory.check_discriminator(lambda: "not a module", P, Q, steps=1)
+
+
+def test_users_own_loss_callable_is_identified_and_used():
+    """A user's loss is read by the loss audit (here: labels swapped) and D is compared with *its* optimum."""
+    import torch.nn.functional as F
+
+    def swapped(real_logits, fake_logits):
+        return (F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+                + F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)))
+
+    r = gantheory.check_discriminator(mlp(), P, Q, loss=swapped, steps=300, representation=False)
+    assert r.loss == "swapped" and r.passed
+    assert any(f.code == "loss_identified" for f in r.findings)
+
+
+def test_unbounded_user_loss_is_refused():
+    with pytest.raises(GanTheoryError, match="loss"):
+        gantheory.check_discriminator(mlp(), P, Q, loss=lambda r, f: -r.mean() + f.mean(), steps=1)
