@@ -12,12 +12,14 @@ Usage::
     python -m verify selftest [ID...]        # every negative control must be refuted
     python -m verify audit MODULE:D_LOSS [MODULE:G_LOSS] [--format text|json|md|html] [--probabilities]
                                              # which game does this loss code play? (gantheory.audit)
+    python -m verify runs PATH --d-tag TAG [--g-tag TAG] [--loss standard] [--reduction sum|pooled]
+                                             # a run's logged losses against theory (gantheory.runs)
 
 One parser (:func:`build_parser`) holds every subcommand; every usage error goes through
 :class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input) to exit code 2.
 
 Exit codes: 0 every claim holds (audit: a recognised game, used consistently); 1 some claim refuted (or,
-for selftest, some control not refuted; for audit, a finding of severity ``error``); 2 usage error
+for selftest, some control not refuted; for audit, a finding of severity ``error``; for runs, an alarm other than the heuristic-bound note); 2 usage error
 (unknown claim ids and function names get the nearest names); 3 internal error (a lens could not run).
 """
 
@@ -100,7 +102,34 @@ def build_parser() -> argparse.ArgumentParser:
                      help="argument order of the losses (default: read from the parameter names)")
     aud.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
                      help="bind a keyword argument of the losses, e.g. --arg margin=80 (repeatable)")
+    _add_runs_parser(sub)
     return parser
+
+
+def _add_runs_parser(sub) -> None:
+    """The ``runs`` subcommand (issue 16): logged D/G losses against the convention's theory."""
+    rp = sub.add_parser("runs", help="compare a run's logged losses with theory (TensorBoard, CSV, W&B export)",
+                        description="Logged D/G losses against the convention's equilibrium, the implied divergence "
+                                    "bound over steps (heuristic for training-batch losses) and alarms.")
+    rp.add_argument("path", help="event file or folder, CSV (Lightning/Keras/plain), W&B parquet or JSON")
+    rp.add_argument("--d-tag", required=True, help="scalar tag of the discriminator loss")
+    rp.add_argument("--g-tag", help="scalar tag of the generator loss")
+    rp.add_argument("--loss", default="standard", help="the loss convention (a LOSSES key; default standard)")
+    rp.add_argument("--d-loss", metavar="MODULE:FUNCTION",
+                    help="your discriminator loss d_loss(real_logits, fake_logits): the audit classifies it and "
+                         "fits its scale (overrides --loss, --param and --reduction)")
+    rp.add_argument("--g-loss", metavar="MODULE:FUNCTION", help="your generator loss g_loss(fake_logits) (with --d-loss)")
+    rp.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a parameter of the convention (margin=1, alpha=0.9 …), repeatable")
+    rp.add_argument("--generator", help="generator loss kind (minimax, non_saturating, least_squares, hinge)")
+    rp.add_argument("--reduction", choices=("sum", "pooled"), default="sum",
+                    help="sum: mean real + mean fake term; pooled: one BCE over the concatenated batch (½ of sum)")
+    rp.add_argument("--heldout", action="store_true", help="the logged values are held-out losses")
+    rp.add_argument("--window", type=int, help="logged steps per window (default: about 50 windows)")
+    rp.add_argument("--alpha", type=float, default=0.05)
+    rp.add_argument("--log-format", choices=("auto", "tensorboard", "csv", "wandb"), default="auto")
+    rp.add_argument("--format", choices=FORMATS, default="text")
+    rp.add_argument("--out", metavar="DIR", help="also write runs.json, runs.md, runs.html, runs.png there")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -508,8 +537,59 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    """``runs PATH``: exit 0 without alarms (the heuristic note aside), 1 with an alarm, 2 usage error."""
+    from gantheory.errors import DependencyError
+    from gantheory.report import runs as render
+    from gantheory.runs import analyse_log, read_log
+
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param {item!r}: expected NAME=VALUE")
+        try:
+            params[name.strip()] = float(value)
+        except ValueError as exc:
+            raise UsageError(f"--param {item!r}: {value!r} is not a number") from exc
+    tags = [args.d_tag] + ([args.g_tag] if args.g_tag else [])
+    try:
+        series = read_log(args.path, tags, format=args.log_format)
+    except DependencyError as exc:
+        print(f"python -m verify runs: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    loss, generator, reduction, offset = args.loss, args.generator, args.reduction, 0.0
+    if args.d_loss:
+        from gantheory.loss_audit.loading import load_function
+        from gantheory.runs import audit_losses
+
+        audited = audit_losses(load_function(args.d_loss), load_function(args.g_loss) if args.g_loss else None)
+        loss, params, reduction, offset = audited.loss, audited.params, audited.scale, audited.offset
+        generator = generator or audited.generator
+    result = analyse_log(series[args.d_tag], series.get(args.g_tag) if args.g_tag else None, loss=loss,
+                         params=params or None, generator=generator, reduction=reduction,
+                         heldout=args.heldout, window=args.window, alpha=args.alpha, offset=offset)
+    doc = result.to_dict()
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_json(out / "runs.json", doc)
+        (out / "runs.md").write_text(render.to_markdown(doc))
+        (out / "runs.html").write_text(render.to_html(doc))
+        render.analysis_figure(doc).savefig(out / "runs.png", dpi=100)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    elif args.format == "md":
+        sys.stdout.write(render.to_markdown(doc))
+    elif args.format == "html":
+        sys.stdout.write(render.to_html(doc) + "\n")
+    else:
+        print(render.to_text(doc))
+    return EXIT_REFUTED if any(a["code"] != "not_held_out" for a in doc["alarms"]) else EXIT_OK
+
+
 # The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
-_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit}
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "runs": cmd_runs}
 SUBCOMMANDS = tuple(_COMMANDS)
 
 

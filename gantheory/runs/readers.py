@@ -1,0 +1,157 @@
+r"""Read scalar series from logs that already exist: TensorBoard, CSV, W&B exports. Every point is read.
+
+========================  ===========================================================================
+format                    what is read
+========================  ===========================================================================
+``tensorboard``           event files (a file or a folder) through ``tbparse.SummaryReader``, which reads
+                          every scalar (TensorBoard's own ``EventAccumulator`` keeps 10,000 per tag by
+                          default and drops the rest silently); runs in subfolders get ``RUN/tag``
+``csv``                   Lightning ``metrics.csv`` (sparse rows: each tag keeps only its own non-empty
+                          rows), Keras ``CSVLogger`` (``epoch`` column), plain CSV (``step`` or the row index)
+``wandb``                 W&B exports: parquet with a ``_step`` column, or ``scan_history()`` rows saved as
+                          JSON (a list) or JSON lines (the sampled ``history()`` is not enough: 500 rows)
+========================  ===========================================================================
+
+The step column is the first of ``step``, ``_step``, ``global_step``, ``trainer/global_step``, ``epoch``
+present (else the row number). An unknown tag raises, naming the nearest tags in the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gantheory.errors import DependencyError, GanTheoryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FORMATS", "LogSeries", "read_log"]
+
+FORMATS = ("auto", "tensorboard", "csv", "wandb")
+_STEP_COLUMNS = ("step", "_step", "global_step", "trainer/global_step", "epoch")
+
+
+@dataclass(frozen=True)
+class LogSeries:
+    """One scalar tag: ``steps`` and ``values`` (float64, same length, in file order), and its ``source``."""
+
+    tag: str
+    steps: np.ndarray
+    values: np.ndarray
+    source: str
+
+    def __len__(self) -> int:
+        return int(self.values.size)
+
+
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise DependencyError("reading logs needs pandas: pip install 'gantheory[runs]'") from exc
+    return pd
+
+
+def _detect(path: Path) -> str:
+    name = path.name.lower()
+    if path.is_dir():
+        if any("tfevents" in p.name for p in path.rglob("*")):
+            return "tensorboard"
+        raise GanTheoryError(f"parameter 'path': {path} is a folder without TensorBoard event files")
+    if "tfevents" in name:
+        return "tensorboard"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".parquet", ".json", ".jsonl")):
+        return "wandb"
+    raise GanTheoryError(f"parameter 'path': cannot tell the format of {path.name} (pass format= one of {FORMATS[1:]})")
+
+
+def _tensorboard(path: Path) -> pd.DataFrame:
+    try:
+        from tbparse import SummaryReader
+    except ImportError as exc:
+        raise DependencyError("reading TensorBoard event files needs tbparse: pip install 'gantheory[runs]'") from exc
+    import warnings
+
+    with warnings.catch_warnings():  # tbparse's own pandas deprecation (inplace sort), not the user's concern
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        warnings.simplefilter("ignore", category=FutureWarning)
+        df = SummaryReader(str(path), pivot=False, event_types={"scalars"}, extra_columns={"dir_name"}).scalars
+    if "dir_name" in df.columns and df["dir_name"].nunique() > 1:  # several runs under one folder: keep them apart
+        df = df.assign(tag=[f"{d}/{t}" if d else t for d, t in zip(df["dir_name"], df["tag"], strict=True)])
+    return df[["step", "tag", "value"]]
+
+
+def _wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
+    pd = _pandas()
+    step = next((c for c in _STEP_COLUMNS if c in df.columns), None)
+    steps = df[step] if step is not None else pd.Series(np.arange(len(df)), index=df.index)
+    rows = []
+    for col in df.columns:
+        if col == step or (col.startswith("_") and col != "_step"):
+            continue
+        vals = pd.to_numeric(df[col], errors="coerce")
+        keep = vals.notna()  # Lightning's sparse rows: each tag keeps its own rows
+        if not keep.any():
+            continue
+        rows.append(pd.DataFrame({"step": steps[keep].to_numpy(), "tag": col, "value": vals[keep].to_numpy()}))
+    if not rows:
+        return pd.DataFrame({"step": [], "tag": [], "value": []})
+    return pd.concat(rows, ignore_index=True)
+
+
+def _wandb(path: Path) -> pd.DataFrame:
+    pd = _pandas()
+    if path.name.lower().endswith(".parquet"):
+        try:
+            df = pd.read_parquet(path)
+        except ImportError as exc:
+            raise DependencyError("reading parquet needs pyarrow: pip install 'gantheory[runs]'") from exc
+        return _wide_to_long(df)
+    text = path.read_text()
+    try:
+        data = json.loads(text)
+        rows = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return _wide_to_long(pd.DataFrame(rows))
+
+
+def read_log(path: str | Path, tags: Sequence[str] | None = None, *, format: str = "auto") -> dict[str, LogSeries]:
+    """Every point of the scalar ``tags`` (all tags when None) of the log at ``path``.
+
+    Raises:
+        GanTheoryError: unknown format or tag (with the nearest tags), a missing path.
+        DependencyError: pandas / tbparse / pyarrow missing (the ``runs`` extra).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GanTheoryError(f"parameter 'path': {path} does not exist")
+    if format not in FORMATS:
+        raise GanTheoryError(f"parameter 'format' must be one of {FORMATS}, got {format!r}")
+    kind = _detect(path) if format == "auto" else format
+    if kind == "tensorboard":
+        df = _tensorboard(path)
+    elif kind == "csv":
+        df = _wide_to_long(_pandas().read_csv(path))
+    else:
+        df = _wandb(path)
+    known = list(dict.fromkeys(df["tag"].tolist()))
+    wanted = list(tags) if tags else known
+    out = {}
+    for tag in wanted:
+        if tag not in known:
+            close = difflib.get_close_matches(tag, known, n=3, cutoff=0.3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise GanTheoryError(f"parameter 'tags': {tag!r} is not in {path.name}{hint} (tags: {', '.join(known[:20])})")
+        sub = df[df["tag"] == tag]
+        out[tag] = LogSeries(tag, sub["step"].to_numpy(dtype=np.float64), sub["value"].to_numpy(dtype=np.float64), kind)
+    return out

@@ -1,0 +1,79 @@
+"""Logged losses against theory: equilibrium lines per convention, the batch-means bound, alarms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gantheory.errors import GanTheoryError
+from gantheory.runs import LogSeries, analyse_log
+
+
+def _series(values, tag="d"):
+    v = np.asarray(values, dtype=np.float64)
+    return LogSeries(tag, np.arange(v.size, dtype=np.float64), v, "test")
+
+
+def _noisy(level, n=2000, sd=0.05, seed=0):
+    return level + sd * np.random.default_rng(seed).standard_normal(n)
+
+
+@pytest.mark.parametrize(("loss", "params", "reduction", "eq"), [
+    ("standard", None, "sum", 2 * math.log(2)), ("standard", None, "pooled", math.log(2)),
+    ("hinge", None, "sum", 2.0), ("least_squares", {"a": 0.0, "b": 1.0}, "sum", 0.5)])
+def test_equilibrium_lines(loss, params, reduction, eq):
+    r = analyse_log(_series(_noisy(eq)), loss=loss, params=params, reduction=reduction)
+    assert r.equilibrium_d == pytest.approx(eq)
+    assert r.heuristic and "not_held_out" in [a.code for a in r.alarms]
+    # at the equilibrium the bound is ~0 and there is no above-equilibrium alarm
+    assert "above_equilibrium" not in [a.code for a in r.alarms] and r.summary()["lower_bound"] < 0.05
+
+
+def test_generator_equilibria():
+    """The 'both ≈ 0.7' folklore: pooled BCE log 2 and the non-saturating G loss log 2; minimax −log 2."""
+    d, g = _series(_noisy(math.log(2))), _series(_noisy(math.log(2)), "g")
+    r = analyse_log(d, g, reduction="pooled", generator="non_saturating")
+    assert r.equilibrium_g == pytest.approx(math.log(2))
+    assert analyse_log(d, g, reduction="pooled", generator="minimax").equilibrium_g == pytest.approx(-math.log(2))
+
+
+def test_alarms_from_logs():
+    codes = [a.code for a in analyse_log(_series(_noisy(1.6))).alarms]
+    assert "above_equilibrium" in codes
+    assert "below_minimum" in [a.code for a in analyse_log(_series(_noisy(-0.3))).alarms]
+    sat = analyse_log(_series(np.abs(_noisy(0.0, sd=0.001))), generator="minimax")
+    assert "vanishing_gradient" in [a.code for a in sat.alarms]
+    # negative control: a value between minimum and equilibrium raises none of these
+    ok = [a.code for a in analyse_log(_series(_noisy(1.0)), generator="minimax", heldout=True).alarms]
+    assert ok == []
+
+
+def test_label_smoothing_corrected_equilibrium():
+    """One-sided α = 0.9: equilibrium 2·H(0.45) = 1.3763 nats (not log 4 = 1.3863)."""
+    r = analyse_log(_series(_noisy(1.3)), loss="label_smoothing", params={"alpha": 0.9, "beta": 0.0})
+    h = -(0.45 * math.log(0.45) + 0.55 * math.log(0.55))
+    assert r.equilibrium_d == pytest.approx(2 * h) and r.equilibrium_d == pytest.approx(1.37628, abs=1e-5)
+    assert "label_smoothing" in [a.code for a in r.alarms]
+    # the generator's equilibrium moves too: −log D* with D* = 0.45 (not log 2)
+    g = analyse_log(_series(_noisy(1.3)), _series(_noisy(0.8), "g"), loss="label_smoothing",
+                    params={"alpha": 0.9, "beta": 0.0}, generator="non_saturating")
+    assert g.equilibrium_g == pytest.approx(-math.log(0.45))
+
+
+def test_heldout_batch_means_bound_is_a_lower_bound():
+    """Held-out values at L = log 4 − 2·0.1 (JSD 0.1): the last window's bound is below 0.1, within 0.02."""
+    r = analyse_log(_series(_noisy(math.log(4) - 0.2, n=5000)), heldout=True, window=500)
+    assert r.summary()["lower_bound"] < 0.1 < r.summary()["lower_bound"] + 0.02
+
+
+def test_nonfinite_values_are_skipped_and_bad_input_named():
+    v = _noisy(1.0)
+    v[5] = np.nan
+    r = analyse_log(_series(v))
+    assert r.d_values.size == v.size - 1 and any("non-finite" in n for n in r.notes)
+    for kw, name in (({"reduction": "mean"}, "reduction"), ({"generator": "x"}, "generator"),
+                     ({"window": 1}, "window"), ({"loss": "hnige"}, "hinge")):
+        with pytest.raises(GanTheoryError, match=name):
+            analyse_log(_series(_noisy(1.0)), **kw)

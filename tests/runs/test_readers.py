@@ -1,0 +1,109 @@
+"""Log readers on files the tests write themselves, with more than 10,000 points per tag (TensorBoard's
+EventAccumulator would keep only 10,000 of them by default)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gantheory.errors import GanTheoryError
+from gantheory.runs import read_log
+
+N = 12_000
+pd = pytest.importorskip("pandas")
+
+
+def _values(n=N, seed=0):
+    rng = np.random.default_rng(seed)
+    return 1.2 + 0.1 * rng.standard_normal(n), 0.8 + 0.1 * rng.standard_normal(n)
+
+
+def test_tensorboard_reads_every_point(tmp_path):
+    pytest.importorskip("tbparse")
+    tb = pytest.importorskip("torch.utils.tensorboard")
+    d, g = _values()
+    w = tb.SummaryWriter(str(tmp_path))
+    for i in range(N):
+        w.add_scalar("loss/d", d[i], i)
+        w.add_scalar("loss/g", g[i], i)
+    w.close()
+    series = read_log(tmp_path, ["loss/d", "loss/g"])
+    assert len(series["loss/d"]) == N and len(series["loss/g"]) == N
+    np.testing.assert_allclose(series["loss/d"].values, d, rtol=1e-6)  # float32 in the event file
+    assert series["loss/d"].steps[-1] == N - 1 and series["loss/d"].source == "tensorboard"
+
+
+def test_lightning_metrics_csv_sparse_rows(tmp_path):
+    d, g = _values()
+    rows = []
+    for i in range(N):  # Lightning writes one row per logging call: the other columns empty
+        rows.append({"epoch": i // 1000, "step": i, "d_loss_step": d[i], "g_loss_step": None, "val_acc": None})
+        rows.append({"epoch": i // 1000, "step": i, "d_loss_step": None, "g_loss_step": g[i], "val_acc": None})
+    rows.append({"epoch": 11, "step": N, "d_loss_step": None, "g_loss_step": None, "val_acc": 0.5})
+    pd.DataFrame(rows).to_csv(tmp_path / "metrics.csv", index=False)
+    s = read_log(tmp_path / "metrics.csv", ["d_loss_step", "g_loss_step"])
+    assert len(s["d_loss_step"]) == N and len(s["g_loss_step"]) == N
+    np.testing.assert_array_equal(s["d_loss_step"].steps, np.arange(N))
+    np.testing.assert_allclose(s["g_loss_step"].values, g, rtol=1e-12)
+
+
+def test_keras_csvlogger_and_plain_csv(tmp_path):
+    d, g = _values()
+    pd.DataFrame({"epoch": np.arange(N), "d_loss": d, "g_loss": g}).to_csv(tmp_path / "training.log.csv", index=False)
+    s = read_log(tmp_path / "training.log.csv", ["d_loss"])
+    assert len(s["d_loss"]) == N and s["d_loss"].steps[5] == 5
+    pd.DataFrame({"a": d, "b": g}).to_csv(tmp_path / "plain.csv", index=False)
+    plain = read_log(tmp_path / "plain.csv")
+    assert set(plain) == {"a", "b"} and plain["b"].steps[-1] == N - 1
+
+
+def test_wandb_parquet_and_scan_history_json(tmp_path):
+    pytest.importorskip("pyarrow")
+    d, g = _values()
+    df = pd.DataFrame({"_step": np.arange(N), "_runtime": np.arange(N) * 0.1, "D/loss": d, "G/loss": g})
+    df.to_parquet(tmp_path / "history.parquet")
+    s = read_log(tmp_path / "history.parquet", ["D/loss", "G/loss"])
+    assert len(s["D/loss"]) == N and s["D/loss"].source == "wandb"
+    rows = [{"_step": int(i), "D/loss": float(d[i])} for i in range(N)]
+    (tmp_path / "scan.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    (tmp_path / "scan.json").write_text(json.dumps(rows))
+    for name in ("scan.jsonl", "scan.json"):
+        got = read_log(tmp_path / name, ["D/loss"])["D/loss"]
+        assert len(got) == N
+        np.testing.assert_allclose(got.values, d, rtol=1e-15)
+
+
+def test_errors_name_the_parameter(tmp_path):
+    pd.DataFrame({"step": [0, 1], "d_loss": [1.0, 2.0]}).to_csv(tmp_path / "m.csv", index=False)
+    with pytest.raises(GanTheoryError, match="did you mean d_loss"):
+        read_log(tmp_path / "m.csv", ["d_los"])
+    with pytest.raises(GanTheoryError, match="does not exist"):
+        read_log(tmp_path / "none.csv")
+    (tmp_path / "x.txt").write_text("")
+    with pytest.raises(GanTheoryError, match="format"):
+        read_log(tmp_path / "x.txt")
+
+
+def test_missing_dependency_is_a_dependency_error(tmp_path, monkeypatch):
+    import sys
+
+    from gantheory.errors import DependencyError
+
+    monkeypatch.setitem(sys.modules, "tbparse", None)
+    (tmp_path / "events.out.tfevents.1").write_bytes(b"")
+    with pytest.raises(DependencyError, match=r"gantheory\[runs\]"):
+        read_log(tmp_path / "events.out.tfevents.1")
+
+
+def test_tensorboard_runs_in_subfolders_stay_apart(tmp_path):
+    pytest.importorskip("tbparse")
+    tb = pytest.importorskip("torch.utils.tensorboard")
+    for run, level in (("run_a", 1.0), ("run_b", 2.0)):
+        w = tb.SummaryWriter(str(tmp_path / run))
+        for i in range(50):
+            w.add_scalar("d_loss", level, i)
+        w.close()
+    s = read_log(tmp_path)
+    assert set(s) == {"run_a/d_loss", "run_b/d_loss"} and s["run_b/d_loss"].values.mean() == 2.0
