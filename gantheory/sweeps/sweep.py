@@ -29,7 +29,7 @@ from gantheory.errors import DependencyError, GanTheoryError
 from gantheory.sweeps.spec import canonical, spec_key, spec_seed
 from gantheory.sweeps.tasks import resolve_task
 
-__all__ = ["DEFAULT_PACK_SIZE", "prepare", "ray_map", "read_records", "sweep"]
+__all__ = ["DEFAULT_PACK_SIZE", "dask_executor", "prepare", "ray_map", "read_records", "sweep"]
 
 # On CPUs packs are sized so one pack's tensors stay near the cache; a GPU would take 10⁴ per pack.
 DEFAULT_PACK_SIZE = 256
@@ -113,6 +113,22 @@ def ray_map(address: str | None = None, processes: int | None = None) -> MapLike
         return pool.map(fn, list(items), chunksize=1)
 
     return map_like
+
+
+def dask_executor(address: str | None = None) -> tuple[concurrent.futures.Executor, Callable[[], None]]:
+    """(executor, close): ``distributed.Client(address).get_executor()`` — a ``concurrent.futures.Executor``.
+
+    ``address`` is a scheduler address (``tcp://host:8786``); ``None`` starts a ``LocalCluster``.
+
+    Raises:
+        DependencyError: dask.distributed is not installed (``pip install "gantheory[dask]"``).
+    """
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise DependencyError('the Dask back-end needs dask.distributed: pip install "gantheory[dask]"') from exc
+    client = Client(address) if address else Client(processes=True)
+    return client.get_executor(), client.close
 
 
 def _mapper(workers: int | MapLike | concurrent.futures.Executor) -> tuple[MapLike, Callable[[], None]]:

@@ -1,0 +1,179 @@
+"""The sweep report: measured outcomes beside the theory's prediction, as figure data and an HTML page.
+
+- ``dirac_gan`` / ``mlp_gan``: the (γ, learning rate) plane with each grid point marked converged /
+  not converged / diverged (median over seeds) and the predicted stability boundary h_max(γ) drawn on
+  top; the final distance to the equilibrium (field-norm ratio for ``mlp_gan``) against the learning
+  rate with the predicted bound as a vertical line; the coverage over seeds — the fraction of seeds whose
+  outcome agrees with the prediction (converged ⇔ lr < h_max) at each learning rate.
+- ``train_discriminator`` / ``train_gan``: calibration histograms of the measured error over seeds.
+
+Pure data → :class:`gantheory.results.Figure`; :func:`to_html` draws them with
+:func:`gantheory.report.figures.figure_svg`. No computing beyond grouping and medians.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from gantheory.results import Figure, Panel, Series
+
+__all__ = ["CONVERGED_BELOW", "summary", "sweep_figures", "to_html"]
+
+# a run "converged" when its final distance (field norm) fell below this fraction of the start
+CONVERGED_BELOW = 0.1
+
+_MEASURE = {"dirac_gan": ("distance_ratio", "final distance / initial distance"),
+            "mlp_gan": ("field_norm_ratio", "‖v(x_K)‖ / ‖v(x_0)‖")}
+
+
+def summary(records: Sequence[dict]) -> dict[str, int]:
+    """Counts of records per status (``ok``, ``diverged``, ``error``)."""
+    out: dict[str, int] = defaultdict(int)
+    for r in records:
+        out[r["status"]] += 1
+    return dict(out)
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
+
+
+def _ratio(rec: dict, key: str) -> float:
+    if rec["status"] != "ok" or rec["result"].get(key) is None:
+        return math.inf
+    return float(rec["result"][key])
+
+
+def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
+    key, label = _MEASURE[task]
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in records:
+        if r["status"] == "error":
+            continue
+        s = r["spec"]
+        groups[(s.get("loss", "standard"), s.get("regularizer", "r1"), s.get("scheme", "simultaneous"))].append(r)
+    figures = []
+    for (loss, reg, scheme), recs in sorted(groups.items(), key=str):
+        cells: dict[tuple[float, float], list[dict]] = defaultdict(list)
+        bound: dict[float, float] = {}
+        for r in recs:
+            g, lr = float(r["spec"]["gamma"]), float(r["spec"]["lr"])
+            cells[(g, lr)].append(r)
+            h = r["result"]["predicted_max_stable_step"]
+            bound[g] = math.inf if h is None else float(h)
+        marks: dict[str, tuple[list, list]] = {"converged": ([], []), "not converged": ([], []),
+                                               "diverged (non-finite)": ([], [])}
+        coverage: dict[float, list[bool]] = defaultdict(list)
+        per_gamma: dict[float, tuple[list, list]] = defaultdict(lambda: ([], []))
+        for (g, lr), rs in sorted(cells.items()):
+            ratios = [_ratio(r, key) for r in rs]
+            med = _median(ratios)
+            if all(r["status"] == "diverged" for r in rs):
+                kind = "diverged (non-finite)"
+            else:
+                kind = "converged" if med < CONVERGED_BELOW else "not converged"
+            marks[kind][0].append(g)
+            marks[kind][1].append(lr)
+            per_gamma[g][0].append(lr)
+            per_gamma[g][1].append(med if math.isfinite(med) else None)
+            for r, ratio in zip(rs, ratios, strict=True):
+                coverage[lr].append((ratio < CONVERGED_BELOW) == bool(r["result"]["predicted_stable"]))
+        gammas = sorted(bound)
+        finite = [(g, bound[g]) for g in gammas if math.isfinite(bound[g]) and bound[g] > 0]
+        series = [Series(k, tuple(xs), tuple(ys), "points") for k, (xs, ys) in marks.items() if xs]
+        if finite:
+            series.append(Series("predicted boundary h_max(γ)", tuple(g for g, _ in finite),
+                                 tuple(h for _, h in finite), "line"))
+        phase = Panel(f"{loss}, {reg or 'no regulariser'}, {scheme}: outcome (median over seeds)", "γ",
+                      "learning rate", tuple(series), logy=True)
+        curves = tuple(Series(f"γ = {g:g}", tuple(xs), tuple(ys), "points")
+                       for g, (xs, ys) in sorted(per_gamma.items()))
+        vlines = tuple((bound[g], f"h_max(γ={g:g})") for g in gammas if math.isfinite(bound[g]) and bound[g] > 0)
+        dist = Panel(f"{label} (median over seeds)", "learning rate", label, curves,
+                     hlines=((CONVERGED_BELOW, "converged below"),), logy=True, vlines=vlines[:4])
+        lrs = sorted(coverage)
+        cov = Panel("coverage over seeds: outcome agrees with the prediction", "learning rate",
+                    "fraction of seeds", (Series("agreement", tuple(lrs), tuple(sum(c) / len(c) for c in
+                                                                                     (coverage[x] for x in lrs)),
+                                                 "points"),), hlines=((1.0, "all agree"),))
+        figures.append(Figure(f"sweep-{task}-{loss}-{reg or 'none'}-{scheme}",
+                              f"{task}: measured stability against the predicted boundary ({loss}, "
+                              f"{reg or 'no regulariser'}, {scheme})", (phase, dist, cov),
+                              f"{len(recs)} runs. Converged: {label} < {CONVERGED_BELOW}. The boundary is the "
+                              "linearisation's largest stable step (gantheory.dynamics)."))
+    return figures
+
+
+def _histogram(values: list[float], bins: int = 20) -> tuple[tuple, tuple]:
+    lo, hi = min(values), max(values)
+    if hi <= lo:
+        hi = lo + 1e-12 + abs(lo) * 1e-9
+    width = (hi - lo) / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(int((v - lo) / width), bins - 1)] += 1
+    return tuple(lo + i * width for i in range(bins + 1)), tuple(counts)
+
+
+def _calibration_figure(task: str, records: Sequence[dict], key: str, label: str) -> list[Figure]:
+    by_lr: dict[float, list[float]] = defaultdict(list)
+    for r in records:
+        if r["status"] == "ok" and r["result"].get(key) is not None:
+            by_lr[float(r["spec"]["lr"])].append(float(r["result"][key]))
+    panels = []
+    for lr, values in sorted(by_lr.items())[:8]:
+        edges, counts = _histogram(values)
+        panels.append(Panel(f"lr = {lr:g} ({len(values)} seeds)", label, "count",
+                            (Series(f"{label} over seeds", edges, counts, "hist"),)))
+    if not panels:
+        return []
+    return [Figure(f"sweep-{task}-calibration", f"{task}: distribution of {label} over seeds", tuple(panels),
+                   f"{sum(len(v) for v in by_lr.values())} runs; diverged runs are counted in the summary.")]
+
+
+def sweep_figures(records: Sequence[dict]) -> list[Figure]:
+    """The report's figures for the records of one or more tasks."""
+    by_task: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by_task[r["task"]].append(r)
+    figures: list[Figure] = []
+    for task, recs in sorted(by_task.items()):
+        if task in _MEASURE:
+            figures.extend(_stability_figures(task, recs))
+        elif task == "train_discriminator":
+            figures.extend(_calibration_figure(task, recs, "logit_sup_error", "sup |logit − log p/q|"))
+        elif task == "train_gan":
+            figures.extend(_calibration_figure(task, recs, "final_jsd", "final JSD (nats)"))
+    return figures
+
+
+def to_html(records: Sequence[dict], figures: Sequence[Figure] | None = None, *, title: str = "Sweep report") -> str:
+    """A self-contained HTML page: the status counts, the failures (first 20) and the figures as SVG."""
+    from gantheory.report.figures import figure_svg
+
+    figures = sweep_figures(records) if figures is None else figures
+    counts = summary(records)
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+             "<style>body{font-family:sans-serif;max-width:1400px;margin:auto}figure{margin:1.5em 0}"
+             "td,th{padding:2px 8px;text-align:left}</style></head><body>",
+             f"<h1>{html.escape(title)}</h1><p>{len(records)} records: "
+             + ", ".join(f"{html.escape(k)} {v}" for k, v in sorted(counts.items())) + "</p>"]
+    failures = [r for r in records if r["failure"]][:20]
+    if failures:
+        parts.append("<h2>Failures (first 20)</h2><table><tr><th>task</th><th>spec</th><th>status</th>"
+                     "<th>step</th><th>reason</th></tr>")
+        for r in failures:
+            parts.append(f"<tr><td>{html.escape(r['task'])}</td><td><code>{html.escape(str(r['spec']))}</code></td>"
+                         f"<td>{html.escape(r['status'])}</td><td>{r['failure']['step']}</td>"
+                         f"<td>{html.escape(str(r['failure']['reason']))}</td></tr>")
+        parts.append("</table>")
+    for fig in figures:
+        parts.append(f"<figure id='{html.escape(fig.id)}'><h2>{html.escape(fig.title)}</h2>"
+                     f"{figure_svg(fig.to_dict())}<figcaption>{html.escape(fig.caption)}</figcaption></figure>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
