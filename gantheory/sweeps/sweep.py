@@ -202,6 +202,11 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
     if records is not None:
         Path(records).parent.mkdir(parents=True, exist_ok=True)
         fh = open(records, "a", encoding="utf-8")  # closed in finally
+        if fh.tell() > 0:
+            with open(records, "rb") as tail:
+                tail.seek(-1, os.SEEK_END)
+                if tail.read(1) != b"\n":  # an interrupted write: start on a line of our own
+                    fh.write("\n")
     mapper, close = _mapper(workers)
     try:
         results: Iterator[list[dict]] = iter(mapper(_run_unit, units))
