@@ -31,7 +31,7 @@ import difflib
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from gantheory.errors import GanTheoryError
@@ -39,6 +39,11 @@ from gantheory.errors import GanTheoryError
 __all__ = ["TASKS", "Task", "resolve_task"]
 
 Outcome = dict[str, Any]
+
+
+def _always(spec: dict) -> bool:
+    """Every spec of a packable task can join a pack."""
+    return True
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Task:
     run: Callable[[dict, int], Outcome]
     run_pack: Callable[[list[dict], list[int]], list[Outcome]] | None = None
     pack_key: tuple[str, ...] = ()
-    packable: Callable[[dict], bool] = field(default=lambda spec: True)
+    packable: Callable[[dict], bool] = _always
 
     def complete(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The spec with the task's defaults filled in.
@@ -134,6 +139,12 @@ def _dirac_vector_field(loss: str, regularizer: str | None) -> Callable:
                          for fn in fns])
 
     return vector_field
+
+
+def _dirac_packable(spec: dict) -> bool:
+    """The discrete schemes with a closed-form field (instance noise averages over ε by quadrature)."""
+    return spec["scheme"] in ("simultaneous", "alternating", "extragradient", "optimistic") \
+        and spec["regularizer"] != "instance_noise"
 
 
 def _dirac_pack(specs: list[dict], seeds: list[int]) -> list[Outcome]:
@@ -291,8 +302,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          "predicted stable step", {"loss": "standard", "regularizer": None, "gamma": 0.0, "lr": 0.1,
                                    "steps": 200, "scheme": "simultaneous", "init_scale": 0.5, "seed": 0},
          _dirac_run, _dirac_pack, ("loss", "regularizer", "scheme", "steps"),
-         packable=lambda s: s["scheme"] in ("simultaneous", "alternating", "extragradient", "optimistic")
-         and s["regularizer"] != "instance_noise"),
+         packable=_dirac_packable),
     Task("train_discriminator", "a tanh MLP discriminator (batched Adam, BCE) on N(0,1) vs N(loc,1); sup error "
          "of its logit against log p/q", {"loc": 1.0, "n_samples": 256, "width": 16, "depth": 1, "steps": 200,
                                           "lr": 1e-2, "dtype": "float64", "device": "cpu", "seed": 0},
