@@ -463,9 +463,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         elapsed = time.monotonic() - start
-        eta = elapsed / done * (total - done) if done else float("nan")
+        eta = f"{elapsed / done * (total - done):6.1f}s" if done else "     ?"
         bar = "#" * int(30 * done / max(total, 1))
-        print(f"\r[{bar:<30}] {done}/{total}  {elapsed:6.1f}s elapsed  ETA {eta:6.1f}s", end="", file=sys.stderr,
+        print(f"\r[{bar:<30}] {done}/{total}  {elapsed:6.1f}s elapsed  ETA {eta}", end="", file=sys.stderr,
               flush=True)
 
     try:

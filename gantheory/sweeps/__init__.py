@@ -1,8 +1,10 @@
 """Sweeps at scale: many trainings against theory, packed into batched computations and mapped over workers.
 
->>> from gantheory.sweeps import grid, sweep          # doctest: +SKIP
->>> specs = grid(loss="standard", regularizer="r1", gamma=[0.5, 1.0], lr=[0.5, 4.0], seed=range(2))
+>>> from gantheory.sweeps import grid, sweep
+>>> specs = grid(loss="standard", regularizer="r1", gamma=[0.5, 1.0], lr=[0.5, 4.0], seed=range(2), steps=50)
 >>> records = sweep("dirac_gan", specs, workers=1)    # int | map-like callable | concurrent.futures.Executor
+>>> [r["status"] for r in records if r["spec"]["gamma"] == 1.0]   # h_max(γ = 1) = 4: lr = 4 is not stable
+['ok', 'ok', 'diverged', 'diverged']
 
 See :mod:`gantheory.sweeps.sweep` (parallelism, packing, records, resume), :mod:`gantheory.sweeps.tasks`
 (``TASKS``) and :mod:`gantheory.sweeps.spec` (canonical specs, stable seeds). Importing this package
