@@ -8,6 +8,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gantheory.errors import GanTheoryError
 from gantheory.sweeps import grid, read_records, sweep
@@ -140,3 +142,16 @@ def test_ray_pool_returns_the_serial_records():
         assert sweep("dirac_gan", DIRAC, ray_map(None, processes=2), pack_size=4) == serial
     finally:
         ray.shutdown()
+
+
+_REFERENCE = {r["key"]: r for r in sweep("dirac_gan", DIRAC, pack=False)}
+
+
+@settings(deadline=None)
+@given(order=st.permutations(range(len(DIRAC))), size=st.integers(1, len(DIRAC)), pack_size=st.integers(1, 16))
+def test_any_subset_order_and_pack_size_gives_the_same_records(order, size, pack_size):
+    subset = [DIRAC[i] for i in order[:size]]
+    records = sweep("dirac_gan", subset, pack_size=pack_size)
+    assert [r["spec"] for r in records] == [{**r["spec"], **s} for r, s in zip(records, subset, strict=True)]
+    assert _close(records, [_REFERENCE[r["key"]] for r in records])
+    assert all(r["seed"] == _REFERENCE[r["key"]]["seed"] for r in records)
