@@ -30,6 +30,7 @@ CONVERGED_BELOW = 1.0
 _DISPLAY_FLOOR = 1e-12
 
 _MEASURE = {"dirac_gan": ("distance_ratio", "final distance / initial distance"),
+            "gaussian_gan": ("distance_ratio", "final distance / initial distance"),
             "mlp_gan": ("field_norm_ratio", "‖v(x_K)‖ / ‖v(x_0)‖")}
 
 
@@ -65,7 +66,8 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
         if r["status"] == "error":
             continue
         s = r["spec"]
-        groups[(s.get("loss", "standard"), s.get("regularizer", "r1"), s.get("scheme", "simultaneous"))].append(r)
+        scheme = s.get("scheme", "simultaneous" if s.get("k", 1) == 1 else f"k = {s['k']} D-steps")
+        groups[(s.get("loss", "standard"), s.get("regularizer", "r1"), scheme)].append(r)
     figures = []
     for (loss, reg, scheme), recs in sorted(groups.items(), key=str):
         cells: dict[tuple[float, float], list[dict]] = defaultdict(list)
@@ -74,7 +76,8 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
             g, lr = float(r["spec"]["gamma"]), float(r["spec"]["lr"])
             cells[(g, lr)].append(r)
             h = r["result"]["predicted_max_stable_step"]
-            bound[g] = math.inf if h is None else float(h)
+            if r["result"]["predicted_stable"] is not None:  # None: no prediction for this scheme
+                bound[g] = math.inf if h is None else float(h)
         marks: dict[str, tuple[list, list]] = {"contracted": ([], []), "grew": ([], []),
                                                "diverged (non-finite)": ([], [])}
         coverage: dict[float, list[bool]] = defaultdict(list)
@@ -91,9 +94,10 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
             per_gamma[g][0].append(lr)
             per_gamma[g][1].append(max(med, _DISPLAY_FLOOR) if math.isfinite(med) else None)
             for r, ratio in zip(rs, ratios, strict=True):
-                coverage[lr].append((ratio < CONVERGED_BELOW) == bool(r["result"]["predicted_stable"]))
-        gammas = sorted(bound)
-        finite = [(g, bound[g]) for g in gammas if math.isfinite(bound[g]) and bound[g] > 0]
+                if r["result"]["predicted_stable"] is not None:
+                    coverage[lr].append((ratio < CONVERGED_BELOW) == bool(r["result"]["predicted_stable"]))
+        gammas = sorted({g for g, _ in cells})
+        finite = [(g, bound[g]) for g in gammas if math.isfinite(bound.get(g, math.inf)) and bound[g] > 0]
         series = [Series(k, tuple(xs), tuple(ys), "points") for k, (xs, ys) in marks.items() if xs]
         if finite:
             series.append(Series("predicted boundary h_max(γ)", tuple(g for g, _ in finite),
@@ -102,7 +106,8 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
                       "learning rate", tuple(series), logy=True)
         shown = gammas if len(gammas) <= 4 else [gammas[round(i * (len(gammas) - 1) / 3)] for i in range(4)]
         curves = tuple(Series(f"γ = {g:g}", tuple(per_gamma[g][0]), tuple(per_gamma[g][1]), "points") for g in shown)
-        vlines = tuple((bound[g], f"h_max(γ={g:g})") for g in shown if math.isfinite(bound[g]) and bound[g] > 0)
+        vlines = tuple((bound[g], f"h_max(γ={g:g})") for g in shown if math.isfinite(bound.get(g, math.inf))
+                       and bound[g] > 0)
         dist = Panel(f"{label} (median over seeds)", "learning rate", label, curves,
                      hlines=((CONVERGED_BELOW, "start"),), logy=True, vlines=vlines)
         lrs = sorted(coverage)
@@ -110,9 +115,9 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
                     "fraction of seeds", (Series("agreement", tuple(lrs), tuple(sum(c) / len(c) for c in
                                                                                      (coverage[x] for x in lrs)),
                                                  "points"),), hlines=((1.0, "all agree"),))
-        figures.append(Figure(f"sweep-{task}-{loss}-{reg or 'none'}-{scheme}",
+        figures.append(Figure(f"sweep-{task}-{loss}-{reg or 'none'}-{scheme}".replace(" ", "").replace("=", ""),
                               f"{task}: measured stability against the predicted boundary ({loss}, "
-                              f"{reg or 'no regulariser'}, {scheme})", (phase, dist, cov),
+                              f"{reg or 'no regulariser'}, {scheme})", (phase, dist, cov) if lrs else (phase, dist),
                               f"{len(recs)} runs (middle panel: 4 of the swept γ). Contracted: {label} < {CONVERGED_BELOW} (medians below "
                               f"{_DISPLAY_FLOOR:g} drawn at it; diverged runs are left out of the middle panel). "
                               "The boundary is the linearisation's largest stable step (gantheory.dynamics), "

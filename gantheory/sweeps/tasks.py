@@ -17,6 +17,11 @@ that must agree inside a pack (architecture, dtype, device, step count); per-mod
   draws of p = N(0, 1) against n of q = N(``loc``, 1); the theory is Prop. 1 of Goodfellow et al. 2014,
   logit* = log p/q = μ²/2 − μx, and the record holds ``logit_sup_error`` on [−2, 2 + μ]. Packed: K models
   with per-model learning rates, data and initialisations in one ``baddbmm`` computation.
+- ``gaussian_gan`` — the Gaussian GAN of :func:`~gantheory.dynamics.spectrum.gaussian_reference_jacobian`
+  (data N(0, 1), G(z) = μ + s z, quadratic logistic D, standard loss, R1 weight γ) trained by population
+  gradients (16 Gauss–Hermite nodes) with ``k`` D-steps per G-step from a seeded point at distance
+  ``init_scale`` from the equilibrium. Packed: per-model learning rate, γ, seed and ``k`` (a mask over the
+  D-steps). For k = 1 (simultaneous GD) the record carries the predicted η_max of the exact Jacobian.
 - ``mlp_gan`` — the small MLP GAN of the ``game-spectrum`` claim (affine G, 1 → ``width`` → 1 tanh D with
   its output layer zero, N(0, 1) data on 16 Gauss–Hermite nodes, R1 weight γ) trained by simultaneous GD
   from a 1e-3 perturbation of the equilibrium; the prediction is ``game_spectrum``'s ``max_stable_lr``,
@@ -234,6 +239,95 @@ def _disc_run(spec: dict, seed: int) -> Outcome:
     return _disc_pack([spec], [seed])[0]
 
 
+# ------------------------------------------------------------------------------------------- gaussian_gan
+
+@functools.lru_cache(maxsize=4096)
+def _gaussian_prediction(gamma: float) -> float:
+    import numpy as np
+
+    from gantheory.dynamics.spectrum import gaussian_reference_jacobian, stable_step
+
+    return stable_step(np.linalg.eigvals(gaussian_reference_jacobian(gamma)))[0]
+
+
+def _gaussian_pack(specs: list[dict], seeds: list[int]) -> list[Outcome]:
+    r"""K Gaussian GANs by population gradients, per-model lr, γ, seed and k (a mask over D-steps).
+
+    Game: data N(0, 1), G(z) = μ + s·z, D's logit f(x) = a + b x + c x², standard (minimax) loss,
+    V = E_p log σ(f) + E_z log σ(−f(G(z))) − γ/2·E_p (∂ₓf)², expectations on 16 Gauss–Hermite nodes
+    (exact for the polynomial parts). One iteration: G's gradient at the current (G, D), then k_j ascent
+    steps of D_j at fixed G (a step j ≥ k_j is masked out), then G's step: for k = 1 this is simultaneous GD,
+    whose linearisation :func:`~gantheory.dynamics.spectrum.gaussian_reference_jacobian` predicts.
+    """
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    from gantheory.dynamics.spectrum import quadrature_nodes
+    from gantheory.empirical._device import cpu_threads, resolve_device, resolve_dtype
+
+    first = specs[0]
+    device = resolve_device(first["device"])
+    dtype = resolve_dtype(first["dtype"], device)
+    ks = [int(s["k"]) for s in specs]
+    if min(ks) < 1 or int(first["steps"]) < 1:
+        raise GanTheoryError("k and steps must be positive integers")
+    nodes, w = quadrature_nodes(16)
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=dtype, device=device)  # noqa: E731
+    x, wx = t(nodes), t(w)
+    lr, gamma, k = t([float(s["lr"]) for s in specs]), t([float(s["gamma"]) for s in specs]), t(ks)
+    # the start: the equilibrium (μ, s, a, b, c) = (0, 1, 0, 0, 0) moved by init_scale in a seeded direction
+    starts = []
+    for spec, seed in zip(specs, seeds, strict=True):
+        u = np.random.default_rng(seed).standard_normal(5)
+        starts.append(np.array([0.0, 1.0, 0.0, 0.0, 0.0]) + float(spec["init_scale"]) * u / np.linalg.norm(u))
+    state = t(np.stack(starts))  # [K, 5]
+    eq = t([0.0, 1.0, 0.0, 0.0, 0.0])
+
+    def value(gen, disc):  # [K] value of each model's game
+        fake = gen[:, :1] + gen[:, 1:2] * x  # [K, 16]
+        f_real = disc[:, :1] + disc[:, 1:2] * x + disc[:, 2:3] * x**2
+        f_fake = disc[:, :1] + disc[:, 1:2] * fake + disc[:, 2:3] * fake**2
+        slope = disc[:, 1:2] + 2 * disc[:, 2:3] * x  # ∂ₓf on the real nodes (R1)
+        # log σ(f) = −softplus(−f); log σ(−f) = −softplus(f)
+        return ((-F.softplus(-f_real) - F.softplus(f_fake) - gamma[:, None] / 2 * slope**2) * wx).sum(-1)
+
+    def grads(gen, disc, wrt):
+        gen, disc = gen.detach().requires_grad_(wrt == "g"), disc.detach().requires_grad_(wrt == "d")
+        (g,) = torch.autograd.grad(value(gen, disc).sum(), gen if wrt == "g" else disc)
+        return g
+
+    fail = torch.full((len(specs),), -1, dtype=torch.long, device=device)
+    with cpu_threads(device):
+        gen, disc = state[:, :2].clone(), state[:, 2:].clone()
+        for it in range(int(first["steps"])):
+            g_grad = grads(gen, disc, "g")  # the generator minimises V (minimax)
+            new_disc = disc
+            for j in range(max(ks)):
+                step = torch.where((j < k)[:, None], lr[:, None] * grads(gen, new_disc, "d"), torch.zeros_like(disc))
+                new_disc = new_disc + step
+            new_gen = gen - lr[:, None] * g_grad
+            bad = ~(torch.isfinite(new_gen).all(-1) & torch.isfinite(new_disc).all(-1)) & (fail < 0)
+            fail = torch.where(bad, torch.full_like(fail, it + 1), fail)
+            alive = (fail < 0)[:, None]
+            gen, disc = torch.where(alive, new_gen, gen), torch.where(alive, new_disc, disc)
+        final = torch.cat([gen, disc], -1)
+        ratio = (torch.linalg.vector_norm(final - eq, dim=-1) / torch.linalg.vector_norm(state - eq, dim=-1))
+    ratio, fail = ratio.cpu().numpy(), fail.cpu().numpy()
+    out = []
+    for j, spec in enumerate(specs):
+        bound = _gaussian_prediction(float(spec["gamma"])) if ks[j] == 1 else None
+        result = {"distance_ratio": None if fail[j] >= 0 else _finite_or_none(float(ratio[j])),
+                  "predicted_max_stable_step": None if bound is None else _finite_or_none(bound),
+                  "predicted_stable": None if bound is None else bool(float(spec["lr"]) < bound)}
+        out.append(_outcome(result, int(fail[j]) if fail[j] >= 0 else None, "non-finite parameter"))
+    return out
+
+
+def _gaussian_run(spec: dict, seed: int) -> Outcome:
+    return _gaussian_pack([spec], [seed])[0]
+
+
 # ------------------------------------------------------------------------------------------------ mlp_gan
 
 @functools.lru_cache(maxsize=256)
@@ -307,6 +401,10 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          "of its logit against log p/q", {"loc": 1.0, "n_samples": 256, "width": 16, "depth": 1, "steps": 200,
                                           "lr": 1e-2, "dtype": "float64", "device": "cpu", "seed": 0},
          _disc_run, _disc_pack, ("n_samples", "width", "depth", "steps", "dtype", "device")),
+    Task("gaussian_gan", "the Gaussian GAN (affine G, quadratic logistic D, R1) by population gradients with k "
+         "D-steps; distance to the equilibrium and, for k = 1, the predicted stable step",
+         {"gamma": 0.5, "lr": 0.1, "k": 1, "steps": 200, "init_scale": 0.05, "dtype": "float64", "device": "cpu",
+          "seed": 0}, _gaussian_run, _gaussian_pack, ("steps", "dtype", "device")),
     Task("mlp_gan", "the small MLP GAN (affine G, 1-width-1 tanh D, R1) by simultaneous GD; field-norm ratio and "
          "the predicted stable learning rate", {"width": 8, "gamma": 0.5, "lr": 0.1, "steps": 100,
                                                  "perturbation": 1e-3, "seed": 0},

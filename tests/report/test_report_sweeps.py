@@ -9,7 +9,7 @@ def _rec(gamma, lr, ratio, h_max, status="ok", seed=0, task="dirac_gan"):
     return {"task": task, "key": f"{gamma}-{lr}-{seed}", "seed": seed, "status": status,
             "spec": {"loss": "standard", "regularizer": "r1", "scheme": "simultaneous", "gamma": gamma, "lr": lr,
                      "seed": seed},
-            "result": {"distance_ratio": ratio, "predicted_max_stable_step": h_max, "predicted_stable": lr < h_max},
+            "result": {"distance_ratio": ratio, "predicted_max_stable_step": h_max, "predicted_stable": None if h_max is None else lr < h_max},
             "failure": None if status == "ok" else {"step": 3, "reason": "non-finite iterate"}}
 
 
@@ -44,3 +44,13 @@ def test_calibration_histogram_and_html():
     assert summary(recs + RECORDS) == {"ok": 13, "diverged": 1}
     page = to_html(RECORDS)
     assert page.count("<svg") == 1 and "non-finite iterate" in page
+
+
+def test_records_without_a_prediction_draw_no_boundary_and_no_coverage():
+    recs = [_rec(0.5, 1.0, 0.01, None, task="gaussian_gan"), _rec(0.5, 3.0, 5.0, None, task="gaussian_gan")]
+    for r in recs:
+        r["spec"] = {"gamma": 0.5, "lr": r["spec"]["lr"], "k": 3}
+        r["result"]["predicted_stable"] = None
+    (fig,) = sweep_figures(recs)
+    assert len(fig.panels) == 2 and "k = 3" in fig.title
+    assert not any("boundary" in s.label for s in fig.panels[0].series)

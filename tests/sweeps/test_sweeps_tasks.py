@@ -71,3 +71,26 @@ def test_every_task_has_defaults_that_run():
     recs = sweep("mlp_gan", [{"steps": 3}])
     assert recs[0]["status"] == "ok" and recs[0]["result"]["predicted_max_stable_step"] > 0
     assert sweep("train_gan", [{"steps": 3, "batch_size": 8}])[0]["status"] in ("ok", "diverged")
+
+
+def test_gaussian_gan_contracts_below_and_diverges_above_the_exact_jacobian_bound():
+    from gantheory.sweeps.tasks import _gaussian_prediction
+
+    specs = [{"gamma": g, "lr": f * _gaussian_prediction(g), "steps": 150, "seed": s}
+             for g in (0.25, 1.0) for f in (0.7, 1.3) for s in range(2)]
+    recs = sweep("gaussian_gan", specs)
+    assert all(r["result"]["predicted_stable"] is not None for r in recs)
+    assert all(_agreement(recs))
+    assert not all(_agreement(recs, factor=2.0))  # negative control: a bound twice too large
+
+
+def test_gaussian_gan_k_masks_in_one_pack_equal_separate_runs():
+    specs = [{"k": k, "lr": 0.3, "steps": 30, "seed": s} for k in (1, 2, 4) for s in range(2)]
+    packed = sweep("gaussian_gan", specs)  # one pack: k is a mask
+    alone = sweep("gaussian_gan", specs, pack=False)
+    for p, a in zip(packed, alone, strict=True):
+        assert p["result"]["distance_ratio"] == pytest.approx(a["result"]["distance_ratio"], rel=1e-9)  # summation order
+    # control: k changes the trajectory (the mask is not ignored)
+    by_k = {r["spec"]["k"]: r["result"]["distance_ratio"] for r in packed if r["spec"]["seed"] == 0}
+    assert len({round(v, 12) for v in by_k.values()}) == 3
+    assert all(r["result"]["predicted_stable"] is None for r in packed if r["spec"]["k"] > 1)
