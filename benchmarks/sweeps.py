@@ -4,7 +4,8 @@ Ratios are measured in one run (same process, same load). Accuracy (bitwise iden
 pooled records, packed within PACKED_RTOL of one by one) is asserted in tests/sweeps/; this script also
 checks that every back-end returned the serial records and says so.
 
-- Packing: ``train_discriminator`` (width-8 tanh MLP, 64 samples per side, 50 Adam steps) and
+- Packing: ``train_discriminator`` (width-8 tanh MLP, 64 samples per side, 50 Adam steps),
+  ``gaussian_gan`` (affine G, quadratic D, R1, 100 iterations, k ∈ {1, 3} mixed in a pack by masks) and
   ``dirac_gan`` (R1, simultaneous GD, 200 steps) at N = 10², 10³, 10⁴ models. The packed arm runs all N
   (one pack of N, and packs of the CPU default 256); the one-by-one arm runs ``min(N, --one-by-one)``
   models and is reported per model (its cost per model does not depend on N), so the speed-up is
@@ -33,6 +34,8 @@ def _specs(task: str, n: int) -> list[dict]:
     seeds = range(int(np.ceil(n / 16)))
     if task == "train_discriminator":
         specs = grid(lr=np.geomspace(1e-3, 1e-1, 16), steps=50, n_samples=64, width=8, seed=seeds)
+    elif task == "gaussian_gan":
+        specs = grid(gamma=np.linspace(0.1, 2.0, 4), lr=np.geomspace(0.05, 2.0, 2), k=[1, 3], steps=100, seed=seeds)
     else:
         specs = grid(regularizer="r1", gamma=np.linspace(0.1, 4.0, 4), lr=np.geomspace(0.05, 20, 4), steps=200,
                      seed=seeds)
@@ -48,7 +51,7 @@ def _timed(fn):
 def packing(sizes: list[int], one_by_one: int) -> None:
     print(f"{'task':<20}{'N':>7}{'1-by-1 s/model':>16}{'packed(N) s/model':>19}{'ratio':>8}"
           f"{'packs of 256 s/model':>22}{'ratio':>8}")
-    for task in ("dirac_gan", "train_discriminator"):
+    for task in ("dirac_gan", "gaussian_gan", "train_discriminator"):
         # warm the caches (sympy fields, predictions) outside the timings
         sweep(task, _specs(task, 16), pack=False)
         sweep(task, _specs(task, 16))

@@ -138,7 +138,7 @@ def _mapper(workers: int | MapLike | concurrent.futures.Executor) -> tuple[MapLi
         return workers, lambda: None
     if isinstance(workers, bool) or not isinstance(workers, int) or workers == 0 or workers < -1:
         raise GanTheoryError(f"workers must be a positive int, -1, a map-like callable or an Executor, got {workers!r}")
-    n = os.cpu_count() or 1 if workers == -1 else workers
+    n = (os.cpu_count() or 1) if workers == -1 else workers
     if n == 1:
         return map, lambda: None
     import multiprocessing

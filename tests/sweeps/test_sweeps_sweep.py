@@ -155,3 +155,15 @@ def test_any_subset_order_and_pack_size_gives_the_same_records(order, size, pack
     assert [r["spec"] for r in records] == [{**r["spec"], **s} for r, s in zip(records, subset, strict=True)]
     assert _close(records, [_REFERENCE[r["key"]] for r in records])
     assert all(r["seed"] == _REFERENCE[r["key"]]["seed"] for r in records)
+
+
+def test_int_workers_size_the_local_pool(monkeypatch):
+    from gantheory.sweeps.sweep import _mapper
+
+    monkeypatch.setattr("os.cpu_count", lambda: 5)
+    for workers, expected in ((3, 3), (-1, 5)):
+        mapper, close = _mapper(workers)  # no process starts before the first submit
+        assert isinstance(mapper.__self__, concurrent.futures.ProcessPoolExecutor)
+        assert mapper.__self__._max_workers == expected
+        close()
+    assert _mapper(1)[0] is map
