@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
                      help="bind a keyword argument of the losses, e.g. --arg margin=80 (repeatable)")
     _add_runs_parser(sub)
+    _add_sweep_parser(sub)
     return parser
 
 
@@ -130,6 +131,23 @@ def _add_runs_parser(sub) -> None:
     rp.add_argument("--log-format", choices=("auto", "tensorboard", "csv", "wandb"), default="auto")
     rp.add_argument("--format", choices=FORMATS, default="text")
     rp.add_argument("--out", metavar="DIR", help="also write runs.json, runs.md, runs.html, runs.png there")
+
+
+def _add_sweep_parser(sub) -> None:
+    """The `sweep` subcommand (issue 18; its logic lives in gantheory.sweeps)."""
+    sw = sub.add_parser("sweep", help="run a task over a grid of specs (gantheory.sweeps): JSONL records + HTML report",
+                        description="Run a sweep file (TOML: task = ..., [grid] axes). Records go to DIR/records.jsonl, "
+                                    "the report to DIR/report.html; progress with ETA on stderr.")
+    sw.add_argument("spec", metavar="SPEC.toml", help="the sweep file")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="1: serial (default); N > 1: a local process pool; -1: one process per CPU")
+    where.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address ('local': start a LocalCluster)")
+    where.add_argument("--ray", metavar="ADDRESS", help="a Ray cluster address ('local': start Ray here; 'auto')")
+    out = sw.add_mutually_exclusive_group()
+    out.add_argument("--out", metavar="DIR", help="output folder (default sweeps/<SPEC stem>/)")
+    out.add_argument("--resume", metavar="DIR", help="continue the sweep in DIR, skipping recorded specs")
+    sw.add_argument("--no-pack", action="store_true", help="train each spec on its own (no batched packs)")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -589,7 +607,49 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 # The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
-_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "runs": cmd_runs}
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a sweep file; exit 0 when every spec produced a record (diverged runs included), 1 when some errored."""
+    import time
+    from pathlib import Path
+
+    from gantheory.report.sweeps import summary, to_html
+    from gantheory.sweeps import DEFAULT_PACK_SIZE, dask_executor, ray_map, sweep
+    from gantheory.sweeps.config import load_sweep_file
+
+    spec = load_sweep_file(args.spec)
+    out = Path(args.resume or args.out or Path("sweeps") / Path(args.spec).stem)
+    close = lambda: None  # noqa: E731
+    workers = args.workers
+    if args.dask:
+        workers, close = dask_executor(None if args.dask == "local" else args.dask)
+    elif args.ray:
+        workers = ray_map(None if args.ray == "local" else args.ray)
+    start = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.monotonic() - start
+        eta = f"{elapsed / done * (total - done):6.1f}s" if done else "     ?"
+        bar = "#" * int(30 * done / max(total, 1))
+        print(f"\r[{bar:<30}] {done}/{total}  {elapsed:6.1f}s elapsed  ETA {eta}", end="", file=sys.stderr,
+              flush=True)
+
+    try:
+        records = sweep(spec.task, spec.specs, workers, records=out / "records.jsonl", resume=bool(args.resume),
+                        pack=not args.no_pack, pack_size=spec.pack_size or DEFAULT_PACK_SIZE, progress=progress)
+    finally:
+        close()
+    print(file=sys.stderr)
+    (out / "report.html").write_text(to_html(records, title=f"Sweep {Path(args.spec).name} ({spec.task})"),
+                                     encoding="utf-8")
+    counts = summary(records)
+    print(f"{len(records)} records ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}) in {out}/records.jsonl; "
+          f"report {out}/report.html", file=sys.stdout)
+    return EXIT_REFUTED if counts.get("error") else EXIT_OK
+
+
+# The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "runs": cmd_runs,
+             "sweep": cmd_sweep}
 SUBCOMMANDS = tuple(_COMMANDS)
 
 

@@ -1,0 +1,227 @@
+r"""Run a task over many specs: pack, then map over workers; JSONL records; resume.
+
+``workers`` follows scipy's convention (``scipy.optimize.differential_evolution``): an ``int`` (1: serial
+in this process; n > 1: a local :class:`concurrent.futures.ProcessPoolExecutor` with n processes; −1: one
+per CPU), a map-like callable ``workers(fn, iterable)``, or any :class:`concurrent.futures.Executor`
+(a Dask ``Client.get_executor()`` is one). Ray has no Executor; :func:`ray_map` adapts
+``ray.util.multiprocessing.Pool(...).map``. No back-end is imported unless it is used.
+
+Specs that agree on the task's ``pack_key`` are packed into one batched computation (at most
+``pack_size`` models each); the packs are formed from the specs alone (grouped, ordered by key, cut in
+fixed chunks), never from the number of workers, so serial and pooled sweeps compute the same packs and
+return bitwise-identical records.
+
+A record is ``{"task", "key", "seed", "spec", "status", "result", "failure"}`` (JSON; ``status`` ``ok``,
+``diverged`` or ``error``, with ``failure`` saying where and why). A task that raises on one pack becomes
+``error`` records for that pack (its message kept), never a crashed sweep.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from gantheory.errors import DependencyError, GanTheoryError
+from gantheory.sweeps.spec import canonical, spec_key, spec_seed
+from gantheory.sweeps.tasks import resolve_task
+
+__all__ = ["DEFAULT_PACK_SIZE", "dask_executor", "prepare", "ray_map", "read_records", "sweep"]
+
+# On CPUs packs are sized so one pack's tensors stay near the cache; a GPU would take 10⁴ per pack.
+DEFAULT_PACK_SIZE = 256
+
+MapLike = Callable[[Callable, Iterable], Iterable]
+
+
+def prepare(task: str, specs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Complete and canonicalise each spec: ``{"key", "seed", "spec"}`` rows, duplicates dropped.
+
+    The key and seed hash the task name with the completed spec, so two tasks never share seeds.
+    """
+    row = resolve_task(task)
+    out, seen = [], set()
+    for spec in specs:
+        full = canonical(row.complete(canonical(spec)))
+        ident = {"task": row.name, **full}
+        key = spec_key(ident)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"key": key, "seed": spec_seed(ident), "spec": full})
+    return out
+
+
+def _packs(task: str, rows: list[dict], pack: bool, pack_size: int) -> list[tuple[str, bool, list[dict]]]:
+    row = resolve_task(task)
+    if not pack or row.run_pack is None:
+        return [(task, False, [r]) for r in sorted(rows, key=lambda r: r["key"])]
+    groups: dict[str, list[dict]] = {}
+    singles = []
+    for r in rows:
+        if row.packable(r["spec"]):
+            gkey = json.dumps([r["spec"].get(k) for k in row.pack_key])
+            groups.setdefault(gkey, []).append(r)
+        else:
+            singles.append(r)
+    units = []
+    for gkey in sorted(groups):
+        members = sorted(groups[gkey], key=lambda r: r["key"])
+        for i in range(0, len(members), pack_size):
+            units.append((task, True, members[i:i + pack_size]))
+    units.extend((task, False, [r]) for r in sorted(singles, key=lambda r: r["key"]))
+    return units
+
+
+def _run_unit(unit: tuple[str, bool, list[dict]]) -> list[dict]:
+    """Run one pack (or one spec) and return its records; module level so every back-end can pickle it."""
+    task, packed, rows = unit
+    row = resolve_task(task)
+    try:
+        if packed:
+            outcomes = row.run_pack([r["spec"] for r in rows], [r["seed"] for r in rows])
+        else:
+            outcomes = [row.run(rows[0]["spec"], rows[0]["seed"])]
+    except Exception as exc:  # a failing pack is recorded, the sweep goes on
+        reason = f"{type(exc).__name__}: {exc}"
+        outcomes = [{"status": "error", "result": None, "failure": {"step": None, "reason": reason}}] * len(rows)
+    return [{"task": task, "key": r["key"], "seed": r["seed"], "spec": r["spec"], **o}
+            for r, o in zip(rows, outcomes, strict=True)]
+
+
+def ray_map(address: str | None = None, processes: int | None = None) -> MapLike:
+    """A map-like callable over a Ray cluster (``ray.util.multiprocessing.Pool``), for ``workers=``.
+
+    ``address`` is passed to ``ray.init`` (``None`` starts a local Ray; ``"auto"`` joins a running one).
+
+    Raises:
+        DependencyError: Ray is not installed (``pip install "gantheory[ray]"``).
+    """
+    try:
+        import ray
+        from ray.util.multiprocessing import Pool
+    except ImportError as exc:
+        raise DependencyError('the Ray back-end needs ray: pip install "gantheory[ray]"') from exc
+    if not ray.is_initialized():
+        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
+    pool = Pool(processes=processes)
+
+    def map_like(fn: Callable, items: Iterable) -> Iterable:
+        return pool.map(fn, list(items), chunksize=1)
+
+    return map_like
+
+
+def dask_executor(address: str | None = None) -> tuple[concurrent.futures.Executor, Callable[[], None]]:
+    """(executor, close): ``distributed.Client(address).get_executor()`` — a ``concurrent.futures.Executor``.
+
+    ``address`` is a scheduler address (``tcp://host:8786``); ``None`` starts a ``LocalCluster``.
+
+    Raises:
+        DependencyError: dask.distributed is not installed (``pip install "gantheory[dask]"``).
+    """
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise DependencyError('the Dask back-end needs dask.distributed: pip install "gantheory[dask]"') from exc
+    client = Client(address) if address else Client(processes=True)
+    return client.get_executor(), client.close
+
+
+def _mapper(workers: int | MapLike | concurrent.futures.Executor) -> tuple[MapLike, Callable[[], None]]:
+    if isinstance(workers, concurrent.futures.Executor):
+        return workers.map, lambda: None
+    if callable(workers):
+        return workers, lambda: None
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers == 0 or workers < -1:
+        raise GanTheoryError(f"workers must be a positive int, -1, a map-like callable or an Executor, got {workers!r}")
+    n = (os.cpu_count() or 1) if workers == -1 else workers
+    if n == 1:
+        return map, lambda: None
+    import multiprocessing
+
+    # spawn: torch's thread pools do not survive fork safely
+    pool = concurrent.futures.ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    return pool.map, lambda: pool.shutdown(wait=True)
+
+
+def read_records(path: str | os.PathLike) -> list[dict]:
+    """The records of a JSONL file (a truncated last line — an interrupted write — is skipped)."""
+    out = []
+    p = Path(path)
+    if not p.exists():
+        return out
+    with p.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return out
+
+
+def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike | concurrent.futures.Executor = 1,
+          *, records: str | os.PathLike | None = None, resume: bool = False, pack: bool = True,
+          pack_size: int = DEFAULT_PACK_SIZE, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Run ``task`` (a name in :data:`~gantheory.sweeps.tasks.TASKS`) over ``specs``; records in spec order.
+
+    Args:
+        workers: 1 (serial), n > 1 (local process pool), −1 (one process per CPU), a map-like callable
+            ``workers(fn, iterable)``, or a ``concurrent.futures.Executor`` (e.g. Dask's
+            ``Client.get_executor()``; Ray: :func:`ray_map`).
+        records: a JSONL file; each pack's records are appended as it finishes.
+        resume: skip the specs whose key is already in ``records`` (and return those records).
+        pack: group specs sharing the task's ``pack_key`` into batched computations.
+        pack_size: models per pack.
+        progress: called as ``progress(done, total)`` (models) after each pack; the CLI draws the bar.
+
+    Raises:
+        GanTheoryError: an unknown task or parameter, a non-finite spec value, bad ``workers``/``pack_size``.
+    """
+    if isinstance(pack_size, bool) or not isinstance(pack_size, int) or pack_size < 1:
+        raise GanTheoryError(f"pack_size must be a positive integer, got {pack_size!r}")
+    rows = prepare(task, specs)
+    done: dict[str, dict] = {}
+    if resume:
+        if records is None:
+            raise GanTheoryError("resume=True needs records= (the JSONL file to resume from)")
+        wanted = {r["key"] for r in rows}
+        done = {rec["key"]: rec for rec in read_records(records) if rec.get("key") in wanted}
+    todo = [r for r in rows if r["key"] not in done]
+    units = _packs(task, todo, pack, pack_size)
+    total, finished = len(rows), len(done)
+    if progress is not None:
+        progress(finished, total)
+    fh = None
+    if records is not None:
+        Path(records).parent.mkdir(parents=True, exist_ok=True)
+        fh = open(records, "a", encoding="utf-8")  # closed in finally
+        if fh.tell() > 0:
+            with open(records, "rb") as tail:
+                tail.seek(-1, os.SEEK_END)
+                if tail.read(1) != b"\n":  # an interrupted write: start on a line of our own
+                    fh.write("\n")
+    mapper, close = _mapper(workers)
+    try:
+        results: Iterator[list[dict]] = iter(mapper(_run_unit, units))
+        for recs in results:
+            for rec in recs:
+                done[rec["key"]] = rec
+                if fh is not None:
+                    fh.write(json.dumps(rec, sort_keys=True, allow_nan=False) + "\n")
+            if fh is not None:
+                fh.flush()
+            finished += len(recs)
+            if progress is not None:
+                progress(finished, total)
+    finally:
+        close()
+        if fh is not None:
+            fh.close()
+    return [done[r["key"]] for r in rows]

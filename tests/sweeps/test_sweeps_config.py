@@ -1,0 +1,73 @@
+"""Sweep files (TOML) and the `sweep` subcommand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gantheory.cli import main
+from gantheory.errors import GanTheoryError
+from gantheory.sweeps.config import load_sweep_file
+
+FILE = """
+task = "dirac_gan"
+pack_size = 3
+[grid]
+regularizer = ["r1", "null"]
+gamma = 1.0
+lr = {geomspace = [0.1, 10.0, 3]}
+steps = 20
+seed = {range = 2}
+"""
+
+
+def test_sweep_file_axes(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(FILE)
+    f = load_sweep_file(path)
+    assert f.task == "dirac_gan" and f.pack_size == 3 and len(f.specs) == 12
+    assert {s["regularizer"] for s in f.specs} == {"r1", None}
+    assert sorted({s["lr"] for s in f.specs}) == pytest.approx([0.1, 1.0, 10.0], rel=1e-15)
+    assert {s["seed"] for s in f.specs} == {0, 1}
+
+
+@pytest.mark.parametrize(("text", "match"), [("task = 'dirac_gan'", r"\[grid\]"),
+                                             ("task = 'x'\n[grid]\nlr = {logspace = [1, 2, 3]}", "'lr'"),
+                                             ("task = [", "not valid TOML")])
+def test_malformed_sweep_files_are_refused(tmp_path, text, match):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(GanTheoryError, match=match):
+        load_sweep_file(path)
+
+
+def test_cli_sweep_writes_records_and_report_and_resumes(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(FILE)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "12 records" in captured.out and "ETA" in captured.err and "ETA" not in captured.out
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    assert len(records) == 12 and {r["status"] for r in records} <= {"ok", "diverged"}
+    html = (out / "report.html").read_text()
+    assert "<svg" in html and "predicted boundary" in html
+    assert main(["sweep", str(path), "--resume", str(out)]) == 0
+    assert len((out / "records.jsonl").read_text().splitlines()) == 12  # nothing ran twice
+
+
+def test_cli_sweep_usage_errors(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(FILE.replace("dirac_gan", "dirac_gn"))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean dirac_gan" in capsys.readouterr().err
+    assert main(["sweep", str(path), "--workers", "2", "--dask", "local"]) == 2  # one back-end at a time
+
+
+def test_importing_sweeps_is_light():
+    code = ("import sys, gantheory.sweeps; print(any(m in sys.modules for m in ('torch', 'numpy', 'sympy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
