@@ -137,12 +137,16 @@ def _add_sweep_parser(sub) -> None:
     """The `sweep` subcommand (issue 18; its logic lives in gantheory.sweeps)."""
     sw = sub.add_parser("sweep", help="run a task over a grid of specs (gantheory.sweeps): JSONL records + HTML report",
                         description="Run a sweep file (TOML: task = ..., [grid] axes). Records go to DIR/records.jsonl, "
-                                    "the report to DIR/report.html; progress with ETA on stderr.")
+                                    "the report to DIR/report.html; progress with ETA on stderr. An output folder that "
+                                    "already holds records is refused (exit 2) unless --resume DIR continues it; to "
+                                    "start afresh, remove DIR/records.jsonl or pick another --out. On --resume a torn "
+                                    "last line (an interrupted write) is truncated, with a note on stderr.")
     sw.add_argument("spec", metavar="SPEC.toml", help="the sweep file")
     where = sw.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=1, metavar="N",
                        help="1: serial (default); N > 1: a local process pool; -1: one process per CPU")
-    where.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address ('local': start a LocalCluster)")
+    where.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address ('local': start a LocalCluster); "
+                                                         "unreachable within 5 s: exit 2")
     where.add_argument("--ray", metavar="ADDRESS", help="a Ray cluster address ('local': start Ray here; 'auto')")
     out = sw.add_mutually_exclusive_group()
     out.add_argument("--out", metavar="DIR", help="output folder (default sweeps/<SPEC stem>/)")
@@ -610,10 +614,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep file; exit 0 when every spec produced a record (diverged runs included), 1 when some errored."""
     import time
+    import warnings
     from pathlib import Path
 
     from gantheory.report.sweeps import summary, to_html
-    from gantheory.sweeps import DEFAULT_PACK_SIZE, dask_executor, ray_map, sweep
+    from gantheory.sweeps import DEFAULT_PACK_SIZE, SweepWarning, dask_executor, ray_map, sweep
     from gantheory.sweeps.config import load_sweep_file
 
     spec = load_sweep_file(args.spec)
@@ -634,11 +639,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
               flush=True)
 
     try:
-        records = sweep(spec.task, spec.specs, workers, records=out / "records.jsonl", resume=bool(args.resume),
-                        pack=not args.no_pack, pack_size=spec.pack_size or DEFAULT_PACK_SIZE, progress=progress)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SweepWarning)
+            records = sweep(spec.task, spec.specs, workers, records=out / "records.jsonl", resume=bool(args.resume),
+                            pack=not args.no_pack, pack_size=spec.pack_size or DEFAULT_PACK_SIZE, progress=progress)
     finally:
         close()
     print(file=sys.stderr)
+    for w in caught:  # duplicates merged, a torn line truncated: said on stderr, the sweep went on
+        print(f"python -m verify sweep: {w.message}", file=sys.stderr)
     (out / "report.html").write_text(to_html(records, title=f"Sweep {Path(args.spec).name} ({spec.task})"),
                                      encoding="utf-8")
     counts = summary(records)

@@ -167,6 +167,7 @@ def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_sa
               momentum: float = 0.5, discriminator: str = "logistic", degree: int = 2, width: int = 32,
               depth: int = 2, init: tuple[float, float] = (2.0, 0.5), lr_schedule: str = "linear", record_every: int | None = None, n_snapshots: int = 4,
               seed: int = 0, device: str | torch.device | None = "auto", dtype: torch.dtype | str | None = None,
+              r1_gamma: float = 0.0,
 ) -> GanTrajectory:
     r"""Algorithm 1 (Goodfellow et al. 2014): k D-steps per G-step, minibatch m, SGD+momentum or Adam.
 
@@ -185,6 +186,7 @@ def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_sa
         lr_schedule: ``"constant"`` or ``"linear"`` (both step sizes decay linearly to 0 over the run:
             annealing damps the oscillation of simultaneous gradient play around the equilibrium).
         record_every: quadrature bookkeeping stride (default ``steps // 100``).
+        r1_gamma: weight γ of the R1 penalty γ/2·E_p‖∇ₓf‖² added to D's loss (Mescheder et al. 2018, §4.1); 0: none.
 
     Returns:
         :class:`GanTrajectory`; a non-finite loss stops the run and is recorded (``failed``).
@@ -199,11 +201,12 @@ def train_gan(p_data: Density, *, generator: str = "affine", loss: str = "non_sa
     with cpu_threads(dev, batch_size * (width if discriminator == "mlp" or generator == "mlp" else degree + 1)):
         return _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_lr, momentum,
                           discriminator, degree, width, depth, init, lr_schedule, record_every, n_snapshots, seed,
-                          dev, dtype)
+                          dev, dtype, r1_gamma)
 
 
 def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_lr, momentum, discriminator, degree,
-               width, depth, init, lr_schedule, record_every, n_snapshots, seed, dev, dtype) -> GanTrajectory:
+               width, depth, init, lr_schedule, record_every, n_snapshots, seed, dev, dtype,
+               r1_gamma=0.0) -> GanTrajectory:
     generator = check_choice("generator", generator, GENERATORS)
     loss_name = check_choice("loss", loss, GENERATOR_OBJECTIVES)
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
@@ -215,6 +218,8 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
     record_every = check_positive_int("record_every", record_every or max(1, steps // 100))
     if not (lr > 0 and (d_lr is None or d_lr > 0)):
         raise GanTheoryError(f"lr and d_lr must be positive, got lr={lr!r}, d_lr={d_lr!r}")
+    if not (math.isfinite(r1_gamma) and r1_gamma >= 0):
+        raise GanTheoryError(f"r1_gamma must be a finite number >= 0, got {r1_gamma!r}")
     if getattr(p_data, "batch_shape", ()) != ():
         raise GanTheoryError("p_data must be a single density (batch_shape ())")
     dt = resolve_dtype(dtype, dev)
@@ -288,9 +293,14 @@ def _train_gan(p_data, generator, loss, k, steps, batch_size, optimizer, lr, d_l
             x = target.sample(m, torch_gen)
             with torch.no_grad():
                 fake = g_net(noise(m))
+            if r1_gamma:
+                x = x.detach().requires_grad_(True)
             lr_, lf_ = d_net(x), d_net(fake)
             # -V̂ = BCE(f(x), 1) + BCE(f(G(z)), 0)  [log(1 - σ(f)) = log σ(-f)]
             d_loss = _D_REAL(lr_).mean() + _D_FAKE(lf_).mean()
+            if r1_gamma:  # R1: γ/2·E_p (∂ₓf)², differentiated through (create_graph)
+                (grad_x,) = torch.autograd.grad(lr_.sum(), x, create_graph=True)
+                d_loss = d_loss + r1_gamma / 2 * (grad_x**2).mean()
             if not torch.isfinite(d_loss):
                 failed, failed_step = True, t
                 break

@@ -40,7 +40,7 @@ _MLP_NOTE = (" Above the bound the MLP GAN's iterate may drift along D's manifol
 
 
 def summary(records: Sequence[dict]) -> dict[str, int]:
-    """Counts of records per status (``ok``, ``diverged``, ``error``)."""
+    """Counts of records per status (``ok``, ``diverged``, ``unsupported``, ``error``)."""
     out: dict[str, int] = defaultdict(int)
     for r in records:
         out[r["status"]] += 1
@@ -63,7 +63,7 @@ def _stability_figures(task: str, records: Sequence[dict]) -> list[Figure]:
     key, label = _MEASURE[task]
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for r in records:
-        if r["status"] == "error":
+        if r["status"] in ("error", "unsupported"):  # no measurement to draw
             continue
         s = r["spec"]
         scheme = s.get("scheme", "simultaneous" if s.get("k", 1) == 1 else f"k = {s['k']} D-steps")

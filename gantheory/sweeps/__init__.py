@@ -14,8 +14,8 @@ imports neither torch nor numpy; a task imports what it needs when it runs.
 from __future__ import annotations
 
 from gantheory.sweeps.spec import canonical, canonical_json, grid, spec_key, spec_seed
-from gantheory.sweeps.sweep import DEFAULT_PACK_SIZE, dask_executor, prepare, ray_map, read_records, sweep
+from gantheory.sweeps.sweep import DEFAULT_PACK_SIZE, SweepWarning, dask_executor, prepare, ray_map, read_records, sweep
 from gantheory.sweeps.tasks import TASKS, Task, resolve_task
 
-__all__ = ["DEFAULT_PACK_SIZE", "TASKS", "Task", "canonical", "canonical_json", "dask_executor", "grid", "prepare", "ray_map",
+__all__ = ["DEFAULT_PACK_SIZE", "TASKS", "SweepWarning", "Task", "canonical", "canonical_json", "dask_executor", "grid", "prepare", "ray_map",
            "read_records", "resolve_task", "spec_key", "spec_seed", "sweep"]

@@ -68,14 +68,17 @@ def load_sweep_file(path: str | os.PathLike) -> SweepFile:
     """Parse ``path``.
 
     Raises:
-        GanTheoryError: a missing ``task`` or ``grid``, or a malformed axis (naming it).
+        GanTheoryError: a file that cannot be read (naming it), a missing ``task`` or ``grid``, or a malformed
+            axis (naming it).
     """
     tomllib = _toml()
-    with open(path, "rb") as fh:
-        try:
+    try:
+        with open(path, "rb") as fh:
             data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise GanTheoryError(f"{path}: not valid TOML ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise GanTheoryError(f"{path}: not valid TOML ({exc})") from exc
+    except OSError as exc:  # missing, a folder, unreadable: a usage error naming the file
+        raise GanTheoryError(f"cannot read the sweep file {path}: {exc.strerror or exc}") from None
     if "task" not in data or "grid" not in data:
         raise GanTheoryError(f"{path}: a sweep file needs `task = \"...\"` and a [grid] table")
     grids = data["grid"] if isinstance(data["grid"], list) else [data["grid"]]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from gantheory.errors import DependencyError, GanTheoryError
 from gantheory.sweeps.spec import canonical, spec_key, spec_seed
 from gantheory.sweeps.tasks import resolve_task
 
-__all__ = ["DEFAULT_PACK_SIZE", "dask_executor", "prepare", "ray_map", "read_records", "sweep"]
+__all__ = ["DEFAULT_PACK_SIZE", "SweepWarning", "dask_executor", "prepare", "ray_map", "read_records", "sweep"]
 
 # On CPUs packs are sized so one pack's tensors stay near the cache; a GPU would take 10⁴ per pack.
 DEFAULT_PACK_SIZE = 256
@@ -115,19 +116,28 @@ def ray_map(address: str | None = None, processes: int | None = None) -> MapLike
     return map_like
 
 
-def dask_executor(address: str | None = None) -> tuple[concurrent.futures.Executor, Callable[[], None]]:
+def dask_executor(address: str | None = None, timeout: float = 5.0) -> tuple[concurrent.futures.Executor, Callable[[], None]]:
     """(executor, close): ``distributed.Client(address).get_executor()`` — a ``concurrent.futures.Executor``.
 
     ``address`` is a scheduler address (``tcp://host:8786``); ``None`` starts a ``LocalCluster``.
+    ``timeout``: seconds to wait for the scheduler.
 
     Raises:
         DependencyError: dask.distributed is not installed (``pip install "gantheory[dask]"``).
+        GanTheoryError: the scheduler at ``address`` cannot be reached within ``timeout``.
     """
     try:
         from distributed import Client
     except ImportError as exc:
         raise DependencyError('the Dask back-end needs dask.distributed: pip install "gantheory[dask]"') from exc
-    client = Client(address) if address else Client(processes=True)
+    if not address:
+        client = Client(processes=True)
+    else:
+        try:
+            client = Client(address, timeout=timeout)
+        except (OSError, TimeoutError) as exc:  # an unreachable scheduler is an environment error, not a bug
+            raise GanTheoryError(f"cannot connect to the Dask scheduler at {address} within {timeout:g} s "
+                                 f"({type(exc).__name__}: {exc})") from None
     return client.get_executor(), client.close
 
 
@@ -166,6 +176,24 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     return out
 
 
+class SweepWarning(UserWarning):
+    """A sweep went on but something deserves a word: duplicate specs merged, a torn record line dropped."""
+
+
+def _truncate_torn_line(path: Path) -> None:
+    """Cut a final line without its newline (an interrupted write) off ``path``, with a :class:`SweepWarning`."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as fh:
+        data = fh.read()
+        if data.endswith(b"\n"):
+            return
+        keep = data.rfind(b"\n") + 1
+        fh.truncate(keep)
+    warnings.warn(f"{path}: its last line was torn (an interrupted write: {len(data) - keep} bytes without a "
+                  "newline); truncated it before resuming", SweepWarning, stacklevel=3)
+
+
 def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike | concurrent.futures.Executor = 1,
           *, records: str | os.PathLike | None = None, resume: bool = False, pack: bool = True,
           pack_size: int = DEFAULT_PACK_SIZE, progress: Callable[[int, int], None] | None = None) -> list[dict]:
@@ -175,22 +203,34 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
         workers: 1 (serial), n > 1 (local process pool), −1 (one process per CPU), a map-like callable
             ``workers(fn, iterable)``, or a ``concurrent.futures.Executor`` (e.g. Dask's
             ``Client.get_executor()``; Ray: :func:`ray_map`).
-        records: a JSONL file; each pack's records are appended as it finishes.
-        resume: skip the specs whose key is already in ``records`` (and return those records).
+        records: a JSONL file; each pack's records are appended as it finishes. Without ``resume`` it must
+            not hold records yet (a second run would pile duplicates up).
+        resume: skip the specs whose key is already in ``records`` (and return those records); a torn
+            last line (an interrupted write) is truncated first, with a :class:`SweepWarning`.
+    Duplicate specs (same key) run once and share one record; a :class:`SweepWarning` gives their count.
         pack: group specs sharing the task's ``pack_key`` into batched computations.
         pack_size: models per pack.
         progress: called as ``progress(done, total)`` (models) after each pack; the CLI draws the bar.
 
     Raises:
-        GanTheoryError: an unknown task or parameter, a non-finite spec value, bad ``workers``/``pack_size``.
+        GanTheoryError: an unknown task or parameter, a non-finite spec value, bad ``workers``/``pack_size``,
+            a ``records`` file that already holds records without ``resume``.
     """
     if isinstance(pack_size, bool) or not isinstance(pack_size, int) or pack_size < 1:
         raise GanTheoryError(f"pack_size must be a positive integer, got {pack_size!r}")
+    specs = list(specs)
     rows = prepare(task, specs)
+    if len(rows) < len(specs):  # identical specs share one key, seed and record: run once, said so
+        warnings.warn(f"{len(specs) - len(rows)} duplicate spec(s) of {len(specs)} merged: {len(rows)} records "
+                      "(identical specs have the same key and seed, so the same record)", SweepWarning, stacklevel=2)
     done: dict[str, dict] = {}
+    if records is not None and not resume and Path(records).exists() and Path(records).stat().st_size > 0:
+        raise GanTheoryError(f"records file {records} already holds records: pass resume=True to continue that "
+                             "sweep (python -m verify sweep --resume DIR), or remove the file to start afresh")
     if resume:
         if records is None:
             raise GanTheoryError("resume=True needs records= (the JSONL file to resume from)")
+        _truncate_torn_line(Path(records))
         wanted = {r["key"] for r in rows}
         done = {rec["key"]: rec for rec in read_records(records) if rec.get("key") in wanted}
     todo = [r for r in rows if r["key"] not in done]
@@ -202,11 +242,6 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
     if records is not None:
         Path(records).parent.mkdir(parents=True, exist_ok=True)
         fh = open(records, "a", encoding="utf-8")  # closed in finally
-        if fh.tell() > 0:
-            with open(records, "rb") as tail:
-                tail.seek(-1, os.SEEK_END)
-                if tail.read(1) != b"\n":  # an interrupted write: start on a line of our own
-                    fh.write("\n")
     mapper, close = _mapper(workers)
     try:
         results: Iterator[list[dict]] = iter(mapper(_run_unit, units))

@@ -3,7 +3,7 @@ r"""The sweep tasks: pure functions of a JSON spec (and its seed) returning a JS
 Each :class:`Task` row has its defaults (every key a spec may set), ``run`` for one spec and, where specs
 can share one batched computation, ``run_pack`` for a list of them with ``pack_key`` naming the fields
 that must agree inside a pack (architecture, dtype, device, step count); per-model values (learning rate,
-γ, seed) become arrays. An outcome is ``{"status": "ok" | "diverged", "result": {...}, "failure": None |
+γ, seed) become arrays. An outcome is ``{"status": "ok" | "diverged" | "unsupported", "result": {...}, "failure": None |
 {"step": k, "reason": ...}}``: a diverged model is a record, never a crashed pack.
 
 - ``dirac_gan`` — the Dirac-GAN of Mescheder et al. 2018 (§2.2) trained by a scheme of
@@ -27,7 +27,11 @@ that must agree inside a pack (architecture, dtype, device, step count); per-mod
   from a 1e-3 perturbation of the equilibrium; the prediction is ``game_spectrum``'s ``max_stable_lr``,
   the measurement the field-norm ratio ‖v(x_K)‖/‖v(x_0)‖.
 - ``train_gan`` — :func:`gantheory.empirical.train_gan` (Algorithm 1) on ``target`` (``normal``:
-  N(0, 1); ``mixture2``: ½N(−2, ½²) + ½N(2, ½²)); the record holds the final JSD (affine G).
+  N(0, 1); ``mixture2``: ½N(−2, ½²) + ½N(2, ½²)); the record holds the final JSD (affine G). ``loss`` is
+  named as in ``dirac_gan`` (``standard``: cross-entropy with the minimax generator; ``non_saturating``;
+  the generator kind ``minimax`` also works); ``regularizer`` ``"r1"`` adds γ/2·E_p‖∇ₓD‖² (``gamma``) to
+  D's loss. A loss or regulariser of the Dirac-GAN the trainer does not play (``hinge``, ``wgan``,
+  ``least_squares``; ``r2``, ``wgan_gp``, …) is a record with status ``"unsupported"`` and the reason.
 """
 
 from __future__ import annotations
@@ -91,10 +95,14 @@ def _finite_or_none(x: float) -> float | None:
 # ---------------------------------------------------------------------------------------------- dirac_gan
 
 @functools.lru_cache(maxsize=4096)
-def _dirac_prediction(loss: str, regularizer: str | None, gamma: float, scheme: str) -> float:
+def _dirac_prediction(loss: str, regularizer: str | None, gamma: float, scheme: str) -> tuple[float | None, str | None]:
+    """(η_max, None), or (None, why) when the linearisation has no prediction (e.g. WGAN-GP with g₀ ≠ 0)."""
     from gantheory.dynamics import DiracGAN
 
-    return float(DiracGAN(loss=loss, regularizer=regularizer, gamma=gamma).max_stable_step(scheme=scheme))
+    try:
+        return float(DiracGAN(loss=loss, regularizer=regularizer, gamma=gamma).max_stable_step(scheme=scheme)), None
+    except GanTheoryError as exc:  # the simulation is still recorded; the prediction is null with its reason
+        return None, str(exc)
 
 
 def _dirac_start(spec: dict, seed: int) -> tuple[float, float]:
@@ -108,11 +116,15 @@ def _dirac_start(spec: dict, seed: int) -> tuple[float, float]:
 
 
 def _dirac_result(spec: dict, theta0: float, psi0: float, theta: float, psi: float) -> dict:
-    h_max = _dirac_prediction(spec["loss"], spec["regularizer"], float(spec["gamma"]), spec["scheme"])
+    h_max, why = _dirac_prediction(spec["loss"], spec["regularizer"], float(spec["gamma"]), spec["scheme"])
     r0, r = math.hypot(theta0, psi0), math.hypot(theta, psi)
-    return {"theta0": theta0, "psi0": psi0, "final_distance": _finite_or_none(r),
-            "distance_ratio": _finite_or_none(r / r0), "predicted_max_stable_step": _finite_or_none(h_max),
-            "predicted_stable": bool(float(spec["lr"]) < h_max)}
+    out = {"theta0": theta0, "psi0": psi0, "final_distance": _finite_or_none(r),
+           "distance_ratio": _finite_or_none(r / r0),
+           "predicted_max_stable_step": None if h_max is None else _finite_or_none(h_max),
+           "predicted_stable": None if h_max is None else bool(float(spec["lr"]) < h_max)}
+    if why is not None:
+        out["prediction_reason"] = why
+    return out
 
 
 def _dirac_run(spec: dict, seed: int) -> Outcome:
@@ -198,6 +210,11 @@ def _disc_data(specs: Sequence[dict], seeds: Sequence[int], torch, dtype, device
     return as_t(real), as_t(fake)
 
 
+# The pooled BCE of the constant discriminator (logit 0) with m = n is 2·log 2 = log 4, and training only
+# lowers it; a final loss above twice that is a run that left the basin (e.g. lr = 1e8): "diverged".
+DISC_DIVERGED_LOSS = 2 * math.log(4.0)
+
+
 def _disc_pack(specs: list[dict], seeds: list[int]) -> list[Outcome]:
     import numpy as np
     import torch
@@ -231,7 +248,13 @@ def _disc_pack(specs: list[dict], seeds: list[int]) -> list[Outcome]:
     for j in range(len(specs)):
         result = {"final_loss": _finite_or_none(float(loss[j])) if not failed[j] else None,
                   "logit_sup_error": _finite_or_none(float(err[j])) if not failed[j] else None}
-        out.append(_outcome(result, int(step[j]) if failed[j] else None, "non-finite loss or parameter"))
+        if failed[j]:
+            out.append(_outcome(result, int(step[j]), "non-finite loss or parameter"))
+        elif not math.isfinite(float(loss[j])) or float(loss[j]) > DISC_DIVERGED_LOSS:
+            out.append(_outcome(result, int(first["steps"]), f"final loss {float(loss[j]):.6g} above "
+                                f"{DISC_DIVERGED_LOSS:.6g} (twice log 4, the loss of the constant discriminator)"))
+        else:
+            out.append(_outcome(result, None))
     return out
 
 
@@ -380,12 +403,35 @@ def _target(name: str):
     return targets[name]()
 
 
+# A train_gan ``loss`` is named as in dirac_gan (the rows of DIRAC_LOSSES: a LOSSES row for D with a
+# GENERATORS row for G) or by the generator kind alone; Algorithm 1 plays the standard (cross-entropy) game.
+_TRAIN_GAN_LOSSES = {"standard": "minimax", "minimax": "minimax", "non_saturating": "non_saturating"}
+_TRAIN_GAN_REGULARIZERS = (None, "r1")
+
+
+def _unsupported(reason: str) -> Outcome:
+    return {"status": "unsupported", "result": None, "failure": {"step": None, "reason": reason}}
+
+
 def _train_gan_run(spec: dict, seed: int) -> Outcome:
+    from gantheory.dynamics.fields import DIRAC_LOSSES, REGULARIZERS
     from gantheory.empirical import train_gan
 
-    traj = train_gan(_target(spec["target"]), loss=spec["loss"], k=int(spec["k"]), steps=int(spec["steps"]),
-                     batch_size=int(spec["batch_size"]), optimizer=spec["optimizer"], lr=float(spec["lr"]),
-                     lr_schedule=spec["lr_schedule"], seed=seed % (2**31), device=spec["device"])
+    loss, reg = spec["loss"], spec["regularizer"]
+    if loss not in _TRAIN_GAN_LOSSES:
+        if loss in DIRAC_LOSSES:
+            return _unsupported(f"loss {loss!r}: train_gan (Algorithm 1) trains the standard cross-entropy "
+                                f"discriminator only (supported: {', '.join(_TRAIN_GAN_LOSSES)})")
+        raise GanTheoryError(f"unknown loss {loss!r} for train_gan (known: {', '.join(_TRAIN_GAN_LOSSES)})")
+    if reg not in _TRAIN_GAN_REGULARIZERS:
+        if reg in REGULARIZERS:
+            return _unsupported(f"regularizer {reg!r}: train_gan supports {', '.join(map(str, _TRAIN_GAN_REGULARIZERS))}")
+        raise GanTheoryError(f"unknown regularizer {reg!r} (known: {', '.join(map(str, REGULARIZERS))})")
+    gamma = float(spec["gamma"])
+    traj = train_gan(_target(spec["target"]), loss=_TRAIN_GAN_LOSSES[loss], k=int(spec["k"]),
+                     steps=int(spec["steps"]), batch_size=int(spec["batch_size"]), optimizer=spec["optimizer"],
+                     lr=float(spec["lr"]), lr_schedule=spec["lr_schedule"], seed=seed % (2**31),
+                     device=spec["device"], r1_gamma=gamma if reg == "r1" else 0.0)
     result = {"final_jsd": traj.final_jsd if traj.final_jsd is None else float(traj.final_jsd)}
     return _outcome(result, int(traj.failed_step) if traj.failed else None,
                     "non-finite loss or degenerate generator")
@@ -410,7 +456,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
                                                  "perturbation": 1e-3, "seed": 0},
          _mlp_gan_run),
     Task("train_gan", "Algorithm 1 (train_gan) on a 1-D target; final JSD", {
-        "target": "normal", "loss": "non_saturating", "k": 1, "steps": 200, "batch_size": 64, "optimizer": "adam",
+        "target": "normal", "loss": "non_saturating", "regularizer": None, "gamma": 0.0, "k": 1, "steps": 200, "batch_size": 64, "optimizer": "adam",
         "lr": 1e-2, "lr_schedule": "linear", "device": "cpu", "seed": 0}, _train_gan_run),
 )}
 

@@ -71,3 +71,34 @@ def test_importing_sweeps_is_light():
     code = ("import sys, gantheory.sweeps; print(any(m in sys.modules for m in ('torch', 'numpy', 'sympy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_cli_refuses_an_output_folder_with_records_and_a_missing_file(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(FILE)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["sweep", str(path), "--out", str(out)]) == 2  # a second run does not pile records up
+    assert "--resume" in capsys.readouterr().err
+    assert len((out / "records.jsonl").read_text().splitlines()) == 12
+    missing = tmp_path / "missing.toml"
+    assert main(["sweep", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "missing.toml" in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_cli_resume_truncates_a_torn_line_and_says_so(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(FILE)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out)]) == 0
+    records = out / "records.jsonl"
+    lines = records.read_text().splitlines()
+    records.write_text("\n".join(lines[:7]) + "\n" + lines[7][:20])  # interrupted while writing the 8th
+    capsys.readouterr()
+    assert main(["sweep", str(path), "--resume", str(out)]) == 0
+    assert "torn" in capsys.readouterr().err
+    assert [json.loads(line)["key"] for line in records.read_text().splitlines()][:7] == \
+        [json.loads(line)["key"] for line in lines[:7]]
+    assert len(records.read_text().splitlines()) == 12

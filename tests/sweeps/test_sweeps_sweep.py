@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gantheory.errors import GanTheoryError
-from gantheory.sweeps import grid, read_records, sweep
+from gantheory.sweeps import SweepWarning, grid, read_records, sweep
 
 # Tiny trainings: the machine is shared. Both packable tasks, CPU float64.
 DIRAC = grid(regularizer="r1", gamma=[0.5, 2.0], lr=[0.3, 1.5, 6.0], steps=40, seed=range(2))
@@ -97,10 +97,14 @@ def test_resume_skips_recorded_specs(tmp_path):
     with path.open("a") as fh:
         fh.write('{"task": "dirac_gan", "key": "trunc')  # an interrupted write
     counting = _Counting()
-    resumed = sweep("dirac_gan", DIRAC, counting, records=path, resume=True)
+    with pytest.warns(SweepWarning, match="torn"):
+        resumed = sweep("dirac_gan", DIRAC, counting, records=path, resume=True)
     assert counting.models == len(DIRAC) - 5
     assert resumed == fresh
     assert len(read_records(path)) == len(DIRAC)
+    # the torn line is gone, not kept in the middle of the file: every line is a record
+    lines = path.read_text().splitlines()
+    assert len(lines) == len(DIRAC) and all(json.loads(line)["key"] for line in lines)
     # negative control: without resume every spec runs again
     again = _Counting()
     sweep("dirac_gan", DIRAC, again, records=tmp_path / "other.jsonl")
@@ -119,8 +123,34 @@ def test_progress_reports_models_done():
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
-def test_duplicate_specs_run_once():
-    assert len(sweep("dirac_gan", DIRAC + DIRAC[:3])) == len(DIRAC)
+def test_duplicate_specs_run_once_and_are_counted():
+    with pytest.warns(SweepWarning, match=f"3 duplicate spec\\(s\\) of {len(DIRAC) + 3}"):
+        assert len(sweep("dirac_gan", DIRAC + DIRAC[:3])) == len(DIRAC)
+
+
+def test_distinct_specs_give_no_duplicate_warning(recwarn):
+    # negative control of the count: no duplicates, no warning
+    sweep("dirac_gan", DIRAC[:3])
+    assert not [w for w in recwarn if issubclass(w.category, SweepWarning)]
+
+
+def test_a_records_file_with_records_is_refused_without_resume(tmp_path):
+    path = tmp_path / "records.jsonl"
+    sweep("dirac_gan", DIRAC[:3], records=path)
+    with pytest.raises(GanTheoryError, match="resume"):
+        sweep("dirac_gan", DIRAC[:3], records=path)
+    assert len(path.read_text().splitlines()) == 3  # nothing piled up
+    path.write_text("")  # an empty file holds no records: accepted
+    sweep("dirac_gan", DIRAC[:3], records=path)
+    assert len(path.read_text().splitlines()) == 3
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error_soon():
+    pytest.importorskip("distributed")
+    from gantheory.sweeps import dask_executor
+
+    with pytest.raises(GanTheoryError, match=r"tcp://127\.0\.0\.1:1"):
+        dask_executor("tcp://127.0.0.1:1", timeout=0.5)
 
 
 @pytest.mark.slow

@@ -94,3 +94,61 @@ def test_gaussian_gan_k_masks_in_one_pack_equal_separate_runs():
     by_k = {r["spec"]["k"]: r["result"]["distance_ratio"] for r in packed if r["spec"]["seed"] == 0}
     assert len({round(v, 12) for v in by_k.values()}) == 3
     assert all(r["result"]["predicted_stable"] is None for r in packed if r["spec"]["k"] > 1)
+
+
+# --- review findings (issue 18) -------------------------------------------------------------------------
+
+def test_the_issue_example_runs_as_written_on_a_tiny_subset():
+    # issue 18's grid (lr, k, gamma and seed axes cut to one value, 3 steps): "gamma" is a train_gan
+    # parameter, the loss names are dirac_gan's (LOSSES row + generator), none of the records is an error
+    import numpy as np
+
+    from gantheory.sweeps import grid as grid_
+
+    specs = grid_(target=["normal", "mixture2"], loss=["standard", "non_saturating", "hinge"],
+                  lr=np.geomspace(1e-3, 1, 16)[8:9], k=[1], regularizer=[None, "r1"], gamma=[1.0],
+                  seed=range(1), steps=3, batch_size=8)
+    recs = sweep("train_gan", specs)
+    assert len(recs) == 12 and not [r for r in recs if r["status"] == "error"]
+    by_loss = {loss: {r["status"] for r in recs if r["spec"]["loss"] == loss} for loss in ("standard", "non_saturating", "hinge")}
+    assert by_loss["standard"] <= {"ok", "diverged"} and by_loss["non_saturating"] <= {"ok", "diverged"}
+    # hinge is a Dirac-GAN loss Algorithm 1 does not play: said per record, with the reason
+    assert by_loss["hinge"] == {"unsupported"}
+    assert "hinge" in next(r for r in recs if r["spec"]["loss"] == "hinge")["failure"]["reason"]
+    # negative control: a loss no task knows is still an error record naming it
+    (bad,) = sweep("train_gan", [{"loss": "nonsense", "steps": 3, "batch_size": 8}])
+    assert bad["status"] == "error" and "nonsense" in bad["failure"]["reason"]
+
+
+def test_train_gan_r1_penalty_changes_the_run_and_zero_gamma_does_not():
+    from gantheory.densities import Normal
+    from gantheory.empirical import train_gan
+
+    def jsd(**kw):
+        return train_gan(Normal(0.0, 1.0), steps=20, batch_size=16, seed=3, device="cpu", **kw).final_jsd
+
+    base = jsd()
+    assert jsd(r1_gamma=0.0) == base  # γ = 0 is the unregularised run, bit for bit
+    assert jsd(r1_gamma=10.0) != base  # the penalty reaches D's update
+    with pytest.raises(GanTheoryError, match="r1_gamma"):
+        jsd(r1_gamma=-1.0)
+
+
+@pytest.mark.parametrize("pack", [True, False])
+def test_dirac_wgan_gp_records_the_simulation_with_a_null_prediction(pack):
+    # DiracGAN's WGAN-GP target is g₀ = 1: the field is not differentiable at the origin, so there is no
+    # linearised prediction; the simulation still ran and is recorded
+    (rec,) = sweep("dirac_gan", [{"regularizer": "wgan_gp", "gamma": 1.0, "lr": 0.1, "steps": 20}], pack=pack)
+    assert rec["status"] == "ok" and rec["result"]["final_distance"] is not None
+    assert rec["result"]["predicted_max_stable_step"] is None and rec["result"]["predicted_stable"] is None
+    assert "not differentiable" in rec["result"]["prediction_reason"]
+    # negative control: R1 has a prediction and no reason
+    (r1,) = sweep("dirac_gan", [{"regularizer": "r1", "gamma": 1.0, "lr": 0.1, "steps": 20}], pack=pack)
+    assert r1["result"]["predicted_max_stable_step"] > 0 and "prediction_reason" not in r1["result"]
+
+
+def test_discriminator_with_a_huge_step_is_diverged_not_ok():
+    huge, fine = sweep("train_discriminator", [{"lr": 1e8, "steps": 15, "n_samples": 16, "width": 3},
+                                               {"lr": 0.05, "steps": 15, "n_samples": 16, "width": 3}])
+    assert huge["status"] == "diverged" and "constant discriminator" in huge["failure"]["reason"]
+    assert fine["status"] == "ok"  # negative control: a sane step is not flagged
