@@ -107,8 +107,6 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
                              f"got {reduction!r}")
     if not (isinstance(offset, (int, float)) and math.isfinite(offset)):
         raise GanTheoryError(f"parameter 'offset' must be a finite number, got {offset!r}")
-    if generator is not None and generator not in GENERATORS:
-        raise GanTheoryError(f"parameter 'generator' must be one of {sorted(GENERATORS)}, got {generator!r}")
     if len(d) < 2:
         raise GanTheoryError(f"parameter 'd': the tag {d.tag!r} has {len(d)} points; at least 2 are needed")
     notes: list[str] = []
@@ -177,7 +175,9 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     if loss != "label_smoothing":
         for a in (_alarms.above_equilibrium(conv, mean_all, se_all, alpha, fraction),
                   _alarms.below_minimum(conv, mean_all, se_all, alpha),
-                  _alarms.vanishing_gradient(conv, wins[-1]["lower_bound"] if wins else 0.0)):
+                  # a bound clamped from an impossible loss (estimate None) says nothing about D's separation
+                  _alarms.vanishing_gradient(conv, wins[-1]["lower_bound"]
+                                             if wins and wins[-1]["estimate"] is not None else 0.0)):
             if a is not None:
                 found.append(a)
     if out_of_range and not any(a.code == "below_minimum" for a in found):

@@ -287,7 +287,7 @@ class Monitor:
         codes = []
         if _alarms.exceeds(loss - float(stats.norm.ppf(1 - self.alpha)) * se, conv.equilibrium):
             codes.append("above_equilibrium")
-        if _alarms.vanishing_gradient(conv, lb) is not None:
+        if est is not None and _alarms.vanishing_gradient(conv, lb) is not None:
             codes.append("vanishing_gradient")
         return Bound(steps[0].step, steps[-1].step, len(steps), sum(s.n_real for s in steps),
                      sum(s.n_fake for s in steps), loss, loss - z2 * se, loss + z2 * se, est, lb, conv.equilibrium,
@@ -318,7 +318,7 @@ class Monitor:
             return []
         conv, out = self.convention, []
         loss, se, upper = self._window(self._steps)
-        lb = float(conv.bound(upper))
+        lb = float(conv.bound(upper)) if conv.estimate(loss) is not None else 0.0  # impossible loss: no bound
         wins = self.bounds(window)
         frac = float(np.mean(["above_equilibrium" in b.alarms for b in wins]))
         for a in (_alarms.above_equilibrium(conv, loss, se, self.alpha, frac),

@@ -89,7 +89,7 @@ def test_impossible_loss_gives_null_estimate_and_clamped_bound(loss, upper):
     assert s["estimate"] is None and s["lower_bound"] == pytest.approx(upper, abs=1e-12)
     assert all(w["estimate"] is None and w["lower_bound"] <= upper for w in r.windows)
     alarm = next(a for a in r.alarms if a.code == "below_minimum")
-    assert "null" in alarm.message
+    assert "null" in alarm.message and "vanishing_gradient" not in [a.code for a in r.alarms]
     ok = analyse_log(_series(_noisy(0.5)), loss=loss).summary()
     assert isinstance(ok["estimate"], float) and 0.0 <= ok["lower_bound"] <= upper
 
@@ -99,3 +99,8 @@ def test_summary_reports_issue_divergence_names():
     names = {loss: analyse_log(_series(_noisy(0.5)), loss=loss).summary()["divergence"]
              for loss in ("standard", "hinge", "least_squares")}
     assert names == {"standard": "jsd", "hinge": "tv", "least_squares": "triangular"}
+
+
+def test_unknown_generator_names_nearest():
+    with pytest.raises(GanTheoryError, match=r"'generator'.*non_saturating"):
+        analyse_log(_series(_noisy(1.2)), generator="non_saturated")
