@@ -561,7 +561,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_runs(args: argparse.Namespace) -> int:
     """``runs PATH``: exit 0 without alarms (the heuristic note aside), 1 with an alarm, 2 usage error."""
-    from gantheory.errors import DependencyError
+    from gantheory.errors import DependencyError, GanTheoryError
     from gantheory.report import runs as render
     from gantheory.runs import analyse_log, read_log
 
@@ -580,6 +580,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     except DependencyError as exc:
         print(f"python -m verify runs: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    except GanTheoryError as exc:  # missing/empty/unreadable file, unknown tag (the tags found are listed)
+        print(f"python -m verify runs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     loss, generator, reduction, offset = args.loss, args.generator, args.reduction, 0.0
     if args.d_loss:
         from gantheory.loss_audit.loading import load_function

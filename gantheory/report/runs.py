@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as _html
 import io
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,8 @@ def monitor_figure(bounds: Sequence[Bound], convention: Convention, alpha: float
     ax1.axhline(convention.equilibrium, color="k", ls="--", lw=1, label=f"equilibrium {convention.equilibrium:.4g}")
     ax1.set_ylabel(f"{convention.name} loss")
     ax1.legend(fontsize=8, loc="best")
-    ax2.plot(x, [b.estimate for b in bounds], lw=1, color="C2", label="plug-in bound")
+    ax2.plot(x, [math.nan if b.estimate is None else b.estimate for b in bounds], lw=1, color="C2",
+             label="plug-in bound")
     ax2.plot(x, [b.lower_bound for b in bounds], lw=1.5, color="C3",
              label=f"{convention.symbol} ≥ (one-sided {1 - alpha:.0%})")
     if convention.divergence_upper < float("inf"):
@@ -74,7 +76,8 @@ def analysis_figure(doc: dict) -> Figure:
     x = [0.5 * (v["step_start"] + v["step_end"]) for v in w]
     sym = doc["convention"]["symbol"]
     tag = " (heuristic: training-batch losses)" if doc["heuristic"] else ""
-    ax2.plot(x, [v["estimate"] for v in w], color="C2", lw=1, label="plug-in")
+    ax2.plot(x, [math.nan if v["estimate"] is None else v["estimate"] for v in w], color="C2", lw=1,
+             label="plug-in")
     ax2.plot(x, [v["lower_bound"] for v in w], color="C3", lw=1.5, label=f"{sym} ≥ {tag}")
     ax2.set_ylabel(f"{sym} bound")
     ax2.set_xlabel("step")
@@ -122,7 +125,7 @@ def to_markdown(doc: dict) -> str:
     out += [f"| {w} | {n:,} |" for w, n in doc["mode_drop_sample_size"].items()]
     out += ["", "## Windows", "",
             "| steps | loss | se | plug-in | lower bound |", "|---|---|---|---|---|"]
-    out += [f"| {w['step_start']:g}–{w['step_end']:g} | {w['loss']:.4g} | {w['se']:.2g} | {w['estimate']:.4g} | "
+    out += [f"| {w['step_start']:g}–{w['step_end']:g} | {w['loss']:.4g} | {w['se']:.2g} | {_fmt(w['estimate'])} | "
             f"{w['lower_bound']:.4g} |" for w in doc["windows"]]
     return "\n".join(out) + "\n"
 

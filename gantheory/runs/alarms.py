@@ -27,6 +27,7 @@ __all__ = [
     "exceeds",
     "logged_value_alarm",
     "not_held_out",
+    "out_of_range",
     "training_set_alarm",
     "vanishing_gradient",
 ]
@@ -109,7 +110,19 @@ def below_minimum(conv: Convention, loss: float, se: float, alpha: float) -> Ala
     return Alarm("below_minimum",
                  f"loss {loss:.4g} is below {conv.minimum:.4g}, the least value any discriminator can reach for "
                  f"the {conv.name!r} convention: the loss is not this convention (e.g. averaged over the pooled "
-                 "batch, or a sign flipped) or has a bug")
+                 "batch, or a sign flipped) or has a bug. It would put the divergence above its maximum "
+                 f"{conv.divergence_upper:.4g}, so the estimate is reported as null (not available) and the lower "
+                 "bound is clamped to that maximum")
+
+
+def out_of_range(conv: Convention, windows: int, total: int) -> Alarm:
+    """Some windows' plug-in estimates exceed 𝒟_max (their loss is below the convention's minimum, though the
+    run average is not significantly so): those estimates are null."""
+    return Alarm("below_minimum",
+                 f"{windows} of {total} windows have a loss below {conv.minimum:.4g}, the least value any "
+                 f"discriminator can reach for the {conv.name!r} convention: their estimates would exceed the "
+                 f"divergence's maximum {conv.divergence_upper:.4g} and are reported as null (not available); "
+                 "their lower bounds are clamped to that maximum")
 
 
 def vanishing_gradient(conv: Convention, lower_bound: float) -> Alarm | None:
@@ -137,15 +150,20 @@ def logged_value_alarm(conv: Convention, residual: np.ndarray, mean_real: np.nda
     tol = TOLERANCES["runs_logged_rtol"] * (1.0 + np.abs(np.asarray(logged, dtype=np.float64)))
     if residual.size == 0 or np.all(np.abs(residual) <= tol):
         return None
-    if conv.row.output == "logit":
+    # a constant offset (a folded penalty that does not move, float32 rounding): the competing explanation
+    constant_fits = bool(np.all(np.abs(residual - residual.mean()) <= tol))
+    if conv.row.output == "logit" and residual.size >= 2 and not constant_fits:
         design = np.stack([np.asarray(mean_real), -np.asarray(mean_fake)], axis=1)
         if residual.size < 3:  # too few to separate β: one-sided smoothing only
             design = design[:, :1]
         coef, *_ = np.linalg.lstsq(design, residual, rcond=None)
-        fit_ok = np.all(np.abs(design @ coef - residual) <= tol)
+        fit = design @ coef - residual
+        fit_ok = np.all(np.abs(fit) <= tol)
+        # significantly better than a constant offset: the smoothing fit must remove almost all of the spread
+        better = float(fit @ fit) <= TOLERANCES["runs_smoothing_gain"] * float(np.sum((residual - residual.mean()) ** 2))
         one_minus_alpha = float(coef[0])
         beta = float(coef[1]) if coef.size > 1 else 0.0
-        if fit_ok and 1e-3 < one_minus_alpha < 1.0 and -1e-3 < beta < 1.0:
+        if fit_ok and better and 1e-3 < one_minus_alpha < 1.0 and -1e-3 < beta < 1.0:
             alpha_hat = 1.0 - one_minus_alpha
             extra = f", β = {beta:.3g}" if beta > 1e-3 else ""
             return Alarm("label_smoothing",

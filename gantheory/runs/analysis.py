@@ -107,8 +107,6 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
                              f"got {reduction!r}")
     if not (isinstance(offset, (int, float)) and math.isfinite(offset)):
         raise GanTheoryError(f"parameter 'offset' must be a finite number, got {offset!r}")
-    if generator is not None and generator not in GENERATORS:
-        raise GanTheoryError(f"parameter 'generator' must be one of {sorted(GENERATORS)}, got {generator!r}")
     if len(d) < 2:
         raise GanTheoryError(f"parameter 'd': the tag {d.tag!r} has {len(d)} points; at least 2 are needed")
     notes: list[str] = []
@@ -152,6 +150,8 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
         raise GanTheoryError(f"parameter 'window' must be at least 2 (batch means need a spread), got {window!r}")
     wins = []
     above = []
+    out_of_range = 0
+    div_upper = math.inf if loss == "label_smoothing" else float(conv.divergence_upper)
     for i in range(0, n - 1, k):
         seg = L[i:i + k]
         if seg.size < 2:
@@ -159,8 +159,13 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
         mean, se = float(seg.mean()), float(seg.std(ddof=1) / math.sqrt(seg.size))
         tq = float(stats.t.ppf(1 - alpha, seg.size - 1))
         upper = mean + tq * se
-        est = max((offset_c - mean) / abs(scale), 0.0)
-        lb = max((offset_c - upper) / abs(scale), 0.0)
+        raw = (offset_c - mean) / abs(scale)
+        # the divergence's proven range [0, 𝒟_max]: a bound is clamped to it, an estimate beyond 𝒟_max (a loss
+        # below every discriminator's minimum) is impossible and reported as None (not available)
+        est = None if raw > div_upper else max(raw, 0.0)
+        lb = min(max((offset_c - upper) / abs(scale), 0.0), div_upper)
+        if est is None:
+            out_of_range += 1
         wins.append({"step_start": float(steps[i]), "step_end": float(steps[min(i + k, n) - 1]), "count": int(seg.size),
                      "loss": r * mean + offset, "se": r * se, "estimate": est, "lower_bound": lb})
         above.append(_alarms.exceeds(mean - tq * se, offset_c))
@@ -170,9 +175,13 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     if loss != "label_smoothing":
         for a in (_alarms.above_equilibrium(conv, mean_all, se_all, alpha, fraction),
                   _alarms.below_minimum(conv, mean_all, se_all, alpha),
-                  _alarms.vanishing_gradient(conv, wins[-1]["lower_bound"] if wins else 0.0)):
+                  # a bound clamped from an impossible loss (estimate None) says nothing about D's separation
+                  _alarms.vanishing_gradient(conv, wins[-1]["lower_bound"]
+                                             if wins and wins[-1]["estimate"] is not None else 0.0)):
             if a is not None:
                 found.append(a)
+    if out_of_range and not any(a.code == "below_minimum" for a in found):
+        found.append(_alarms.out_of_range(conv, out_of_range, len(wins)))
     if not heldout:
         found.append(_alarms.not_held_out())
     notes.extend(conv.caveats)

@@ -28,11 +28,22 @@ import numpy as np
 from gantheory.errors import GanTheoryError
 from gantheory.losses import LOSSES, Loss, resolve_loss
 
-__all__ = ["Convention", "linear_critic_row", "resolve_convention"]
+__all__ = ["REPORT_NAMES", "Convention", "linear_critic_row", "report_name", "resolve_convention"]
 
 # W1 is no row of DIVERGENCES (it is no f-divergence): its name and symbol as the monitor reports them.
 W1 = "w1"
 _SYMBOLS = {W1: "W1"}
+
+# The one map from a DIVERGENCES name (and W1) to the name the run monitor reports (issue 16's contract:
+# summary()["divergence"] is "jsd" | "tv" | "triangular" | "w1" | …). Names not listed report as themselves.
+REPORT_NAMES: dict[str, str] = {"js": "jsd", "total_variation": "tv", "triangular": "triangular", W1: "w1",
+                                "squared_hellinger": "squared_hellinger", "neyman": "neyman", "pearson": "pearson",
+                                "kl": "kl", "reverse_kl": "reverse_kl", "jeffreys": "jeffreys"}
+
+
+def report_name(divergence: str) -> str:
+    """The reported name of a divergence (``"js"`` → ``"jsd"``, ``"total_variation"`` → ``"tv"``)."""
+    return REPORT_NAMES.get(divergence, divergence)
 
 
 @dataclass(frozen=True)
@@ -94,9 +105,25 @@ class Convention:
             r, f = np.clip(r, *self.clip), np.clip(f, *self.clip)
         return np.asarray(real(r), dtype=np.float64), np.asarray(fake(f), dtype=np.float64)
 
+    @property
+    def report_divergence(self) -> str:
+        """The divergence's reported name (:data:`REPORT_NAMES`)."""
+        return report_name(self.divergence)
+
     def bound(self, loss_upper: float | np.ndarray) -> np.ndarray:
-        """𝒟 ≥ (c − U)/|s| from an upper bound U on the population loss, clipped below at 0."""
-        return np.maximum((self.offset - np.asarray(loss_upper, dtype=np.float64)) / abs(self.scale), 0.0)
+        """𝒟 ≥ (c − U)/|s| from an upper bound U on the population loss, clamped to the divergence's proven
+        range [0, 𝒟_max] (a loss below the convention's minimum cannot raise the bound past 𝒟_max)."""
+        raw = (self.offset - np.asarray(loss_upper, dtype=np.float64)) / abs(self.scale)
+        return np.minimum(np.maximum(raw, 0.0), self.divergence_upper)
+
+    def estimate(self, loss: float) -> float | None:
+        """The plug-in (c − L)/|s|, 0 when L is above the equilibrium (a worse-than-constant D bounds nothing),
+        and None when it exceeds 𝒟_max: L is below every discriminator's minimum, impossible for this
+        convention, so no estimate is available (the ``below_minimum`` alarm says why)."""
+        raw = (self.offset - float(loss)) / abs(self.scale)
+        if not math.isfinite(raw) or raw > self.divergence_upper:
+            return None
+        return max(raw, 0.0)
 
     def describe(self) -> str:
         """``min_D L = log 4 − 2·JSD`` and the bound it gives, in words."""
@@ -109,7 +136,8 @@ class Convention:
         def num(v: float) -> float | None:
             return float(v) if math.isfinite(v) else None
 
-        return {"loss": self.name, "params": dict(self.params), "divergence": self.divergence, "symbol": self.symbol,
+        return {"loss": self.name, "params": dict(self.params), "divergence": self.report_divergence,
+                "symbol": self.symbol,
                 "offset": self.offset, "scale": self.scale, "equilibrium": self.equilibrium,
                 "minimum": num(self.minimum), "generator": self.generator, "clip": list(self.clip),
                 "relation": self.describe(), "caveats": list(self.caveats),
@@ -180,6 +208,15 @@ def resolve_convention(loss: str | Loss, params: Mapping[str, float] | None = No
     smoothing, class weighting): its bound is the standard row's, on the same logits.
     """
     row = loss if isinstance(loss, Loss) else resolve_loss(str(loss))
+    if generator is not None:
+        from gantheory.losses import GENERATORS
+
+        if not isinstance(generator, str) or generator not in GENERATORS:
+            import difflib
+
+            close = difflib.get_close_matches(str(generator), list(GENERATORS), n=3, cutoff=0.3)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise GanTheoryError(f"parameter 'generator' must be one of {sorted(GENERATORS)}, got {generator!r}{hint}")
     if getattr(row, "coupling", "separable") != "separable":
         raise GanTheoryError(f"parameter 'loss': the row {row.name!r} couples real and fake outputs ({row.coupling}); "
                              "its loss has no per-sample terms and no value at the optimum as a divergence, so the "

@@ -17,7 +17,7 @@ per update, and over a window of updates for the average divergence of the windo
 >>> mon.update(0, logit(x), logit(z))
 >>> s = mon.summary()
 >>> s["divergence"], round(s["equilibrium"], 4), 0 < s["lower_bound"] < s["estimate"] < 0.12  # JSD = 0.1114
-('js', 1.3863, True)
+('jsd', 1.3863, True)
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Bound:
     loss: float
     loss_low: float
     loss_high: float
-    estimate: float
+    estimate: float | None
     lower_bound: float
     equilibrium: float
     accuracy: float
@@ -99,7 +99,14 @@ def _moments(t: np.ndarray) -> tuple[float, float, float]:
 def _array(x: Any, name: str) -> np.ndarray:
     if hasattr(x, "detach"):
         x = x.detach().to("cpu").double().numpy()
-    a = np.asarray(x, dtype=np.float64).reshape(-1)
+    try:
+        a = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise GanTheoryError(f"parameter {name!r} must be an array of numbers (D's outputs), got "
+                             f"{type(x).__name__}") from exc
+    if not (a.ndim == 1 or (a.ndim == 2 and a.shape[1] == 1)):
+        raise GanTheoryError(f"parameter {name!r}: logits must be 1-D or (n, 1), got shape {a.shape}")
+    a = a.reshape(-1)
     if a.size < 2:
         raise GanTheoryError(f"parameter {name!r} needs at least 2 outputs, got {a.size}")
     if not np.all(np.isfinite(a)):
@@ -208,6 +215,9 @@ class Monitor:
         regulariser folded into the logged value).
         """
         conv = self.convention
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            if not (isinstance(step, (float, np.floating)) and math.isfinite(step) and float(step).is_integer()):
+                raise GanTheoryError(f"parameter 'step' must be an integer, got {step!r}")
         r, f = _array(real_logits, "real_logits"), _array(fake_logits, "fake_logits")
         lo_d, hi_d = getattr(conv.row, "domain", (-math.inf, math.inf))
         for name, a in (("real_logits", r), ("fake_logits", f)):
@@ -228,7 +238,8 @@ class Monitor:
             train = (t.size, float(t.mean()), float(t.var(ddof=1)))
         log = None
         if logged is not None:
-            if not math.isfinite(float(logged)):
+            if isinstance(logged, bool) or not isinstance(logged, (int, float, np.integer, np.floating)) \
+                    or not math.isfinite(float(logged)):
                 raise GanTheoryError(f"parameter 'logged' must be finite, got {logged!r}")
             recomputed = conv.user_scale * (m_r + m_f) + conv.user_offset
             log = (float(logged), recomputed)
@@ -269,14 +280,14 @@ class Monitor:
         conv = self.convention
         loss, se, upper = self._window(steps)
         z2 = float(stats.norm.ppf(1.0 - self.alpha / 2.0))
-        est = float(conv.bound(loss))
+        est = conv.estimate(loss)
         lb = float(conv.bound(upper))
         correct = sum(s.correct for s in steps)
         n = sum(s.n_real + s.n_fake for s in steps)
         codes = []
         if _alarms.exceeds(loss - float(stats.norm.ppf(1 - self.alpha)) * se, conv.equilibrium):
             codes.append("above_equilibrium")
-        if _alarms.vanishing_gradient(conv, lb) is not None:
+        if est is not None and _alarms.vanishing_gradient(conv, lb) is not None:
             codes.append("vanishing_gradient")
         return Bound(steps[0].step, steps[-1].step, len(steps), sum(s.n_real for s in steps),
                      sum(s.n_fake for s in steps), loss, loss - z2 * se, loss + z2 * se, est, lb, conv.equilibrium,
@@ -307,7 +318,7 @@ class Monitor:
             return []
         conv, out = self.convention, []
         loss, se, upper = self._window(self._steps)
-        lb = float(conv.bound(upper))
+        lb = float(conv.bound(upper)) if conv.estimate(loss) is not None else 0.0  # impossible loss: no bound
         wins = self.bounds(window)
         frac = float(np.mean(["above_equilibrium" in b.alarms for b in wins]))
         for a in (_alarms.above_equilibrium(conv, loss, se, self.alpha, frac),
@@ -349,13 +360,13 @@ class Monitor:
         what cannot be concluded."""
         conv = self.convention
         if not self._steps:
-            return {"divergence": conv.divergence, "estimate": None, "lower_bound": None,
+            return {"divergence": conv.report_divergence, "estimate": None, "lower_bound": None,
                     "equilibrium": conv.equilibrium, "alarms": []}
         b = self._bound(self._steps)
         method = ("normal approximation (CLT) from the per-sample variances, widened by the Edgeworth skewness "
                   "correction" if self.method == "clt" else
                   f"Hoeffding concentration bound, outputs clipped to [{conv.clip[0]:g}, {conv.clip[1]:g}]")
-        return {"divergence": conv.divergence, "estimate": b.estimate, "lower_bound": b.lower_bound,
+        return {"divergence": conv.report_divergence, "estimate": b.estimate, "lower_bound": b.lower_bound,
                 "equilibrium": conv.equilibrium,
                 "alarms": [{"code": a.code, "message": a.message} for a in self.alarms()],
                 "loss": b.loss, "loss_interval": [b.loss_low, b.loss_high], "alpha": self.alpha,

@@ -13,7 +13,10 @@ format                    what is read
 ========================  ===========================================================================
 
 The step column is the first of ``step``, ``_step``, ``global_step``, ``trainer/global_step``, ``epoch``
-present (else the row number). An unknown tag raises, naming the nearest tags in the file.
+present, matched case-insensitively (else the row number); wall-clock columns (``Wall time``, ``wall_time``)
+are no tags. TensorBoard's own CSV export (``Wall time,Step,Value``: one tag per file) names its single tag
+after the file stem, and a single requested tag reads its ``Value`` column. An unknown tag raises, naming
+the nearest tags in the file.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "LogSeries", "read_log"]
 
 FORMATS = ("auto", "tensorboard", "csv", "wandb")
-_STEP_COLUMNS = ("step", "_step", "global_step", "trainer/global_step", "epoch")
+_STEP_COLUMNS = ("step", "_step", "global_step", "trainer/global_step", "epoch")   # compared in lower case
+_TIME_COLUMNS = ("wall time", "wall_time", "walltime", "timestamp")                # never a tag
+_TB_EXPORT = {"wall time", "step", "value"}    # TensorBoard's "download CSV" of one tag
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,13 @@ def _tensorboard(path: Path) -> pd.DataFrame:
 
 def _wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
     pd = _pandas()
-    step = next((c for c in _STEP_COLUMNS if c in df.columns), None)
+    lower = {str(c).strip().lower(): c for c in reversed(list(df.columns))}  # first spelling wins
+    step = next((lower[c] for c in _STEP_COLUMNS if c in lower), None)
     steps = df[step] if step is not None else pd.Series(np.arange(len(df)), index=df.index)
     rows = []
     for col in df.columns:
-        if col == step or (col.startswith("_") and col != "_step"):
+        col = str(col) if not isinstance(col, str) else col
+        if col == step or (col.startswith("_") and col != "_step") or col.strip().lower() in _TIME_COLUMNS:
             continue
         vals = pd.to_numeric(df[col], errors="coerce")
         keep = vals.notna()  # Lightning's sparse rows: each tag keeps its own rows
@@ -125,6 +132,20 @@ def _wandb(path: Path) -> pd.DataFrame:
     return _wide_to_long(pd.DataFrame(rows))
 
 
+def _read(path: Path, kind: str, tags: Sequence[str] | None) -> pd.DataFrame:
+    """The log as long rows (step, tag, value)."""
+    if kind == "tensorboard":
+        return _tensorboard(path)
+    if kind == "csv":
+        raw = _pandas().read_csv(path)
+        df = _wide_to_long(raw)
+        if {str(c).strip().lower() for c in raw.columns} == _TB_EXPORT:  # TensorBoard's one-tag export
+            wanted = set(tags) if tags else set()
+            df = df.assign(tag=next(iter(wanted)) if len(wanted) == 1 else path.stem)
+        return df
+    return _wandb(path)
+
+
 def read_log(path: str | Path, tags: Sequence[str] | None = None, *, format: str = "auto") -> dict[str, LogSeries]:
     """Every point of the scalar ``tags`` (all tags when None) of the log at ``path``.
 
@@ -138,20 +159,23 @@ def read_log(path: str | Path, tags: Sequence[str] | None = None, *, format: str
     if format not in FORMATS:
         raise GanTheoryError(f"parameter 'format' must be one of {FORMATS}, got {format!r}")
     kind = _detect(path) if format == "auto" else format
-    if kind == "tensorboard":
-        df = _tensorboard(path)
-    elif kind == "csv":
-        df = _wide_to_long(_pandas().read_csv(path))
-    else:
-        df = _wandb(path)
+    if kind != "tensorboard" and path.is_file() and path.stat().st_size == 0:
+        raise GanTheoryError(f"parameter 'path': {path} is empty (no header, no rows)")
+    try:
+        df = _read(path, kind, tags)
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' EmptyDataError/ParserError, JSONDecodeError
+        raise GanTheoryError(f"parameter 'path': {path} cannot be read as {kind} ({type(exc).__name__}: {exc})") from exc
     known = list(dict.fromkeys(df["tag"].tolist()))
+    if not known:
+        raise GanTheoryError(f"parameter 'path': {path} holds no numeric scalar tag (no rows, or no numeric column)")
     wanted = list(tags) if tags else known
     out = {}
     for tag in wanted:
         if tag not in known:
             close = difflib.get_close_matches(tag, known, n=3, cutoff=0.3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise GanTheoryError(f"parameter 'tags': {tag!r} is not in {path.name}{hint} (tags: {', '.join(known[:20])})")
+            raise GanTheoryError(f"parameter 'tags': {tag!r} is not in {path.name}{hint} (tags found: "
+                                 f"{', '.join(known[:20])}{', …' if len(known) > 20 else ''})")
         sub = df[df["tag"] == tag]
         out[tag] = LogSeries(tag, sub["step"].to_numpy(dtype=np.float64), sub["value"].to_numpy(dtype=np.float64), kind)
     return out

@@ -77,3 +77,30 @@ def test_nonfinite_values_are_skipped_and_bad_input_named():
                      ({"window": 1}, "window"), ({"loss": "hnige"}, "hinge")):
         with pytest.raises(GanTheoryError, match=name):
             analyse_log(_series(_noisy(1.0)), **kw)
+
+
+@pytest.mark.parametrize(("loss", "upper"), [("standard", math.log(2.0)), ("hinge", 1.0), ("least_squares", 2.0)])
+def test_impossible_loss_gives_null_estimate_and_clamped_bound(loss, upper):
+    """Review finding 1: d_loss = −0.5 is below every discriminator's minimum (standard 0, hinge 0, least
+    squares 0): the plug-in would exceed 𝒟_max (JSD 0.943 > log 2, TV 1.25 > 1), so it is null, the bound is
+    clamped to 𝒟_max, and below_minimum says why. Negative control: an attainable loss keeps a number."""
+    r = analyse_log(_series(np.full(100, -0.5)), loss=loss)
+    s = r.summary()
+    assert s["estimate"] is None and s["lower_bound"] == pytest.approx(upper, abs=1e-12)
+    assert all(w["estimate"] is None and w["lower_bound"] <= upper for w in r.windows)
+    alarm = next(a for a in r.alarms if a.code == "below_minimum")
+    assert "null" in alarm.message and "vanishing_gradient" not in [a.code for a in r.alarms]
+    ok = analyse_log(_series(_noisy(0.5)), loss=loss).summary()
+    assert isinstance(ok["estimate"], float) and 0.0 <= ok["lower_bound"] <= upper
+
+
+def test_summary_reports_issue_divergence_names():
+    """Review finding 3: the summary's divergence uses the issue's names ("jsd", "tv", "triangular")."""
+    names = {loss: analyse_log(_series(_noisy(0.5)), loss=loss).summary()["divergence"]
+             for loss in ("standard", "hinge", "least_squares")}
+    assert names == {"standard": "jsd", "hinge": "tv", "least_squares": "triangular"}
+
+
+def test_unknown_generator_names_nearest():
+    with pytest.raises(GanTheoryError, match=r"'generator'.*non_saturating"):
+        analyse_log(_series(_noisy(1.2)), generator="non_saturated")

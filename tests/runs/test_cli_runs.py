@@ -69,3 +69,37 @@ def test_runs_with_audited_loss_functions(tmp_path, capsys, monkeypatch):
     assert code == EXIT_OK and doc["convention"]["loss"] == "standard"
     assert doc["equilibrium_d"] == pytest.approx(math.log(2), abs=1e-9)
     assert doc["equilibrium_g"] == pytest.approx(math.log(2), abs=1e-9)  # non-saturating, found by the audit
+
+
+def test_runs_input_problems_exit_2_with_a_message(tmp_path, capsys):
+    """Review finding 9: missing file, empty file, unknown tag (listing the tags found): exit 2, a message,
+    no traceback."""
+    (tmp_path / "empty.csv").write_text("")
+    path = _csv(tmp_path, 1.2)
+    for argv, said in ((["runs", str(tmp_path / "empty.csv"), "--d-tag", "d"], "empty"),
+                       (["runs", str(tmp_path / "nope.csv"), "--d-tag", "d"], "does not exist"),
+                       (["runs", path, "--d-tag", "x"], "tags found: d_loss, g_loss")):
+        assert main(argv) == EXIT_USAGE
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("loss", "upper", "name"), [("standard", math.log(2), "jsd"), ("hinge", 1.0, "tv")])
+def test_runs_impossible_loss_reports_null_estimate(tmp_path, capsys, loss, upper, name):
+    """Review finding 1: d_loss = −0.5 (below every D's minimum): estimate null, bound ≤ 𝒟_max, alarm."""
+    pd.DataFrame({"step": np.arange(100), "d_loss": np.full(100, -0.5)}).to_csv(tmp_path / "neg.csv", index=False)
+    code = main(["runs", str(tmp_path / "neg.csv"), "--d-tag", "d_loss", "--loss", loss, "--format", "json"])
+    s = json.loads(capsys.readouterr().out)["summary"]
+    assert code == EXIT_REFUTED and s["divergence"] == name
+    assert s["estimate"] is None and s["lower_bound"] == pytest.approx(upper)
+    assert "below_minimum" in [a["code"] for a in s["alarms"]]
+
+
+def test_runs_tensorboard_csv_export(tmp_path, capsys):
+    """Review finding 5: TensorBoard's CSV export read through the CLI with the user's --d-tag."""
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"Wall time": 1.6e9 + np.arange(200), "Step": 5 * np.arange(200),
+                  "Value": 1.2 + 0.05 * rng.standard_normal(200)}).to_csv(tmp_path / "run.csv", index=False)
+    assert main(["runs", str(tmp_path / "run.csv"), "--d-tag", "loss_D", "--format", "json"]) == EXIT_OK
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["d_tag"] == "loss_D" and doc["d_loss"]["steps"][:3] == [0.0, 5.0, 10.0]

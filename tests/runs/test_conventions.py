@@ -91,3 +91,16 @@ def test_clip_ranges_bound_the_terms():
         conv = resolve_convention(name)
         r, f = conv.terms(rng.normal(0, 300, 1000), rng.normal(0, 300, 1000), clip=True)
         assert np.ptp(r) <= conv.term_range[0] + 1e-12 and np.ptp(f) <= conv.term_range[1] + 1e-12
+
+
+def test_report_names_and_range():
+    """Review findings 1 and 3: one map to the issue's names; the bound is clamped to [0, 𝒟_max] and an
+    estimate beyond 𝒟_max is None (an attainable loss keeps its number: the negative control)."""
+    from gantheory.runs.conventions import REPORT_NAMES, report_name
+
+    assert report_name("js") == "jsd" and report_name("total_variation") == "tv" and REPORT_NAMES["triangular"] == "triangular"
+    std, hinge = resolve_convention("standard"), resolve_convention("hinge")
+    assert (std.report_divergence, hinge.report_divergence, std.to_dict()["divergence"]) == ("jsd", "tv", "jsd")
+    assert float(std.bound(-0.5)) == pytest.approx(math.log(2)) and std.estimate(-0.5) is None
+    assert float(hinge.bound(-0.5)) == 1.0 and hinge.estimate(-0.5) is None
+    assert std.estimate(1.0) == pytest.approx((math.log(4) - 1.0) / 2) and std.estimate(2.0) == 0.0

@@ -24,7 +24,7 @@ def _load():
 def test_digits_example_short_run(tmp_path):
     out = tmp_path / "digits.png"
     summary = _load().main(["--steps", "60", "--eval-every", "20", "--window", "2", "--out", str(out)])
-    assert summary["divergence"] == "js" and summary["updates"] == 4
+    assert summary["divergence"] == "jsd" and summary["updates"] == 4
     assert 0.0 <= summary["lower_bound"] <= summary["estimate"] <= 0.7
     # 60 steps: D is barely trained, so its C2ST has little power yet; the test (on the last update: the
     # held-out set is fixed) and the alarms are reported

@@ -27,7 +27,7 @@ def _run(mon, steps=5, n=500, seed=0, shrink=1.0):
 def test_summary_contract():
     s = _run(Monitor(loss="standard", alpha=0.05)).summary()
     assert {"divergence", "estimate", "lower_bound", "equilibrium", "alarms"} <= set(s)
-    assert s["divergence"] == "js" and isinstance(s["estimate"], float) and isinstance(s["lower_bound"], float)
+    assert s["divergence"] == "jsd" and isinstance(s["estimate"], float) and isinstance(s["lower_bound"], float)
     assert s["equilibrium"] == pytest.approx(np.log(4.0))
     assert all(set(a) == {"code", "message"} for a in s["alarms"])
     json.dumps(s, allow_nan=False)  # no NaN leaks
@@ -106,7 +106,7 @@ def test_outputs(tmp_path):
     frame = mon.to_frame()
     assert list(frame["step_start"]) == [0, 1, 2, 3, 4] and "lower_bound" in frame
     paths = mon.write(tmp_path)
-    assert json.loads(paths["json"].read_text())["divergence"] == "js"
+    assert json.loads(paths["json"].read_text())["divergence"] == "jsd"
     assert paths["png"].stat().st_size > 1000 and paths["csv"].read_text().startswith("step_start")
 
 
@@ -136,3 +136,58 @@ def test_c2st_pools_only_independent_decisions():
     """Fresh held-out samples: every update pooled; a fixed held-out set: the last update only."""
     fresh, fixed = _run(Monitor(), steps=4), _run(Monitor(heldout="fixed"), steps=4)
     assert fresh.c2st().n == 4 * 1000 and fixed.c2st().n == 1000 and fixed.c2st(last=4).n == 4 * 1000
+
+
+def test_bad_input_raises_naming_the_parameter():
+    """Review finding 8: an unknown generator (with the nearest names), a non-integer step, non-numeric or
+    2-D logits raise GanTheoryError naming the parameter; (n, 1) logits and integral steps are accepted."""
+    with pytest.raises(GanTheoryError, match=r"'generator'.*non_saturating"):
+        Monitor(generator="non_saturated")
+    with pytest.raises(GanTheoryError, match="'generator'"):
+        Monitor(generator="foo")
+    mon = Monitor()
+    r, f = np.linspace(-1, 2, 10), np.linspace(-2, 1, 10)
+    for step in (None, "a", 1.5, True):
+        with pytest.raises(GanTheoryError, match="'step'"):
+            mon.update(step, r, f)
+    with pytest.raises(GanTheoryError, match=r"'real_logits'.*1-D or \(n, 1\)"):
+        mon.update(0, np.zeros((100, 2)), f)
+    with pytest.raises(GanTheoryError, match="'fake_logits'"):
+        mon.update(0, r, ["a", "b"])
+    with pytest.raises(GanTheoryError, match="'logged'"):
+        mon.update(0, r, f, logged="x")
+    mon.update(np.int64(3), r.reshape(-1, 1), f)
+    mon.update(4.0, r, f)
+    assert mon.summary()["steps"] == [3, 4]
+
+
+def _logged_run(offset_fn, steps=20, n=200, seed=1, drift=0.0):
+    """The standard loss of drifting logits, logged as offset_fn(L, mean real logit, r, f)."""
+    from gantheory.losses import LOSSES
+
+    real, fake = LOSSES["standard"].terms("numpy")
+    rng = np.random.default_rng(seed)
+    mon = Monitor()
+    for t in range(steps):
+        r, f = rng.normal(0.8 + drift * t, 1, n), rng.normal(-0.8, 1, n)
+        L = float(real(r).mean() + fake(f).mean())
+        mon.update(t, r, f, logged=offset_fn(L, r, f))
+    return [a.code for a in mon.alarms()]
+
+
+def test_label_smoothing_alarm_needs_more_than_a_constant_offset():
+    """Review finding 10: logged = L + 1e-3 (a constant offset) is no label smoothing (it was reported as
+    α = 0.999 "exactly"); float32 rounding is nothing at all; real one-sided smoothing α = 0.9 still fires."""
+    from gantheory.losses import LOSSES
+
+    sr, sf = LOSSES["label_smoothing"].terms("numpy", alpha=0.9, beta=0.0)
+    # a few updates with a steady mean real logit (the reviewer's case: α = 0.998–0.999 "exactly"), and a
+    # longer run with the mean real logit steady or drifting over training
+    for steps, drift in ((1, 0.0), (2, 0.0), (5, 0.0), (20, 0.0), (20, 0.1)):
+        codes = _logged_run(lambda L, r, f: L + 1e-3, steps=steps, drift=drift)
+        assert "label_smoothing" not in codes and "regulariser_folded" in codes, (steps, drift)
+        codes = _logged_run(lambda L, r, f: float(np.float32(L)), steps=steps, drift=drift)
+        assert not {"label_smoothing", "regulariser_folded", "logged_mismatch"} & set(codes)
+        if steps >= 2:  # one logged value cannot tell smoothing from a constant offset
+            smoothed = _logged_run(lambda L, r, f: float(sr(r).mean() + sf(f).mean()), steps=steps, drift=drift)
+            assert "label_smoothing" in smoothed, (steps, drift)

@@ -107,3 +107,35 @@ def test_tensorboard_runs_in_subfolders_stay_apart(tmp_path):
         w.close()
     s = read_log(tmp_path)
     assert set(s) == {"run_a/d_loss", "run_b/d_loss"} and s["run_b/d_loss"].values.mean() == 2.0
+
+
+def test_tensorboard_csv_export(tmp_path):
+    """Review finding 5: TensorBoard's "download CSV" (Wall time,Step,Value) keeps its steps (not the row
+    index), `Wall time` is no tag, the tag is the file stem, and one requested tag reads the Value column.
+    Step columns match case-insensitively (negative control: a plain CSV without a step column still gets
+    the row index)."""
+    d, _ = _values()
+    steps = 10 * np.arange(N)
+    pd.DataFrame({"Wall time": 1.6e9 + np.arange(N), "Step": steps, "Value": d}).to_csv(tmp_path / "d_loss.csv",
+                                                                                      index=False)
+    s = read_log(tmp_path / "d_loss.csv")
+    assert list(s) == ["d_loss"] and np.array_equal(s["d_loss"].steps, steps) and np.allclose(s["d_loss"].values, d)
+    mine = read_log(tmp_path / "d_loss.csv", ["loss/discriminator"])["loss/discriminator"]
+    assert np.array_equal(mine.steps, steps)
+    pd.DataFrame({"Global_Step": steps, "d": d}).to_csv(tmp_path / "upper.csv", index=False)
+    assert np.array_equal(read_log(tmp_path / "upper.csv")["d"].steps, steps)
+    pd.DataFrame({"d": d}).to_csv(tmp_path / "plain.csv", index=False)
+    assert read_log(tmp_path / "plain.csv")["d"].steps[-1] == N - 1
+
+
+def test_empty_and_headless_files_raise(tmp_path):
+    """Review finding 9: an empty file or a header without rows is a GanTheoryError, not a pandas error."""
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(GanTheoryError, match=r"'path'.*empty"):
+        read_log(tmp_path / "empty.csv")
+    (tmp_path / "header.csv").write_text("step,d_loss\n")
+    with pytest.raises(GanTheoryError, match=r"'path'.*no numeric scalar tag"):
+        read_log(tmp_path / "header.csv")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(GanTheoryError, match="'path'"):
+        read_log(tmp_path / "bad.json")
