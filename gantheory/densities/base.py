@@ -17,12 +17,14 @@ torch form).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gantheory.densities.asymptotics import ABSENT, Asymptote
 from gantheory.errors import GanTheoryError
 
 if TYPE_CHECKING:
@@ -168,6 +170,38 @@ class Density:
     def cdf(self, x: ArrayLike) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no cdf")
 
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        """The expansion of log p just to one side of ``point`` (``side`` +1: right of it, −1: left;
+        ``point`` may be ±inf), as an :class:`~gantheory.densities.asymptotics.Asymptote`:
+        ``ABSENT`` where p vanishes on that side, a constant at an interior point, the family's own
+        expansion at an end of its support. ``None``: not known (the engine then integrates only).
+        Single densities only."""
+        if self.batch_shape != () or self.is_discrete:
+            return None
+        support = self.support
+        if not isinstance(support, Interval):
+            return None
+        low, high = float(support.low), float(support.high)
+        inside = (low <= point < high) if side > 0 else (low < point <= high)
+        if not inside:
+            return ABSENT
+        if point in (low, high) or math.isinf(point):
+            return self._end_asymptote(point)
+        with np.errstate(all="ignore"):
+            value = float(self.logpdf(point))
+        return Asymptote(const=value) if np.isfinite(value) else None
+
+    def _end_asymptote(self, end: float) -> Asymptote | None:
+        """The family's expansion at an end of its support (see :mod:`gantheory.densities.asymptotics`)."""
+        return None
+
+    def finite_ends(self) -> tuple[float, ...]:
+        """Finite points where the density's support starts or stops (single densities)."""
+        support = self.support
+        if self.batch_shape != () or not isinstance(support, Interval):
+            return ()
+        return tuple(float(v) for v in (support.low, support.high) if np.isfinite(v))
+
     def to_torch(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:
         """A torch view with ``log_prob(x)`` and ``sample(n, generator=None)`` on ``device``.
 
@@ -289,6 +323,27 @@ class _LocationScale(_Parametric):
 
     def cdf(self, x: ArrayLike) -> np.ndarray:
         return self._standard_cdf((_check_x(x) - self.loc) / self.scale)
+
+    def _end_asymptote(self, end: float) -> Asymptote | None:
+        # the standard member's tail at +inf, mapped: x = μ + s z, t_z = (t ∓ μ)/s at ±inf
+        unit = self._standard_tail()
+        if unit is None:
+            return None
+        mu = float(self.loc) if end > 0 else -float(self.loc)
+        return _affine_tail(unit, mu, float(self.scale))
+
+    def _standard_tail(self) -> Asymptote | None:  # pragma: no cover - abstract
+        """The expansion of log p₀ at +inf (every location-scale family here is symmetric)."""
+        return None
+
+
+def _affine_tail(a: Asymptote, shift: float, scale: float) -> Asymptote:
+    """The tail of p_x(x) = p_z(t_z)/s with t_z = (t − shift)/s, t → ∞, from that of p_z:
+    t_z² = (t² − 2·shift·t)/s² + O(1), L_z = L − log s + O(1/t) (s > 0)."""
+    t2, t1, l2, l1, ll = a.coef
+    ls = math.log(scale)
+    const = a.const + t2 * shift * shift / scale**2 - t1 * shift / scale + l2 * ls * ls - l1 * ls - ls
+    return Asymptote((t2 / scale**2, t1 / scale - 2.0 * shift * t2 / scale**2, l2, l1 - 2.0 * ls * l2, ll), const)
 
 
 @dataclass(frozen=True)

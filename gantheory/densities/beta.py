@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     DensityFamily,
     Interval,
@@ -99,6 +100,12 @@ class Beta(_Parametric):
     def variance(self) -> np.ndarray:
         s = self.a + self.b
         return (self.a / s) * (self.b / s) / (s + 1) + np.zeros(self.batch_shape)  # no (a+b)^2 underflow
+
+    def _end_asymptote(self, end: float) -> Asymptote:
+        # log p = (a − 1) log x + (b − 1) log(1 − x) − log B(a, b): near 0, with t = 1/x, (1 − a)·L − log B
+        # + O(x); near 1 the same with b
+        k = float(self.a) if end == 0.0 else float(self.b)
+        return Asymptote((0.0, 0.0, 0.0, 1.0 - k, 0.0), float(-_log_beta(self.a, self.b)))
 
     def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.betainc(self.a, self.b, np.clip(_check_x(x), 0.0, 1.0))

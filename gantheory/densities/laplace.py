@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _EXPONENTIAL_OFFSETS,
     DensityFamily,
@@ -28,7 +29,8 @@ class Laplace(_LocationScale):
     _unit_variance = 2.0
 
     def _logpdf(self, x):
-        return -np.abs(x - self.loc) / self.scale - np.log(2.0 * self.scale)
+        with np.errstate(over="ignore"):
+            return -np.abs(x - self.loc) / self.scale - np.log(2.0 * self.scale)
 
     def _standard_sample(self, shape, rng):
         return rng.laplace(size=shape)
@@ -38,6 +40,9 @@ class Laplace(_LocationScale):
 
     def _offsets(self):
         return _symmetric(_EXPONENTIAL_OFFSETS)
+
+    def _standard_tail(self) -> Asymptote:
+        return Asymptote((0.0, -1.0, 0.0, 0.0, 0.0), -np.log(2.0))  # −|z| − log 2
 
 
 def _strategy(draw):

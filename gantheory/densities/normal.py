@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
@@ -36,8 +37,9 @@ class Normal(_LocationScale):
 
     def _logpdf(self, x):
         # in-place: this is the innermost loop of every batched integral
-        z = np.divide(np.subtract(x, self.loc), self.scale)  # not * (1/scale): 1/1e-309 is inf
-        z *= z
+        with np.errstate(over="ignore"):  # beyond |z| ~ 1e154, z² = inf: log p = −inf, its limit
+            z = np.divide(np.subtract(x, self.loc), self.scale)  # not * (1/scale): 1/1e-309 is inf
+            z *= z
         z *= -0.5
         z -= np.log(self.scale) + _HALF_LOG_2PI
         return z
@@ -50,6 +52,9 @@ class Normal(_LocationScale):
 
     def _offsets(self):
         return _symmetric(_GAUSSIAN_OFFSETS)
+
+    def _standard_tail(self) -> Asymptote:
+        return Asymptote((-0.5, 0.0, 0.0, 0.0, 0.0), -_HALF_LOG_2PI)  # log φ(z) = −z²/2 − ½ log 2π
 
 
 def _strategy(draw):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
@@ -56,7 +57,18 @@ class StudentT(_LocationScale):
         nu = self.df
         z = (x - self.loc) / self.scale
         const = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
-        return const - np.log(self.scale) - 0.5 * (nu + 1) * np.log1p(z * z / nu)
+        # log(1 + z²/ν) = 2 log|z| − log ν + log1p(ν/z²) where z² would overflow (|x| ≳ 1e154)
+        big = np.abs(z) > 1e100
+        with np.errstate(over="ignore", divide="ignore"):
+            zz = np.where(big, 1.0, z) ** 2
+            log_term = np.where(big, 2.0 * np.log(np.abs(z)) - np.log(nu), np.log1p(zz / nu))
+        return const - np.log(self.scale) - 0.5 * (nu + 1) * log_term
+
+    def _standard_tail(self) -> Asymptote:
+        # log p₀ = C − (ν+1)/2 · log(1 + z²/ν) = C + (ν+1)/2 · log ν − (ν+1) log z + O(z^{-2})
+        nu = float(self.df)
+        c = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
+        return Asymptote((0.0, 0.0, 0.0, -(nu + 1.0), 0.0), float(c + 0.5 * (nu + 1) * np.log(nu)))
 
     def _standard_sample(self, shape, rng):
         return rng.standard_t(np.broadcast_to(self.df, self.batch_shape), size=shape)
