@@ -201,6 +201,35 @@ def resolve_divergence(f: str | Divergence | Callable) -> Divergence:
     raise GanTheoryError(f"parameter 'f' must be a divergence name or a callable, got {f!r}")
 
 
+# The grid on which a user's f is checked: f(1) = 0 and convexity (a chord never below the graph).
+_CHECK_U = np.concatenate([np.geomspace(1e-6, 1.0, 60, endpoint=False), np.geomspace(1.0, 1e6, 61)])
+
+
+def _check_generator(fv: Callable, name: str) -> None:
+    """D_f is a divergence only for convex f with f(1) = 0 (then D_f(p‖p) = 0 and D_f ≥ 0 by Jensen):
+    check both on a grid of u ∈ [1e-6, 1e6] and name what fails, with a witness."""
+    with np.errstate(all="ignore"):
+        f1 = float(fv(np.array(1.0)))
+        v = fv(_CHECK_U)
+    if not np.isfinite(f1) or abs(f1) > 1e-12:
+        raise GanTheoryError(f"parameter 'f' ({name}) must satisfy f(1) = 0 (got f(1) = {f1!r}); "
+                             "otherwise D_f(p‖p) = f(1) ≠ 0. Subtract f(1)")
+    if np.any(np.isnan(v)):
+        raise GanTheoryError(f"parameter 'f' ({name}) returns NaN at u = {float(_CHECK_U[np.isnan(v)][0]):.3g}")
+    # convexity: on consecutive triples u0 < u1 < u2, f(u1) ≤ chord; rounding allowance relative to |f|
+    u0, u1, u2 = _CHECK_U[:-2], _CHECK_U[1:-1], _CHECK_U[2:]
+    f0, f1_, f2 = v[:-2], v[1:-1], v[2:]
+    finite = np.isfinite(f0) & np.isfinite(f1_) & np.isfinite(f2)
+    lam = (u2 - u1) / (u2 - u0)
+    chord = lam * f0 + (1 - lam) * f2
+    slack = 1e-9 * (np.abs(f0) + np.abs(f1_) + np.abs(f2)) + 1e-12
+    bad = finite & (f1_ > chord + slack)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise GanTheoryError(f"parameter 'f' ({name}) is not convex: f({u1[i]:.4g}) = {f1_[i]:.6g} lies above the chord "
+                             f"between u = {u0[i]:.4g} and {u2[i]:.4g} ({chord[i]:.6g}); an f-divergence needs convex f")
+
+
 def _callable_divergence(f: Callable) -> Divergence:
     """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
 
@@ -210,6 +239,7 @@ def _callable_divergence(f: Callable) -> Divergence:
             out = np.asarray(f(u), dtype=np.float64)
         return np.broadcast_to(out, u.shape)
 
+    _check_generator(fv, getattr(f, "__name__", "f"))
     with np.errstate(all="ignore"):
         f0 = float(fv(np.array(0.0)))
         s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))

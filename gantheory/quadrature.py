@@ -132,9 +132,19 @@ def _batch_shape(p: Density, q: Density):
         if not isinstance(d, Density):
             raise GanTheoryError(f"parameter {name!r} must be a gantheory Density, got {type(d).__name__}")
     try:
-        return np.broadcast_shapes(p.batch_shape, q.batch_shape)
+        shape = np.broadcast_shapes(p.batch_shape, q.batch_shape)
     except ValueError as exc:
         raise GanTheoryError(f"batch shapes {p.batch_shape} and {q.batch_shape} do not broadcast") from exc
+    if 0 in shape:
+        which = "p" if 0 in p.batch_shape else "q"
+        raise GanTheoryError(f"parameter {which!r} is an empty batch (batch shape {shape}); nothing to integrate")
+    return shape
+
+
+def _check_tolerances(atol, rtol) -> None:
+    for label, v in (("atol", atol), ("rtol", rtol)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)) or not (0 <= v < np.inf):
+            raise GanTheoryError(f"parameter {label!r} must be a finite number >= 0, got {v!r}")
 
 
 def _to_batch_last(a, nb):
@@ -495,6 +505,7 @@ def integrate(
         QuadratureWarning: a pair whose tolerance could not be certified (named in the message).
     """
     shape = _batch_shape(p, q)
+    _check_tolerances(atol, rtol)
     nb = len(shape)
     value = np.zeros(shape)
     error = np.zeros(shape)
@@ -645,6 +656,7 @@ def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", 
     """
     d = resolve_divergence(f)
     shape = _batch_shape(p, q)
+    _check_tolerances(kwargs.get("atol", TOLERANCES["quadrature_atol"]), kwargs.get("rtol", 1e-12))
     if not d.divergent_tail:
         return _bounded(integrate(d.integrand, p, q, kink=d.kink, name=d.name, **kwargs), d)
     if shape == ():
@@ -658,20 +670,24 @@ def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", 
     flat = int(np.prod(shape))
     if len(shape) != 1:
         return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
+    # Unbounded divergences, pair by pair: +inf from the asymptotics; known-finite pairs through the
+    # single-pair path with its substituted tail pieces (a batched grid stops at the last breakpoint,
+    # which is not enough for slowly decaying integrands such as p²/q ~ x^{-1.1}); unknown families in
+    # one batched call with the shell tests.
     verdicts = [divergence_is_finite(pb[i], qb[i], d) for i in range(flat)]
-    infinite = np.array([v is False for v in verdicts])
-    if not infinite.any():
-        return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=any(v is None for v in verdicts),
-                         name=d.name, **kwargs)
-    keep = np.nonzero(~infinite)[0]
     value, error = np.full(shape, np.inf), np.zeros(shape)
     certified, mass = np.ones(shape, dtype=bool), np.zeros(shape)
     n_nodes = 0
-    if keep.size:
-        r = integrate(d.integrand, pb[keep], qb[keep], kink=d.kink,
-                      divergent_tail=any(verdicts[i] is None for i in keep), name=d.name, **kwargs)
-        value[keep], error[keep], certified[keep], mass[keep] = r.value, r.error, r.certified, r.mass_error
+    unknown = np.array([i for i, v in enumerate(verdicts) if v is None], dtype=np.intp)
+    if unknown.size:
+        r = integrate(d.integrand, pb[unknown], qb[unknown], kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
+        value[unknown], error[unknown], certified[unknown], mass[unknown] = r.value, r.error, r.certified, r.mass_error
         n_nodes = r.n_nodes
+    for i, v in enumerate(verdicts):
+        if v is True:
+            r = integrate(d.integrand, pb[i], qb[i], kink=d.kink, tails=True, name=d.name, **kwargs)
+            value[i], error[i], certified[i], mass[i] = r.value, r.error, r.certified, r.mass_error
+            n_nodes = max(n_nodes, r.n_nodes)
     return QuadratureResult(value, error, certified, n_nodes, mass, d.name)
 
 
@@ -787,7 +803,13 @@ def _check_discriminator_output(values, logits: bool, weight=None):
     """Validate D(x). ``weight`` marks the nodes where p_data or p_g is numerically non-zero: a NaN
     where both densities underflow (e.g. a user's p/(p+q) computed as 0/0 far in the tails) carries no
     weight in V and is set to ½; a NaN anywhere else is an error."""
-    values = np.asarray(values, dtype=np.float64)
+    if hasattr(values, "detach") and getattr(values, "requires_grad", False):
+        raise GanTheoryError("parameter 'D' returned a tensor that requires grad; return a numpy array, "
+                             "or wrap the call in torch.no_grad() / .detach().cpu().numpy()")
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise GanTheoryError(f"parameter 'D' must return an array of numbers, got {type(values).__name__}: {exc}") from exc
     nan = np.isnan(values)
     if nan.any():
         if weight is None or np.any(np.broadcast_to(nan, np.shape(weight)) & weight):
@@ -827,7 +849,11 @@ def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool =
 
     def integrand(x, lp, lq):
         out = _check_discriminator_output(D(x), logits, weight=(exp(lp) > 0) | (exp(lq) > 0))
-        out = np.broadcast_to(out, lp.shape)
+        try:
+            out = np.broadcast_to(out, lp.shape)
+        except ValueError as exc:
+            raise GanTheoryError(f"parameter 'D' returned shape {out.shape} for inputs of shape {np.shape(x)}; "
+                                 "a discriminator must act elementwise (same shape out as in)") from exc
         if logits:
             log_d, log_1md = log_sigmoid(out), log_sigmoid(-out)  # log(1 − σ(a)) = log σ(−a)
         else:
@@ -835,7 +861,12 @@ def value_function(D: Callable, p_data: Density, p_g: Density, *, logits: bool =
                 log_d, log_1md = np.log(out), np.log1p(-out)
         return weighted(lp, log_d) + weighted(lq, log_1md)
 
-    return integrate(integrand, p_data, p_g, name="V(D,G)", **kwargs)
+    r = integrate(integrand, p_data, p_g, name="V(D,G)", **kwargs)
+    if not logits and np.any(np.isneginf(r.value)):
+        warnings.warn("V(D,G) = -inf: D reached exactly 0 or 1 where the other density has mass. If D is "
+                      "σ(a) computed in floating point (σ rounds to 1.0 beyond a ≈ 37), pass the logit a with "
+                      "logits=True", QuadratureWarning, stacklevel=2)
+    return r
 
 
 def criterion(p_data: Density, p_g: Density, **kwargs) -> QuadratureResult:

@@ -85,6 +85,18 @@ def _param(name: str, value, *, positive: bool = False, nonnegative: bool = Fals
     return arr
 
 
+# Below this a scale's breakpoints loc ± k·scale and the standardised z = (x − loc)/scale leave float64
+# (a Normal with scale 1e-320 gave JSD = inf): such a scale is refused, naming the parameter.
+SCALE_MIN = 1e-300
+
+
+def _scale_param(name: str, value) -> np.ndarray:
+    arr = _param(name, value, positive=True)
+    if np.any(arr < SCALE_MIN):
+        raise GanTheoryError(f"parameter {name!r} must be >= {SCALE_MIN:g} (smaller scales leave float64 range), got {value!r}")
+    return arr
+
+
 def _rng(rng) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
@@ -285,7 +297,7 @@ class _LocationScale(_Parametric):
 
     def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
-        self.scale = _param("scale", scale, positive=True)
+        self.scale = _scale_param("scale", scale)
         self._init_params(loc=self.loc, scale=self.scale)
 
     def _standard_sample(self, shape: tuple, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover - abstract
@@ -390,6 +402,10 @@ def _mp(value):
 
 def _is_real(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
+def _is_scale(v) -> bool:
+    return _is_real(v) and v >= SCALE_MIN
 
 
 def _is_positive(v) -> bool:

@@ -9,8 +9,8 @@ from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
-    _is_positive,
     _is_real,
+    _is_scale,
     _LocationScale,
     _mp,
     _symmetric,
@@ -75,7 +75,7 @@ FAMILY = DensityFamily(
     cls=Normal,
     parameters=("loc", "scale"),
     examples=(Normal(0.0, 1.0),),
-    accepts=lambda loc, scale: _is_real(loc) and _is_positive(scale),
+    accepts=lambda loc, scale: _is_real(loc) and _is_scale(scale),
     strategy=_strategy,
     mp_logpdf=_mp_logpdf,
     mp_features=lambda d, component: [(float(d.loc), float(d.scale))],

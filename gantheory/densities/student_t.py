@@ -13,9 +13,11 @@ from gantheory.densities.base import (
     DensityFamily,
     _is_positive,
     _is_real,
+    _is_scale,
     _LocationScale,
     _mp,
     _param,
+    _scale_param,
     _power_offsets,
     _symmetric,
 )
@@ -50,7 +52,7 @@ class StudentT(_LocationScale):
         if np.any(self.df < 1e-3):
             raise GanTheoryError(f"parameter 'df' must be >= 1e-3 (smaller df puts samples beyond float64), got {df!r}")
         self.loc = _param("loc", loc)
-        self.scale = _param("scale", scale, positive=True)
+        self.scale = _scale_param("scale", scale)
         self._init_params(df=self.df, loc=self.loc, scale=self.scale)
 
     def _logpdf(self, x):
@@ -114,7 +116,7 @@ FAMILY = DensityFamily(
     cls=StudentT,
     parameters=("df", "loc", "scale"),
     examples=(StudentT(1.5, 0.0, 2.0),),
-    accepts=lambda df, loc, scale: _is_positive(df) and df >= 1e-3 and _is_real(loc) and _is_positive(scale),
+    accepts=lambda df, loc, scale: _is_positive(df) and df >= 1e-3 and _is_real(loc) and _is_scale(scale),
     strategy=_strategy,
     mp_logpdf=_mp_logpdf,
     mp_features=lambda d, component: [(float(d.loc), float(d.scale))],
