@@ -239,6 +239,35 @@ def _crossings(p, q, pts, nb, d_nodes):
     return np.sort(np.concatenate([pts, roots], axis=-1), axis=-1)
 
 
+def _mixture_switches(pts, *densities):
+    """Points where the dominant component of a mixture changes (kinks of log p, which a reverse KL or a
+    χ² weights by the other density): located between G–K nodes of the grid ``pts`` and bisected."""
+    new = []
+    a, b = pts[:-1], pts[1:]
+    x = ((0.5 * (a + b))[:, None] + (0.5 * (b - a))[:, None] * NODES).ravel()
+    x = np.sort(np.concatenate([x, pts]))
+    for d in densities:
+        if not hasattr(d, "log_terms") or d.batch_shape != () or len(d.components) < 2:
+            continue
+        with np.errstate(invalid="ignore"):
+            terms = d.log_terms(x)
+        top = np.argmax(terms, axis=-1)
+        change = np.nonzero(top[:-1] != top[1:])[0]
+        if change.size == 0:
+            continue
+        lo, hi = x[change].copy(), x[change + 1].copy()
+        i, j = top[change], top[change + 1]
+        for _ in range(60):
+            m = 0.5 * (lo + hi)
+            t = d.log_terms(m)
+            left = t[np.arange(m.size), i] >= t[np.arange(m.size), j]
+            lo, hi = np.where(left, m, lo), np.where(left, hi, m)
+        new.append(0.5 * (lo + hi))
+    if not new:
+        return pts
+    return np.unique(np.concatenate([pts, *new]))
+
+
 def _extend_tails(pts):
     """Geometric shells beyond the outermost points, out to 2^60 times the grid's span."""
     lo, hi = pts[..., :1], pts[..., -1:]
@@ -537,7 +566,7 @@ def integrate(
             n_nodes += max(c[4] for c in chunks)
         else:
             if tails and nb == 0 and p_on and q_on:
-                pts, offset = _tail_pieces(integrand, p, q, pts, atol)
+                pts, offset = _tail_pieces(integrand, p, q, _mixture_switches(pts, p, q), atol)
             res = _continuous_pass(integrand, p, q, pts, nb, p_on, q_on, kink, offset)
             cont_value, cont_error, cont_mass, cont_edge = res.value, res.error, res.mass_error, res.edge
             n_nodes += res.n_nodes

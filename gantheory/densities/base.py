@@ -17,6 +17,7 @@ torch form).
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -393,11 +394,18 @@ class DensityFamily:
     mp_features: Callable[[Any, Callable], list] | None = None
 
 
+# How the oracle reads float parameters: as the decimals written (the shortest repr, the convention of
+# the golden values in gantheory.cases), or as the exact binary doubles the float64 engine computes with
+# (set by ``oracle.reference_value(..., binary=True)`` for ill-conditioned pairs).
+MP_BINARY_PARAMETERS = contextvars.ContextVar("MP_BINARY_PARAMETERS", default=False)
+
+
 def _mp(value):
-    """A float64 parameter as an exact mpmath number (the repr round-trips the double)."""
+    """A float64 parameter as an mpmath number: its shortest decimal repr, or (under
+    ``MP_BINARY_PARAMETERS``) the binary double itself, which differs from it beyond the 17th digit."""
     import mpmath
 
-    return mpmath.mpf(repr(float(value)))
+    return mpmath.mpf(float(value)) if MP_BINARY_PARAMETERS.get() else mpmath.mpf(repr(float(value)))
 
 
 def _is_real(v) -> bool:

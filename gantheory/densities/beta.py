@@ -13,6 +13,7 @@ from gantheory.densities.base import (
     Interval,
     _check_x,
     _is_positive,
+    _mp,
     _param,
     _Parametric,
 )
@@ -117,6 +118,14 @@ def _strategy(draw):
     return st.builds(Beta, st.floats(BETA_MIN, BETA_MAX), st.floats(BETA_MIN, BETA_MAX))
 
 
+def _mp_logpdf(d, component):
+    import mpmath as mp
+
+    a, b = _mp(d.a), _mp(d.b)
+    c = mp.loggamma(a + b) - mp.loggamma(a) - mp.loggamma(b)
+    return lambda x: (a - 1) * mp.log(x) + (b - 1) * mp.log(1 - x) + c if 0 < x < 1 else mp.ninf
+
+
 FAMILY = DensityFamily(
     name="beta",
     cls=Beta,
@@ -124,4 +133,6 @@ FAMILY = DensityFamily(
     examples=(Beta(2.0, 3.0),),
     accepts=lambda a, b: _is_positive(a) and _is_positive(b),
     strategy=_strategy,
+    mp_logpdf=_mp_logpdf,
+    mp_features=lambda d, component: [(0.0, 0.0), (1.0, 0.0), (0.5, 0.25)],
 )

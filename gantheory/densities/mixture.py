@@ -161,6 +161,14 @@ class Mixture(Density):
         cdfs = np.stack(np.broadcast_arrays(*(c.cdf(x) for c in self.components)), -1)
         return np.sum(self.weights * cdfs, axis=-1)
 
+    def log_terms(self, x: ArrayLike) -> np.ndarray:
+        """log w_k + log p_k(x) for every component, stacked on a new last axis (single mixtures): where
+        the largest term changes hands, log p has a kink of width ~ the components' scales."""
+        x = _check_x(x)
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        return np.stack([np.broadcast_to(c._logpdf(x) + log_w[..., k], np.shape(x)) for k, c in enumerate(self.components)], -1)
+
     def asymptote(self, point: float, side: int) -> Asymptote | None:
         """The heaviest component's expansion (ties: their constants add), absent where all are."""
         if self.batch_shape != () or self.is_discrete:

@@ -17,8 +17,8 @@ from gantheory.densities.base import (
     _LocationScale,
     _mp,
     _param,
-    _scale_param,
     _power_offsets,
+    _scale_param,
     _symmetric,
 )
 from gantheory.errors import GanTheoryError
