@@ -119,7 +119,8 @@ def log_of_growth(index: int) -> Asymptote:
 def integrable(g: Asymptote, finite_end: bool) -> bool | None:
     """Whether ∫^∞ e^{g(t)} dμ converges, μ = dt at an infinite end and dx = dt/t² at a finite one.
 
-    True / False, or None for a tie the coefficients cannot resolve (see ``TIE_RTOL``).
+    True / False; None for a tie the coefficients cannot resolve (see ``TIE_RTOL``). An exact tie at the
+    border (t^{-1}, t^{-1}/log t) diverges.
     """
     if finite_end:
         g = g.shifted(L1=-2.0)
@@ -131,7 +132,6 @@ def integrable(g: Asymptote, finite_end: bool) -> bool | None:
     l1, ll = g.coef[3], g.coef[4]
     if abs(l1 + 1.0) > TIE_RTOL * scale:
         return l1 < -1.0
-    # t^{-1} (log t)^{LL}: converges iff LL < −1
-    if abs(ll + 1.0) > TIE_RTOL * scale:
-        return ll < -1.0
-    return None
+    # t^{-1} (log t)^{LL}: converges iff LL < −1; at LL = −1, ∫ dt/(t log t) = log log t diverges (the
+    # families here have no finer terms)
+    return ll < -1.0 - TIE_RTOL * scale
