@@ -66,6 +66,7 @@ _KERNELS = {
     "neyman": lambda p, q: ((p - q) ** 2 / p if p else mp.inf) if q else p,
     "squared_hellinger": lambda p, q: (mp.sqrt(p) - mp.sqrt(q)) ** 2,
     "triangular": lambda p, q: (p - q) ** 2 / (p + q) if p or q else 0,
+    "jeffreys": lambda p, q: ((p - q) * mp.log(p / q) if p and q else mp.inf) if p or q else 0,
 }
 # the GAN divergence of gantheory.divergences is C(G) = 2·JSD − log 4, the criterion's integrand
 _KERNELS["gan"] = _KERNELS["criterion"]
