@@ -369,10 +369,16 @@ def _tail_piece(integrand, p, q, end, start, tol):
             f = np.broadcast_to(np.asarray(integrand(x, lp, lq), dtype=np.float64), v.shape)
         return f, exp(lp), exp(lq)
 
+    # Beyond every breakpoint both densities are in their monotone tails: if both vanish (underflow) on the
+    # first unit of v, they vanish beyond it too, and the piece is 0 (15 nodes instead of ~500).
+    first = v0 + 0.5 + 0.5 * NODES
+    f1, mp1, mq1 = evaluate(first)
+    if not np.any(f1) and not np.any(mp1) and not np.any(mq1):
+        return 0.0, 0.0, 0.0, 0.0, 15
     grid = v0 + np.concatenate([[0.0], 2.0 ** np.arange(-1, 31)])
     if v0 < v_far < grid[-1]:
         grid = np.sort(np.append(grid, v_far))
-    n_nodes = 0
+    n_nodes = 15
     for _ in range(_MAX_ROUNDS):
         a, b = grid[:-1], grid[1:]
         half, mid = 0.5 * (b - a), 0.5 * (a + b)
