@@ -62,7 +62,8 @@ class Asymptote:
         out = self.const + l2 * log_t * log_t + l1 * log_t + (ll * math.log(log_t) if ll and log_t > 0 else 0.0)
         if t2 or t1:
             t = math.exp(log_t)
-            out += t2 * t * t + t1 * t
+            # t·(c₂ t + c₁): no inf − inf where c₂ t² and c₁ t both overflow with opposite signs
+            out += (t2 * t + t1) * t
         return out
 
 

@@ -353,10 +353,13 @@ class _LocationScale(_Parametric):
 def _affine_tail(a: Asymptote, shift: float, scale: float) -> Asymptote:
     """The tail of p_x(x) = p_z(t_z)/s with t_z = (t − shift)/s, t → ∞, from that of p_z:
     t_z² = (t² − 2·shift·t)/s² + O(1), L_z = L − log s + O(1/t) (s > 0)."""
-    t2, t1, l2, l1, ll = a.coef
+    t2, t1, l2, l1, ll = (np.float64(c) for c in a.coef)
     ls = math.log(scale)
-    const = a.const + t2 * shift * shift / scale**2 - t1 * shift / scale + l2 * ls * ls - l1 * ls - ls
-    return Asymptote((t2 / scale**2, t1 / scale - 2.0 * shift * t2 / scale**2, l2, l1 - 2.0 * ls * l2, ll), const)
+    r = shift / np.float64(scale)  # divide step by step: scale² underflows for scale < 1e-154
+    with np.errstate(over="ignore", invalid="ignore"):
+        const = a.const + t2 * r * r - t1 * r + l2 * ls * ls - l1 * ls - ls
+        coef = (t2 / scale / scale, t1 / scale - 2.0 * t2 * r / scale, l2, l1 - 2.0 * ls * l2, ll)
+    return Asymptote(tuple(float(c) for c in coef), float(const))
 
 
 @dataclass(frozen=True)
