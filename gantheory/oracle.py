@@ -9,6 +9,7 @@ produce golden values (:mod:`gantheory.cases`) and in tests; it is slow (~0.1–
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -125,7 +126,9 @@ def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40,
     mixture components (found on a scan and bisected at the working precision; mixture switches are
     only taken where the two components are both in play, which the bisection of their difference
     gives). The piece next to a finite end of either support is integrated after the substitution
-    x = e ± h·e^{−y}, so an integrable pole (Beta(0.02, 1) at 0) is a smooth decaying integrand in y.
+    x = e ± h·e^{−y}, so an integrable pole (Beta(0.02, 1) at 0) is a smooth decaying integrand in y; the
+    two infinite tails after x = x₀ ± (e^u − 1), so an algebraic tail (χ² of t₁ against t₁.₉, ~x^{−1.1})
+    decays exponentially in u.
 
     ``binary``: read the parameters as the exact binary doubles (what the float64 engine integrates)
     instead of the decimals written (the convention of :mod:`gantheory.cases`).
@@ -135,6 +138,15 @@ def reference_value(p: Density, q: Density, quantity: str = "js", dps: int = 40,
         return _reference_value(p, q, quantity, dps)
     finally:
         MP_BINARY_PARAMETERS.reset(token)
+
+
+def _algebraic(p, q, end):
+    """Both tails at the infinite ``end`` are algebraic or logarithmic (no e^{−c t} or e^{−c t²} factor), so
+    the substitution x = e^u makes them exponential; an exponential tail is left to tanh–sinh as it is
+    (in u it would be doubly exponential and cost arbitrarily many digits to evaluate)."""
+    side = -1 if end > 0 else 1
+    found = [d.asymptote(end, side) for d in (p, q)]
+    return all(a is not None and not a.absent and a.coef[0] == 0 and a.coef[1] == 0 for a in found)
 
 
 def _at_end(f, end, h, y, sign):
@@ -172,6 +184,10 @@ def _reference_value(p, q, quantity, dps):
                 total += mp.quad(lambda y, a=a, h=b - a: _at_end(f, a, h, y, 1), [0, 1, 4, 16, 64, mp.inf])
             elif b in ends and mp.isfinite(a):
                 total += mp.quad(lambda y, b=b, h=b - a: _at_end(f, b, h, y, -1), [0, 1, 4, 16, 64, mp.inf])
+            elif a == mp.ninf and _algebraic(p, q, -math.inf):  # x = b − (e^u − 1), dx = e^u du
+                total += mp.quad(lambda u, b=b: f(b + 1 - mp.exp(u)) * mp.exp(u), [0, 1, 4, 16, 64, 256, mp.inf])
+            elif b == mp.inf and _algebraic(p, q, math.inf):
+                total += mp.quad(lambda u, a=a: f(a - 1 + mp.exp(u)) * mp.exp(u), [0, 1, 4, 16, 64, 256, mp.inf])
             else:
                 total += mp.quad(f, [a, b], maxdegree=10)
         return +total
