@@ -78,6 +78,15 @@ def test_finite_reproducers_are_right_and_certified(p, q, name, golden, route):
     assert _close(float(r), golden), (float(r), golden, route)
 
 
+@pytest.mark.parametrize("p,q,name,golden,route", [c[1:] for c in FINITE], ids=[c[0] for c in FINITE])
+def test_the_oracle_reproduces_the_finite_reproducers(p, q, name, golden, route):
+    """The project's mpmath oracle gets them too (substitution at poles and along algebraic tails), so it can
+    serve as the golden route for pairs like these in the fuzz."""
+    from gantheory.oracle import reference_value
+
+    assert _close(float(reference_value(p, q, name, dps=25)), golden), route
+
+
 INFINITE = [
     # (id, p, q, divergence, why the integral diverges — from the closed-form asymptotics)
     ("pearson-laplace-wide-normal", Laplace(0.0, 1.0), Normal(0.0, 15.0), "pearson", "p²/q ~ e^{−2|x| + x²/450} (was 8.41)"),
