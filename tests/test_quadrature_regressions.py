@@ -204,6 +204,19 @@ def test_narrow_far_apart_mixtures_reverse_kl_matches_the_oracle():
     assert r.certified and _close(float(r), NARROW_GOLDEN)
 
 
+def test_a_breakpoint_at_a_mixture_switch_does_not_hide_its_bump():
+    """Found by the fuzz: with a breakpoint exactly at the switch between two narrow components, the
+    log(1 + e^{−|Δ|}) bump of log q (width ~5e-5) fell between the interval's end and its nearest node, and
+    KL was 7.6e-6 high, certified. Golden: the mpmath oracle at 25 digits (6230.9510751563691245) and, as a
+    third route, scipy.integrate.quad with scipy.stats log densities on 4,800 pieces plus x = e^u tails
+    (6230.951075156369)."""
+    p = StudentT(2.549323783736845, -5.331047261873852, 1.059316627999045)
+    q = Mixture([Normal(19.12563370869851, 0.05700789736212016), Normal(-4.646339605350409, 0.01125771003667429),
+                 Normal(-8.29319234333254, 0.01370111081407643)], [0.03050228, 0.4890769, 0.48042082])
+    r = kl_divergence(p, q)
+    assert r.certified and _close(float(r), 6230.9510751563691245)
+
+
 @pytest.mark.slow
 def test_narrow_mixture_golden_is_the_oracles():
     from gantheory.oracle import reference_value
