@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gantheory.errors import GanTheoryError
-from gantheory.numerics import LOG2, exp, log_abs_expm1, log_sigmoid, weighted
+from gantheory.numerics import LOG2, exp, log_sigmoid, weighted
 
 __all__ = ["DIVERGENCES", "Divergence", "resolve_divergence"]
 
@@ -60,7 +60,10 @@ class Divergence:
     ``f_at_zero`` = f(0) (the weight of q where p = 0) and ``f_slope_at_infinity`` = lim f(u)/u (the
     weight of p where q = 0). ``f_sympy`` (in ``u``) and ``conjugate_sympy`` (in ``t``) are sympy source
     strings, with the domain of f and the interval where the conjugate formula holds; ``lower`` and
-    ``upper`` bound the value over all pairs.
+    ``upper`` bound the value over all pairs. ``growth_at_infinity`` = (s, m) says |f(u)| ≍ u^s (log u)^m
+    as u → ∞ and ``growth_at_zero`` = (s, m) that |f(u)| ≍ u^{−s} (log 1/u)^m as u → 0⁺ ((0, 0): bounded);
+    with the densities' tail asymptotics they decide whether the integral is finite without integrating
+    (``None``: not known, e.g. a user's f).
     """
 
     name: str
@@ -79,6 +82,8 @@ class Divergence:
     lower: float = 0.0
     upper: float = math.inf
     symbol: str = ""
+    growth_at_infinity: tuple[float, float] | None = None
+    growth_at_zero: tuple[float, float] | None = None
 
     def integrand(self, x: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         both = (lp > -np.inf) & (lq > -np.inf)
@@ -100,6 +105,27 @@ def _js_core(lp, lq):
     return 0.5 * (exp(lp) * (LOG2 - np.maximum(-d, 0.0) - shared) + exp(lq) * (LOG2 - np.maximum(d, 0.0) - shared))
 
 
+def _pearson_core(lp, lq):
+    # (p − q)²/q written with the larger density factored out, so that no step adds a huge log to a
+    # tiny one (lq + 2·log|e^{lp − lq} − 1| rounds lq + (lp − lq) to the wrong number where lq ≪ lp):
+    #   p ≥ q:  p²/q · (1 − q/p)² = e^{2 lp − lq} · expm1(−(lp − lq))²
+    #   p < q:  q · (p/q − 1)²     = e^{lq} · expm1(lp − lq)²
+    d = lp - lq
+    big = d > 0
+    return np.where(big, exp(2.0 * lp - lq), exp(lq)) * np.expm1(-np.abs(d)) ** 2
+
+
+def _neyman_core(lp, lq):
+    # (p − q)²/p: Pearson with the roles of p and q exchanged.
+    return _pearson_core(lq, lp)
+
+
+def _hellinger_core(lp, lq):
+    # (√p − √q)² = max(p, q) · (1 − e^{−|lp − lq|/2})²: stable in both directions (the form
+    # q·(e^{(lp − lq)/2} − 1)² cancels catastrophically where q ≪ p; 1.3e33 for Cauchy vs N(0, 1)).
+    return exp(np.maximum(lp, lq)) * np.expm1(-0.5 * np.abs(lp - lq)) ** 2
+
+
 def _triangular_core(lp, lq):
     # (p − q)²/(p + q) = (p + q)·tanh²(d/2), d = log p − log q: no cancellation where p ≈ q.
     return exp(np.logaddexp(lp, lq)) * np.tanh(0.5 * (lp - lq)) ** 2
@@ -116,46 +142,46 @@ DIVERGENCES: dict[str, Divergence] = {
     for d in [
         Divergence("kl", "f(u) = u log u;  KL(p‖q) = ∫ p log(p/q)", lambda u: _xlogx(u),
                    lambda lp, lq: exp(lp) * (lp - lq), 0.0, np.inf, divergent_tail=True,
-                   f_sympy="u*log(u)", conjugate_sympy="exp(t - 1)", symbol="KL"),
+                   f_sympy="u*log(u)", conjugate_sympy="exp(t - 1)", symbol="KL", growth_at_infinity=(1, 1), growth_at_zero=(0, 0)),
         Divergence("reverse_kl", "f(u) = −log u;  KL(q‖p)", lambda u: -np.log(u),
                    lambda lp, lq: exp(lq) * (lq - lp), np.inf, 0.0, divergent_tail=True,
                    f_sympy="-log(u)", conjugate_sympy="-1 - log(-t)", conjugate_domain="Interval.open(-oo, 0)",
-                   symbol="KL(q‖p)"),
+                   symbol="KL(q‖p)", growth_at_infinity=(0, 1), growth_at_zero=(0, 1)),
         Divergence("pearson", "f(u) = (u − 1)²;  χ²(p‖q) = ∫ (p − q)²/q", lambda u: (u - 1.0) ** 2,
-                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(lp - lq)), 1.0, np.inf, divergent_tail=True,
-                   f_sympy="(u - 1)**2", conjugate_sympy="t**2/4 + t", f_domain="Interval(-oo, oo)", symbol="χ²"),
+                   _pearson_core, 1.0, np.inf, divergent_tail=True,
+                   f_sympy="(u - 1)**2", conjugate_sympy="t**2/4 + t", f_domain="Interval(-oo, oo)", symbol="χ²", growth_at_infinity=(2, 0), growth_at_zero=(0, 0)),
         Divergence("neyman", "f(u) = (1 − u)²/u;  ∫ (p − q)²/p", lambda u: (1.0 - u) ** 2 / u,
-                   lambda lp, lq: np.exp(lp + 2.0 * log_abs_expm1(lq - lp)), np.inf, 1.0, divergent_tail=True,
+                   _neyman_core, np.inf, 1.0, divergent_tail=True,
                    f_sympy="(1 - u)**2/u", conjugate_sympy="2 - 2*sqrt(1 - t)", conjugate_domain="Interval.open(-oo, 1)",
-                   symbol="χ²_N"),
+                   symbol="χ²_N", growth_at_infinity=(1, 0), growth_at_zero=(1, 0)),
         Divergence("squared_hellinger", "f(u) = (√u − 1)²;  H² = ∫ (√p − √q)² (no ½, as in f-GAN)",
                    lambda u: (np.sqrt(u) - 1.0) ** 2,
-                   lambda lp, lq: np.exp(lq + 2.0 * log_abs_expm1(0.5 * (lp - lq))), 1.0, 1.0,
+                   _hellinger_core, 1.0, 1.0,
                    f_sympy="(sqrt(u) - 1)**2", conjugate_sympy="t/(1 - t)", conjugate_domain="Interval.open(-oo, 1)",
-                   upper=2.0, symbol="H²"),
+                   upper=2.0, symbol="H²", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
         Divergence("jeffreys", "f(u) = (u − 1) log u;  ∫ (p − q) log(p/q)", lambda u: (u - 1.0) * np.log(u),
                    lambda lp, lq: (exp(lp) - exp(lq)) * (lp - lq), np.inf, np.inf, divergent_tail=True,
                    f_sympy="(u - 1)*log(u)",
-                   conjugate_sympy="LambertW(exp(1 - t)) + 1/LambertW(exp(1 - t)) + t - 2", symbol="J"),
+                   conjugate_sympy="LambertW(exp(1 - t)) + 1/LambertW(exp(1 - t)) + t - 2", symbol="J", growth_at_infinity=(1, 1), growth_at_zero=(0, 1)),
         Divergence("total_variation", "f(u) = ½|u − 1|;  TV = ½∫|p − q|", lambda u: 0.5 * np.abs(u - 1.0),
                    lambda lp, lq: 0.5 * np.abs(exp(lp) - exp(lq)), 0.5, 0.5, kink=True,
                    f_sympy="Abs(u - 1)/2", conjugate_sympy="t", conjugate_domain="Interval(-1/2, 1/2)",
-                   upper=1.0, symbol="TV"),
+                   upper=1.0, symbol="TV", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
         Divergence("js", "f(u) = ½[u log u − (u + 1) log((u + 1)/2)];  JSD (½ convention; f-GAN's row is 2·JSD)",
                    lambda u: 0.5 * (_xlogx(u) - (u + 1.0) * np.log((u + 1.0) / 2.0)), _js_core, 0.5 * LOG2, 0.5 * LOG2,
                    f_sympy="(u*log(u) - (u + 1)*log((u + 1)/2))/2", conjugate_sympy="-log(2 - exp(2*t))/2",
-                   conjugate_domain="Interval.open(-oo, log(2)/2)", upper=LOG2, symbol="JSD"),
+                   conjugate_domain="Interval.open(-oo, log(2)/2)", upper=LOG2, symbol="JSD", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
         Divergence("triangular", "f(u) = (u − 1)²/(u + 1);  Δ = ∫ (p − q)²/(p + q)",
                    lambda u: (u - 1.0) ** 2 / (u + 1.0), _triangular_core, 1.0, 1.0,
                    reference="Vincze 1981; Le Cam 1986 (triangular discrimination); Mao et al. 2017, Thm. 1",
                    f_sympy="(u - 1)**2/(u + 1)", conjugate_sympy="4 - t - 4*sqrt(1 - t)",
-                   conjugate_domain="Interval.open(-3, 1)", upper=2.0, symbol="Δ"),
+                   conjugate_domain="Interval.open(-3, 1)", upper=2.0, symbol="Δ", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
         Divergence("gan", "f(u) = u log u − (u + 1) log(u + 1);  = 2·JSD − log 4 = C(G)",
                    lambda u: _xlogx(u) - (u + 1.0) * np.log(u + 1.0),
                    lambda lp, lq: exp(lp) * log_sigmoid(lp - lq) + exp(lq) * log_sigmoid(lq - lp),
                    0.0, 0.0, reference="Goodfellow et al. (2014), Thm. 1; f-GAN Table 1 ('GAN')",
                    f_sympy="u*log(u) - (u + 1)*log(u + 1)", conjugate_sympy="-log(1 - exp(t))",
-                   conjugate_domain="Interval.open(-oo, 0)", lower=-2 * LOG2, upper=0.0, symbol="C"),
+                   conjugate_domain="Interval.open(-oo, 0)", lower=-2 * LOG2, upper=0.0, symbol="C", growth_at_infinity=(0, 1), growth_at_zero=(0, 0)),
     ]
 }
 
@@ -175,6 +201,35 @@ def resolve_divergence(f: str | Divergence | Callable) -> Divergence:
     raise GanTheoryError(f"parameter 'f' must be a divergence name or a callable, got {f!r}")
 
 
+# The grid on which a user's f is checked: f(1) = 0 and convexity (a chord never below the graph).
+_CHECK_U = np.concatenate([np.geomspace(1e-6, 1.0, 60, endpoint=False), np.geomspace(1.0, 1e6, 61)])
+
+
+def _check_generator(fv: Callable, name: str) -> None:
+    """D_f is a divergence only for convex f with f(1) = 0 (then D_f(p‖p) = 0 and D_f ≥ 0 by Jensen):
+    check both on a grid of u ∈ [1e-6, 1e6] and name what fails, with a witness."""
+    with np.errstate(all="ignore"):
+        f1 = float(fv(np.array(1.0)))
+        v = fv(_CHECK_U)
+    if not np.isfinite(f1) or abs(f1) > 1e-12:
+        raise GanTheoryError(f"parameter 'f' ({name}) must satisfy f(1) = 0 (got f(1) = {f1!r}); "
+                             "otherwise D_f(p‖p) = f(1) ≠ 0. Subtract f(1)")
+    if np.any(np.isnan(v)):
+        raise GanTheoryError(f"parameter 'f' ({name}) returns NaN at u = {float(_CHECK_U[np.isnan(v)][0]):.3g}")
+    # convexity: on consecutive triples u0 < u1 < u2, f(u1) ≤ chord; rounding allowance relative to |f|
+    u0, u1, u2 = _CHECK_U[:-2], _CHECK_U[1:-1], _CHECK_U[2:]
+    f0, f1_, f2 = v[:-2], v[1:-1], v[2:]
+    finite = np.isfinite(f0) & np.isfinite(f1_) & np.isfinite(f2)
+    lam = (u2 - u1) / (u2 - u0)
+    chord = lam * f0 + (1 - lam) * f2
+    slack = 1e-9 * (np.abs(f0) + np.abs(f1_) + np.abs(f2)) + 1e-12
+    bad = finite & (f1_ > chord + slack)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise GanTheoryError(f"parameter 'f' ({name}) is not convex: f({u1[i]:.4g}) = {f1_[i]:.6g} lies above the chord "
+                             f"between u = {u0[i]:.4g} and {u2[i]:.4g} ({chord[i]:.6g}); an f-divergence needs convex f")
+
+
 def _callable_divergence(f: Callable) -> Divergence:
     """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
 
@@ -184,6 +239,7 @@ def _callable_divergence(f: Callable) -> Divergence:
             out = np.asarray(f(u), dtype=np.float64)
         return np.broadcast_to(out, u.shape)
 
+    _check_generator(fv, getattr(f, "__name__", "f"))
     with np.errstate(all="ignore"):
         f0 = float(fv(np.array(0.0)))
         s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))

@@ -16,7 +16,7 @@ from gantheory.densities.discrete import Discrete
 from gantheory.densities.laplace import Laplace
 from gantheory.densities.mixture import Mixture
 from gantheory.densities.normal import Normal
-from gantheory.densities.pushforward import Affine, Pushforward
+from gantheory.densities.pushforward import Affine, Monotone, Pushforward
 from gantheory.densities.student_t import StudentT
 from gantheory.densities.uniform import Uniform
 from gantheory.errors import GanTheoryError
@@ -38,7 +38,7 @@ class _ScipyDensity(Density):
         self._low, self._high = low, high
 
     def _logpdf(self, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             lp = np.asarray(self.rv.logpdf(x), dtype=np.float64)
         return np.where(np.isnan(lp), -np.inf, lp)
 
@@ -80,9 +80,64 @@ class _ScipyDensity(Density):
     def cdf(self, x):
         return np.asarray(self.rv.cdf(_check_x(x)), dtype=np.float64)
 
+    def asymptote(self, point, side):
+        """The tail/end-point expansion of the equivalent gantheory family (``None`` for a scipy
+        distribution without one: the engine then integrates without deciding divergence in advance)."""
+        native = self._native()
+        return None if native is None else native.asymptote(point, side)
+
+    def finite_ends(self):
+        native = self._native()
+        return super().finite_ends() if native is None else native.finite_ends()
+
+    def _native(self):
+        """The same distribution as a gantheory family, for the scipy families that have one."""
+        dist = self.rv.dist
+        shapes, loc, scale = dist._parse_args(*self.rv.args, **self.rv.kwds)
+        loc, scale = float(loc), float(scale)
+        name = dist.name
+        try:
+            if name == "norm":
+                return Normal(loc, scale)
+            if name == "laplace":
+                return Laplace(loc, scale)
+            if name in ("t", "cauchy"):
+                return StudentT(float(shapes[0]) if name == "t" else 1.0, loc, scale)
+            if name == "uniform":
+                return Uniform(loc, loc + scale)
+            if name == "beta":
+                return Pushforward(Beta(float(shapes[0]), float(shapes[1])), Affine(loc, scale))
+            if name == "lognorm" and loc == 0.0:
+                return Pushforward(Normal(float(np.log(scale)), float(shapes[0])), Monotone.exp())
+        except GanTheoryError:
+            return None
+        return None
+
+    def broadcast_to(self, shape):
+        if tuple(np.atleast_1d(shape)) not in ((), (1,)) and shape != ():
+            raise GanTheoryError("a from_scipy density has scalar parameters; it cannot be broadcast to a batch")
+        return self
+
     def __repr__(self) -> str:
         args = ", ".join(repr(a) for a in self.rv.args)
         return f"from_scipy({self.rv.dist.name}({args}))"
+
+
+def _check_scipy_parameters(rv) -> None:
+    """scipy accepts invalid parameters at freezing and answers NaN later: name the bad one now."""
+    dist = rv.dist
+    try:
+        parsed = dist._parse_args(*rv.args, **rv.kwds)
+    except TypeError as exc:
+        raise GanTheoryError(f"parameter 'frozen_rv': {exc}") from exc
+    shapes, loc, scale = (parsed[0], parsed[1], parsed[2]) if len(parsed) == 3 else (parsed[0], parsed[1], 1.0)
+    names = [s.strip() for s in dist.shapes.split(",")] if dist.shapes else []
+    if not np.all(np.isfinite(loc)):
+        raise GanTheoryError(f"parameter 'loc' of {dist.name} must be finite, got {loc!r}")
+    if not (np.all(np.isfinite(scale)) and np.all(np.asarray(scale) > 0)):
+        raise GanTheoryError(f"parameter 'scale' of {dist.name} must be > 0 and finite, got {scale!r}")
+    if shapes and not np.all(dist._argcheck(*shapes)):
+        raise GanTheoryError(f"parameters {', '.join(names) or 'shapes'} of {dist.name} are outside its domain: {shapes!r}")
 
 
 def from_scipy(frozen_rv: Any) -> Density:
@@ -93,13 +148,16 @@ def from_scipy(frozen_rv: Any) -> Density:
     remaining tail mass is below 1e-17, which stays inside the 1e-12 weight tolerance).
 
     Raises:
-        GanTheoryError: ``frozen_rv`` is not a frozen scipy.stats distribution, or is multivariate.
+        GanTheoryError: ``frozen_rv`` is not a frozen scipy.stats distribution, is multivariate, or has
+            parameters outside the distribution's domain (the message names them).
     """
     from scipy.stats._distn_infrastructure import (
         rv_continuous_frozen,
         rv_discrete_frozen,
     )
 
+    if isinstance(frozen_rv, (rv_continuous_frozen, rv_discrete_frozen)):
+        _check_scipy_parameters(frozen_rv)
     if isinstance(frozen_rv, rv_continuous_frozen):
         if np.shape(frozen_rv.mean()) != ():
             raise GanTheoryError("parameter 'frozen_rv' must have scalar parameters (batched scipy rvs are unsupported)")

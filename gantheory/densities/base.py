@@ -17,12 +17,15 @@ torch form).
 
 from __future__ import annotations
 
+import contextvars
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gantheory.densities.asymptotics import ABSENT, Asymptote
 from gantheory.errors import GanTheoryError
 
 if TYPE_CHECKING:
@@ -80,6 +83,18 @@ def _param(name: str, value, *, positive: bool = False, nonnegative: bool = Fals
         raise GanTheoryError(f"parameter {name!r} must be > 0, got {value!r}")
     if nonnegative and not np.all(arr >= 0):
         raise GanTheoryError(f"parameter {name!r} must be >= 0, got {value!r}")
+    return arr
+
+
+# Below this a scale's breakpoints loc ± k·scale and the standardised z = (x − loc)/scale leave float64
+# (a Normal with scale 1e-320 gave JSD = inf): such a scale is refused, naming the parameter.
+SCALE_MIN = 1e-300
+
+
+def _scale_param(name: str, value) -> np.ndarray:
+    arr = _param(name, value, positive=True)
+    if np.any(arr < SCALE_MIN):
+        raise GanTheoryError(f"parameter {name!r} must be >= {SCALE_MIN:g} (smaller scales leave float64 range), got {value!r}")
     return arr
 
 
@@ -168,6 +183,38 @@ class Density:
     def cdf(self, x: ArrayLike) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no cdf")
 
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        """The expansion of log p just to one side of ``point`` (``side`` +1: right of it, −1: left;
+        ``point`` may be ±inf), as an :class:`~gantheory.densities.asymptotics.Asymptote`:
+        ``ABSENT`` where p vanishes on that side, a constant at an interior point, the family's own
+        expansion at an end of its support. ``None``: not known (the engine then integrates only).
+        Single densities only."""
+        if self.batch_shape != () or self.is_discrete:
+            return None
+        support = self.support
+        if not isinstance(support, Interval):
+            return None
+        low, high = float(support.low), float(support.high)
+        inside = (low <= point < high) if side > 0 else (low < point <= high)
+        if not inside:
+            return ABSENT
+        if point in (low, high) or math.isinf(point):
+            return self._end_asymptote(point)
+        with np.errstate(all="ignore"):
+            value = float(self.logpdf(point))
+        return Asymptote(const=value) if np.isfinite(value) else None
+
+    def _end_asymptote(self, end: float) -> Asymptote | None:
+        """The family's expansion at an end of its support (see :mod:`gantheory.densities.asymptotics`)."""
+        return None
+
+    def finite_ends(self) -> tuple[float, ...]:
+        """Finite points where the density's support starts or stops (single densities)."""
+        support = self.support
+        if self.batch_shape != () or not isinstance(support, Interval):
+            return ()
+        return tuple(float(v) for v in (support.low, support.high) if np.isfinite(v))
+
     def to_torch(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None) -> TorchDensity:
         """A torch view with ``log_prob(x)`` and ``sample(n, generator=None)`` on ``device``.
 
@@ -251,7 +298,7 @@ class _LocationScale(_Parametric):
 
     def __init__(self, loc: ArrayLike = 0.0, scale: ArrayLike = 1.0) -> None:
         self.loc = _param("loc", loc)
-        self.scale = _param("scale", scale, positive=True)
+        self.scale = _scale_param("scale", scale)
         self._init_params(loc=self.loc, scale=self.scale)
 
     def _standard_sample(self, shape: tuple, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover - abstract
@@ -290,6 +337,30 @@ class _LocationScale(_Parametric):
     def cdf(self, x: ArrayLike) -> np.ndarray:
         return self._standard_cdf((_check_x(x) - self.loc) / self.scale)
 
+    def _end_asymptote(self, end: float) -> Asymptote | None:
+        # the standard member's tail at +inf, mapped: x = μ + s z, t_z = (t ∓ μ)/s at ±inf
+        unit = self._standard_tail()
+        if unit is None:
+            return None
+        mu = float(self.loc) if end > 0 else -float(self.loc)
+        return _affine_tail(unit, mu, float(self.scale))
+
+    def _standard_tail(self) -> Asymptote | None:  # pragma: no cover - abstract
+        """The expansion of log p₀ at +inf (every location-scale family here is symmetric)."""
+        return None
+
+
+def _affine_tail(a: Asymptote, shift: float, scale: float) -> Asymptote:
+    """The tail of p_x(x) = p_z(t_z)/s with t_z = (t − shift)/s, t → ∞, from that of p_z:
+    t_z² = (t² − 2·shift·t)/s² + O(1), L_z = L − log s + O(1/t) (s > 0)."""
+    t2, t1, l2, l1, ll = (np.float64(c) for c in a.coef)
+    ls = math.log(scale)
+    r = shift / np.float64(scale)  # divide step by step: scale² underflows for scale < 1e-154
+    with np.errstate(over="ignore", invalid="ignore"):
+        const = a.const + t2 * r * r - t1 * r + l2 * ls * ls - l1 * ls - ls
+        coef = (t2 / scale / scale, t1 / scale - 2.0 * t2 * r / scale, l2, l1 - 2.0 * ls * l2, ll)
+    return Asymptote(tuple(float(c) for c in coef), float(const))
+
 
 @dataclass(frozen=True)
 class DensityFamily:
@@ -326,15 +397,26 @@ class DensityFamily:
     mp_features: Callable[[Any, Callable], list] | None = None
 
 
+# How the oracle reads float parameters: as the decimals written (the shortest repr, the convention of
+# the golden values in gantheory.cases), or as the exact binary doubles the float64 engine computes with
+# (set by ``oracle.reference_value(..., binary=True)`` for ill-conditioned pairs).
+MP_BINARY_PARAMETERS = contextvars.ContextVar("MP_BINARY_PARAMETERS", default=False)
+
+
 def _mp(value):
-    """A float64 parameter as an exact mpmath number (the repr round-trips the double)."""
+    """A float64 parameter as an mpmath number: its shortest decimal repr, or (under
+    ``MP_BINARY_PARAMETERS``) the binary double itself, which differs from it beyond the 17th digit."""
     import mpmath
 
-    return mpmath.mpf(repr(float(value)))
+    return mpmath.mpf(float(value)) if MP_BINARY_PARAMETERS.get() else mpmath.mpf(repr(float(value)))
 
 
 def _is_real(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
+def _is_scale(v) -> bool:
+    return _is_real(v) and v >= SCALE_MIN
 
 
 def _is_positive(v) -> bool:

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     DensityFamily,
     Interval,
     _check_x,
     _is_positive,
+    _mp,
     _param,
     _Parametric,
 )
@@ -100,6 +102,12 @@ class Beta(_Parametric):
         s = self.a + self.b
         return (self.a / s) * (self.b / s) / (s + 1) + np.zeros(self.batch_shape)  # no (a+b)^2 underflow
 
+    def _end_asymptote(self, end: float) -> Asymptote:
+        # log p = (a − 1) log x + (b − 1) log(1 − x) − log B(a, b): near 0, with t = 1/x, (1 − a)·L − log B
+        # + O(x); near 1 the same with b
+        k = float(self.a) if end == 0.0 else float(self.b)
+        return Asymptote((0.0, 0.0, 0.0, 1.0 - k, 0.0), float(-_log_beta(self.a, self.b)))
+
     def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.betainc(self.a, self.b, np.clip(_check_x(x), 0.0, 1.0))
 
@@ -110,6 +118,14 @@ def _strategy(draw):
     return st.builds(Beta, st.floats(BETA_MIN, BETA_MAX), st.floats(BETA_MIN, BETA_MAX))
 
 
+def _mp_logpdf(d, component):
+    import mpmath as mp
+
+    a, b = _mp(d.a), _mp(d.b)
+    c = mp.loggamma(a + b) - mp.loggamma(a) - mp.loggamma(b)
+    return lambda x: (a - 1) * mp.log(x) + (b - 1) * mp.log(1 - x) + c if 0 < x < 1 else mp.ninf
+
+
 FAMILY = DensityFamily(
     name="beta",
     cls=Beta,
@@ -117,4 +133,6 @@ FAMILY = DensityFamily(
     examples=(Beta(2.0, 3.0),),
     accepts=lambda a, b: _is_positive(a) and _is_positive(b),
     strategy=_strategy,
+    mp_logpdf=_mp_logpdf,
+    mp_features=lambda d, component: [(0.0, 0.0), (1.0, 0.0), (0.5, 0.25)],
 )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _EXPONENTIAL_OFFSETS,
     DensityFamily,
-    _is_positive,
     _is_real,
+    _is_scale,
     _LocationScale,
     _mp,
     _symmetric,
@@ -28,7 +29,8 @@ class Laplace(_LocationScale):
     _unit_variance = 2.0
 
     def _logpdf(self, x):
-        return -np.abs(x - self.loc) / self.scale - np.log(2.0 * self.scale)
+        with np.errstate(over="ignore"):
+            return -np.abs(x - self.loc) / self.scale - np.log(2.0 * self.scale)
 
     def _standard_sample(self, shape, rng):
         return rng.laplace(size=shape)
@@ -38,6 +40,9 @@ class Laplace(_LocationScale):
 
     def _offsets(self):
         return _symmetric(_EXPONENTIAL_OFFSETS)
+
+    def _standard_tail(self) -> Asymptote:
+        return Asymptote((0.0, -1.0, 0.0, 0.0, 0.0), -np.log(2.0))  # −|z| − log 2
 
 
 def _strategy(draw):
@@ -58,7 +63,7 @@ FAMILY = DensityFamily(
     cls=Laplace,
     parameters=("loc", "scale"),
     examples=(Laplace(1.0, 0.5),),
-    accepts=lambda loc, scale: _is_real(loc) and _is_positive(scale),
+    accepts=lambda loc, scale: _is_real(loc) and _is_scale(scale),
     strategy=_strategy,
     mp_logpdf=_mp_logpdf,
     mp_features=lambda d, component: [(float(d.loc), float(d.scale))],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gantheory.densities.asymptotics import Asymptote, heaviest
 from gantheory.densities.base import (
     Density,
     DensityFamily,
@@ -159,6 +160,33 @@ class Mixture(Density):
         x = _check_x(x)
         cdfs = np.stack(np.broadcast_arrays(*(c.cdf(x) for c in self.components)), -1)
         return np.sum(self.weights * cdfs, axis=-1)
+
+    def log_terms(self, x: ArrayLike) -> np.ndarray:
+        """log w_k + log p_k(x) for every component, stacked on a new last axis (single mixtures): where
+        the largest term changes hands, log p has a kink of width ~ the components' scales."""
+        x = _check_x(x)
+        with np.errstate(divide="ignore"):
+            log_w = np.log(self.weights)
+        return np.stack([np.broadcast_to(c._logpdf(x) + log_w[..., k], np.shape(x)) for k, c in enumerate(self.components)], -1)
+
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        """The heaviest component's expansion (ties: their constants add), absent where all are."""
+        if self.batch_shape != () or self.is_discrete:
+            return None
+        parts = []
+        for w, c in zip(self.weights, self.components, strict=True):
+            if w > 0:
+                a = c.asymptote(point, side)
+                if a is None:
+                    return None
+                parts.append((float(np.log(w)), a))
+        return heaviest(parts)
+
+    def finite_ends(self) -> tuple[float, ...]:
+        """Every component's finite ends (a gap between components starts and stops at them)."""
+        if self.batch_shape != ():
+            return ()
+        return tuple(sorted({e for c in self.components for e in c.finite_ends()}))
 
     def broadcast_to(self, shape: int | tuple[int, ...]) -> Mixture:
         k = len(self.components)

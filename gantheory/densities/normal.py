@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
-    _is_positive,
     _is_real,
+    _is_scale,
     _LocationScale,
     _mp,
     _symmetric,
@@ -36,8 +37,9 @@ class Normal(_LocationScale):
 
     def _logpdf(self, x):
         # in-place: this is the innermost loop of every batched integral
-        z = np.divide(np.subtract(x, self.loc), self.scale)  # not * (1/scale): 1/1e-309 is inf
-        z *= z
+        with np.errstate(over="ignore"):  # beyond |z| ~ 1e154, z² = inf: log p = −inf, its limit
+            z = np.divide(np.subtract(x, self.loc), self.scale)  # not * (1/scale): 1/1e-309 is inf
+            z *= z
         z *= -0.5
         z -= np.log(self.scale) + _HALF_LOG_2PI
         return z
@@ -50,6 +52,9 @@ class Normal(_LocationScale):
 
     def _offsets(self):
         return _symmetric(_GAUSSIAN_OFFSETS)
+
+    def _standard_tail(self) -> Asymptote:
+        return Asymptote((-0.5, 0.0, 0.0, 0.0, 0.0), -_HALF_LOG_2PI)  # log φ(z) = −z²/2 − ½ log 2π
 
 
 def _strategy(draw):
@@ -70,7 +75,7 @@ FAMILY = DensityFamily(
     cls=Normal,
     parameters=("loc", "scale"),
     examples=(Normal(0.0, 1.0),),
-    accepts=lambda loc, scale: _is_real(loc) and _is_positive(scale),
+    accepts=lambda loc, scale: _is_real(loc) and _is_scale(scale),
     strategy=_strategy,
     mp_logpdf=_mp_logpdf,
     mp_features=lambda d, component: [(float(d.loc), float(d.scale))],

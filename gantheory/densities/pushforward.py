@@ -5,12 +5,14 @@ r"""Pushforwards x = G(z) of a base density by a strictly monotone differentiabl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gantheory.densities.base import Density, DensityFamily, Interval, _check_x, _param
+from gantheory.densities.asymptotics import ABSENT, Asymptote
+from gantheory.densities.base import Density, DensityFamily, Interval, _affine_tail, _check_x, _param
 from gantheory.densities.laplace import Laplace
 from gantheory.densities.normal import Normal
 from gantheory.errors import GanTheoryError
@@ -20,6 +22,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Affine", "Monotone", "Pushforward"]
 
+
+
+def _log_cosh(z: ArrayLike) -> np.ndarray:
+    """log cosh z = |z| − log 2 + log1p(e^{−2|z|}): finite for every real z (cosh overflows past |z| ≈ 710)."""
+    a = np.abs(np.asarray(z, dtype=np.float64))
+    return a - np.log(2.0) + np.log1p(np.exp(-2.0 * a))
 
 
 class Affine:
@@ -86,12 +94,16 @@ class Monotone:
     @classmethod
     def exp(cls) -> Monotone:
         """G(z) = e^z (log-normal pushforward of a Normal)."""
-        return cls(np.exp, np.log, lambda z: np.asarray(z, dtype=np.float64), name="exp")
+        g = cls(np.exp, np.log, lambda z: np.asarray(z, dtype=np.float64), name="exp")
+        g.kind = "exp"  # the engine knows its tail asymptotics (Pushforward.asymptote)
+        return g
 
     @classmethod
     def sinh(cls) -> Monotone:
         """G(z) = sinh(z), a heavy-tailing monotone generator."""
-        return cls(np.sinh, np.arcsinh, lambda z: np.log(np.cosh(z)), name="sinh")
+        g = cls(np.sinh, np.arcsinh, _log_cosh, name="sinh")
+        g.kind = "sinh"
+        return g
 
 
 class Pushforward(Density):
@@ -183,6 +195,48 @@ class Pushforward(Density):
         u = self.base.cdf(z)
         u = u if np.all(self.transform.increasing) else 1.0 - u
         return np.where(below, 0.0, np.where(x > support.high, 1.0, u))
+
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        """The base's expansion carried through G (affine maps, and the exp and sinh generators)."""
+        if self.batch_shape != ():
+            return None
+        t = self.transform
+        if isinstance(t, Affine):
+            m, s = float(t.loc), float(t.scale)
+            zpoint = (point - m) / s if math.isfinite(point) else math.copysign(math.inf, point * s)
+            a = self.base.asymptote(zpoint, side if s > 0 else -side)
+            if a is None or a.absent:
+                return a
+            if math.isinf(point):
+                return _affine_tail(a, m if point > 0 else -m, abs(s))
+            # finite end: t_z = 1/|z − e_z| = |s|·t, so L_z = L + log|s|
+            t2, t1, l2, l1, ll = a.coef
+            if t2 or t1:
+                return None
+            ls = math.log(abs(s))
+            return Asymptote((0.0, 0.0, l2, l1 + 2.0 * ls * l2, ll), a.const + l2 * ls * ls + l1 * ls - ls)
+        kind = getattr(t, "kind", None)
+        if kind not in ("exp", "sinh"):
+            return None
+        low = 0.0 if kind == "exp" else -math.inf
+        if not (point > low or (point == low and side > 0)):
+            return ABSENT
+        if math.isfinite(point) and point != low:
+            with np.errstate(all="ignore"):
+                value = float(self.logpdf(point))
+            return Asymptote(const=value) if np.isfinite(value) else None
+        # x → ∞ (or x → 0⁺ for exp): z = G⁻¹(x) → ±∞ with |z| = L + c, c = 0 (exp) or log 2 (sinh);
+        # log p_x = log p_z(z) − log|G'(z)| and log|G'(z)| = |z| − c + o(1) → ∓L
+        zend = math.inf if point > 0 else -math.inf
+        a = self.base.asymptote(zend, -1 if zend > 0 else 1)
+        if a is None or a.absent:
+            return a
+        t2, t1, l2, l1, ll = a.coef
+        if l2 or ll:
+            return None
+        c = 0.0 if kind == "exp" else math.log(2.0)
+        jac = 1.0 if (kind == "exp" and point == 0.0) else -1.0  # exp at 0⁺: −z = +L
+        return Asymptote((0.0, 0.0, t2, 2.0 * c * t2 + t1 + jac, l1), a.const + t2 * c * c + t1 * c)
 
     def broadcast_to(self, shape: int | tuple[int, ...]) -> Pushforward:
         if isinstance(self.transform, Affine):

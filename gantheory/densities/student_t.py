@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import special
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     _GAUSSIAN_OFFSETS,
     DensityFamily,
     _is_positive,
     _is_real,
+    _is_scale,
     _LocationScale,
     _mp,
     _param,
     _power_offsets,
+    _scale_param,
     _symmetric,
 )
 from gantheory.errors import GanTheoryError
@@ -49,14 +52,25 @@ class StudentT(_LocationScale):
         if np.any(self.df < 1e-3):
             raise GanTheoryError(f"parameter 'df' must be >= 1e-3 (smaller df puts samples beyond float64), got {df!r}")
         self.loc = _param("loc", loc)
-        self.scale = _param("scale", scale, positive=True)
+        self.scale = _scale_param("scale", scale)
         self._init_params(df=self.df, loc=self.loc, scale=self.scale)
 
     def _logpdf(self, x):
         nu = self.df
         z = (x - self.loc) / self.scale
         const = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
-        return const - np.log(self.scale) - 0.5 * (nu + 1) * np.log1p(z * z / nu)
+        # log(1 + z²/ν) = 2 log|z| − log ν + log1p(ν/z²) where z² would overflow (|x| ≳ 1e154)
+        big = np.abs(z) > 1e100
+        with np.errstate(over="ignore", divide="ignore"):
+            zz = np.where(big, 1.0, z) ** 2
+            log_term = np.where(big, 2.0 * np.log(np.abs(z)) - np.log(nu), np.log1p(zz / nu))
+        return const - np.log(self.scale) - 0.5 * (nu + 1) * log_term
+
+    def _standard_tail(self) -> Asymptote:
+        # log p₀ = C − (ν+1)/2 · log(1 + z²/ν) = C + (ν+1)/2 · log ν − (ν+1) log z + O(z^{-2})
+        nu = float(self.df)
+        c = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
+        return Asymptote((0.0, 0.0, 0.0, -(nu + 1.0), 0.0), float(c + 0.5 * (nu + 1) * np.log(nu)))
 
     def _standard_sample(self, shape, rng):
         return rng.standard_t(np.broadcast_to(self.df, self.batch_shape), size=shape)
@@ -102,7 +116,7 @@ FAMILY = DensityFamily(
     cls=StudentT,
     parameters=("df", "loc", "scale"),
     examples=(StudentT(1.5, 0.0, 2.0),),
-    accepts=lambda df, loc, scale: _is_positive(df) and df >= 1e-3 and _is_real(loc) and _is_positive(scale),
+    accepts=lambda df, loc, scale: _is_positive(df) and df >= 1e-3 and _is_real(loc) and _is_scale(scale),
     strategy=_strategy,
     mp_logpdf=_mp_logpdf,
     mp_features=lambda d, component: [(float(d.loc), float(d.scale))],

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
     DensityFamily,
     Interval,
@@ -65,6 +66,9 @@ class Uniform(_Parametric):
     @property
     def variance(self) -> np.ndarray:
         return (self.high - self.low) ** 2 / 12.0 + np.zeros(self.batch_shape)
+
+    def _end_asymptote(self, end: float) -> Asymptote:
+        return Asymptote(const=float(-np.log(self.high - self.low)))  # flat up to the end: no singularity
 
     def cdf(self, x: ArrayLike) -> np.ndarray:
         return np.clip((_check_x(x) - self.low) / (self.high - self.low), 0.0, 1.0)
