@@ -287,12 +287,14 @@ def _family_findings(family, params, fit, signature, opt):
         if family == "label_smoothing":
             al, be = params["alpha"], params["beta"]
             if not (be < 0.5 < al and al - be >= TOLERANCES["audit_min_target_gap"]):
-                out.append(Finding("error", f"smoothed targets on the wrong side: real target α = {al:g}, fake target "
+                why = ("on the wrong side" if not be < 0.5 < al else "too close together")
+                out.append(Finding("error", f"smoothed targets {why}: real target α = {al:g}, fake target "
                                    f"β = {be:g} (need β < ½ < α, at least {TOLERANCES['audit_min_target_gap']:g} "
                                    "apart): "
                                    + ("real data is labelled less real than fakes" if al <= be else
                                       "a target was typed on the wrong term" if not be < 0.5 < al else
-                                      "the targets hardly differ (random label flips average to ½)")
+                                      "the targets hardly differ, so D* = β + (α − β)·p/(p+q) barely ranks samples "
+                                      "(random label flips average to ½)")
                                    + f"; D* = ({al:g}·p + {be:g}·q)/(p+q) does not separate real from fake",
                                    "degenerate_targets"))
         if opt is not None and np.all(np.isfinite(opt.a_star)):

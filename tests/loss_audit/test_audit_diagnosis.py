@@ -108,3 +108,22 @@ def test_code_that_squeezes_its_batch_needs_and_gets_two_samples():
         d_loss(torch.zeros(1), torch.zeros(1))
     report = audit(d_loss, **FAST)
     assert (report.discriminator.family, report.exit_code) == ("standard", 0)
+
+
+def _bce_targets(real_target, fake_target):
+    def d_loss(r, f):
+        return (F.binary_cross_entropy_with_logits(r, torch.full_like(r, real_target))
+                + F.binary_cross_entropy_with_logits(f, torch.full_like(f, fake_target)))
+    return d_loss
+
+
+def test_targets_too_close_together_are_an_error():
+    """Regression (review finding 8): labels 0.6/0.4 were "CHECK two-sided smoothing" with exit 0; D* then
+    ranges over [0.4, 0.6] only, a degenerate game (issue 12)."""
+    r = audit(_bce_targets(0.6, 0.4), **FAST)
+    assert (r.discriminator.family, r.exit_code) == ("label_smoothing", 1)
+    assert "degenerate_targets" in {f.code for f in r.findings} and "too close" in r.verdict
+    # negative controls: the published recipes (ganhacks' edge 0.7/0.3, two-sided 0.9/0.1) stay warnings
+    for real_target, fake_target in ((0.7, 0.3), (0.9, 0.1)):
+        ok = audit(_bce_targets(real_target, fake_target), **FAST)
+        assert ok.exit_code == 0 and "degenerate_targets" not in {f.code for f in ok.findings}
