@@ -552,10 +552,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"python -m verify audit: internal error of the audit ({type(exc).__name__}: {exc}); this is not a "
               "finding about your loss — please report it", file=sys.stderr)
         return EXIT_INTERNAL
-    if args.format == "html":
-        print(report.to_html(full_page=True), file=sys.stdout)
-    else:
-        print(getattr(report, {"text": "to_text", "json": "to_json", "md": "to_markdown"}[args.format])(), file=sys.stdout)
+    try:  # rendering is the audit's code too: a failure here is internal (exit 3 with a message), never a traceback
+        if args.format == "html":
+            text = report.to_html(full_page=True)
+        else:
+            text = getattr(report, {"text": "to_text", "json": "to_json", "md": "to_markdown"}[args.format])()
+    except Exception as exc:
+        print(f"python -m verify audit: internal error of the audit's report ({type(exc).__name__}: {exc}); this is "
+              "not a finding about your loss — please report it", file=sys.stderr)
+        return EXIT_INTERNAL
+    print(text, file=sys.stdout)
     return report.exit_code
 
 

@@ -27,7 +27,8 @@ here, so a loss family is one row (plus its corpus entries). Parameter spellings
 
 >>> sorted(LOSSES)  # doctest: +NORMALIZE_WHITESPACE
 ['class_weighted', 'drift', 'energy', 'hinge', 'label_smoothing', 'least_squares', 'relativistic_average',
- 'relativistic_hinge', 'relativistic_least_squares', 'relativistic_standard', 'standard', 'swapped', 'wasserstein']
+ 'relativistic_hinge', 'relativistic_least_squares', 'relativistic_standard', 'softmax', 'standard', 'swapped',
+ 'wasserstein']
 >>> import numpy as np
 >>> round(float(LOSSES["standard"].optimum(np.log(0.3), np.log(0.1))), 12)  # log p − log q = log 3
 1.098612288668
@@ -309,7 +310,9 @@ class Loss:
 
     ``domain`` is the range of outputs the game is played on (EBGAN's energies are ≥ 0; the optimum and
     the stationarity checks are taken on it). ``coupling`` is ``"separable"`` (the terms above, one per
-    sample) or ``"relativistic"``: then ``real(d)`` and ``fake(d)`` are the terms of the *relativistic
+    sample), ``"softmax"`` (Lin 2017: ``real(a)`` is the per-sample energy term of the real batch, and the
+    whole batch, real and fake, enters through one log-partition log Σ e^{−a}; ``fake`` is 0) or
+    ``"relativistic"``: then ``real(d)`` and ``fake(d)`` are the terms of the *relativistic
     differences* d = C(x_r) − C(x_f) (``standard``: paired samples; ``average``: C(x_r) − E C(x_f) for the
     real term, C(x_f) − E C(x_r) for the fake term), there is no pointwise optimum (``optimum`` raises),
     and at p = q every constant critic is optimal. ``mirror_of`` names the row this one is the mirror
@@ -686,6 +689,20 @@ LOSSES: dict[str, Loss] = {row.name: row for row in (
          optimum_fn=_no_pointwise_optimum, coupling="relativistic", family="relativistic",
          generators=("relativistic",), optimum_formula="no pointwise optimum; at p = q every constant C is optimal",
          audit=(AuditNote("info", "relativistic", _relativistic_message("least_squares")),)),
+    # Softmax GAN: the real batch's targets 1/n under a softmax of −D over the whole batch (real and fake), i.e.
+    # L_D = E_p D + log Σ_{real ∪ fake} e^{−D}. Population form E_p D + log(E_p e^{−D} + E_q e^{−D}) + log n:
+    # stationary where p = (p + q) e^{−D}/Z, so e^{−D*} ∝ p/(p + q) (D* = −log t + C) and
+    # min L_D = E_p log((p + q)/p) + log n = log 2 − KL(p ‖ (p + q)/2) + log n.
+    Loss("softmax", "Softmax GAN", "E_p D + log Σ_{real ∪ fake} e^{−D} (cross-entropy of softmax(−D) over the batch "
+         "against targets 1/n on real samples)", "Lin 2017, Softmax GAN (arXiv:1704.06191), §2",
+         real=lambda a, o: a, fake=lambda a, o: 0.0 * a, optimum_fn=_no_pointwise_optimum, output="raw",
+         coupling="softmax", optimum_formula="D* = −log(p/(p + q)) + C (an energy, real scored low; C free)",
+         audit=(AuditNote("info", "softmax", lambda k: "softmax GAN loss (batch-coupled: one softmax of −D over the real "
+                                                       "and fake batch, targets 1/n on real samples): e^{−D*} ∝ "
+                                                       "p/(p + q), i.e. D* = −log(p/(p+q)) + C, and min L_D = log 2 − "
+                                                       "KL(p_data ‖ (p_data + p_g)/2) + log n (n the real batch "
+                                                       "size); minimised at p_g = p_data (Lin 2017, arXiv:1704.06191, "
+                                                       "§2)"),)),
 )}
 
 

@@ -875,6 +875,11 @@ def slip_fake_term_on_real(real: torch.Tensor, fake: torch.Tensor) -> torch.Tens
             + F.binary_cross_entropy_with_logits(real, torch.zeros_like(real)))
 
 
+def slip_labels_06_04(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return (F.binary_cross_entropy_with_logits(real, torch.full_like(real, 0.6))
+            + F.binary_cross_entropy_with_logits(fake, torch.full_like(fake, 0.4)))
+
+
 def slip_labels_04_06(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return (F.binary_cross_entropy_with_logits(real, torch.full_like(real, 0.4))
             + F.binary_cross_entropy_with_logits(fake, torch.full_like(fake, 0.6)))
@@ -1005,6 +1010,9 @@ SLIPS: dict[str, Port] = {p.name: p for p in (
          why="the fake outputs never enter"),
     Port("labels_04_06", _HAND, slip_labels_04_06, None, "label_smoothing", None, convention="real_low",
          params={"alpha": 0.4, "beta": 0.6}, error=True, why="real 0.4 below fake 0.6"),
+    Port("labels_06_04", _HAND, slip_labels_06_04, None, "label_smoothing", None, params={"alpha": 0.6, "beta": 0.4},
+         error=True, warn=frozenset({"label_smoothing"}),
+         why="real 0.6, fake 0.4: D* ∈ [0.4, 0.6], a gap of 0.2 < audit_min_target_gap (review finding 8)"),
     Port("double_sigmoid", _HAND, slip_double_sigmoid, _ns_g, "unrecognised", "non_saturating", error=True,
          pairing="unknown", why="σ(σ(a)) ∈ (0.27, 0.73): no family"),
     Port("sign_flip", _HAND, slip_sign_flip, None, "unrecognised", None, error=True,

@@ -144,8 +144,14 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     signature = None
     convention = "real_high"
     if not separable:
-        rel = families.fit_relativistic(pl, max(fit_atol, _tol("audit_separability_rtol", eps)))
-        if rel is not None:
+        coupled_atol = max(fit_atol, _tol("audit_separability_rtol", eps))
+        rel = families.fit_relativistic(pl, coupled_atol)
+        rel = rel if rel is not None else families.fit_softmax(pl, coupled_atol)
+        if rel is not None and rel.family == "softmax":
+            fit, convention = rel, rel.convention
+            note = families.row_of("softmax", {}).audit_note({})
+            findings.append(Finding(note.severity, note.message({}), note.code))
+        elif rel is not None:
             fit = rel
             row = families.row_of("relativistic", rel.params)
             note = row.audit_note(rel.params)
@@ -153,7 +159,7 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
         else:
             fit = families.FamilyFit("unrecognised", {}, math.inf, "not separable")
             findings.append(Finding("error", "the loss couples real and fake outputs (L(r, f) is not "
-                                    f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}) and is no relativistic loss either: its "
+                                    f"ℓ_r(r) + ℓ_f(f); defect {defect:.3g}) and is no relativistic or softmax loss either: its "
                                     "optimum is not a pointwise function of p/(p+q)", "not_separable"))
         family, params = fit.family, dict(fit.params)
     else:
@@ -287,12 +293,14 @@ def _family_findings(family, params, fit, signature, opt):
         if family == "label_smoothing":
             al, be = params["alpha"], params["beta"]
             if not (be < 0.5 < al and al - be >= TOLERANCES["audit_min_target_gap"]):
-                out.append(Finding("error", f"smoothed targets on the wrong side: real target α = {al:g}, fake target "
+                why = ("on the wrong side" if not be < 0.5 < al else "too close together")
+                out.append(Finding("error", f"smoothed targets {why}: real target α = {al:g}, fake target "
                                    f"β = {be:g} (need β < ½ < α, at least {TOLERANCES['audit_min_target_gap']:g} "
                                    "apart): "
                                    + ("real data is labelled less real than fakes" if al <= be else
                                       "a target was typed on the wrong term" if not be < 0.5 < al else
-                                      "the targets hardly differ (random label flips average to ½)")
+                                      "the targets hardly differ, so D* = β + (α − β)·p/(p+q) barely ranks samples "
+                                      "(random label flips average to ½)")
                                    + f"; D* = ({al:g}·p + {be:g}·q)/(p+q) does not separate real from fake",
                                    "degenerate_targets"))
         if opt is not None and np.all(np.isfinite(opt.a_star)):
@@ -356,6 +364,10 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     findings += [Finding("info", n.message, n.code) for n in conv.notes if n.code != "probabilities_detected"]
     if conv.n_args == 2 and family == "relativistic":
         return _audit_relativistic_generator(conv, batch_size, family, findings)
+    if conv.n_args == 2 and family == "softmax":
+        lin = _audit_softmax_generator(conv, batch_size, convention, findings)
+        if lin is not None:
+            return lin
     if conv.n_args == 2:  # g(real, fake) with a critic that is not relativistic: the real batch held at 0
         findings.append(Finding("info", "the generator loss takes the real outputs too; they are held at 0 (the "
                                 "discriminator is not relativistic)", "generator_real_held"))
@@ -457,6 +469,38 @@ def _audit_relativistic_generator(conv, batch_size, family, findings):
               "g(real, fake) rises as C(fake) rises above C(real)")
     return (GeneratorAudit("relativistic", {}, families._describe("relativistic"), math.nan, falling, reason, None),
             findings, [], pairing)
+
+
+def _audit_softmax_generator(conv, batch_size, convention, findings):
+    """Softmax GAN's generator (Lin 2017, §2): targets 1/(2n) on every sample of the batch, i.e.
+    L_G = mean_{real ∪ fake} D + log Σ_{real ∪ fake} e^{−D} (energies; negated outputs for real_high). Fitted as
+    s·L_G + k on random batches: s > 0 is consistent (fakes pulled to the real samples' level, where the batch's
+    softmax is uniform), s < 0 inconsistent; None when it is not that form (then read per sample)."""
+    from scipy.special import logsumexp
+
+    pl = PointwiseLoss(conv, n_args=2, batch_size=batch_size, name="g_loss", dtype=conv.dtype)
+    rng = np.random.default_rng(2)
+    n = max(batch_size, 2)
+    rs, fs = rng.normal(0.0, 1.5, (8, n)), rng.normal(0.3, 1.5, (8, n))
+    sign = 1.0 if convention == "real_low" else -1.0
+    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
+                  for r, f in zip(rs, fs, strict=True)])
+    x = np.array([float(np.mean(sign * np.concatenate([r, f])) + logsumexp(-sign * np.concatenate([r, f])))
+                  for r, f in zip(rs, fs, strict=True)])
+    design = np.stack([x, np.ones_like(x)], axis=1)
+    theta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    atol = max(_tol("audit_fit_atol", conv.eps), _tol("audit_separability_rtol", conv.eps))
+    if not float(np.max(np.abs(design @ theta - y))) <= atol * max(float(np.ptp(y)), 1e-12):
+        return None
+    consistent = bool(theta[0] > 0)
+    if not consistent:
+        findings.append(Finding("error", "the softmax GAN generator loss has the wrong sign: it pushes the batch's "
+                                "softmax away from uniform, i.e. fakes away from the real samples", "generator_moves_away"))
+    reason = ("Lin 2017's L_G (targets 1/(2n) on real and fake) is minimised when real and fake samples score "
+              "alike, at p_g = p_data" if consistent else "the negated softmax generator loss")
+    description = ("Softmax GAN generator: mean D over real ∪ fake + log Σ e^{−D} (Lin 2017, arXiv:1704.06191, §2)")
+    return (GeneratorAudit("other", {}, description, math.nan, consistent, reason, None), findings, [],
+            "consistent" if consistent else "inconsistent")
 
 
 def _direction_consistent(term, convention: str) -> bool:

@@ -454,6 +454,44 @@ def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: i
     return None
 
 
+def softmax_rows() -> list[str]:
+    """The rows of :data:`LOSSES` played through one softmax over the whole batch (Lin 2017)."""
+    return [name for name, row in LOSSES.items() if row.coupling == "softmax"]
+
+
+def _softmax_loss(r: np.ndarray, f: np.ndarray) -> float:
+    """Softmax GAN's L_D on one pair of batches: mean(r) + log Σ_{r ∪ f} e^{−a} (energies: real scored low)."""
+    from scipy.special import logsumexp
+
+    return float(np.mean(r) + logsumexp(-np.concatenate([r, f])))
+
+
+def fit_softmax(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: int = 1) -> FamilyFit | None:
+    """Match a non-separable loss against Softmax GAN (Lin 2017): its values on ``n_batches`` random pairs of
+    batches fitted as s·L(±r, ±f) + k with s > 0 — the energy form (real scored low, ``real_low``) and the
+    same with the outputs negated (a logit scoring real high, ``real_high``). None when neither fits."""
+    import torch
+
+    rows = softmax_rows()
+    if not rows:
+        return None
+    rng = np.random.default_rng(seed)
+    n = max(pl.batch_size, 2)
+    rs, fs = rng.normal(0.0, 1.5, (n_batches, n)), rng.normal(0.3, 1.5, (n_batches, n))
+    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
+                  for r, f in zip(rs, fs, strict=True)])
+    spread = max(float(np.ptp(y)), 1e-300)  # floor: no division by zero
+    for sign, convention in ((1.0, "real_low"), (-1.0, "real_high")):
+        x = np.array([_softmax_loss(sign * r, sign * f) for r, f in zip(rs, fs, strict=True)])
+        design = np.stack([x, np.ones_like(x)], axis=1)
+        theta, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = float(np.max(np.abs(design @ theta - y))) / spread
+        if theta[0] > 0 and resid < atol:
+            return FamilyFit("softmax", {}, resid, f"{LOSSES[rows[0]].formula}"
+                             f"{' on negated outputs' if sign < 0 else ''}, scale {theta[0]:.6g}", convention)
+    return None
+
+
 def domain_rows() -> list[str]:
     """Separable rows played on a restricted range of outputs (EBGAN's energies E ≥ 0)."""
     return [name for name, row in LOSSES.items() if row.coupling == "separable" and row.domain != (-math.inf, math.inf)]

@@ -57,6 +57,9 @@ def term_derivatives(row: Loss, params: dict[str, float], a: np.ndarray) -> tupl
 
 
 def _check_row(row: Loss) -> None:
+    if row.coupling != "separable":  # relativistic and softmax games: no pointwise optimum to train towards
+        raise GanTheoryError(f"parameter 'loss': the {row.name!r} game is {row.coupling} (real and fake outputs "
+                             "coupled), so it has no pointwise optimum to compare a trained D with")
     if row.name in ("hinge", "wasserstein"):
         raise GanTheoryError(f"parameter 'loss': the {row.name!r} game has a piecewise-linear (or unbounded) objective "
                              "with no curvature, so no asymptotic band exists; use a differentiable row "

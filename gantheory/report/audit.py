@@ -128,8 +128,14 @@ def implied_optimum_svg(d: DiscriminatorAudit, width: int = 360, height: int = 2
 
 
 def _params(params: dict) -> str:
-    # Flags print as words, numbers through the one number format (results.fmt).
-    return ", ".join(f"{k}={v if isinstance(v, bool) else fmt(v)}" for k, v in params.items()) if params else "—"
+    # Flags and names (a relativistic ``variant``) print as they are, numbers through the one number format.
+    return ", ".join(f"{k}={_value(v)}" for k, v in params.items()) if params else "—"
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return str(v)
+    return fmt(v)
 
 
 def _certificate_line(c: dict) -> str:

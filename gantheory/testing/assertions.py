@@ -32,6 +32,13 @@ constant beyond a logit c), reports the optimum *inside* the clamp (the clamp ed
 optimum lies beyond it), compares it with the theory's optimum clipped to the clamp, and compares the
 value with the theory's value at that clipped optimum — saying so in :attr:`LossCheck.notes`.
 
+**Unbounded games and wide optima.** A game without a finite optimum (``family="wasserstein"``: the
+unconstrained linear critic) is checked on its per-sample terms, up to what leaves the game unchanged (one
+positive scale, a constant per term): a critic of the wrong sign or a non-linear one fails. Raw optima
+beyond ±60 (ProGAN's drift, ε = 0.001) are solved on the audit's widened grids. A check that could compare
+nothing fails, saying why; non-finite parameters are a :class:`~gantheory.GanTheoryError` naming them. Every
+failure message names the family and the parameters used (the row's defaults included).
+
 A generator loss ``g_loss(real_logits, fake_logits)`` (or ``g_loss(fake_logits)``) is checked at D*:
 its expected value must equal the theory's — e.g. ``"non_saturating"``: E_q[−log D*] (Goodfellow et al.
 2014, §3); ``"minimax"``: E_q[log(1 − D*)], or C(G) if it also carries the E_p[log D] term, which is
@@ -152,10 +159,14 @@ class LossCheck:
     atol: float = TOLERANCES["testing_loss_atol"]
     clamp: tuple = (-math.inf, math.inf)
     family: str = "standard"
+    params: tuple = ()  # the game's parameters used, as (name, value) pairs (the row's defaults included)
 
     @property
     def message(self) -> str:
-        head = f"GAN loss does not match the theory for p_data = {self.p_data!r}, p_g = {self.p_g!r}:"
+        game = f"family {self.family!r}" + (
+            f" with {', '.join(f'{k}={_fmt(v)}' for k, v in self.params)}" if self.params else " (no parameters)")
+        head = (f"GAN loss does not match the theory of {game} for p_data = {self.p_data!r}, "
+                f"p_g = {self.p_g!r}:")
         return "\n".join([head, *("  - " + f for f in self.failures), "  " + tolerance_note(self.atol),
                           *("  note: " + n for n in self.notes)])
 
@@ -210,11 +221,13 @@ _MODELS_KEPT = 8
 _MEMO_KEPT = 500_000  # solved points kept per loss (~40 MB)
 
 
-def _pointwise(loss: Callable, name: str, lower: float = -math.inf, bracket: float = 30.0) -> _Model:
+def _pointwise(loss: Callable, name: str, lower: float = -math.inf, bracket: float = 30.0,
+               scale: float = 1.0) -> _Model:
     """The loss's per-example terms (batches of one), via :mod:`gantheory.loss_audit.optimum`, cached.
     ``lower``: the least output the game allows (EBGAN's energies are ≥ 0), where the engine supports it;
-    ``bracket``: the range of outputs searched."""
-    key = (id(loss), name, lower, bracket)
+    ``bracket``: the range of outputs searched, and ``scale`` the widening of the engine's grid and of that
+    range together (raw outputs whose optimum lies beyond ±60)."""
+    key = (id(loss), name, lower, bracket, scale)
     hit = _MODELS.get(key)
     if hit is not None and hit[0] is loss:
         _MODELS.move_to_end(key)
@@ -239,7 +252,11 @@ def _pointwise(loss: Callable, name: str, lower: float = -math.inf, bracket: flo
         if "lower" not in {f.name for f in dataclasses.fields(Terms)}:
             raise GanTheoryError(f"this version of the loss audit's engine cannot restrict outputs to ≥ {lower:g}")
         terms = dataclasses.replace(terms, lower=lower)
-    model = _Model(terms, _find_clamp(terms), bracket)
+    if scale != 1.0:
+        import dataclasses
+
+        terms = dataclasses.replace(terms, scale=scale)
+    model = _Model(terms, _find_clamp(terms), bracket * scale)
     _MODELS[key] = (loss, model)
     while len(_MODELS) > _MODELS_KEPT:
         _MODELS.popitem(last=False)
@@ -285,6 +302,58 @@ def _find_clamp(terms) -> tuple[float, float]:
                 break
         edges.append(outside)
     return edges[0], edges[1]
+
+
+def _unbounded(row: Loss, kw: dict) -> bool:
+    """The game has no finite optimum (WGAN's linear critic without a Lipschitz constraint)."""
+    return not bool(np.all(np.isfinite(row.optimum(np.array([1.0, -1.0]), np.zeros(2), **kw))))
+
+
+# Points of the output axis where an unbounded game's per-sample terms are compared with the loss's.
+UNBOUNDED_PROBES = np.linspace(-10.0, 10.0, 41)
+
+
+def _check_unbounded_terms(model: _Model, row: Loss, kw: dict, atol: float) -> list[str]:
+    """An unbounded game (no finite optimum) is defined by its per-sample terms up to what leaves its
+    minimiser and divergence unchanged: one common positive scale s and a constant per term,
+    ℓ_real = s·ℓ_real^row + c_r, ℓ_fake = s·ℓ_fake^row + c_f. Fit s by least squares and compare."""
+    a = UNBOUNDED_PROBES
+    ur, uf = model.terms.both(a)
+    tr, tf = (np.asarray(f(a), dtype=np.float64) for f in row.terms("numpy", **kw))
+    if not (np.all(np.isfinite(ur)) and np.all(np.isfinite(uf))):
+        return [f"{model.name} is not finite on outputs in [{a[0]:g}, {a[-1]:g}], where the {row.name!r} game's "
+                f"terms ({row.optimum_formula}) are"]
+    cu = np.concatenate([ur - ur.mean(), uf - uf.mean()])
+    ct = np.concatenate([tr - tr.mean(), tf - tf.mean()])
+    s = float(cu @ ct / (ct @ ct))
+    resid = float(np.max(np.abs(cu - s * ct)))
+    tol = atol * (1.0 + float(np.max(np.abs(cu))))
+    if not s > 0 or abs(s) * float(np.max(np.abs(ct))) <= tol:
+        flipped = float(np.max(np.abs(cu + abs(s) * ct))) <= tol
+        what = ("its terms are the game's with the opposite sign: it scores real samples low (the other sign "
+                "convention), so its minimiser pushes the critic the wrong way for this game"
+                if flipped else "its terms do not rise and fall with the game's")
+        return [f"{model.name} does not have the per-sample terms of the {row.name!r} game ({row.reference}): {what} "
+                f"(fitted common scale {_fmt(s)}, which must be > 0)"]
+    if not resid <= tol:
+        return [f"{model.name} does not have the per-sample terms of the {row.name!r} game ({row.reference}) up to a "
+                f"positive scale and constants: best scale {_fmt(s)} leaves a residual of {_fmt(resid)} on outputs "
+                f"in [{a[0]:g}, {a[-1]:g}] (e.g. a non-linear critic where the game is linear)"]
+    return []
+
+
+def _scale(row: Loss, kw: dict, tau: np.ndarray) -> float:
+    """The solver's grid scale for raw outputs: the least of the audit's widenings
+    (:data:`gantheory.loss_audit.optimum.GRID_SCALES`) whose range holds the game's optimum at every probe
+    point with room to spare (ProGAN's drift puts a* near −60 at t ≈ 0.47 for ε = 0.001)."""
+    from gantheory.loss_audit.optimum import A_MAX, GRID_SCALES
+
+    if row.output == "logit" or tau.size == 0:
+        return 1.0
+    theory = np.abs(row.optimum(tau, np.zeros_like(tau), **kw))
+    theory = theory[np.isfinite(theory)]
+    need = 2.0 * float(theory.max()) if theory.size else 0.0
+    return next((s for s in GRID_SCALES if A_MAX * s >= need), GRID_SCALES[-1])
 
 
 def _bracket(row: Loss) -> float:
@@ -375,6 +444,9 @@ def _resolve_family(family: str, params: dict) -> tuple[Loss, dict]:
         row = resolve_loss(family)
     except GanTheoryError as exc:
         raise GanTheoryError(f"parameter 'family': {exc}") from exc
+    for key, value in params.items():  # NaN/inf would make every comparison vacuous (NaN ≤ tol is False → skipped)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise GanTheoryError(f"parameter {key!r} of family {family!r} must be a finite number, got {value!r}")
     coupling = getattr(row, "coupling", "separable")
     if coupling != "separable":
         raise GanTheoryError(f"parameter 'family'={family!r}: the game is {coupling} (its real and fake outputs are "
@@ -460,17 +532,25 @@ def _check(d_loss, p_data, p_g, g_loss, generator, value_scale, atol, family, pa
     failures, notes = [], []
     out: dict[str, Any] = {}
     model = None
+    compared = False  # did any check compare the loss with the theory? (one that compared nothing must fail)
+    unbounded = _unbounded(row, kw)
     if d_loss is not None:
-        model = _pointwise(d_loss, "d_loss", float(getattr(row, "domain", (-math.inf, math.inf))[0]), _bracket(row))
-        name = model.name
-        lo, hi = _bounds(model)
-        if model.clamp != (-math.inf, math.inf):
-            notes.append(_clamp_note(model))
         # 1. The implied optimal output, at probe points where both densities are positive.
         x = _probe_points(p_data, p_g)
         lp, lq = p_data.logpdf(x), p_g.logpdf(x)
         t = optimal_discriminator(p_data, p_g).logit(x)
         keep = np.isfinite(lp) & np.isfinite(lq) & np.isfinite(t) & (np.abs(t) <= OPTIMUM_CHECK_RANGE)
+        lower = float(getattr(row, "domain", (-math.inf, math.inf))[0])
+        model = _pointwise(d_loss, "d_loss", lower, _bracket(row), _scale(row, kw, t[keep]))
+        name = model.name
+        lo, hi = _bounds(model)
+        if model.clamp != (-math.inf, math.inf):
+            notes.append(_clamp_note(model))
+        if unbounded:  # no finite optimum to compare: the per-sample terms, up to the game's affine freedom
+            failures += _check_unbounded_terms(model, row, kw, atol)
+            notes.append(f"the {row.name!r} game is unbounded ({row.optimum_formula}): value check skipped; its "
+                         "per-sample terms were compared instead, up to one positive scale and a constant per term")
+            compared, keep = True, np.zeros_like(keep)
         if keep.any() and row.output != "logit":
             # a raw output beyond the solver's range cannot be located: those points are not compared
             reach = np.abs(row.optimum(t[keep], np.zeros(int(keep.sum())), **kw)) <= model.bracket
@@ -494,12 +574,15 @@ def _check(d_loss, p_data, p_g, g_loss, generator, value_scale, atol, family, pa
             worst = np.flatnonzero(dev >= dev.max() - TOLERANCES["testing_tie_atol"])
             i = int(worst[np.argmin(np.abs(xs[worst]))])
             out.update(worst_x=float(xs[i]), theory_logit=float(theory[i]), implied_logit=float(a[i]))
+            compared = True
             if not dev[i] <= atol * (1.0 + abs(theory[i])):
                 failures.append(_optimum_failure(row, kw, name, xs[i], ts[i], theory[i], a[i], dev[i]))
-        else:
-            notes.append("no point where both densities are positive: optimal-logit check skipped")
-    if d_loss is not None and not failures:
+        elif not unbounded:
+            notes.append("no point where both densities are positive (with the game's optimum in the solver's "
+                         "range): optimal-logit check skipped")
+    if d_loss is not None and not failures and not unbounded:
         failures_v, notes_v, out_v = _check_value(model, row, kw, p_data, p_g, value_scale, atol)
+        compared = compared or "loss_value" in out_v
         failures += failures_v
         notes += notes_v
         out.update(out_v)
@@ -508,8 +591,12 @@ def _check(d_loss, p_data, p_g, g_loss, generator, value_scale, atol, family, pa
         failures += failures_g
         notes += notes_g
         out.update(out_g)
+    if d_loss is not None and not compared and not failures:  # a check that compared nothing must not pass
+        failures.append(f"{name}: nothing could be compared with the theory of {row.name!r} on this pair "
+                        f"({'; '.join(notes) or 'no probe point'}); choose pairs where it can")
     return LossCheck(not failures, p_data, p_g, tuple(failures), notes=tuple(notes), atol=atol,
-                     clamp=model.clamp if model is not None else (-math.inf, math.inf), family=row.name, **out)
+                     clamp=model.clamp if model is not None else (-math.inf, math.inf), family=row.name,
+                     params=tuple(sorted(kw.items())), **out)
 
 
 def _theory_optimum_is_a_set(row, kw, model, tau, theory, implied, suspect) -> np.ndarray:
@@ -548,8 +635,6 @@ def _check_value(model, row, kw, p_data, p_g, value_scale, atol):
     from gantheory.quadrature import f_divergence
 
     name, notes = model.name, []
-    if not np.all(np.isfinite(row.optimum(np.array([1.0, -1.0]), np.zeros(2), **kw))):
-        return [], [f"the {row.name!r} game is unbounded ({row.optimum_formula}): value check skipped"], {}
 
     beyond = []
 

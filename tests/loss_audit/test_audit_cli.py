@@ -35,6 +35,10 @@ def wgan_gen_flipped(fake):
     return -fake.mean()
 
 
+def rsgan_d(real, fake):
+    return F.binary_cross_entropy_with_logits(real - fake, torch.ones_like(real))
+
+
 def broken(real, fake):
     raise KeyError("no such key")
 '''
@@ -92,3 +96,18 @@ def test_internal_error_is_exit_3_without_traceback(capsys, module, monkeypatch)
     monkeypatch.setattr(loss_audit, "audit", explode)
     code, _, err = _run(capsys, f"{module}:wgan_low")
     assert code == 3 and "internal error" in err and "Traceback" not in err
+
+
+def test_relativistic_report_renders_and_a_render_failure_is_exit_3(capsys, module, monkeypatch):
+    """Regression (review finding 2): ``audit rl:rsgan_d`` printed a traceback (fmt() on variant='standard')."""
+    for fmt_ in ("text", "md", "html", "json"):
+        code, out, err = _run(capsys, f"{module}:rsgan_d", "--format", fmt_)
+        assert (code, "Traceback" in err) == (0, False) and "relativistic" in out and "standard" in out
+    from gantheory.loss_audit.results import AuditReport
+
+    def explode(self):
+        raise ValueError("a bug of the renderer")
+
+    monkeypatch.setattr(AuditReport, "to_text", explode)
+    code, out, err = _run(capsys, f"{module}:rsgan_d")
+    assert code == 3 and "internal error" in err and "renderer" in err and "Traceback" not in err

@@ -108,3 +108,47 @@ def test_code_that_squeezes_its_batch_needs_and_gets_two_samples():
         d_loss(torch.zeros(1), torch.zeros(1))
     report = audit(d_loss, **FAST)
     assert (report.discriminator.family, report.exit_code) == ("standard", 0)
+
+
+def _bce_targets(real_target, fake_target):
+    def d_loss(r, f):
+        return (F.binary_cross_entropy_with_logits(r, torch.full_like(r, real_target))
+                + F.binary_cross_entropy_with_logits(f, torch.full_like(f, fake_target)))
+    return d_loss
+
+
+def test_targets_too_close_together_are_an_error():
+    """Regression (review finding 8): labels 0.6/0.4 were "CHECK two-sided smoothing" with exit 0; D* then
+    ranges over [0.4, 0.6] only, a degenerate game (issue 12)."""
+    r = audit(_bce_targets(0.6, 0.4), **FAST)
+    assert (r.discriminator.family, r.exit_code) == ("label_smoothing", 1)
+    assert "degenerate_targets" in {f.code for f in r.findings} and "too close" in r.verdict
+    # negative controls: the published recipes (ganhacks' edge 0.7/0.3, two-sided 0.9/0.1) stay warnings
+    for real_target, fake_target in ((0.7, 0.3), (0.9, 0.1)):
+        ok = audit(_bce_targets(real_target, fake_target), **FAST)
+        assert ok.exit_code == 0 and "degenerate_targets" not in {f.code for f in ok.findings}
+
+
+def softmax_gan_d(real, fake):  # Lin 2017, Softmax GAN: softmax of −D over the batch, targets 1/n on real
+    return -F.log_softmax(-torch.cat([real, fake]), 0)[: real.shape[0]].mean()
+
+
+def softmax_gan_g(real, fake):  # Lin 2017: targets 1/(2n) on every sample
+    return -F.log_softmax(-torch.cat([real, fake]), 0).mean()
+
+
+def test_softmax_gan_is_recognised_with_its_optimum_and_generator():
+    """Regression (review finding 8): Lin 2017's softmax GAN got "FIX: not separable", exit 1."""
+    r = audit(softmax_gan_d, softmax_gan_g, **FAST)
+    assert (r.discriminator.family, r.discriminator.convention, r.exit_code) == ("softmax", "real_low", 0)
+    note = next(f.message for f in r.findings if f.code == "softmax")
+    assert "D* = −log(p/(p+q)) + C" in note and "KL" in note and "1704.06191" in note
+    assert (r.generator.kind, r.pairing, r.generator.fixed_point) == ("other", "consistent", True)
+    # the same game written on logits that score real high (softmax of +D)
+    high = audit(lambda real, fake: -F.log_softmax(torch.cat([real, fake]), 0)[: real.shape[0]].mean(), **FAST)
+    assert (high.discriminator.family, high.discriminator.convention, high.exit_code) == ("softmax", "real_high", 0)
+    # negative controls: the generator with the wrong sign is an error; a product coupling is no softmax GAN
+    bad = audit(softmax_gan_d, lambda real, fake: -softmax_gan_g(real, fake), **FAST)
+    assert (bad.pairing, bad.exit_code) == ("inconsistent", 1)
+    other = audit(lambda r, f: -F.log_softmax(-torch.cat([r, f * f]), 0)[: r.shape[0]].mean(), **FAST)
+    assert (other.discriminator.family, other.exit_code) == ("unrecognised", 1)

@@ -122,6 +122,10 @@ def test_every_row_is_recognised_from_its_own_torch_terms(name):
             d = _family(lambda r, f: real(r - f.mean()).mean() + fake(f - r.mean()).mean())
         assert (d.family, d.params) == ("relativistic", {"variant": name.removeprefix("relativistic_")})
         return
+    if row.coupling == "softmax":  # the per-sample real term plus the batch's one log-partition (Lin 2017)
+        d = _family(lambda r, f: real(r).mean() + torch.logsumexp(-torch.cat([r, f]), 0))
+        assert (d.family, d.params, d.convention) == ("softmax", {}, "real_low")
+        return
     d = _family(lambda r, f: real(r).mean() + fake(f).mean())
     if row.mirror_of:  # the swapped labels: the mirrored game, reported with real scored low
         assert (d.family, d.convention) == (row.mirror_of, "real_low")
@@ -280,3 +284,21 @@ def test_a_generator_row_added_to_generators_is_recognised(monkeypatch):
     assert (fit.kind, fit.params) == ("exponential", {"scale": pytest.approx(0.5, abs=PARAM_ATOL)})
     # the existing kinds keep their precedence over the new row
     assert audit(d, lambda f: ((f - 0.3) ** 2).mean(), **FAST).generator.params["c"] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in LOSSES if n != UNBOUNDED_ROW))
+def test_every_rows_report_renders_in_every_format(name):
+    """Regression (review finding 2): a relativistic row's string parameter ``variant`` crashed text, Markdown
+    and HTML (fmt() on 'standard'). Every row's report renders in every format, its parameters shown."""
+    row = LOSSES[name]
+    real, fake = row.terms("torch", **row.bind(_PARAMS.get(name)))
+    if row.coupling == "relativistic":
+        report = audit(lambda r, f: real(r - f.mean()).mean() + fake(f - r.mean()).mean(), **FAST)
+    elif row.coupling == "softmax":
+        report = audit(lambda r, f: real(r).mean() + torch.logsumexp(-torch.cat([r, f]), 0), **FAST)
+    else:
+        report = audit(lambda r, f: real(r).mean() + fake(f).mean(), **FAST)
+    for text in (report.to_text(), report.to_markdown(), report.to_html(full_page=True), report.to_json()):
+        assert report.discriminator.family in text
+        for key, value in report.discriminator.params.items():
+            assert key in text and (not isinstance(value, str) or value in text)

@@ -332,3 +332,84 @@ def test_deadline_without_a_failure_passes_with_a_warning(monkeypatch):
 def test_deadline_is_validated(deadline):
     with pytest.raises(GanTheoryError, match="deadline"):
         assert_loss_matches_theory(bce_d, deadline=deadline)
+
+
+# -- review findings 1, 6, 10a: nothing compared must fail; non-finite parameters; the drift bracket ------------
+# A pair whose probe points put the drift optimum near the edge of the solver's old ±60 range (x = 0:
+# t = 0.4718, a* = (2t − 1)/(2εt) = −59.68 for ε = 0.001) — found by the review with a random draw.
+EDGE_P = Discrete([0.0, 1.0, 2.0, 3.0, 4.0], [0.377, 0.168, 0.151, 0.197, 0.107])
+EDGE_Q = Discrete([0.0, 1.0, 2.0], [0.422, 0.413, 0.165])
+
+
+def wgan_critic(real, fake):  # Arjovsky et al. 2017: minimise E_q D − E_p D
+    return fake.mean() - real.mean()
+
+
+@pytest.mark.parametrize("d_loss, what", [
+    (lambda r, f: r.mean() - f.mean(), "opposite sign"),  # the critic with the wrong sign
+    (lambda r, f: f.mean() - r.mean() + 0.01 * (r ** 2).mean(), "residual"),  # not linear
+    (lambda r, f: f.mean() - 2.0 * r.mean(), "residual"),  # unequal weights: not E_p D − E_q D
+])
+def test_an_unbounded_game_compares_its_terms_and_rejects_wrong_critics(d_loss, what):
+    bad = check_loss_against_theory(d_loss, EDGE_P, EDGE_Q, family="wasserstein")
+    assert not bad.ok and what in bad.failures[0] and "wasserstein" in bad.failures[0]
+    # positive controls: the critic, rescaled and shifted (the game's affine freedom) — on the same pair
+    assert check_loss_against_theory(wgan_critic, EDGE_P, EDGE_Q, family="wasserstein").ok
+    assert check_loss_against_theory(lambda r, f: 3.0 * wgan_critic(r, f) + 2.0, EDGE_P, EDGE_Q,
+                                     family="wasserstein").ok
+
+
+def test_assertion_rejects_the_wrong_sign_critic():
+    with pytest.raises(AssertionError, match="opposite sign"):
+        assert_loss_matches_theory(lambda r, f: r.mean() - f.mean(), family="wasserstein", max_examples=1)
+    assert_loss_matches_theory(wgan_critic, family="wasserstein", max_examples=1)
+
+
+def test_a_check_that_compares_nothing_fails(monkeypatch):
+    import gantheory.testing.assertions as A
+
+    # every probe point out of reach and no value: the check must fail, saying why
+    monkeypatch.setattr(A, "OPTIMUM_CHECK_RANGE", -1.0)
+    monkeypatch.setattr(A, "_check_value", lambda *args: ([], ["value check skipped"], {}))
+    r = check_loss_against_theory(bce_d, EDGE_P, EDGE_Q)
+    assert not r.ok and "nothing could be compared" in r.failures[0]
+
+
+@pytest.mark.parametrize("family, params, name", [
+    ("least_squares", {"a": float("nan"), "b": 1.0}, "a"),
+    ("least_squares", {"a": float("inf")}, "a"),
+    ("hinge", {"margin": float("nan")}, "margin"),
+    ("drift", {"epsilon": -float("inf")}, "epsilon"),
+])
+def test_non_finite_parameters_are_an_error_naming_them(family, params, name):
+    with pytest.raises(GanTheoryError, match=f"'{name}'.*finite"):
+        check_loss_against_theory(bce_d, EDGE_P, EDGE_Q, family=family, **params)
+    with pytest.raises(GanTheoryError, match=f"'{name}'.*finite"):
+        assert_loss_matches_theory(bce_d, family=family, **params)
+
+
+def progan_drift(real, fake):  # ProGAN (Karras et al. 2018): WGAN critic + ε·E_p D²
+    return fake.mean() - real.mean() + 0.001 * (real ** 2).mean()
+
+
+def test_drift_optimum_near_the_old_range_edge_is_located():
+    from hypothesis import strategies as st
+
+    r = check_loss_against_theory(progan_drift, EDGE_P, EDGE_Q, family="drift", epsilon=0.001)
+    assert r.ok, r.message
+    assert_loss_matches_theory(progan_drift, family="drift", epsilon=0.001, pairs=st.just((EDGE_P, EDGE_Q)),
+                               max_examples=1)
+    # negative control on the same pair: ε = 0.002 in the loss, 0.001 in the theory
+    wrong = check_loss_against_theory(lambda r, f: progan_drift(r, f) + 0.001 * (r ** 2).mean(), EDGE_P, EDGE_Q,
+                                      family="drift", epsilon=0.001)
+    assert not wrong.ok
+
+
+def test_every_failure_message_prints_the_row_parameters():
+    def lsgan_01(real, fake):  # 0/1 targets checked against the row's defaults a = −1, b = 1
+        return ((real - 1) ** 2).mean() + (fake ** 2).mean()
+
+    r = check_loss_against_theory(lsgan_01, EDGE_P, EDGE_Q, family="least_squares")
+    assert not r.ok and "a=-1, b=1" in r.message and "'least_squares'" in r.message
+    assert check_loss_against_theory(lsgan_01, EDGE_P, EDGE_Q, family="least_squares", a=0.0, b=1.0).ok
+    assert "no parameters" in check_loss_against_theory(swapped_d, EDGE_P, EDGE_Q).message
