@@ -70,6 +70,22 @@ def test_bad_input(kwargs, parameter):
         gantheory.check_discriminator(lambda: "not a module", P, Q, steps=1)
 
 
+@pytest.mark.parametrize("make_D, problem", [
+    (mlp()(), "not the module itself"),  # the module, not its factory: was a bare TypeError
+    (lambda: nn.Sequential(nn.Linear(1, 8), nn.Tanh(), nn.Linear(8, 2)), r"expected one output per sample"),  # was RuntimeError
+    (lambda: nn.Linear(2, 1), r"cannot take a batch of shape \(n, 1\)"),
+    (lambda width: nn.Linear(1, width), "callable with no arguments"),
+])
+def test_bad_make_D_is_a_gantheory_error_naming_make_D(make_D, problem):
+    with pytest.raises(GanTheoryError, match=f"parameter 'make_D'.*{problem}"):
+        gantheory.check_discriminator(make_D, P, Q, steps=1, representation=False)
+
+
+def test_gan_names_make_G_when_make_G_is_a_module():
+    with pytest.raises(GanTheoryError, match=r"parameter 'make_G'.*not the module itself"):
+        gantheory.check_gan(mlp(), nn.Linear(1, 1), P, steps=1)
+
+
 def test_users_own_loss_callable_is_identified_and_used():
     """A user's loss is read by the loss audit (here: labels swapped) and D is compared with *its* optimum."""
     import torch.nn.functional as F
