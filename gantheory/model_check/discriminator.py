@@ -38,7 +38,8 @@ __all__ = ["DiscriminatorCheck", "check_discriminator", "evaluation_region", "po
 @dataclass(frozen=True)
 class DiscriminatorCheck:
     """``passed`` iff ``sup_error ≤ tolerance`` (and training stayed finite). ``representation_error`` is the
-    population-trained copy's sup error; ``findings`` hold warnings (``cannot_represent``, …)."""
+    population-trained copy's sup error; ``findings`` hold warnings (``cannot_represent``, …) and, whenever the
+    check fails, an error saying why (``sup_error_above_tolerance``: architecture or sample; ``diverged``)."""
 
     passed: bool
     sup_error: float
@@ -198,6 +199,22 @@ def _identify(loss: Callable) -> tuple[str, dict[str, float], Finding]:
                                    "loss_identified")
 
 
+def _why_not_reached(sup: float, tolerance: float, representation_error: float | None, n: int, n_params: int,
+                     k: int) -> str:
+    """The message of a failed check: which part of the error the population-trained copy explains."""
+    head = f"D is {sup:.3g} from the optimum its loss implies, above the tolerance {tolerance:.3g}"
+    if representation_error is None:
+        return (head + ": run with representation=True to tell an architecture that cannot represent the optimum "
+                "from a sample too small for it")
+    if representation_error > tolerance:
+        return (head + f": even trained on the exact population objective it stays {representation_error:.3g} away "
+                "(cannot_represent): a wider or deeper D, or more steps")
+    return (head + f", while the same architecture trained on the exact population objective (same steps) reaches "
+            f"{representation_error:.3g}: the gap is sampling error. A {n_params}-parameter D fitted to {n} draws per "
+            f"class varies more than the tolerance, which is the statistical scale of a {k}-parameter quadratic-logit "
+            "estimator; more draws (n_samples), a smaller D, or fewer steps (less overfitting) narrow it")
+
+
 def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: str | Callable = "standard", *,
                         loss_params: Mapping[str, float] | None = None, n_samples: int = 2048, steps: int = 600,
                         lr: float = 1e-2, seed: int = 0, output: str = "logit", representation: bool = True,
@@ -298,6 +315,10 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
     sup = float(np.max(np.abs(out_scale(est) - target))) if finite else float("inf")
     if not finite:
         findings.append(Finding("error", "training diverged: the loss or the output became non-finite", "diverged"))
+    elif sup > tolerance:
+        findings.append(Finding("error", _why_not_reached(sup, float(tolerance), representation_error, int(n_samples),
+                                                          sum(p.numel() for p in model.parameters()), phi.shape[1]),
+                                "sup_error_above_tolerance"))
     return DiscriminatorCheck(bool(finite and sup <= tolerance), sup, float(tolerance), representation_error, row.name,
                               dim, int(n_samples), int(steps), float(band.half_width), tuple(findings),
                               time.perf_counter() - start, final)
