@@ -330,7 +330,7 @@ def _settle_options(args: argparse.Namespace, previous: dict | None = None) -> N
 def cmd_run(args: argparse.Namespace) -> int:
     from gantheory import report
     from gantheory.claims import CLAIMS, Context, resolve_claims
-    from gantheory.runner import claim_fingerprint, entry_problems
+    from gantheory.runner import claim_fingerprint, entry_problems, sealed_fingerprint
 
     started = time.perf_counter()
     resuming = getattr(args, "resume", None)
@@ -395,7 +395,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         def on_done(claim_id, outcome):
             status, entry, figures, drawn = outcome
-            done[claim_id] = ({**entry, "fingerprint": fingerprints[claim_id]}, figures)
+            done[claim_id] = ({**entry, "fingerprint": sealed_fingerprint(fingerprints[claim_id], entry)}, figures)
             ran.add(claim_id)
             svgs.update(drawn)
             _write_json(out / "report.json", document())

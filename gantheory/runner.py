@@ -11,7 +11,9 @@ library versions. Resuming keeps an entry only when
 
 1. the document has the shape of ``gantheory.report/1`` (else a :class:`ReportShapeError` naming the
    file and the problem — the CLI's exit 2);
-2. its fingerprint equals the one this run would write (same code, profile, seed, device, libraries);
+2. its fingerprint equals the one this run would write (same code, profile, seed, device, libraries),
+   sealed with the entry's own results (:func:`sealed_fingerprint`: an edited measurement, tolerance or
+   status no longer matches);
 3. its lenses are exactly the claim's registry (a lens the claim does not have, or a skipped lens the
    claim does have, is a forgery or a stale row);
 4. every measurement agrees with its own tolerance (``measured ≤ tolerance`` ⇔ ``passed``) and every
@@ -51,6 +53,7 @@ __all__ = [
     "execute",
     "jobs_for",
     "pin_threads",
+    "sealed_fingerprint",
 ]
 
 SCHEMA = "gantheory.report/1"
@@ -110,6 +113,31 @@ def claim_fingerprint(claim: Any, *, profile: str, seed: int, device: str, versi
     return "sha256:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def sealed_fingerprint(fingerprint: str, entry: Mapping[str, Any]) -> str:
+    """The fingerprint written beside a finished entry: the run's :func:`claim_fingerprint` sealed with the
+    entry's own results (each lens's status and every measurement's name, measured value, tolerance,
+    relation and verdict).
+
+    Why: a measurement is only re-validated against *its own* tolerance, so editing both (measured 12345,
+    tolerance 1e9) would otherwise stay self-consistent. Sealed, any edited number, tolerance or verdict
+    changes the fingerprint and the entry runs again. (Not a signature: someone who recomputes this hash on
+    purpose can still forge; it catches edits, stale rows and tools that rewrite reports.)
+    """
+    lenses = entry.get("lenses", [])
+    results = []
+    for lens in lenses if isinstance(lenses, list) else []:
+        if not isinstance(lens, Mapping):
+            results.append(repr(lens))
+            continue
+        measurements = lens.get("measurements", [])
+        rows = [[m.get(k) for k in ("name", "measured", "tolerance", "relation", "passed")]
+                if isinstance(m, Mapping) else repr(m)
+                for m in (measurements if isinstance(measurements, list) else [measurements])]
+        results.append([lens.get("lens"), lens.get("status"), rows])
+    payload = json.dumps([fingerprint, entry.get("status"), results], sort_keys=True, default=repr)
+    return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
 # ----------------------------------------------------------------------------------------------------
 # Shape of a stored document
 
@@ -142,6 +170,21 @@ def check_document_shape(doc: Any) -> None:
     planned = doc.get("planned", [])
     if not isinstance(planned, list) or not all(isinstance(p, str) for p in planned):
         raise ReportShapeError("'planned' is not a list of claim ids")
+    # The run options resume reads back (absent ones take the CLI's defaults).
+    seed = doc.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ReportShapeError(f"'seed' is {seed!r}, expected a non-negative integer")
+    profile = doc.get("profile", "quick")
+    if profile not in ("quick", "full"):
+        raise ReportShapeError(f"'profile' is {profile!r}, expected 'quick' or 'full'")
+    device = doc.get("device", "auto")
+    requested = device.get("requested", "auto") if isinstance(device, dict) else device
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ReportShapeError(f"'device' is {device!r}, expected 'auto', 'cpu' or 'cuda' "
+                               f"(or an object whose 'requested' is one of them)")
+    for i, entry in enumerate(claims):
+        if "fingerprint" in entry and not isinstance(entry["fingerprint"], str):
+            raise ReportShapeError(f"claims[{i}] ({entry['id']}) has a fingerprint that is not a string")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -186,8 +229,9 @@ def entry_problems(entry: Mapping[str, Any], claim: Any, fingerprint: str) -> li
     from gantheory.claims.model import NotApplicable
 
     problems = []
-    if entry.get("fingerprint") != fingerprint:
-        problems.append("fingerprint differs (another code version, profile, seed, device or library versions)"
+    if entry.get("fingerprint") != sealed_fingerprint(fingerprint, entry):
+        problems.append("fingerprint differs (another code version, profile, seed, device or library versions, "
+                        "or edited results)"
                         if entry.get("fingerprint") else "no fingerprint")
     lenses = entry.get("lenses", [])
     names = [lens.get("lens") for lens in lenses]

@@ -314,7 +314,16 @@ def _no_fingerprint(doc):
     del doc["claims"][0]["fingerprint"]
 
 
+def _tolerance_forged_too(doc):
+    # Review finding 4: measured and tolerance edited together stay self-consistent (12345 ≤ 1e9).
+    for lens in doc["claims"][0]["lenses"]:
+        for m in lens["measurements"]:
+            if m["relation"] == "≤":
+                m.update(measured=12345.0, tolerance=1e9)
+
+
 @pytest.mark.parametrize("forgery, reason", [
+    (_tolerance_forged_too, "edited results"),
     (_measurement_12345, "measured 12345.0 ≤ tolerance 1e-10 is False"),
     (_empirical_pass, "no empirical lens"),
     (_failed_but_pass, "with a failed measurement"),
@@ -398,6 +407,26 @@ def test_malformed_report_is_a_usage_error_naming_file_and_problem(capsys, tmp_p
     assert main(["run", "--resume", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path / "report.json") in err and problem in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("seed", "x", "'seed' is 'x'"),
+    ("seed", 1.5, "'seed' is 1.5"),
+    ("seed", -1, "'seed' is -1"),
+    ("seed", True, "'seed' is True"),
+    ("profile", "ultra", "'profile' is 'ultra'"),
+    ("device", "tpu", "'device' is 'tpu'"),
+])
+def test_malformed_run_options_in_report_are_a_usage_error(capsys, tmp_path, light_claims, field, value, problem):
+    # Review finding 7: "seed": "x" was a traceback (exit 3); "seed": 1.5 was accepted and written back.
+    assert main(["run", "toy-a", "--jobs", "1", "--out", str(tmp_path), "--format", "json"]) == 0
+    _forge(tmp_path, lambda doc: doc.update({field: value}))
+    before = (tmp_path / "report.json").read_text()
+    capsys.readouterr()
+    assert main(["run", "--resume", str(tmp_path), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "report.json") in err and problem in err and "Traceback" not in err
+    assert light_claims == ["toy-a"] and (tmp_path / "report.json").read_text() == before
 
 
 def test_the_report_skeleton_is_written_before_the_first_claim(tmp_path, monkeypatch):

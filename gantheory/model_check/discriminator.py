@@ -38,7 +38,8 @@ __all__ = ["DiscriminatorCheck", "check_discriminator", "evaluation_region", "po
 @dataclass(frozen=True)
 class DiscriminatorCheck:
     """``passed`` iff ``sup_error ≤ tolerance`` (and training stayed finite). ``representation_error`` is the
-    population-trained copy's sup error; ``findings`` hold warnings (``cannot_represent``, …)."""
+    population-trained copy's sup error; ``findings`` hold warnings (``cannot_represent``, …) and, whenever the
+    check fails, an error saying why (``sup_error_above_tolerance``: architecture or sample; ``diverged``)."""
 
     passed: bool
     sup_error: float
@@ -135,11 +136,43 @@ def _train(model: torch.nn.Module, row_name: str, params: Mapping[str, float], x
     return value
 
 
-def _model(make_D: Callable[[], Any], seed: int) -> torch.nn.Module:
+def _model(make_D: Callable[[], Any], seed: int, dim: int | None = None, name: str = "make_D") -> torch.nn.Module:
+    """``make_D()`` (or the factory called ``name``), checked: a zero-argument factory returning an
+    ``nn.Module`` that maps ``(n, dim)`` to ``(n, 1)`` or ``(n,)`` — anything else is a
+    :class:`GanTheoryError` naming it. The shape probe leaves the module's state (BatchNorm statistics) as
+    it was."""
+    if isinstance(make_D, torch.nn.Module):
+        raise GanTheoryError(f"parameter {name!r} must be a zero-argument factory of your module (e.g. "
+                             f"{name}=lambda: {type(make_D).__name__}(...)), not the module itself: the check trains "
+                             "fresh copies of it")
+    if not callable(make_D):
+        raise GanTheoryError(f"parameter {name!r} must be a zero-argument factory of an nn.Module, got "
+                             f"{type(make_D).__name__}")
     torch.manual_seed(seed)
-    model = make_D()
+    try:
+        model = make_D()
+    except TypeError as exc:
+        raise GanTheoryError(f"parameter {name!r} must be callable with no arguments: {name}() raised "
+                             f"TypeError: {exc}") from exc
     if not isinstance(model, torch.nn.Module):
-        raise GanTheoryError(f"parameter 'make_D' must return a torch.nn.Module, got {type(model).__name__}")
+        raise GanTheoryError(f"parameter {name!r} must return a torch.nn.Module, got {type(model).__name__}")
+    if not any(True for _ in model.parameters()):
+        raise GanTheoryError(f"parameter {name!r}: the module {name}() returns has no parameters to train")
+    if dim is not None:
+        dtype = next(model.parameters()).dtype
+        state = {k: v.clone() for k, v in model.state_dict().items()}
+        try:
+            with torch.no_grad():
+                out = model(torch.zeros(3, dim, dtype=dtype))
+            model.load_state_dict(state)
+        except (RuntimeError, TypeError, ValueError) as exc:
+            raise GanTheoryError(f"parameter {name!r}: the module {name}() returns cannot take a batch of shape "
+                                 f"(n, {dim}) (the densities' dimension): {type(exc).__name__}: {exc}") from exc
+        shape = tuple(getattr(out, "shape", ()))
+        if not isinstance(out, torch.Tensor) or shape not in ((3, 1), (3,)):
+            raise GanTheoryError(f"parameter {name!r}: the module {name}() returns maps a batch (3, {dim}) to "
+                                 f"{shape if isinstance(out, torch.Tensor) else type(out).__name__}; expected one "
+                                 "output per sample, shape (n, 1) or (n,)")
     return model
 
 
@@ -164,6 +197,22 @@ def _identify(loss: Callable) -> tuple[str, dict[str, float], Finding]:
     return family, params, Finding("info", f"the loss audit reads your loss as the {family!r} row"
                                    + (f" ({shown})" if shown else "") + "; D is trained with your loss itself",
                                    "loss_identified")
+
+
+def _why_not_reached(sup: float, tolerance: float, representation_error: float | None, n: int, n_params: int,
+                     k: int) -> str:
+    """The message of a failed check: which part of the error the population-trained copy explains."""
+    head = f"D is {sup:.3g} from the optimum its loss implies, above the tolerance {tolerance:.3g}"
+    if representation_error is None:
+        return (head + ": run with representation=True to tell an architecture that cannot represent the optimum "
+                "from a sample too small for it")
+    if representation_error > tolerance:
+        return (head + f": even trained on the exact population objective it stays {representation_error:.3g} away "
+                "(cannot_represent): a wider or deeper D, or more steps")
+    return (head + f", while the same architecture trained on the exact population objective (same steps) reaches "
+            f"{representation_error:.3g}: the gap is sampling error. A {n_params}-parameter D fitted to {n} draws per "
+            f"class varies more than the tolerance, which is the statistical scale of a {k}-parameter quadratic-logit "
+            "estimator; more draws (n_samples), a smaller D, or fewer steps (less overfitting) narrow it")
 
 
 def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: str | Callable = "standard", *,
@@ -227,7 +276,7 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
     out_scale = mst.output_scale(row)
     target = out_scale(row.optimum(lp, lq, **params))
     with cpu_threads(torch.device("cpu")):
-        model = _model(make_D, seed)
+        model = _model(make_D, seed, dim)
         dtype = next(model.parameters()).dtype
         final = _train(model, row.name, params, torch.as_tensor(xr, dtype=dtype), torch.as_tensor(xf, dtype=dtype),
                        None, None, int(steps), lr, probability, user_loss)
@@ -248,7 +297,7 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
         tolerance = TOLERANCES["mlp_band_factor"] * band.half_width
         representation_error = None
         if representation:
-            pop = _model(make_D, seed + 1)
+            pop = _model(make_D, seed + 1, dim)
             keep = (wp + wq) > 0
             tn = torch.as_tensor(nodes[keep], dtype=dtype)
             _train(pop, row.name, params, tn, tn, torch.as_tensor(wp[keep], dtype=dtype),
@@ -266,6 +315,10 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
     sup = float(np.max(np.abs(out_scale(est) - target))) if finite else float("inf")
     if not finite:
         findings.append(Finding("error", "training diverged: the loss or the output became non-finite", "diverged"))
+    elif sup > tolerance:
+        findings.append(Finding("error", _why_not_reached(sup, float(tolerance), representation_error, int(n_samples),
+                                                          sum(p.numel() for p in model.parameters()), phi.shape[1]),
+                                "sup_error_above_tolerance"))
     return DiscriminatorCheck(bool(finite and sup <= tolerance), sup, float(tolerance), representation_error, row.name,
                               dim, int(n_samples), int(steps), float(band.half_width), tuple(findings),
                               time.perf_counter() - start, final)

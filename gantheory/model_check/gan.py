@@ -169,7 +169,7 @@ def check_gan(make_D: Callable[[], Any], make_G: Callable[[], Any], p_data: Any,
         if int(value) != value or value < low:
             raise GanTheoryError(f"parameter {name!r} must be an integer >= {low}, got {value!r}")
     rng = np.random.default_rng(seed)
-    D, G = _model(make_D, seed), _model(make_G, seed + 1)
+    D, G = _model(make_D, seed), _model(make_G, seed + 1, name="make_G")
     dtype = next(D.parameters()).dtype
     real_term, fake_term = LOSSES[row.name].terms("torch", **params)
     gen = GENERATORS[generator_loss]
