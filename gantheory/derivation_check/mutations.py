@@ -223,29 +223,90 @@ def _relations(text: str) -> list[tuple[int, int, str]]:
 
 
 def steps_of(text: str) -> list[Site]:
-    """The steps of a document in order: each relation between consecutive expressions of a chain."""
+    """The steps of a document in order: each relation between consecutive expressions of a formula.
+
+    A chain splits into formulas at an implication (``\\Rightarrow``, ``\\implies``, ``\\iff``: it joins two
+    statements and is no step itself) and at a side remark (``\\quad``, ``\\qquad``, ``\\text{…}`` at depth 0
+    that does not follow a relation), the conventions of the checker.
+    """
     sites: list[Site] = []
     named: set[str] = set()
     for chain in extract(text):
-        rels = _relations(chain.text)
-        bounds = [0] + [x for s, e, _ in rels for x in (s, e)] + [len(chain.text)]
-        for k, (_, _, token) in enumerate(rels):
-            lhs = (bounds[2 * k], bounds[2 * k + 1])
-            rhs = (bounds[2 * k + 2], bounds[2 * k + 3])
-            lhs_text = chain.text[lhs[0]:lhs[1]]
-            m = _NAME.match(_strip(lhs_text))
-            head = _norm(m.group("head")) if m else ""
-            new_name = bool(head) and head not in named
-            defining = bool(_DEFINING.match(token)) or (k == 0 and token == "=" and new_name)
-            # "t \to -\infty", "m = n", "p_g(x) \to 0": a hypothesis about a variable, not a result
-            bare = bool(m) and m.group("args") is None and len(head) == 1
-            hypothesis = k == 0 and (new_name or (head in named and bare))
-            editable = not defining and not hypothesis and bool(_JUDGED.match(token))
-            if defining and head:
-                named.add(head)
-            restated = head if (head in named and not defining) else ""
-            sites.append(Site(len(sites), chain, lhs, rhs, token, editable, restated))
+        for lo, hi in _formulas(chain.text):
+            rels = _relations(chain.text[lo:hi])
+            bounds = [lo] + [lo + x for s, e, _ in rels for x in (s, e)] + [hi]
+            for k, (_, _, token) in enumerate(rels):
+                lhs = (bounds[2 * k], bounds[2 * k + 1])
+                rhs = (bounds[2 * k + 2], bounds[2 * k + 3])
+                lhs_text = chain.text[lhs[0]:lhs[1]]
+                m = _NAME.match(_strip(lhs_text))
+                head = _norm(m.group("head")) if m else ""
+                new_name = bool(head) and head not in named
+                defining = bool(_DEFINING.match(token)) or (k == 0 and token == "=" and new_name)
+                # "t \to -\infty", "m = n", "p_g(x) \to 0": a hypothesis about a variable, not a result
+                bare = bool(m) and m.group("args") is None and len(head) == 1
+                hypothesis = k == 0 and (new_name or (head in named and bare))
+                editable = not defining and not hypothesis and bool(_JUDGED.match(token))
+                if defining and head:
+                    named.add(head)
+                restated = head if (head in named and not defining) else ""
+                sites.append(Site(len(sites), chain, lhs, rhs, token, editable, restated))
     return sites
+
+
+_SPLIT = re.compile(r"\\(?:Rightarrow|implies|iff|Leftrightarrow|Longleftrightarrow|Longrightarrow)(?![a-zA-Z])")
+_REMARK = re.compile(r"\\q?quad(?![a-zA-Z])|\\text\{")
+
+
+def _formulas(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the formulas of a chain's text (see :func:`steps_of`)."""
+    cuts: list[tuple[int, int]] = []
+    depth = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}()":
+            i += 2
+            continue
+        if c in "{(":
+            depth += 1
+        elif c in "})":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            m = _SPLIT.match(text, i)
+            if m:
+                cuts.append((m.start(), m.end()))
+                i = m.end()
+                continue
+            m = _REMARK.match(text, i)
+            if m and not _after_relation(text[:i]):
+                end = m.end()
+                if m.group(0).startswith("\\text"):
+                    close = _matching(text, end - 1)
+                    end = len(text) if close is None else close + 1
+                while True:  # a run of spacing and words: "\qquad\text{and}\qquad"
+                    nxt = _REMARK.match(text, end) or re.compile(r"\s+|,").match(text, end)
+                    if not nxt or nxt.end() == end:
+                        break
+                    end = nxt.end()
+                    if nxt.group(0).startswith("\\text"):
+                        close = _matching(text, end - 1)
+                        end = len(text) if close is None else close + 1
+                cuts.append((m.start(), end))
+                i = end
+                continue
+        i += 1
+    out, lo = [], 0
+    for a, b in cuts:
+        out.append((lo, a))
+        lo = b
+    out.append((lo, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _after_relation(before: str) -> bool:
+    rels = _relations(before)
+    return bool(rels) and not before[rels[-1][1]:].strip(" ,\\")
 
 
 def _strip(latex: str) -> str:
