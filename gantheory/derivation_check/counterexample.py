@@ -1,0 +1,156 @@
+"""Refutations of steps over integrals: a density pair on which the two sides differ.
+
+Both sides are written ``A + ∫ F dx`` and evaluated with concrete densities from gantheory's families by
+certified quadrature (:func:`gantheory.quadrature.integrate`): ``p_data``/``p`` and ``p_g``/``q`` take the
+pairs below, an unspecified discriminator D is ``σ(1/2 − x)``, a parameter takes the value listed in the
+counterexample. A pair refutes only when both integrals are certified and the sides differ by more than
+the certified errors plus ``TOLERANCES["derivation_refute_atol"]`` (a pointwise difference alone never
+refutes: ∫(f − g) can vanish with f ≠ g).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import sympy as sp
+
+from gantheory.derivation_check import symbols as S
+from gantheory.derivation_check.canonical import X, NonLinear, decompose
+from gantheory.derivation_check.model import Counterexample
+from gantheory.tolerances import TOLERANCES
+
+__all__ = ["PAIRS", "search"]
+
+#: (p_data, p_g) as (label, constructor arguments) — small, well separated, asymmetric pairs
+PAIRS = (
+    ("Normal(0, 1)", ("normal", 0.0, 1.0), "Normal(1, 1)", ("normal", 1.0, 1.0)),
+    ("Normal(0, 1)", ("normal", 0.0, 1.0), "Normal(0.5, 2)", ("normal", 0.5, 2.0)),
+    ("Normal(0, 1)", ("normal", 0.0, 1.0), "Normal(0, 1)", ("normal", 0.0, 1.0)),
+    ("Normal(0, 1)", ("normal", 0.0, 1.0), "Normal(6, 1)", ("normal", 6.0, 1.0)),
+)
+D_LABEL = "σ(1/2 − x)"
+PARAMETER_VALUE = sp.Rational(7, 10)
+
+
+def _density(spec: tuple):
+    from gantheory.densities import Normal
+
+    _, loc, scale = spec
+    return Normal(loc, scale)
+
+
+def _roles(expr: sp.Expr) -> tuple[dict, dict, list]:
+    """Symbols for the pointwise values: {application: symbol}, {symbol: role}, parameter symbols."""
+    apps = sorted(expr.atoms(sp.core.function.AppliedUndef), key=str)
+    mapping: dict = {}
+    roles: dict = {}
+    for app in apps:
+        name = app.func.__name__
+        dens = S.canonical_density(name)
+        if dens is not None and app.args == (X,):
+            role = "p" if dens in ("p_data", "p") else "q" if dens in ("p_g", "q") else None
+            if role is None:
+                raise NonLinear(f"the density {name} has no role in the counterexample pairs")
+            sym = sp.Symbol(f"_{role}", positive=True)
+        elif S.kind_of(name) == "discriminator" and app.args == (X,):
+            sym = sp.Symbol("_D", positive=True)
+            role = "D"
+        else:
+            raise NonLinear(f"{app} cannot be given a value")
+        mapping[app] = sym
+        roles[sym] = role
+    params = sorted((s for s in expr.free_symbols if s != X), key=str)
+    return mapping, roles, params
+
+
+def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict):
+    lp, lq = sp.Symbol("lp", real=True), sp.Symbol("lq", real=True)
+    subs = {}
+    for sym, role in roles.items():
+        if role == "p":
+            subs[sym] = sp.exp(lp)
+        elif role == "q":
+            subs[sym] = sp.exp(lq)
+        else:
+            subs[sym] = 1 / (1 + sp.exp(X - sp.Rational(1, 2)))
+    g = f.subs(mapping).subs(values).subs(subs)
+    g = sp.expand_log(g, force=True)
+    fn = sp.lambdify((X, lp, lq), g, "numpy")
+
+    def integrand(x, logp, logq):
+        with np.errstate(all="ignore"):
+            out = np.asarray(fn(x, logp, logq), dtype=float) * np.ones(np.broadcast(x, logp, logq).shape)
+        # far in both tails every term carries a vanishing density: 0·∞ there is 0
+        tail = (np.asarray(logp) < -700) & (np.asarray(logq) < -700)
+        return np.where(np.isnan(out) & tail, 0.0, out)
+
+    return integrand, g
+
+
+def _side(expr: sp.Expr, values: dict):
+    a, f = decompose(expr)
+    return a.subs(values), f
+
+
+def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Counterexample | None:
+    """A density pair on which ``lhs relation rhs`` fails by a certified margin, or None."""
+    from gantheory.quadrature import integrate
+
+    try:
+        mapping, roles, params = _roles(lhs - rhs)
+        a1, f1 = decompose(lhs)
+        a2, f2 = decompose(rhs)
+    except NonLinear:
+        return None
+    if any(a.has(sp.core.function.AppliedUndef) for a in (a1, a2)):
+        return None
+    values = {s: PARAMETER_VALUE for s in params}
+    for s in params:
+        dom = domains.get(s.name)
+        if dom is not None and PARAMETER_VALUE not in dom:
+            return None
+    tol = TOLERANCES["derivation_refute_atol"]
+    for p_label, p_spec, q_label, q_spec in PAIRS:
+        p, q = _density(p_spec), _density(q_spec)
+        sides = []
+        plots = []
+        try:
+            for a, f in ((a1, f1), (a2, f2)):
+                const = complex(sp.N(a.subs(values)))
+                if abs(const.imag) > 1e-12:
+                    raise NonLinear("a complex constant")
+                if f == 0:
+                    sides.append((const.real, 0.0, True))
+                    plots.append(None)
+                    continue
+                integrand, g = _integrand(f, mapping, roles, values)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    res = integrate(integrand, p, q, name="derivation side")
+                if not np.isfinite(res.value):
+                    raise NonLinear("a side is infinite")
+                sides.append((const.real + res.value, res.error, bool(res.certified)))
+                plots.append(integrand)
+        except (NonLinear, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError):
+            continue
+        (lv, le, lc), (rv, re_, rc) = sides
+        if not (lc and rc):
+            continue
+        margin = le + re_ + tol
+        fails = {
+            "=": abs(lv - rv) > margin,
+            "<=": lv > rv + margin, "<": lv > rv + margin,
+            ">=": lv < rv - margin, ">": lv < rv - margin,
+        }.get(relation, False)
+        if fails:
+            grid = np.linspace(-4.0, 6.0, 121)
+            lpd, lqd = p.logpdf(grid), q.logpdf(grid)
+            plot = {"x": grid.tolist(),
+                    "lhs": (plots[0](grid, lpd, lqd).tolist() if plots[0] else [0.0] * len(grid)),
+                    "rhs": (plots[1](grid, lpd, lqd).tolist() if plots[1] else [0.0] * len(grid))}
+            uses_d = any(r == "D" for r in roles.values())
+            return Counterexample("densities", lv, rv, values={str(k): float(v) for k, v in values.items()},
+                                  p_data=p_label, p_g=q_label, D=D_LABEL if uses_d else None,
+                                  method="certified quadrature", plot=plot)
+    return None
