@@ -67,9 +67,14 @@ def _explanation(step: Any) -> str:
         parts.append(("needs: " if step.verdict == "unchecked" else "") + step.rule)
     if step.reason:
         parts.append(step.reason)
-    if step.counterexample is not None:
+    if step.counterexample is not None and not _said(step):
         parts.append("counterexample " + step.counterexample.describe())
     return "; ".join(parts)
+
+
+def _said(step: Any) -> bool:
+    """Whether the step's reason already spells out its counterexample (then it is not repeated)."""
+    return step.counterexample is not None and step.counterexample.describe() in (step.reason or "")
 
 
 # --- text -------------------------------------------------------------------------------------------
@@ -83,7 +88,8 @@ def render_text(report: Any, width: int = 100) -> str:
         for step in doc.steps:
             first = step.index == doc.first_wrong
             rel = RELATION_TEXT.get(step.relation, step.relation)
-            formula = _short(f"{step.lhs} {rel} {step.rhs}" if step.lhs else f"{rel} {step.rhs}", 60)
+            formula = f"{step.lhs} {rel} {step.rhs}" if step.lhs else f"{rel} {step.rhs}"
+            formula = " ".join(formula.split()) if first else _short(formula, 60)
             out.append(f"{'»' if first else ' '} {MARK[step.verdict]} {step.index + 1:>3}  line {step.line:<4} {formula}")
             why = _explanation(step)
             if why:
@@ -119,7 +125,7 @@ def render_markdown(report: Any) -> str:
                 line = f"{step.index + 1}. **{MARK[step.verdict]} first wrong step** {math} — *{LABEL[step.verdict]}*, line {step.line}"
             out.append(line)
             extra = [step.reason] if step.reason else []
-            if step.counterexample is not None:
+            if step.counterexample is not None and not _said(step):
                 extra.append("Counterexample " + step.counterexample.describe() + ".")
             if extra and (first or step.verdict != "verified"):
                 out.append("   " + " ".join(extra))
@@ -208,7 +214,8 @@ def render_html(report: Any) -> str:
             if step.reason:
                 why.append(f"<div class=reason>{escape(step.reason)}</div>")
             if step.counterexample is not None:
-                why.append(f"<div class=cx>Counterexample {escape(step.counterexample.describe())}</div>")
+                if not _said(step):
+                    why.append(f"<div class=cx>Counterexample {escape(step.counterexample.describe())}</div>")
                 if step.verdict == "refuted":
                     why.append(integrand_plot_svg(step))
             rows.append(f"<tr class='{step.verdict}{' first' if is_first else ''}' id='doc-{n}-step-{step.index}'>"
