@@ -127,7 +127,8 @@ def pointwise(expr: sp.Expr, domains: dict | None = None) -> tuple[sp.Expr, dict
     for app in apps:
         name = app.func.__name__
         kind = S.kind_of(name)
-        opaque_kind = kind not in ("density", "discriminator")
+        # D*(x), D_G^*(x): a specific function, not an arbitrary discriminator value
+        opaque_kind = kind not in ("density", "discriminator") or "*" in name
         expr = expr.subs(app, sym_for(app, name, domain_of(name, domains), opaque_kind))
     for ind in expr.atoms(sp.Indexed):
         expr = expr.subs(ind, sym_for(ind, str(ind.base), sp.Interval(-sp.oo, sp.oo), False))

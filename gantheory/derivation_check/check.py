@@ -24,7 +24,7 @@ from gantheory.derivation_check.extract import MathChain, extract
 from gantheory.derivation_check.model import CheckReport, DerivationReport, StepCheck
 from gantheory.derivation_check.parser import Declaration, ParseError, parse_expression, split_chain
 from gantheory.derivation_check.rules import Judgement, judge_equal, judge_inequality
-from gantheory.derivation_check.translate import Translator, Unsupported, _kids, _name_of, _toks, tokens_of
+from gantheory.derivation_check.translate import X, Translator, Unsupported, _kids, _name_of, _toks, tokens_of
 from gantheory.errors import GanTheoryError
 
 __all__ = ["check_derivation", "check_documents"]
@@ -160,7 +160,7 @@ class _Document:
 
     # ------------------------------------------------------------------ one step
     def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
-        key = (id(tree), len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
+        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
         if key in self.cache:
             return self.cache[key]
         tr = Translator(self.ctx)
@@ -169,6 +169,8 @@ class _Document:
             out = (value, tr.rules, tr.scope)
         except Unsupported as err:
             out = (err, tr.rules, tr.scope)
+        if tr.standard_used:
+            self.standard_used = True
         self.cache[key] = out
         return out
 
@@ -199,12 +201,23 @@ class _Document:
                 return Judgement("unchecked", f"a rule for {v.construct}", "")
         rules = set(lrules) | set(rrules)
         if rel in ("=", "def"):
-            return judge_equal(lv, rv, rules, self.ctx.domains)
-        if rel in ("<=", ">=", "<", ">"):
-            return judge_inequality(lv, rv, rel, rules, self.ctx.domains)
-        if rel == "->":
-            return self.limit(lt, rt, lv, rv, rules)
-        return Judgement("unchecked", f"a rule for the relation {rel}", "")
+            j = judge_equal(lv, rv, rules, self.ctx.domains)
+        elif rel in ("<=", ">=", "<", ">"):
+            j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+        elif rel == "->":
+            j = self.limit(lt, rt, lv, rv, rules)
+        else:
+            j = Judgement("unchecked", f"a rule for the relation {rel}", "")
+        if j.verdict == "refuted" and rel == "=" and _is_zero_literal(rt) and _has_unknown(lv):
+            return Judgement("unchecked", "the equation's solution (an equation set to zero, e.g. a stationarity "
+                             "condition, is a condition, not an identity)", "")
+        if j.verdict == "refuted" and any(r.startswith("standard ") for r in rules):
+            return Judgement("unchecked", "the document's own definition of "
+                             + ", ".join(r.split(" (")[0].replace("standard ", "") for r in sorted(rules)
+                                         if r.startswith("standard ")),
+                             "the step is false under the standard definition, which the document does not state: "
+                             + j.reason)
+        return j
 
     def limit(self, lt, rt, lv, rv, rules) -> Judgement:
         from gantheory.derivation_check.optimise import law_of_large_numbers
@@ -226,14 +239,28 @@ class _Document:
         name, params = _head(head)
         if name is None:
             return None
-        if name in ("D", "G") and _has_node(rt, "argop"):
-            return Judgement("verified", "definition: names the maximiser", f"{name} is defined as the arg max")
-        if self.ctx.has(name) or S.canonical_density(name) or name in ("D", "G", "x", "z", "e", "pi") \
-                or S.kind_of(name) == "variable" or name in S.DISTRIBUTION_ALIASES and name not in ("M",):
-            if rel == "def" and self.ctx.has(name):
-                return None  # a restatement: checked against the earlier definition
-            if name not in ("M",) or self.ctx.has(name):
-                return None
+        kind = S.kind_of(name)
+        starred = "*" in name
+        if self.ctx.has(name):
+            return None  # a restatement: checked against the earlier definition
+        if kind in ("discriminator", "generator") and not starred:
+            if _has_node(rt, "argop"):
+                return Judgement("verified", "definition: names the maximiser", f"{name} is defined as the arg max")
+            if params and not any(t.type == "IDENT" and t.value == name for t in tokens_of(rt)):
+                return Judgement("verified", "definition", f"gives the form of {name}({', '.join(params)})")
+            rname = _bare_name(rt)
+            if not params and rname is not None:
+                return Judgement("unchecked", "a condition (a substitution, not an identity)",
+                                 f"sets {name} to {rname}")
+            return None
+        if name in ("p_data", "p_g", "p_z") or (S.canonical_density(name) and params):
+            rname = _bare_name(rt)
+            if rname is not None and (S.canonical_density(rname) or rname in S.DISTRIBUTION_ALIASES):
+                return Judgement("unchecked", "a condition on the densities (not an identity)",
+                                 f"states {name} = {rname}")
+            return None
+        if name in ("x", "z", "e") or (kind == "variable" and not params):
+            return None
         if params is None:
             return None
         bad = [p for p in params if S.kind_of(p) == "variable" and p in _binder_names(rt)]
@@ -241,6 +268,8 @@ class _Document:
             return Judgement("ill_formed", "scope and typing",
                              f"{bad[0]} is free on the left ({name}({', '.join(params)})) and bound on the right")
         tr = Translator(self.ctx)
+        if not params and len(name) == 1 and name.isupper():
+            tr.distribution_var = X  # M = (P + Q)/2: a distribution, its letters stand for densities
         try:
             body = tr.run(rt)
         except Unsupported as err:
@@ -368,3 +397,15 @@ def _two_sides(lt, rt) -> list[str]:
 
 def _all_names(tree) -> set[str]:
     return {t.value for t in tokens_of(tree) if t.type == "IDENT"}
+
+
+def _is_zero_literal(tree) -> bool:
+    toks = [t for t in tokens_of(tree) if t.type not in ("LBRACE", "RBRACE")]
+    return len(toks) == 1 and toks[0].type == "NUM" and float(toks[0].value) == 0.0
+
+
+def _has_unknown(expr) -> bool:
+    """The expression has a free bare symbol standing for an unknown (D, y, t, …) rather than a function."""
+    if not isinstance(expr, sp.Expr):
+        return False
+    return any(S.kind_of(s.name) in ("variable", "discriminator") for s in expr.free_symbols)

@@ -54,13 +54,21 @@ class Context:
             if d_arg is None and len(args) == 2:
                 return None
             tr.rules.add("standard value function V(D, G) (Goodfellow et al. 2014, Eq. 1)")
+            tr.standard_used = True
             body = sp.Integral(S.density("p_data")(X) * sp.log(sp.Function("D")(X)), X) + \
                 sp.Integral(S.density("p_g")(X) * sp.log(1 - sp.Function("D")(X)), X)
             if g_arg is not None and _map_name(g_arg) not in ("G", None):
                 return None
             return _substitute_map("D", d_arg, body, tr) if d_arg is not None else body
+        if name in ("D_G^*",) and not self.has(name):
+            tr.rules.add("standard optimal discriminator D*_G = p_data/(p_data + p_g) (Goodfellow et al. 2014, Prop. 1)")
+            tr.standard_used = True
+            var = args[0] if args else X
+            p, q = S.density("p_data")(var), S.density("p_g")(var)
+            return p / (p + q)
         if name == "C" and args is not None and len(args) == 1 and not self.has("C") and _map_name(args[0]) == "G":
             tr.rules.add("standard virtual training criterion C(G) = max_D V(G, D) (Goodfellow et al. 2014, Sec. 4)")
+            tr.standard_used = True
             from gantheory.derivation_check.optimise import optimise
 
             v = self.standard("V", [sp.Symbol("G", real=True), sp.Symbol("D", real=True)], tr)
@@ -111,11 +119,8 @@ def _apply(params: tuple[str, ...], body: sp.Expr, args: list | None, tr: Transl
     if not params:
         return body
     if args is None:
-        # a defined function used without arguments (\log D^*_G): applied to the current variable
-        var = tr.bound[-1] if tr.bound else X
-        args = [var] if len(params) == 1 else None
-        if args is None:
-            return body
+        # a defined function used without arguments (\log D^*_G, ∂u/∂q): its formula in its own variables
+        return body
     if len(args) != len(params):
         raise Unsupported(f"a function of {len(params)} arguments applied to {len(args)}")
     out = body

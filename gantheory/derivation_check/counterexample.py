@@ -111,20 +111,23 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
         if dom is not None and PARAMETER_VALUE not in dom:
             return None
     tol = TOLERANCES["derivation_refute_atol"]
+    try:
+        compiled = [(a, None if f == 0 else _integrand(f, mapping, roles, values)[0]) for a, f in ((a1, f1), (a2, f2))]
+    except (TypeError, ValueError, KeyError, NameError):
+        return None
     for p_label, p_spec, q_label, q_spec in PAIRS:
         p, q = _density(p_spec), _density(q_spec)
         sides = []
         plots = []
         try:
-            for a, f in ((a1, f1), (a2, f2)):
+            for a, integrand in compiled:
                 const = complex(sp.N(a.subs(values)))
                 if abs(const.imag) > 1e-12:
                     raise NonLinear("a complex constant")
-                if f == 0:
+                if integrand is None:
                     sides.append((const.real, 0.0, True))
                     plots.append(None)
                     continue
-                integrand, g = _integrand(f, mapping, roles, values)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     res = integrate(integrand, p, q, name="derivation side")

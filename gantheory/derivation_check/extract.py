@@ -215,11 +215,14 @@ def extract(text: str) -> list[MathChain]:
             if "".join(c for c, _ in row).strip():
                 inline.append(_chain(row, pos, False))
             continue
+        first_row = True
         for row in _split_rows(chars):
             row_text = "".join(c for c, _ in row)
             if not row_text.strip():
                 continue
-            if current and (_REL_START.match(row_text) or _CONT_START.match(row_text)):
+            continues = _REL_START.match(row_text) or (not first_row and _CONT_START.match(row_text))
+            first_row = False
+            if current and continues:
                 current += [(" ", row[0][1])] + row
                 continue
             if current:

@@ -36,7 +36,7 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
         raise Unsupported(f"arg{op}: {len(sols)} stationary points of {sp.sstr(f)[:60]}")
     y_star = sp.simplify(sols[0])
     d2 = sp.diff(f, y, 2).subs(y, y_star)
-    sign = _sign_at_random_points(d2)
+    sign = _sign_at_random_points(d2, tr.ctx.domains)
     if (op == "max" and sign != -1) or (op == "min" and sign != 1):
         # not an interior optimum: argmax of a convex function (e.g. a negative scale) is not y*
         raise _NoInterior(op, y_star)
@@ -54,11 +54,11 @@ class _NoInterior(Unsupported):
         self.point = point
 
 
-def _sign_at_random_points(expr: sp.Expr) -> int:
+def _sign_at_random_points(expr: sp.Expr, domains: dict | None = None) -> int:
     """+1/−1 when expr has that sign at 12 random points of the symbols' domains, else 0."""
     from gantheory.derivation_check.canonical import pointwise
 
-    e, doms, _ = pointwise(expr)
+    e, doms, _ = pointwise(expr, domains)
     syms = sorted(e.free_symbols, key=str)
     f = sp.lambdify(syms, e, "mpmath")
     rng = random.Random(7)

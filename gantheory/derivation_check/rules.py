@@ -62,6 +62,8 @@ def _exact_zero(e: sp.Expr) -> bool:
         e2 = sp.expand(sp.expand_log(e, force=True))
         if e2 == 0:
             return True
+        if sp.count_ops(e2) > 80:
+            return False  # the random-point test decides (cancel on large expressions costs seconds)
         return sp.cancel(sp.together(e2)) == 0
     except (TypeError, ValueError, NotImplementedError, RecursionError, sp.PolynomialError):
         return False
@@ -169,6 +171,10 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> J
                     return Judgement("verified", "; ".join(names + ["linearity of ∫ and E", "normalisation ∫p = 1",
                                                                     _how(rk if rk == tk else "numeric")]),
                                      "the integrands differ by a constant multiple of densities, which integrate to one")
+        if has_int and any(r.startswith("standard ") for r in rules):
+            return Judgement("unchecked", "the document's own definition of " + ", ".join(
+                r.split(" (")[0].replace("standard ", "") for r in names if r.startswith("standard ")),
+                "the sides do not agree pointwise under the standard definition, which the document does not state")
         if has_int:
             from gantheory.derivation_check.counterexample import search
 
@@ -178,7 +184,7 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> J
                                  "the two sides differ on a concrete density pair: " + cx.describe(), cx)
             return Judgement("unchecked", "a rule relating these integrals (no pointwise identity found, "
                                           "and no density pair tried separates them)",
-                             "the integrands differ pointwise but the integrals agreed on every pair tried")
+                             "the integrands differ pointwise, and no density pair tried gave a certified difference")
     # no integrals: algebra
     cp, doms_c, opaque_c = pointwise(c, domains)
     ck, point = _equal_pointwise(cp, doms_c)

@@ -35,9 +35,9 @@ DENSITY_ALIASES = {
 DISTRIBUTION_ALIASES = {
     "P": "p", "Q": "q", "P_data": "p_data", "P_r": "p_data", "P_g": "p_g", "P_z": "p_z", "P_d": "p_data",
     "P_model": "p_g", "P_theta": "p_g", "P_G": "p_g", "P_x": "p_data", "p_data": "p_data", "p_g": "p_g",
-    "p_z": "p_z", "p": "p", "q": "q", "pdata": "p_data", "pg": "p_g", "M": "p_m", "m": "p_m",
+    "p_z": "p_z", "p": "p", "q": "q", "pdata": "p_data", "pg": "p_g", "M": "p_m",
 }
-VARIABLES = frozenset({"x", "y", "z", "t", "u", "s", "w", "v", "x_hat", "x_tilde", "z_hat", "epsilon"})
+VARIABLES = frozenset({"x", "y", "z", "t", "u", "w", "v", "x_hat", "x_tilde", "z_hat", "epsilon"})
 #: the density a sample variable is drawn from when a document does not say
 SAMPLE_DENSITY = {"x": "p_data", "z": "p_z"}
 DISCRIMINATORS = frozenset({"D", "D^*", "D_G^*", "D^*_G", "D_G", "D^*_alpha", "D_alpha^*", "D_theta",

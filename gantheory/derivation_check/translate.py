@@ -73,6 +73,8 @@ class Translator:
         self.bound_names: list[str] = []
         self.absorb: dict[int, list[tuple[int, Tree]]] = {}
         self.distribution_var: sp.Symbol | None = None
+        #: a standard definition the document does not state was used (a refutation then rests on it)
+        self.standard_used = False
 
     # ---------------------------------------------------------------- entry
     def run(self, tree: Tree) -> sp.Expr:
@@ -450,8 +452,13 @@ class Translator:
             return value ** power if power is not None else value
         if isinstance(head, Tree) and head.data == "func":
             raise Unsupported("a function call after a function name")
-        # (a+b)(c+d), 2(x), D(x)(1 - D(x)): products
+        # (a+b)(c+d), 2(x), D(x)(1 - D(x)): products; d/dt(…) applies the derivative
         value = self.t(head)
+        if isinstance(value, DerivOp):
+            inner = sp.Integer(1)
+            for a in args:
+                inner = inner * a
+            return self.derive(inner, value.var, value.order)
         for a in args:
             value = value * a
         return value
@@ -504,6 +511,10 @@ class Translator:
         if not (isinstance(head, Tree) and head.data == "name"):
             raise Unsupported("a derivative f' of an expression")
         name = _name_of(head)
+        if name == "sigma" and not self.ctx.has(name) and len(args) == 1:
+            self.rules.add("σ' = σ(1 − σ)")
+            t = sp.Dummy("t", real=True)
+            return sp.diff(1 / (1 + sp.exp(-t)), t, primes).subs(t, args[0])
         if self.ctx.has(name):
             params, body = self.ctx.function(name)
             if len(params) != 1 or len(args) != 1:
