@@ -33,7 +33,7 @@ _HAS_RELATION = re.compile(r"(=|<|>|&lt;|&gt;|\\le|\\ge|\\to\b|\\neq|\\ne\b|\\ap
                            r"\\equiv|\\Rightarrow|\\implies|\\iff|\\rightarrow|\\xrightarrow|\\overset|\\stackrel|"
                            r"\\in\b|\\sim\b|≤|≥|→|≈|≜)")
 _DOMAIN = re.compile(r"\\?([A-Za-z]+)\s*\\in\s*[\(\[]\s*(-?[\d.]+|-?\\infty)\s*,\s*(-?[\d.]+|\\infty)\s*[\)\]]")
-_STATEMENT_BREAKS = ("=>", "<=>")
+_STATEMENT_BREAKS = ("=>", "<=>", "split")
 _BINDER_NODES = ("bigop", "argop", "sum_op", "prod_op", "integral", "expect", "lim_op")
 
 
@@ -126,6 +126,8 @@ class _Document:
                 first_of_statement = True
                 continue
             left, right = pieces[i - 1], pieces[i]
+            if first_of_statement and self.domain_remark(trees[i - 1], trees[i], rel):
+                continue
             lhs_text = chain.text[left.start:left.end].strip()
             rhs_text = chain.text[right.start:right.end].strip()
             try:
@@ -136,6 +138,21 @@ class _Document:
                               f"{str(err)[:120]})")
             self.add(chain, right.start, rel, lhs_text, rhs_text, j)
             first_of_statement = False
+
+    def domain_remark(self, lt, rt, rel: str) -> bool:
+        """``t < 0``, ``x > 0`` after a formula: the domain of a variable, not a claim."""
+        if rel not in ("<", ">", "<=", ">=") or isinstance(lt, ParseError) or isinstance(rt, ParseError):
+            return False
+        name = _bare_name(lt)
+        toks = [t for t in tokens_of(rt) if t.type not in ("LBRACE", "RBRACE")]
+        if name is None or S.kind_of(name) not in ("variable", "parameter") or self.ctx.has(name):
+            return False
+        if not (len(toks) == 1 and toks[0].type == "NUM") and not (
+                len(toks) == 2 and toks[0].type == "MINUS" and toks[1].type == "NUM"):
+            return False
+        bound = sp.Rational(toks[-1].value) * (-1 if toks[0].type == "MINUS" else 1)
+        self.ctx.domains[name] = sp.Interval.open(-sp.oo, bound) if rel in ("<", "<=") else sp.Interval.open(bound, sp.oo)
+        return True
 
     def declare(self, text: str, decl: Declaration) -> None:
         m = re.match(r"\s*\\?([A-Za-z]+)\s*\\in\s*[\(\[]\s*(-?[\d.]+|-?\\infty)\s*,\s*(-?[\d.]+|\\infty)\s*[\)\]]", text)

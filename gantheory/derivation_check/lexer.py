@@ -145,9 +145,8 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:  # noqa
                 i = after
                 continue
             if name in ("quad", "qquad", "forall", "text_prose", "where"):
-                if not in_script and not depth_script and toks and toks[-1].type != "REL":
-                    toks.append(Tok("END", name, i))
-                    return toks
+                if not in_script and not depth_script and toks and toks[-1].type not in ("REL", "SPLIT"):
+                    toks.append(Tok("SPLIT", name, i))  # a side remark starts a new formula
                 i = after
                 continue
             if name in ("text", "textrm", "textit", "textbf", "mbox", "mathrm", "operatorname",
@@ -166,8 +165,10 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:  # noqa
                         if depth_script or any(t.type in ("LPAR", "LBRACK") for t in toks[-1:]):
                             i = after
                             continue
-                        toks.append(Tok("END", "text", i))
-                        return toks
+                        if toks and toks[-1].type not in ("REL", "SPLIT"):
+                            toks.append(Tok("SPLIT", "text", i))
+                        i = after
+                        continue
                 if plain in ("d",) and name in ("mathrm", "text", "operatorname", "mathit"):
                     toks.append(Tok("DMARK", "d", i))
                     i = after
@@ -184,9 +185,11 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:  # noqa
                 inner = _raw(text, coff, coff + len(content), script=True)
                 if len(inner) > 1 and all(t.type == "IDENT" and len(t.value) == 1 for t in inner) \
                         and name not in ("mathbf", "boldsymbol", "bm", "vec", "mathcal", "mathbb"):
-                    # \mathrm{KL}, \text{data}: one word
-                    toks.append(Tok("IDENT", "".join(t.value for t in inner), coff))
+                    # \mathrm{KL}, \text{data}: one word (its position is the command's)
+                    toks.append(Tok("IDENT", "".join(t.value for t in inner), i))
                 else:
+                    if inner:
+                        inner[0].offset = i
                     if len(inner) == 1 and inner[0].type == "IDENT" and name in ("mathcal", "mathbb",
                                                                                  "mathscr", "mathfrak"):
                         inner[0].value = f"{name[4:]}{inner[0].value}"

@@ -70,22 +70,34 @@ def split_chain(text: str) -> list[Piece]:
     current: list[Tok] = []
     relation = ""
     depth = 0
-    for t in toks:
-        if t.type == "END":
-            break
+    statement: list[Piece] = []
+    declaration: Declaration | None = None
+    for t in toks + [Tok("SPLIT", "", len(text))]:
         if t.type in _OPEN:
             depth += 1
         elif t.type in _CLOSE:
             depth -= 1
         if t.type in ("IN", "SIM", "MAPSTO", "COLON") and depth == 0:
             # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
-            raise Declaration(t.value, t.offset)
+            declaration = declaration or Declaration(t.value, t.offset)
+        if t.type == "SPLIT" and depth > 0:
+            continue
+        if t.type == "SPLIT" and depth <= 0:
+            statement.append(_piece(relation, current, text))
+            if declaration is None:
+                pieces += statement
+            elif not pieces:
+                pass
+            statement, current, relation = [], [], "split"
+            if declaration is not None and not pieces and t.offset >= len(text):
+                raise declaration
+            declaration = None
+            continue
         if t.type == "REL" and depth == 0:
-            pieces.append(_piece(relation, current, text))
+            statement.append(_piece(relation, current, text))
             relation, current = t.value, []
             continue
         current.append(t)
-    pieces.append(_piece(relation, current, text))
     return pieces
 
 
