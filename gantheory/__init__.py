@@ -27,6 +27,7 @@ _LAZY = {
     "train_discriminator": "gantheory.empirical:train_discriminator",
     "train_gan": "gantheory.empirical:train_gan",
     "CLAIMS": "gantheory.claims:CLAIMS",
+    "check_derivation": "gantheory.derivation_check:check_derivation",
 }
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "Uniform",
     "__version__",
     "audit",
+    "check_derivation",
     "criterion",
     "f_divergence",
     "from_scipy",

@@ -109,8 +109,7 @@ def pointwise(expr: sp.Expr, domains: dict | None = None) -> tuple[sp.Expr, dict
         key = sp.srepr(atom)
         if key not in mapping:
             counter[0] += 1
-            s = sp.Symbol(f"{name}{'' if counter[0] == 1 else ''}_{counter[0]}" if False else _label(atom, name),
-                          real=True)
+            s = sp.Symbol(_label(atom, name), real=True)
             if s in doms:
                 s = sp.Symbol(f"{_label(atom, name)}#{counter[0]}", real=True)
             mapping[key] = (atom, s)
@@ -143,5 +142,5 @@ def pointwise(expr: sp.Expr, domains: dict | None = None) -> tuple[sp.Expr, dict
 def _label(atom: sp.Basic, name: str) -> str:
     try:
         return sp.sstr(atom).replace(" ", "")
-    except Exception:  # noqa: BLE001 (a label only)
+    except Exception:
         return name

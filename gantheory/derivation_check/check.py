@@ -24,7 +24,7 @@ from gantheory.derivation_check.extract import MathChain, extract
 from gantheory.derivation_check.model import CheckReport, DerivationReport, StepCheck
 from gantheory.derivation_check.parser import Declaration, ParseError, parse_expression, split_chain
 from gantheory.derivation_check.rules import Judgement, judge_equal, judge_inequality
-from gantheory.derivation_check.translate import X, Translator, Unsupported, _kids, _name_of, _toks, tokens_of
+from gantheory.derivation_check.translate import Translator, Unsupported, X, _kids, _name_of, _toks, tokens_of
 from gantheory.errors import GanTheoryError
 
 __all__ = ["check_derivation", "check_documents"]
@@ -133,7 +133,7 @@ class _Document:
             try:
                 self.line = chain.position(right.start)[0]
                 j = self.step(trees[i - 1], trees[i], rel, first_of_statement, chain, left, right)
-            except Exception as err:  # noqa: BLE001 (never a crash: the step says what failed)
+            except Exception as err:
                 j = Judgement("unchecked", "", f"internal: the checker failed on this step ({type(err).__name__}: "
                               f"{str(err)[:120]})")
             self.add(chain, right.start, rel, lhs_text, rhs_text, j)
@@ -169,7 +169,7 @@ class _Document:
                 toks = [t for t in tokenize(m.group(2)) if t.type not in ("COMMA", "DOT")]
                 name = "".join(t.value if t.type != "USCORE" else "_" for t in toks
                                if t.type in ("IDENT", "USCORE")).replace("_data", "_data")
-            except Exception:  # noqa: BLE001 (a declaration we cannot read is ignored)
+            except Exception:
                 return
             dens = S.canonical_density(name) or S.DISTRIBUTION_ALIASES.get(name)
             if dens:
@@ -218,23 +218,32 @@ class _Document:
                 return Judgement("unchecked", f"a rule for {v.construct}", "")
         rules = set(lrules) | set(rrules)
         if rel in ("=", "def"):
-            j = judge_equal(lv, rv, rules, self.ctx.domains)
+            j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
             j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:
             j = Judgement("unchecked", f"a rule for the relation {rel}", "")
+        std = sorted(r for r in rules if r.startswith("standard "))
+        if j.verdict == "refuted" and std and not self.other_game():
+            j = Judgement(j.verdict, j.rule, j.reason + "; the document does not define them, so this uses the "
+                          + "; ".join(std), j.counterexample)
         if j.verdict == "refuted" and rel == "=" and _is_zero_literal(rt) and _has_unknown(lv):
             return Judgement("unchecked", "the equation's solution (an equation set to zero, e.g. a stationarity "
                              "condition, is a condition, not an identity)", "")
-        if j.verdict == "refuted" and any(r.startswith("standard ") for r in rules):
+        if j.verdict == "refuted" and any(r.startswith("standard ") for r in rules) and self.other_game():
             return Judgement("unchecked", "the document's own definition of "
                              + ", ".join(r.split(" (")[0].replace("standard ", "") for r in sorted(rules)
                                          if r.startswith("standard ")),
                              "the step is false under the standard definition, which the document does not state: "
                              + j.reason)
         return j
+
+    def other_game(self) -> bool:
+        """The document defines an objective or optimum of its own (V_LS, L, J, D^*): the standard GAN
+        definitions may not be what it means by an undefined V or C."""
+        return any(n.split("_")[0].split("^")[0] in ("V", "L", "J", "ell") or n == "D^*" for n in self.ctx.defs)
 
     def limit(self, lt, rt, lv, rv, rules) -> Judgement:
         from gantheory.derivation_check.optimise import law_of_large_numbers

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from gantheory.derivation_check import symbols as S
-from gantheory.derivation_check.translate import X, Translator, Unsupported
+from gantheory.derivation_check.translate import Translator, Unsupported, X
 
 __all__ = ["Context", "Definition"]
 

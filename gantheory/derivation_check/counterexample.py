@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from gantheory.derivation_check import symbols as S
-from gantheory.derivation_check.canonical import X, NonLinear, decompose
+from gantheory.derivation_check.canonical import NonLinear, X, decompose
 from gantheory.derivation_check.model import Counterexample
 from gantheory.tolerances import TOLERANCES
 
@@ -74,9 +74,16 @@ def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict):
             subs[sym] = sp.exp(lq)
         else:
             subs[sym] = 1 / (1 + sp.exp(X - sp.Rational(1, 2)))
-    g = f.subs(mapping).subs(values).subs(subs)
-    g = sp.expand_log(g, force=True)
-    fn = sp.lambdify((X, lp, lq), g, "numpy")
+    g = f.subs(mapping).subs(values)
+    # log(1 − p/(p+q)) → log(q/(p+q)) before any number is formed (no cancellation near D = 1)
+    g = g.replace(lambda e: isinstance(e, sp.log), lambda e: sp.log(sp.factor(sp.together(e.args[0]))))
+    g = sp.expand_log(g.subs(subs), force=True)
+    # log-space forms: log(e^a + e^b) = logaddexp(a, b), log(1 + e^t) = softplus(t)
+    lae = sp.Function("logaddexp")
+    g = g.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.Add) and len(e.args[0].args) == 2
+                  and all(isinstance(t, sp.exp) or t == 1 for t in e.args[0].args),
+                  lambda e: lae(*[t.args[0] if isinstance(t, sp.exp) else sp.Integer(0) for t in e.args[0].args]))
+    fn = sp.lambdify((X, lp, lq), g, [{"logaddexp": np.logaddexp}, "numpy"])
 
     def integrand(x, logp, logq):
         with np.errstate(all="ignore"):

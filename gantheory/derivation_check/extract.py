@@ -223,7 +223,7 @@ def extract(text: str) -> list[MathChain]:
             continues = _REL_START.match(row_text) or (not first_row and _CONT_START.match(row_text))
             first_row = False
             if current and continues:
-                current += [(" ", row[0][1])] + row
+                current += [(" ", row[0][1]), *row]
                 continue
             if current:
                 chains.append(_chain(current, pos, True))

@@ -106,7 +106,7 @@ def tokenize(text: str) -> list[Tok]:
     return toks
 
 
-def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:  # noqa: C901 (a lexer is a flat dispatch)
+def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
     toks: list[Tok] = []
     i = start
     depth_script: list[bool] = []  # per open brace: is it a sub/superscript group

@@ -64,5 +64,5 @@ WORDS = frozenset({
     "pdata", "pg", "pz", "pd", "pr", "pmodel", "data", "model", "real", "fake", "gen", "KL", "JSD", "JS",
     "TV", "DKL", "DJS", "KLD", "softplus", "sigmoid", "relu", "log", "ln", "exp", "argmax", "argmin",
     "max", "min", "sup", "inf", "lim", "tanh", "Pr", "Var", "Cov", "sgn", "sign", "const", "opt",
-    "true", "emp", "tr", "det", "GAN", "LSGAN", "WGAN", "BCE", "NS", "JSD",
+    "true", "emp", "tr", "det", "GAN", "LSGAN", "WGAN", "BCE", "NS",
 })

@@ -17,7 +17,7 @@ import sympy as sp
 
 from gantheory.derivation_check import symbols as S
 from gantheory.derivation_check.canonical import NonLinear, decompose
-from gantheory.derivation_check.translate import X, Translator, Unsupported
+from gantheory.derivation_check.translate import Translator, Unsupported, X
 
 __all__ = ["law_of_large_numbers", "optimise", "optimiser"]
 
@@ -31,7 +31,7 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
         sols = sp.solve(sp.together(df), y, dict=False)
     except (NotImplementedError, TypeError, ValueError) as err:
         raise Unsupported(f"the stationary point of {sp.sstr(f)[:60]}") from err
-    sols = [s for s in sols if not (s.is_real is False)]
+    sols = [s for s in sols if s.is_real is not False]
     if len(sols) != 1:
         raise Unsupported(f"arg{op}: {len(sols)} stationary points of {sp.sstr(f)[:60]}")
     y_star = sp.simplify(sols[0])

@@ -72,7 +72,7 @@ def split_chain(text: str) -> list[Piece]:
     depth = 0
     statement: list[Piece] = []
     declaration: Declaration | None = None
-    for t in toks + [Tok("SPLIT", "", len(text))]:
+    for t in [*toks, Tok("SPLIT", "", len(text))]:
         if t.type in _OPEN:
             depth += 1
         elif t.type in _CLOSE:

@@ -22,10 +22,10 @@ import mpmath
 import sympy as sp
 
 from gantheory.derivation_check import symbols as S
-from gantheory.derivation_check.canonical import X, NonLinear, decompose, pointwise
+from gantheory.derivation_check.canonical import NonLinear, X, decompose, pointwise
 from gantheory.derivation_check.model import Counterexample
 
-__all__ = ["Judgement", "judge"]
+__all__ = ["Judgement", "judge_equal", "judge_inequality"]
 
 DPS = 30
 POINTS = 6
@@ -121,7 +121,7 @@ def _how(kind: str) -> str:
     return "exact sympy equality" if kind == "exact" else "30-digit random-point equality in the declared domains"
 
 
-def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> Judgement:
+def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict, other_game: bool = False) -> Judgement:
     try:
         a1, f1 = decompose(lhs)
         a2, f2 = decompose(rhs)
@@ -132,7 +132,7 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> J
     has_int = (f1 != 0) or (f2 != 0)
     names = sorted(rules)
     if g != 0 or has_int:
-        gp, doms_g, opaque_g = pointwise(g, domains)
+        gp, doms_g, _opaque_g = pointwise(g, domains)
         kind, _ = _equal_pointwise(gp, doms_g) if g != 0 else ("exact", None)
         if kind in ("exact", "numeric"):
             cp, doms_c, opaque_c = pointwise(c, domains)
@@ -168,10 +168,9 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> J
                 tp, doms_t, _ = pointwise(total, domains)
                 tk, _ = _equal_pointwise(tp, doms_t)
                 if rk in ("exact", "numeric") and tk in ("exact", "numeric"):
-                    return Judgement("verified", "; ".join(names + ["linearity of ∫ and E", "normalisation ∫p = 1",
-                                                                    _how(rk if rk == tk else "numeric")]),
+                    return Judgement("verified", "; ".join([*names, "linearity of ∫ and E", "normalisation ∫p = 1", _how(rk if rk == tk else "numeric")]),
                                      "the integrands differ by a constant multiple of densities, which integrate to one")
-        if has_int and any(r.startswith("standard ") for r in rules):
+        if has_int and any(r.startswith("standard ") for r in rules) and other_game:
             return Judgement("unchecked", "the document's own definition of " + ", ".join(
                 r.split(" (")[0].replace("standard ", "") for r in names if r.startswith("standard ")),
                 "the sides do not agree pointwise under the standard definition, which the document does not state")
@@ -189,7 +188,7 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict) -> J
     cp, doms_c, opaque_c = pointwise(c, domains)
     ck, point = _equal_pointwise(cp, doms_c)
     if ck in ("exact", "numeric"):
-        return Judgement("verified", "; ".join(names + [_how(ck)]), "")
+        return Judgement("verified", "; ".join([*names, _how(ck)]), "")
     if ck == "differ":
         if opaque_c:
             return Judgement("unchecked", "a rule for the undefined functions "
@@ -274,7 +273,7 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
             del lo_val
             if worst > 0 or (worst >= -1e-12 and not strict):
                 rule = "Gibbs: KL ≥ 0" if name == "KL" else "Jensen: 0 ≤ JSD ≤ log 2"
-                return Judgement("verified", "; ".join(sorted(rules) + [rule]),
+                return Judgement("verified", "; ".join([*sorted(rules), rule]),
                                  f"the difference is {sp.sstr(sp.nsimplify(cp))} + {sp.sstr(beta)}·{name}")
     from gantheory.derivation_check.counterexample import search
 

@@ -83,7 +83,7 @@ class Translator:
             raise Unsupported("a derivative operator with nothing to act on")
         return out
 
-    def t(self, node: Tree | Token):  # noqa: C901 (one dispatch over the grammar's node names)
+    def t(self, node: Tree | Token):
         if isinstance(node, Token):
             return self.token(node)
         kind = node.data
@@ -205,8 +205,7 @@ class Translator:
 
     def n_root(self, node: Tree):
         n, a = _kids(node)
-        return self.t(a if a.data != "frac_arg" else a) ** (1 / self.t(n)) if False else \
-            self.frac_arg(a) ** (1 / self.t(n))
+        return self.frac_arg(a) ** (1 / self.t(n))
 
     def frac_arg(self, node: Tree):
         kids = _kids(node)
@@ -371,7 +370,7 @@ class Translator:
             value = value ** power
         return value
 
-    def resolve(self, name: str, index: list, args: list | None):  # noqa: C901 (the symbol table)
+    def resolve(self, name: str, index: list, args: list | None):
         ctx = self.ctx
         if name in ("*",):
             raise Unsupported("a lone star")
@@ -432,14 +431,14 @@ class Translator:
                 return 1 / (1 + sp.exp(-args[0]))
             return sp.Function(name)(*args)
         if kind == "discriminator":
-            return sp.Symbol(name, real=True) if name == "D" and not self.bound else sp.Symbol(name, real=True)
+            return sp.Symbol(name, real=True)  # D in a pointwise formula: the value D(x)
         if name in self.bound_names:
             return self.bound[len(self.bound_names) - 1 - self.bound_names[::-1].index(name)]
         return S.variable(name)
 
     def n_call(self, node: Tree):
         head, args_node = _kids(node)[0], _kids(node)[-1]
-        args, seps = self.args(args_node, head)
+        args, _seps = self.args(args_node, head)
         if isinstance(head, Tree) and head.data == "name":
             base = _toks(head)[0].value
             subs = [(_kids(s)[0] if _kids(s) else _toks(s)[-1]) for s in _kids(head) if s.data == "lower"]
@@ -610,7 +609,7 @@ class Translator:
 
     def n_integral(self, node: Tree):
         lower, upper = self.opscripts(node)
-        diff = [t for t in _toks(node) if t.type == "DIFF"][0].value
+        diff = next(t for t in _toks(node) if t.type == "DIFF").value
         var_name = diff or None
         limits = None
         if lower is not None:
