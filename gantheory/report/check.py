@@ -88,9 +88,13 @@ def render_text(report: Any, width: int = 100) -> str:
         for step in doc.steps:
             first = step.index == doc.first_wrong
             rel = RELATION_TEXT.get(step.relation, step.relation)
-            formula = f"{step.lhs} {rel} {step.rhs}" if step.lhs else f"{rel} {step.rhs}"
-            formula = " ".join(formula.split()) if first else _short(formula, 60)
-            out.append(f"{'»' if first else ' '} {MARK[step.verdict]} {step.index + 1:>3}  line {step.line:<4} {formula}")
+            if first:  # the first wrong step in full: left side, relation, right side, one per line
+                out.append(f"» {MARK[step.verdict]} {step.index + 1:>3}  line {step.line:<4} first wrong step:")
+                out.append(f"{'':13}{' '.join(step.lhs.split())}")
+                out.append(f"{'':11}{rel} {' '.join(step.rhs.split())}")
+            else:
+                formula = _short(f"{step.lhs} {rel} {step.rhs}" if step.lhs else f"{rel} {step.rhs}", 60)
+                out.append(f"  {MARK[step.verdict]} {step.index + 1:>3}  line {step.line:<4} {formula}")
             why = _explanation(step)
             if why:
                 out.append(f"{'':13}{LABEL[step.verdict]}: {_short(why, width - 13) if not first else why}")
