@@ -146,9 +146,10 @@ h1{font-size:26px;margin:0 0 4px} h2{font-size:19px;margin:0 0 6px}
 .card{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:16px 20px;margin:18px 0}
 .banner{padding:10px 14px;border-radius:8px;margin:8px 0 12px}
 .banner.ok{background:#e3f4e6;border:1px solid #8fcf9b}.banner.bad{background:#fde7e7;border:1px solid #e59a9a}
-table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #e1e4e8;padding:6px 8px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%;table-layout:fixed} th,td{border-bottom:1px solid #e1e4e8;padding:6px 8px;vertical-align:top;text-align:left}
 th{background:#f0f2f5;font-size:13px} td{font-size:14px}
-td.mark{font-size:18px;text-align:center;width:28px} td.num{color:#666;width:34px;font-size:12.5px}
+td.mark{font-size:18px;text-align:center} td.num{color:#666;font-size:12.5px}
+.f{overflow-x:auto;padding-bottom:2px}
 tr.verified td.mark{color:#17652a} tr.refuted td.mark,tr.ill_formed td.mark{color:#b42318}
 tr.unchecked td.mark{color:#9a6700} tr.unparsed td.mark{color:#777}
 tr.first{background:#fff1f0;outline:2px solid #d93636}
@@ -157,7 +158,7 @@ tr.first{background:#fff1f0;outline:2px solid #d93636}
 .verdict.unchecked{background:#fbecc0;color:#7a5500}.verdict.unparsed{background:#e6e6e6;color:#555}
 .rule{font-size:12.5px;color:#333}.reason{font-size:12.5px;color:#555}.cx{font-size:13px;color:#7a1010;margin-top:4px}
 math{font-size:1.08em} code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
-figure{margin:8px 0 2px} figure svg{max-width:560px;height:auto} figcaption{font-size:12.5px;color:#444}
+figure{margin:8px 0 2px} figure svg{width:100%;max-width:520px;height:auto} figcaption{font-size:12.5px;color:#444}
 .muted{color:#666;font-size:13px}
 """
 
@@ -224,10 +225,12 @@ def render_html(report: Any) -> str:
                     why.append(integrand_plot_svg(step))
             rows.append(f"<tr class='{step.verdict}{' first' if is_first else ''}' id='doc-{n}-step-{step.index}'>"
                         f"<td class=mark>{MARK[step.verdict]}</td><td class=num>{step.index + 1}<br>l.{step.line}</td>"
-                        f"<td>{_step_math_html(step)}</td><td><span class='verdict {step.verdict}'>"
+                        f"<td><div class=f>{_step_math_html(step)}</div></td><td><span class='verdict {step.verdict}'>"
                         f"{escape(LABEL[step.verdict])}</span>{'<div><b>first wrong step</b></div>' if is_first else ''}"
                         f"</td><td>{''.join(why)}</td></tr>")
-        parts.append("<table><tr><th></th><th>#</th><th>step</th><th>verdict</th><th>why</th></tr>" + "".join(rows)
+        parts.append("<table><colgroup><col style='width:30px'><col style='width:44px'><col style='width:52%'>"
+                     "<col style='width:104px'><col></colgroup>"
+                     "<tr><th></th><th>#</th><th>step</th><th>verdict</th><th>why</th></tr>" + "".join(rows)
                      + "</table></section>")
     parts.append("</main></body></html>")
     return "".join(parts)
