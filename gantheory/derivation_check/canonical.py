@@ -88,6 +88,8 @@ def domain_of(name: str, domains: dict | None = None) -> sp.Interval:
         return sp.Interval.open(0, sp.oo)
     if kind == "discriminator":
         return sp.Interval.open(0, 1)
+    if name in ("m", "n", "N", "M", "K"):
+        return sp.Interval(1, sp.oo)  # a sample size: a positive integer
     if kind == "parameter":
         return sp.Interval.open(0, sp.oo)
     return sp.Interval(-sp.oo, sp.oo)
@@ -119,7 +121,12 @@ def pointwise(expr: sp.Expr, domains: dict | None = None) -> tuple[sp.Expr, dict
         return mapping[key][1]
 
     for s in list(expr.atoms(sp.Sum)):
-        expr = expr.subs(s, sym_for(s, "sum", sp.Interval(-sp.oo, sp.oo), True))
+        # a sum over samples takes any value its summand allows: log of a probability is negative
+        body = s.function
+        negative = isinstance(body, sp.log) and any(S.kind_of(a.func.__name__) == "discriminator"
+                                                    for a in body.atoms(sp.core.function.AppliedUndef))
+        expr = expr.subs(s, sym_for(s, "sum", sp.Interval.open(-sp.oo, 0) if negative else sp.Interval(-sp.oo, sp.oo),
+                                    False))
     for d in sorted(expr.atoms(sp.Derivative, sp.Subs), key=sp.default_sort_key):
         expr = expr.subs(d, sym_for(d, "deriv", sp.Interval(-sp.oo, sp.oo), True))
     apps = sorted(expr.atoms(sp.core.function.AppliedUndef), key=lambda e: (-sp.count_ops(e), sp.default_sort_key(e)))

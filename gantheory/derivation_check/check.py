@@ -327,10 +327,18 @@ def _bare_name(tree) -> str | None:
 
 
 def _strip_optimisation(node):
-    """\\min_G \\max_D V(D, G) → V(D, G) (Goodfellow's Eq. 1 states the game and defines V)."""
-    while isinstance(node, Tree) and node.data == "bigop":
-        node = _kids(node)[-1]
-    return node
+    """\\min_G \\max_D V(D, G) → V(D, G) (Goodfellow's Eq. 1 states the game and defines V); a single
+    \\max_D V is a claim about V, not its definition."""
+    inner = node
+    ops = 0
+    while isinstance(inner, Tree) and inner.data == "bigop":
+        inner = _kids(inner)[-1]
+        ops += 1
+    if ops >= 2:
+        return inner
+    name, _ = _head(inner)
+    # \min_D V_LS(D) = …: a name without a standard definition is being defined
+    return inner if ops == 1 and name is not None and name not in ("V", "C") else node
 
 
 def _head(node) -> tuple[str | None, list[str] | None]:

@@ -40,8 +40,31 @@ def _density(spec: tuple):
     return Normal(loc, scale)
 
 
+#: (loc, scale) of each density when a generator is involved: p_z = N(0, 2) and G(z) = 1 + z/2 push
+#: forward to p_g = N(1, 1), the first pair (p_z differs from p_data, so a wrong density under E shows)
+_NORMAL = {"p_data": (0, 1), "p": (0, 1), "p_z": (0, 2), "p_g": (1, 1), "q": (1, 1)}
+
+
+def _explicit(expr: sp.Expr) -> sp.Expr:
+    """With a generator: G(z) = 1 + z/2, every density written out (p_data = N(0, 1), p_z = N(0, 2), p_g = N(1, 1))."""
+    expr = expr.subs({a: 1 + a.args[0] / 2 for a in expr.atoms(sp.core.function.AppliedUndef)
+                      if S.kind_of(a.func.__name__) == "generator" and len(a.args) == 1})
+    out = {}
+    for a in expr.atoms(sp.core.function.AppliedUndef):
+        dens = S.canonical_density(a.func.__name__)
+        if dens in _NORMAL and len(a.args) == 1:
+            t = a.args[0]
+            loc, scale = _NORMAL[dens]
+            out[a] = sp.exp(-((t - loc) / scale) ** 2 / 2) / (scale * sp.sqrt(2 * sp.pi))
+    return expr.subs(out)
+
+
 def _roles(expr: sp.Expr) -> tuple[dict, dict, list]:
     """Symbols for the pointwise values: {application: symbol}, {symbol: role}, parameter symbols."""
+    # a generator is G(z) = 1 + z/2 (then p_z = N(0, 2) pushes forward to p_g = N(1, 1), the first pair)
+    gens = [f for f in expr.atoms(sp.core.function.AppliedUndef) if S.kind_of(f.func.__name__) == "generator"]
+    if gens:
+        expr = _explicit(expr)
     apps = sorted(expr.atoms(sp.core.function.AppliedUndef), key=str)
     mapping: dict = {}
     roles: dict = {}
@@ -53,18 +76,22 @@ def _roles(expr: sp.Expr) -> tuple[dict, dict, list]:
             if role is None:
                 raise NonLinear(f"the density {name} has no role in the counterexample pairs")
             sym = sp.Symbol(f"_{role}", positive=True)
-        elif S.kind_of(name) == "discriminator" and app.args == (X,):
-            sym = sp.Symbol("_D", positive=True)
-            role = "D"
+        elif S.kind_of(name) == "discriminator" and len(app.args) == 1 and not app.args[0].has(
+                sp.core.function.AppliedUndef):
+            sym = sp.Symbol(f"_D{len([r for r in roles.values() if r.startswith('D')])}", positive=True)
+            role = "D:" + sp.srepr(app.args[0])
+        elif dens == "p_z" and len(app.args) == 1 and isinstance(app.args[0], sp.Symbol):
+            sym = sp.Symbol("_pz", positive=True)
+            role = "pz:" + sp.srepr(app.args[0])
         else:
             raise NonLinear(f"{app} cannot be given a value")
         mapping[app] = sym
         roles[sym] = role
     params = sorted((s for s in expr.free_symbols if s != X), key=str)
-    return mapping, roles, params
+    return mapping, roles, params, bool(gens)
 
 
-def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict):
+def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict, gens: bool = False):
     lp, lq = sp.Symbol("lp", real=True), sp.Symbol("lq", real=True)
     subs = {}
     for sym, role in roles.items():
@@ -72,12 +99,19 @@ def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict):
             subs[sym] = sp.exp(lp)
         elif role == "q":
             subs[sym] = sp.exp(lq)
-        else:
-            subs[sym] = 1 / (1 + sp.exp(X - sp.Rational(1, 2)))
-    g = f.subs(mapping).subs(values)
-    # log(1 − p/(p+q)) → log(q/(p+q)) before any number is formed (no cancellation near D = 1)
+        elif role.startswith("D:"):
+            arg = sp.sympify(eval(role[2:], sp.__dict__))  # noqa: S307 (a srepr we wrote)
+            subs[sym] = 1 / (1 + sp.exp(arg - sp.Rational(1, 2)))
+        else:  # p_z = N(0, 1)
+            subs[sym] = sp.exp(-X ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    d_subs = {s: v for s, v in subs.items() if roles[s] not in ("p", "q")}
+    pq_subs = {s: v for s, v in subs.items() if roles[s] in ("p", "q")}
+    if gens:
+        f = _explicit(f)
+    g = f.subs(mapping).subs(values).subs(d_subs)
+    # log(1 − p/(p+q)) → log(q/(p+q)), log(1 − σ(t)) → log(e^t/(1+e^t)) before any number is formed
     g = g.replace(lambda e: isinstance(e, sp.log), lambda e: sp.log(sp.factor(sp.together(e.args[0]))))
-    g = sp.expand_log(g.subs(subs), force=True)
+    g = sp.powsimp(sp.expand_log(g.subs(pq_subs), force=True), combine="exp")
     # log-space forms: log(e^a + e^b) = logaddexp(a, b), log(1 + e^t) = softplus(t)
     lae = sp.Function("logaddexp")
     g = g.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.Add) and len(e.args[0].args) == 2
@@ -105,12 +139,13 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
     from gantheory.quadrature import integrate
 
     try:
-        mapping, roles, params = _roles(lhs - rhs)
         a1, f1 = decompose(lhs)
         a2, f2 = decompose(rhs)
+        mapping, roles, params, gens = _roles(sp.Add(f1, f2, a1, a2, evaluate=False))
     except NonLinear:
         return None
-    if any(a.has(sp.core.function.AppliedUndef) for a in (a1, a2)):
+    if any(a.has(sp.core.function.AppliedUndef) for a in (a1, a2)) or any(
+            r.startswith("pz") for r in roles.values()) and not gens:
         return None
     values = {s: PARAMETER_VALUE for s in params}
     for s in params:
@@ -119,10 +154,11 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
             return None
     tol = TOLERANCES["derivation_refute_atol"]
     try:
-        compiled = [(a, None if f == 0 else _integrand(f, mapping, roles, values)[0]) for a, f in ((a1, f1), (a2, f2))]
+        compiled = [(a, None if f == 0 else _integrand(f, mapping, roles, values, gens)[0])
+                    for a, f in ((a1, f1), (a2, f2))]
     except (TypeError, ValueError, KeyError, NameError):
         return None
-    for p_label, p_spec, q_label, q_spec in PAIRS:
+    for p_label, p_spec, q_label, q_spec in PAIRS[:1] if gens else PAIRS:
         p, q = _density(p_spec), _density(q_spec)
         sides = []
         plots = []
@@ -159,8 +195,9 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
             plot = {"x": grid.tolist(),
                     "lhs": (plots[0](grid, lpd, lqd).tolist() if plots[0] else [0.0] * len(grid)),
                     "rhs": (plots[1](grid, lpd, lqd).tolist() if plots[1] else [0.0] * len(grid))}
-            uses_d = any(r == "D" for r in roles.values())
+            uses_d = any(r.startswith("D") for r in roles.values())
             return Counterexample("densities", lv, rv, values={str(k): float(v) for k, v in values.items()},
                                   p_data=p_label, p_g=q_label, D=D_LABEL if uses_d else None,
+                                  G="1 + z/2 with p_z = Normal(0, 2)" if gens else None,
                                   method="certified quadrature", plot=plot)
     return None

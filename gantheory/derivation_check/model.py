@@ -98,6 +98,8 @@ class Counterexample:
         """One line: 'with p_data = N(0,1), p_g = N(1,1), D = σ(1/2 − x): left side …, right side …'."""
         if self.kind == "numbers":
             where = ", ".join(f"{k} = {_short(v)}" for k, v in self.values.items())
+            if not where:
+                return f"exactly: left side {_short(self.lhs)}, right side {_short(self.rhs)}"
         else:
             parts = [f"p_data = {self.p_data}", f"p_g = {self.p_g}"]
             if self.D is not None:

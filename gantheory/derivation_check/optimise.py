@@ -99,6 +99,37 @@ def _variable_symbol(var_name: str, body: sp.Expr, tr: Translator) -> tuple[sp.B
     return sp.Symbol(var_name, real=True), "absent"
 
 
+def _unbounded(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
+    """min of a concave objective with log y, log(1 − y) terms on (0, 1) is −∞ (max of a convex one +∞)."""
+    if f.has(sp.log(y)) or f.has(sp.log(1 - y)):
+        for edge in (0, 1):
+            lim = sp.limit(f, y, edge, "+" if edge == 0 else "-")
+            if (op == "min" and lim == -sp.oo) or (op == "max" and lim == sp.oo):
+                tr.rules.add(f"{op} of an objective unbounded at y → {edge} on (0, 1)")
+                return -sp.oo if op == "min" else sp.oo
+    raise Unsupported(f"the {op} of an objective with no interior {op}imum")
+
+
+def _over_generator(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
+    """min_G of c + β·JSD(p_data‖p_g) (or β·KL), β > 0: c, attained at p_g = p_data (Gibbs/Jensen)."""
+    from gantheory.derivation_check.rules import _divergence_form
+
+    if op != "min":
+        raise Unsupported(f"\\{op}_{var_name} (only a minimum over the generator has a rule)")
+    try:
+        outside, integrand = decompose(body)
+    except NonLinear as err:
+        raise Unsupported(f"\\min_{var_name} of an expression that is not linear in integrals") from err
+    match = _divergence_form(integrand, tr.ctx.domains) if integrand != 0 else None
+    if match is None:
+        raise Unsupported(f"\\min_{var_name} (the objective is not c + β·divergence)")
+    name, beta, alpha_total = match
+    if not (beta.is_number and beta > 0):
+        raise Unsupported(f"\\min_{var_name} of c + β·{name} with β not positive")
+    tr.rules.add(f"min over G of c + β·{name} (β > 0) is c, attained at p_g = p_data")
+    return outside + alpha_total
+
+
 def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     """max/min/sup/inf over var of body, by a rule; Unsupported otherwise."""
     op = {"sup": "max", "inf": "min"}.get(op, op)
@@ -106,11 +137,14 @@ def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     y = sp.Dummy("y", real=True)
     if how == "symbol":
         f = body.subs(target, y)
-        y_star = _stationary(f, y, op, tr)
+        try:
+            y_star = _stationary(f, y, op, tr)
+        except _NoInterior:
+            return _unbounded(f, y, op, tr)
         return sp.simplify(f.subs(y, y_star)) if sp.count_ops(f) < 40 else f.subs(y, y_star)
     if how == "absent":
         if S.kind_of(var_name) in ("generator",):
-            raise Unsupported(f"\\{op}_{var_name} (optimisation over the generator needs a rule)")
+            return _over_generator(op, var_name, body, tr)
         return body
     try:
         outside, integrand = decompose(body)
@@ -123,7 +157,10 @@ def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
         raise Unsupported(f"\\{op}_{var_name}: {var_name} is not applied to the variable of integration only")
     app = next(iter(apps))
     f = integrand.subs(app, y)
-    y_star = _stationary(f, y, op, tr)
+    try:
+        y_star = _stationary(f, y, op, tr)
+    except _NoInterior:
+        return _unbounded(f, y, op, tr)  # ∫ ±∞ against positive densities is ±∞
     tr.rules.add("pointwise maximisation inside an integral" if op == "max" else
                  "pointwise minimisation inside an integral")
     return outside + sp.Integral(f.subs(y, y_star), X)

@@ -42,6 +42,8 @@ class Judgement:
 
 def _draw(interval: sp.Interval, rng: random.Random) -> sp.Rational:
     lo, hi = interval.start, interval.end
+    if lo == 1 and hi == sp.oo and not interval.left_open:
+        return sp.Integer(rng.randint(2, 12))  # a sample size
     if lo == 0 and hi == 1:
         v = rng.uniform(0.05, 0.95)
     elif lo == 0 and hi == sp.oo:

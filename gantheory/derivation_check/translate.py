@@ -626,6 +626,8 @@ class Translator:
             self.check_binder("an integral over", var_name, body)
         finally:
             self.pop()
+        if body in (sp.oo, -sp.oo):
+            return body  # ∫ ±∞ against positive densities
         if limits is not None:
             a, b = self.script_value(limits[0]), self.script_value(limits[1])
             return sp.Integral(body, (var, a, b))
