@@ -203,7 +203,7 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict, othe
 def _value_at(expr: sp.Expr, doms: dict, cache: dict) -> sp.Expr:
     rng = random.Random(11)
     point = {s: _draw(doms.get(s, sp.Interval(-sp.oo, sp.oo)), rng) for s in expr.free_symbols}
-    return sp.nsimplify(expr.subs(point))
+    return expr.subs(point)
 
 
 def _refute_numbers(lhs: sp.Expr, rhs: sp.Expr, diff_p: sp.Expr, point: dict | None) -> Judgement:
@@ -260,7 +260,7 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
                                 method="both sides evaluated at the values")
             return Judgement("refuted", "numbers", "the inequality fails at a point: " + cx.describe(), cx)
         return Judgement("unchecked", "an inequality sympy could not prove (it holds at every random point tried)", "")
-    # integrals: c + β·JSD or c + β·KL
+    # integrals: c + β·D with D a divergence of known range (Gibbs/Jensen)
     match = _divergence_form(f, domains)
     if match is not None:
         name, beta, alpha_total = match
@@ -268,15 +268,14 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
         cp, doms, opaque = pointwise(c, domains)
         if not cp.free_symbols:
             cval = float(sp.N(cp))
-            bval = float(sp.N(beta))
-            hi = float(sp.log(2)) if name == "JSD" else float("inf")
-            lo_val = cval + min(0.0, bval * hi if hi != float("inf") else (-float("inf") if bval < 0 else 0.0))
-            worst = min(cval, cval + bval * hi) if hi != float("inf") else (cval if bval >= 0 else -float("inf"))
-            del lo_val
-            if worst > 0 or (worst >= -1e-12 and not strict):
-                rule = "Gibbs: KL ≥ 0" if name == "KL" else "Jensen: 0 ≤ JSD ≤ log 2"
-                return Judgement("verified", "; ".join([*sorted(rules), rule]),
-                                 f"the difference is {sp.sstr(sp.nsimplify(cp))} + {sp.sstr(beta)}·{name}")
+            bval = float(beta)
+            lo, hi = _RANGES[name][1:]
+            ends = [cval + bval * lo] + ([cval + bval * hi] if hi != float("inf") else [])
+            worst = min(ends) if hi != float("inf") or bval >= 0 else -float("inf")
+            if worst > 1e-12 or (worst >= -1e-12 and not strict):
+                return Judgement("verified", "; ".join([*sorted(rules), _RANGES[name][0]]),
+                                 f"the difference is {cval:.12g} + {sp.sstr(beta)}·{name}, and {name} lies in "
+                                 f"[{lo:g}, {'∞' if hi == float('inf') else 'log 2'}]")
     from gantheory.derivation_check.counterexample import search
 
     cx = search(lhs, rhs, relation, domains)
@@ -286,48 +285,63 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
     return Judgement("unchecked", "an inequality rule for these integrals (Gibbs/Jensen did not match)", "")
 
 
+_LOG2 = 0.6931471805599453  # log 2
+#: name → (rule, lower bound, upper bound) of the divergences the inequality rule recognises
+_RANGES = {
+    "JSD": ("Jensen: 0 ≤ JSD ≤ log 2", 0.0, _LOG2),
+    "KL": ("Gibbs: KL ≥ 0", 0.0, float("inf")),
+    "KL(P‖M)": ("Gibbs and p/m ≤ 2: 0 ≤ KL(P‖(P+Q)/2) ≤ log 2", 0.0, _LOG2),
+}
+
+
 def _divergence_form(f: sp.Expr, domains: dict):
-    """f = β·(KL or JSD integrand) + α p + α' q pointwise → (name, β, α + α')."""
-    p, q = S.density("p_data")(X), S.density("p_g")(X)
+    """f = β·(a divergence's integrand) + α p + α' q pointwise → (name, β, α + α'); β a rational."""
     dens = {g for g in f.atoms(sp.core.function.AppliedUndef) if S.canonical_density(g.func.__name__)}
     if len(dens) != 2:
         return None
-    dens_sorted = sorted(dens, key=str)
     if {str(d.func) for d in dens} == {"p_data", "p_g"}:
         p, q = S.density("p_data")(X), S.density("p_g")(X)
     else:
-        p, q = dens_sorted
+        p, q = sorted(dens, key=str)
     m = (p + q) / 2
-    candidates = {
-        "JSD": (p * sp.log(p / m) + q * sp.log(q / m)) / 2,
-        "KL": p * sp.log(p / q),
-        "KL'": q * sp.log(q / p),
-    }
+    candidates = (
+        ("JSD", (p * sp.log(p / m) + q * sp.log(q / m)) / 2),
+        ("KL", p * sp.log(p / q)),
+        ("KL", q * sp.log(q / p)),
+        ("KL(P‖M)", p * sp.log(p / m)),
+        ("KL(P‖M)", q * sp.log(q / m)),
+    )
     beta = sp.Symbol("beta_")
     a1, a2 = sp.Symbol("a1_"), sp.Symbol("a2_")
-    for name, integrand in candidates.items():
+    for name, integrand in candidates:
         expr = f - beta * integrand - a1 * p - a2 * q
         ep, doms, _ = pointwise(expr, domains)
-        syms = [s for s in ep.free_symbols if s not in (beta, a1, a2)]
+        syms = sorted((s for s in ep.free_symbols if s not in (beta, a1, a2)), key=str)
         rng = random.Random(5)
-        eqs = []
-        for _ in range(4):
-            pt = {s: _draw(doms.get(s, sp.Interval(0, sp.oo)), rng) for s in syms}
-            eqs.append(sp.N(ep.subs(pt), 30))
-        try:
-            sol = sp.solve(eqs[:3], [beta, a1, a2], dict=True)
-        except (NotImplementedError, TypeError, ValueError):
+        fn = _compile(ep, (beta, a1, a2, *syms))
+        rows = []
+        with mpmath.workdps(DPS):
+            for _ in range(5):
+                pt = [mpmath.mpf(float(_draw(doms.get(s, sp.Interval.open(0, sp.oo)), rng))) for s in syms]
+                try:
+                    c0 = fn(0, 0, 0, *pt)
+                    rows.append([fn(1, 0, 0, *pt) - c0, fn(0, 1, 0, *pt) - c0, fn(0, 0, 1, *pt) - c0, -c0])
+                except (ZeroDivisionError, ValueError, TypeError):
+                    break
+            if len(rows) < 5:
+                continue
+            try:
+                sol = mpmath.lu_solve(mpmath.matrix([r[:3] for r in rows[:3]]), mpmath.matrix([r[3] for r in rows[:3]]))
+            except ZeroDivisionError:
+                continue
+            ok = all(abs(sum(r[k] * sol[k] for k in range(3)) - r[3]) < mpmath.mpf(10) ** -20 * max(1, abs(r[3]))
+                     for r in rows[3:])
+        if not ok:
             continue
-        if not sol:
+        b = sp.Rational(round(float(sol[0]) * 10 ** 6), 10 ** 6)
+        if abs(float(sol[0]) - float(b)) > 1e-12:
             continue
-        sol = sol[0]
-        if abs(sp.N(eqs[3].subs(sol))) > 1e-15:
-            continue
-        b = sp.nsimplify(sol[beta], [sp.log(2)], tolerance=1e-15)
-        al = sp.nsimplify(sol[a1] + sol[a2], [sp.log(2)], tolerance=1e-15)
-        check = sp.expand(f - b * integrand - al * 0)
-        del check
-        return (name.rstrip("'"), b, al)
+        return (name, b, sp.Float(float(sol[1] + sol[2]), 20))
     return None
 
 
