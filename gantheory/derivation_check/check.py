@@ -411,7 +411,17 @@ def _script_variables(node: Tree) -> set[str]:
 
 def _free_variables(tree) -> set[str]:
     """Variable-kind names that occur outside every binder of their own name (a syntactic over-approximation)."""
-    names = {t.value for t in tokens_of(tree) if t.type == "IDENT" and S.kind_of(t.value) == "variable"}
+    toks = tokens_of(tree)
+    names = set()
+    for k, t in enumerate(toks):
+        if t.type != "IDENT" or S.kind_of(t.value) != "variable":
+            continue
+        nxt = [u.type for u in toks[k + 1:k + 4]]
+        if nxt[:3] == ["CARET", "LBRACE", "LPAR"] or nxt[:2] == ["CARET", "LPAR"]:
+            continue  # x^{(i)}: a sample, not the variable x
+        if k and toks[k - 1].type in ("USCORE", "CARET"):
+            continue  # p_x, D_z: part of a name
+        names.add(t.value)
     return names - _binder_names(tree)
 
 
