@@ -3,7 +3,7 @@ as the first wrong step of each faulty variant, few steps left unread — the fi
 
 The correct documents are tests/derivations/correct (each with its ``.truth.json``); the faulty variants
 come from :func:`gantheory.derivation_check.mutations.corpus_mutations`. The suite runs a fixed quick
-subset (one document per style, every 40th variant); ``--run-slow`` runs the whole corpus and the whole
+subset (one document per style, every 50th variant); ``--run-slow`` runs the whole corpus and the whole
 faulty set. Each test asserts the issue's goal; ``benchmarks/derivations.py`` prints the same figures with
 timings and per-kind detail (recorded in benchmarks/RESULTS.md).
 """
@@ -25,7 +25,7 @@ MUTATIONS = corpus_mutations(CORPUS)
 # One quick document per style, so the suite sees every way of writing; the rest with --run-slow.
 QUICK_DOCS = ("prop1_align.md", "thm1_kl.tex", "lotus_prose.md", "mle_equal.md", "thm1_direct.md",
               "prop1_jekyll.md", "label_smoothing.html.md")
-QUICK_EVERY = 40
+QUICK_EVERY = 50
 
 GOAL_FALSE_ALARMS = 0
 GOAL_LOCALISED = 0.95
