@@ -128,6 +128,8 @@ class _Document:
             left, right = pieces[i - 1], pieces[i]
             if first_of_statement and self.domain_remark(trees[i - 1], trees[i], rel):
                 continue
+            if first_of_statement and len(pieces) == 2 and self.inline_remark(trees[0], trees[1], rel, chain):
+                continue
             lhs_text = chain.text[left.start:left.end].strip()
             rhs_text = chain.text[right.start:right.end].strip()
             try:
@@ -138,6 +140,31 @@ class _Document:
                               f"{str(err)[:120]})")
             self.add(chain, right.start, rel, lhs_text, rhs_text, j)
             first_of_statement = False
+
+    def inline_remark(self, lt, rt, rel: str, chain: MathChain) -> bool:
+        """In running text, ``$x = G(z)$``, ``$D = D^*$``, ``$p_g = p_{data}$``, ``$m \\ne n$``, ``$t \\to -\\infty$``
+        name a substitution, a condition or a limit's direction: they set the scene and claim nothing to check."""
+        if isinstance(lt, ParseError) or isinstance(rt, ParseError):
+            return False
+        lname, rname = _bare_name(lt), _bare_name(rt)
+        if lname is None:
+            return False
+        kind = S.kind_of(lname)
+        if rel == "->" and kind == "variable":
+            try:
+                self.ctx.limit = (S.variable(lname), Translator(self.ctx).run(rt))
+            except Unsupported:
+                pass
+            return True
+        if rel == "!=" and rname is not None:
+            return True
+        if rel == "=" and kind == "variable" and not self.ctx.has(lname) and _head(_kids(rt)[0] if isinstance(
+                rt, Tree) and rt.data == "start" else rt)[0] is not None:
+            return True  # x = G(z), t = a(G(z)): a substitution
+        if rel == "=" and rname is not None and kind in ("discriminator", "generator", "density", "parameter") and \
+                S.kind_of(rname) == kind:
+            return True  # D = D^*, p_g = p_data, m = n: a condition
+        return False
 
     def domain_remark(self, lt, rt, rel: str) -> bool:
         """``t < 0``, ``x > 0`` after a formula: the domain of a variable, not a claim."""
@@ -254,6 +281,14 @@ class _Document:
             if out is not None:
                 j = judge_equal(out, rv, rules | tr.rules, self.ctx.domains)
                 return j
+        limit = getattr(self.ctx, "limit", None)
+        if limit is not None and limit[0] in lv.free_symbols and not lv.has(sp.Integral):
+            try:
+                value = sp.limit(lv, limit[0], limit[1])
+            except (NotImplementedError, ValueError, TypeError):
+                value = None
+            if value is not None and sp.simplify(value - rv) == 0:
+                return Judgement("verified", f"limit as {limit[0]} → {limit[1]} (sympy)", "")
         if rv == 0 or rv.is_number:
             return Judgement("unchecked", "a rule for this limit", "")
         return Judgement("unchecked", "a rule for this limit (only sample means → expectations are known)", "")

@@ -352,8 +352,12 @@ def _sign_proof(e: sp.Expr, doms: dict, strict: bool) -> bool:
         t = sp.Symbol(f"{s.name}_pos", positive=True)
         if d == sp.Interval.open(0, 1):
             subs[s] = 1 / (1 + t)
-        elif d is not None and d.start == 0 and d.end == sp.oo:
-            subs[s] = t
+        elif d is not None and d.start.is_finite and d.end == sp.oo:
+            subs[s] = d.start + t
+        elif d is not None and d.start == -sp.oo and d.end.is_finite:
+            subs[s] = d.end - t
+        elif d is None or d == sp.Interval(-sp.oo, sp.oo):
+            subs[s] = sp.Symbol(f"{s.name}_real", real=True)
         else:
             return False
     try:

@@ -298,8 +298,8 @@ class Translator:
         toks = [t for t in tokens_of(script) if t.type not in ("LBRACE", "RBRACE")]
         if not toks:
             return ""
-        if all(t.type in ("IDENT", "NUM", "STAR") for t in toks) and len(toks) <= 3:
-            return "".join("*" if t.type == "STAR" else t.value for t in toks)
+        if all(t.type in ("IDENT", "NUM", "STAR", "COMMA") for t in toks) and len(toks) <= 5:
+            return "".join("*" if t.type == "STAR" else t.value for t in toks if t.type != "COMMA")
         if len(toks) == 1 and toks[0].type in ("PRIME",):
             return "'"
         return None
@@ -836,7 +836,7 @@ def lotus(integral: sp.Integral, tr: Translator) -> sp.Expr:
 def _name_of(tree: Tree | Token) -> str:
     if isinstance(tree, Token):
         return tree.value
-    toks = [t for t in tokens_of(tree) if t.type not in ("LBRACE", "RBRACE", "USCORE", "CARET")]
+    toks = [t for t in tokens_of(tree) if t.type not in ("LBRACE", "RBRACE", "USCORE", "CARET", "COMMA")]
     if not toks:
         return ""
     base = toks[0].value
@@ -845,7 +845,7 @@ def _name_of(tree: Tree | Token) -> str:
     sups = []
     for s in _kids(tree) if isinstance(tree, Tree) else []:
         text = "".join(t.value if t.type != "STAR" else "*" for t in tokens_of(s)
-                       if t.type not in ("LBRACE", "RBRACE", "USCORE", "CARET"))
+                       if t.type not in ("LBRACE", "RBRACE", "USCORE", "CARET", "COMMA"))
         (subs if s.data == "lower" else sups).append(text)
     if isinstance(tree, Tree) and tree.data == "name":
         name = base + ("_" + "".join(subs) if subs else "") + ("^" + "".join(sups) if sups else "")
