@@ -240,6 +240,13 @@ class _Document:
         scope = lscope + rscope + _two_sides(lt, rt)
         if scope:
             return Judgement("ill_formed", "scope and typing", scope[0])
+        from gantheory.derivation_check.optimise import NoMaximiser
+
+        for bad, other, side in ((rv, lv, "right"), (lv, rv, "left")):
+            if isinstance(bad, NoMaximiser) and not isinstance(other, Unsupported) and rel == "=":
+                j = _argmax_counterexample(bad, other, side)
+                if j is not None:
+                    return j
         for v in (lv, rv):
             if isinstance(v, Unsupported):
                 return Judgement("unchecked", f"a rule for {v.construct}", "")
@@ -488,3 +495,35 @@ def _has_unknown(expr) -> bool:
     if not isinstance(expr, sp.Expr):
         return False
     return any(S.kind_of(s.name) in ("variable", "discriminator") for s in expr.free_symbols)
+
+
+def _argmax_counterexample(bad, other: sp.Expr, side: str) -> Judgement | None:
+    """At the witness values, the other side is a number and the bad side's objective peaks at the boundary."""
+    import numpy as np
+
+    from gantheory.derivation_check.model import Counterexample
+
+    try:
+        claimed = complex(sp.N(other.subs(bad.witness)))
+    except (TypeError, ValueError):
+        return None
+    if abs(claimed.imag) > 1e-12:
+        return None
+    f = sp.lambdify(bad.y, bad.objective.subs(bad.witness), "numpy")
+    grid = np.linspace(1e-4, 1 - 1e-4, 9999)
+    with np.errstate(all="ignore"):
+        values = np.asarray(f(grid), dtype=float) * np.ones_like(grid)
+    if not np.all(np.isfinite(values)):
+        return None
+    best = float(grid[np.argmax(values)] if bad.op == "max" else grid[np.argmin(values)])
+    if abs(best - claimed.real) < 0.05:
+        return None
+    edge = "1" if best > 0.5 else "0"
+    point = {str(k): float(v) for k, v in bad.witness.items()}
+    lhs, rhs = (claimed.real, best) if side == "right" else (best, claimed.real)
+    cx = Counterexample("numbers", lhs, rhs, values=point,
+                        method=f"the {side} side's objective evaluated on a grid of (0, 1): it is "
+                               f"{'convex' if bad.op == 'max' else 'concave'} there and keeps "
+                               f"{'increasing' if bad.op == 'max' else 'decreasing'} towards y = {edge}")
+    return Judgement("refuted", "numbers", f"the {side} side's arg {bad.op} is not an interior point: "
+                     + cx.describe() + f" (its objective is best near y = {edge})", cx)

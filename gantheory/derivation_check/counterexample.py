@@ -141,6 +141,41 @@ def _screen(integrand, p, q) -> bool:
     return bool(np.all(np.isfinite(values))) and abs(values[0]) < 1e-8 and abs(values[-1]) < 1e-8
 
 
+def _undefined_at(integrand, p, q) -> float | None:
+    """A point where both densities matter (above e^-30) and the integrand is not a real number."""
+    if integrand is None:
+        return None
+    lp, lq = p.logpdf(_GRID), q.logpdf(_GRID)
+    with np.errstate(all="ignore"):
+        values = integrand(_GRID, lp, lq)
+    bad = ~np.isfinite(values) & (np.maximum(lp, lq) > -30)
+    return float(_GRID[np.argmax(bad)]) if np.any(bad) else None
+
+
+def _undefined_side(compiled, approx, undefined, p, q, p_label, q_label, values, roles, gens):
+    """One side's integrand is the log of a negative number (or 0/0) where both densities are positive."""
+    from gantheory.quadrature import integrate
+
+    k = 0 if approx[0] is not None else 1  # the defined side
+    const, integrand = compiled[k]
+    value = float(sp.N(const.subs(values)))
+    if integrand is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = integrate(integrand, p, q, atol=1e-9, rtol=1e-9, name="derivation side")
+        if not (res.certified and np.isfinite(res.value)):
+            return None
+        value += res.value
+    where = undefined[1 - k]
+    sides = (value, float("nan")) if k == 0 else (float("nan"), value)
+    uses_d = any(r.startswith("D") for r in roles.values())
+    return Counterexample("densities", sides[0], sides[1], values={str(s): float(v) for s, v in values.items()},
+                          p_data=p_label, p_g=q_label, D=D_LABEL if uses_d else None,
+                          G="1 + z/2 with p_z = Normal(0, 2)" if gens else None,
+                          method=f"certified quadrature; the {'right' if k == 0 else 'left'} side's integrand is "
+                                 f"not a real number at x = {where:.3g} (where both densities are positive)")
+
+
 def _fails(relation: str, lv: float, rv: float, margin: float) -> bool:
     return {
         "=": abs(lv - rv) > margin,
@@ -199,6 +234,12 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
         # a cheap screen first (trapezoid rule on a fine grid): certified quadrature only for a pair
         # that looks like it separates the sides
         approx = [_trapezoid(integrand, p, q, a, values) for a, integrand in compiled]
+        undefined = [_undefined_at(integrand, p, q) for _, integrand in compiled]
+        if relation == "=" and approx[0] is not None and approx[1] is None and undefined[1] is not None \
+                or approx[1] is not None and approx[0] is None and undefined[0] is not None:
+            cx = _undefined_side(compiled, approx, undefined, p, q, p_label, q_label, values, roles, gens)
+            if cx is not None:
+                return cx
         if any(v is None for v in approx) or not _fails(relation, approx[0], approx[1], 1e-4):
             continue
         sides = []

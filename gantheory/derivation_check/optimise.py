@@ -39,12 +39,46 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     sign = _sign_at_random_points(d2, tr.ctx.domains)
     if (op == "max" and sign != -1) or (op == "min" and sign != 1):
         # not an interior optimum: argmax of a convex function (e.g. a negative scale) is not y*
+        witness = _wrong_sign_point(d2, op, tr.ctx.domains)
+        if witness is not None:
+            raise NoMaximiser(op, f, y, y_star, witness)
         raise _NoInterior(op, y_star)
     if "log(1 - " in sp.sstr(f) or "log(-" in sp.sstr(f):
         tr.rules.add("argmax of a·log y + b·log(1−y) on (0,1) is a/(a+b)")
     else:
         tr.rules.add(f"arg{op} by the stationary point (second derivative {'<' if op == 'max' else '>'} 0)")
     return y_star
+
+
+def _wrong_sign_point(d2: sp.Expr, op: str, domains: dict) -> dict | None:
+    """Values of the pointwise quantities where the second derivative has the wrong sign for op."""
+    from gantheory.derivation_check.canonical import domain_of
+
+    atoms = sorted(d2.atoms(sp.core.function.AppliedUndef), key=str)
+    syms = sorted(d2.free_symbols - set().union(*(a.free_symbols for a in atoms)) if atoms else d2.free_symbols,
+                  key=str)
+    rng = random.Random(13)
+    for _ in range(40):
+        point = {}
+        for a in [*atoms, *syms]:
+            name = a.func.__name__ if isinstance(a, sp.core.function.AppliedUndef) else a.name
+            point[a] = sp.Rational(round(_draw(domain_of(name, domains), rng) * 1000), 1000)
+        try:
+            v = complex(sp.N(d2.subs(point)))
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if abs(v.imag) < 1e-12 and ((op == "max" and v.real > 0) or (op == "min" and v.real < 0)):
+            return point
+    return None
+
+
+class NoMaximiser(Unsupported):
+    """The objective of an arg max is convex somewhere (e.g. scaled by a negative number): at ``witness`` its
+    supremum on (0, 1) is at the boundary, not at the stationary point."""
+
+    def __init__(self, op: str, objective: sp.Expr, y: sp.Symbol, y_star: sp.Expr, witness: dict) -> None:
+        super().__init__(f"arg{op} of an objective that is not concave everywhere")
+        self.op, self.objective, self.y, self.y_star, self.witness = op, objective, y, y_star, witness
 
 
 class _NoInterior(Unsupported):

@@ -158,3 +158,23 @@ def test_json_contract(tmp_path):
                                     "counterexample"}
     assert doc["first_wrong"] == 2 and doc["steps"][2]["line"] == 4
     assert doc["steps"][2]["rhs"] == r"-\log 2 + 2 \cdot JSD(p_{data} \| p_g)"
+
+
+def test_argmax_of_a_negatively_scaled_objective_is_refuted_with_numbers():
+    text = (r"$$\arg\max_{y} \left[p_{data}(x) \log y + p_g(x) \log(1 - y)\right] "
+            r"= \arg\max_{y} -2\left[p_{data}(x) \log y + p_g(x) \log(1 - y)\right]$$")
+    step = check_derivation(text).steps[0]
+    assert step.verdict == "refuted"
+    cx = step.counterexample
+    p, q = cx.values["p_data(x)"], cx.values["p_g(x)"]
+    assert cx.lhs == pytest.approx(p / (p + q), rel=1e-9)  # the left side's maximiser, recomputed
+    assert cx.rhs > 0.99 or cx.rhs < 0.01  # the right side's objective is best at the boundary
+
+
+def test_a_log_of_a_negative_quantity_is_refuted_on_a_pair():
+    text = (r"$$\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}\right] = "
+            r"\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) - p_g(x)}\right]$$")
+    step = check_derivation(text).steps[0]
+    assert step.verdict == "refuted"
+    cx = step.counterexample.to_dict()
+    assert cx["rhs"] is None and "not a real number" in cx["method"]
