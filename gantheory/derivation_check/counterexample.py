@@ -235,8 +235,8 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
         # that looks like it separates the sides
         approx = [_trapezoid(integrand, p, q, a, values) for a, integrand in compiled]
         undefined = [_undefined_at(integrand, p, q) for _, integrand in compiled]
-        if relation == "=" and approx[0] is not None and approx[1] is None and undefined[1] is not None \
-                or approx[1] is not None and approx[0] is None and undefined[0] is not None:
+        if relation == "=" and ((approx[0] is not None and approx[1] is None and undefined[1] is not None)
+                                or (approx[1] is not None and approx[0] is None and undefined[0] is not None)):
             cx = _undefined_side(compiled, approx, undefined, p, q, p_label, q_label, values, roles, gens)
             if cx is not None:
                 return cx
