@@ -5,9 +5,10 @@ derivation of Proposition 1 and Theorem 1 written the way lecture notes write it
 ``$$`` lines, inline math, ``\triangleq``, ``\operatorname*{arg\,max}``, ``\mathbb{E}_{x\sim p_{data}}``).
 Its symbolic lens passes when no step is refuted or ill-formed. Its negative controls are the same text
 with one mistake each, made by :mod:`gantheory.derivation_check.mutations` (a flipped sign, a dropped
-factor 2, ``\log 2`` for ``\log 4``, the JSD without its ½, ``dz`` for ``dx``, p_data and p_g swapped,
-``\min`` for ``\max``): a control is refuted only when the checker names the mutated step as the first
-wrong one — a false alarm earlier in the text, or a mistake missed, leaves it standing.
+factor 2, p_data and p_g swapped, ``\log 2`` for ``\log 4``, the JSD without its ½, ``dz`` for ``dx``,
+``\log(1 - D)`` read as ``\log 1 - \log D``, ``\min`` for ``\max``): a control is refuted only when the
+checker names the mutated step as the first wrong one — a false alarm earlier in the text, or a mistake
+missed, leaves it standing.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ $$= 2\,\mathrm{JSD}(p_{data}\|p_g) - \log 4$$
 """
 
 #: The mistakes the controls plant, one per kind (the first variant of that kind the generator makes).
-CONTROL_KINDS = ("drop_factor", "wrong_constant", "jsd_without_half", "wrong_integration_variable", "min_max")
+CONTROL_KINDS = ("sign_flip", "drop_factor", "swap_densities", "wrong_constant", "jsd_without_half",
+                 "wrong_integration_variable", "lookalike_integrand", "min_max")
 
 
 def _lens(report, *, control: str = "") -> LensResult:
