@@ -83,7 +83,7 @@ class Translator:
             raise Unsupported("a derivative operator with nothing to act on")
         return out
 
-    def t(self, node: Tree | Token):
+    def t(self, node: Tree | Token) -> Value:
         if isinstance(node, Token):
             return self.token(node)
         kind = node.data
@@ -92,7 +92,7 @@ class Translator:
             raise Unsupported(f"the construct '{kind}'")
         return method(node)
 
-    def token(self, tok: Token):
+    def token(self, tok: Token) -> sp.Expr:
         if tok.type == "NUM":
             return sp.Rational(tok.value) if "." in tok.value else sp.Integer(tok.value)
         if tok.type == "IDENT":
@@ -102,7 +102,7 @@ class Translator:
         raise Unsupported(f"the token {tok.value!r}")
 
     # ---------------------------------------------------------------- arithmetic
-    def n_start(self, node: Tree):
+    def n_start(self, node: Tree) -> Value:
         return self.t(_kids(node)[0])
 
     def _flatten_sum(self, node: Tree, sign: int, out: list[tuple[int, Tree]]) -> None:
@@ -117,7 +117,7 @@ class Translator:
         else:
             out.append((sign, node))
 
-    def n_add(self, node: Tree):
+    def n_add(self, node: Tree) -> Value:
         terms: list[tuple[int, Tree]] = []
         self._flatten_sum(node, 1, terms)
         # P6: an unbracketed big operator extends over the following terms that use its variable
@@ -147,7 +147,7 @@ class Translator:
     n_sub = n_add
     n_neg = n_add
 
-    def n_sum(self, node: Tree):  # unary plus
+    def n_sum(self, node: Tree) -> Value:  # unary plus
         return self.t(_kids(node)[0])
 
     def _factors(self, node: Tree, out: list) -> None:
@@ -157,7 +157,7 @@ class Translator:
         else:
             out.append(node)
 
-    def n_mul(self, node: Tree):
+    def n_mul(self, node: Tree) -> Value:
         factors: list = []
         self._factors(node, factors)
         values = [self.t(f) for f in factors]
@@ -178,36 +178,36 @@ class Translator:
             k += 1
         return result
 
-    def n_div(self, node: Tree):
+    def n_div(self, node: Tree) -> Value:
         a, b = _kids(node)
         return self.t(a) / self.t(b)
 
-    def n_number(self, node: Tree):
+    def n_number(self, node: Tree) -> Value:
         return self.token(_toks(node)[0])
 
-    def n_infinity(self, node: Tree):
+    def n_infinity(self, node: Tree) -> Value:
         return sp.oo
 
-    def n_group(self, node: Tree):
+    def n_group(self, node: Tree) -> Value:
         return self.t(_kids(node)[0])
 
-    def n_absolute(self, node: Tree):
+    def n_absolute(self, node: Tree) -> Value:
         return sp.Abs(self.t(_kids(node)[0]))
 
-    def n_interval(self, node: Tree):
+    def n_interval(self, node: Tree) -> Value:
         raise Unsupported("an interval used as a value")
 
-    def n_factorial(self, node: Tree):
+    def n_factorial(self, node: Tree) -> Value:
         return sp.factorial(self.t(_kids(node)[0]))
 
-    def n_sqrt(self, node: Tree):
+    def n_sqrt(self, node: Tree) -> Value:
         return sp.sqrt(self.frac_arg(_kids(node)[0]))
 
-    def n_root(self, node: Tree):
+    def n_root(self, node: Tree) -> Value:
         n, a = _kids(node)
         return self.frac_arg(a) ** (1 / self.t(n))
 
-    def frac_arg(self, node: Tree):
+    def frac_arg(self, node: Tree) -> Value:
         kids = _kids(node)
         if kids:
             return self.t(kids[0])
@@ -218,14 +218,14 @@ class Translator:
             return _Partial()
         return self.token(toks[0])
 
-    def n_frac(self, node: Tree):
+    def n_frac(self, node: Tree) -> Value:
         num_node, den_node = _kids(node)
         op = self.derivative_fraction(num_node, den_node)
         if op is not None:
             return op
         return self.frac_arg(num_node) / self.frac_arg(den_node)
 
-    def derivative_fraction(self, num_node: Tree, den_node: Tree):
+    def derivative_fraction(self, num_node: Tree, den_node: Tree) -> Value | None:
         """∂/∂y, d/dy (an operator) or ∂f/∂y, df/dy (a value); None for an ordinary fraction."""
         den_k = _kids(den_node)
         num_k = _kids(num_node)
@@ -267,7 +267,7 @@ class Translator:
             return None
         return self.derive(body, var, order)
 
-    def n_partial(self, node: Tree):
+    def n_partial(self, node: Tree) -> Value:
         raise Unsupported("a partial derivative outside a fraction")
 
     def derive(self, body: sp.Expr, var: sp.Basic, order: int = 1) -> sp.Expr:
@@ -279,7 +279,7 @@ class Translator:
             return sp.diff(body.subs(var, dummy), dummy, order).subs(dummy, var)
         raise Unsupported("a derivative with respect to an expression")
 
-    def n_pow(self, node: Tree):
+    def n_pow(self, node: Tree) -> Value:
         base_node, script = _kids(node)[0], _kids(node)[-1]
         base = self.t(base_node)
         exp = self.script_value(script)
@@ -289,7 +289,7 @@ class Translator:
             return base
         return base ** exp
 
-    def n_pow_prime(self, node: Tree):
+    def n_pow_prime(self, node: Tree) -> Value:
         raise Unsupported("a power of a derivative f'^n")
 
     # ---------------------------------------------------------------- names
@@ -304,7 +304,7 @@ class Translator:
             return "'"
         return None
 
-    def script_value(self, script: Tree):
+    def script_value(self, script: Tree | Token) -> sp.Expr | str:
         toks = [t for t in tokens_of(script) if t.type not in ("LBRACE", "RBRACE")]
         if len(toks) == 1 and toks[0].type == "IDENT" and toks[0].value in ("*", "T", "top", "intercal"):
             return "*" if toks[0].value == "*" else "T"
@@ -318,7 +318,7 @@ class Translator:
             return self.t(inner)
         return self.token(toks[0])
 
-    def n_name(self, node: Tree):
+    def n_name(self, node: Tree) -> Value:
         base = _toks(node)[0].value
         subs: list = []
         sups: list = []
@@ -361,7 +361,7 @@ class Translator:
             name += "^" + "".join(sup_names)
         return name, index, power
 
-    def resolve_name(self, base: str, subs: list, sups: list, args: list | None = None):
+    def resolve_name(self, base: str, subs: list, sups: list, args: list | None = None) -> sp.Expr:
         name, index, power = self.name_parts(base, subs, sups)
         value = self.resolve(name, index, args)
         if power is not None:
@@ -370,7 +370,7 @@ class Translator:
             value = value ** power
         return value
 
-    def resolve(self, name: str, index: list, args: list | None):
+    def resolve(self, name: str, index: list, args: list | None) -> sp.Expr:
         ctx = self.ctx
         if name in ("*",):
             raise Unsupported("a lone star")
@@ -436,7 +436,7 @@ class Translator:
             return self.bound[len(self.bound_names) - 1 - self.bound_names[::-1].index(name)]
         return S.variable(name)
 
-    def n_call(self, node: Tree):
+    def n_call(self, node: Tree) -> Value:
         head, args_node = _kids(node)[0], _kids(node)[-1]
         args, _seps = self.args(args_node, head)
         if isinstance(head, Tree) and head.data == "name":
@@ -462,7 +462,7 @@ class Translator:
             value = value * a
         return value
 
-    def args(self, node: Tree, head=None) -> tuple[list, list[str]]:
+    def args(self, node: Tree, head: Tree | Token | None = None) -> tuple[list, list[str]]:
         out = []
         seps = [t.type for t in _toks(node)]
         if any(s in ("DBAR", "BAR") for s in seps):
@@ -503,7 +503,7 @@ class Translator:
         m = (p + q) / 2
         return kl(p, m) / 2 + kl(q, m) / 2
 
-    def n_prime_call(self, node: Tree):
+    def n_prime_call(self, node: Tree) -> Value:
         head = _kids(node)[0]
         primes = sum(1 for t in _toks(node) if t.type == "PRIME")
         args, _ = self.args(_kids(node)[-1])
@@ -528,7 +528,7 @@ class Translator:
             else sp.Subs(sp.Derivative(sp.Function(name)(X), X, primes), X, args[0])
 
     # ---------------------------------------------------------------- functions
-    def n_func(self, node: Tree):
+    def n_func(self, node: Tree) -> Value:
         toks = _toks(node)
         fname = toks[0].value
         kids = _kids(node)
@@ -565,7 +565,7 @@ class Translator:
             return sp.sign(arg)
         raise Unsupported(f"the function \\{fname}")
 
-    def n_func_pow(self, node: Tree):
+    def n_func_pow(self, node: Tree) -> Value:
         fname = _toks(node)[0].value
         script = _kids(node)[0]
         inner = self.t(_kids(node)[-1])
@@ -607,7 +607,7 @@ class Translator:
             body = body + sign * self.t(tree)
         return body
 
-    def n_integral(self, node: Tree):
+    def n_integral(self, node: Tree) -> Value:
         lower, upper = self.opscripts(node)
         diff = next(t for t in _toks(node) if t.type == "DIFF").value
         var_name = diff or None
@@ -650,7 +650,7 @@ class Translator:
                 self.scope.append(f"the density {dens[0]} is applied to {dens[0].args[0]} inside {what} "
                                   f"{var_name} (a density applied to the wrong variable)")
 
-    def n_expect(self, node: Tree):
+    def n_expect(self, node: Tree) -> Value:
         lower, _ = self.opscripts(node)
         operand = _kids(node)[-1]
         outside: list = []
@@ -699,7 +699,7 @@ class Translator:
             value = value * self.t(f)
         return value
 
-    def n_bigop(self, node: Tree):
+    def n_bigop(self, node: Tree) -> Value:
         op = _toks(node)[0].value
         lower, _ = self.opscripts(node)
         if lower is None:
@@ -723,7 +723,7 @@ class Translator:
 
         return optimise(op, var_name, body, self)
 
-    def n_argop(self, node: Tree):
+    def n_argop(self, node: Tree) -> Value:
         op = _toks(node)[0].value.replace("arg", "")
         lower, _ = self.opscripts(node)
         if lower is None:
@@ -745,7 +745,7 @@ class Translator:
 
         return optimiser(op, var_name, body, self)
 
-    def n_sum_op(self, node: Tree):
+    def n_sum_op(self, node: Tree) -> Value:
         lower, upper = self.opscripts(node)
         if lower is None:
             raise Unsupported("a sum without its index")
@@ -770,10 +770,10 @@ class Translator:
         body = body.subs(S.variable(idx_name), idx)
         return sp.Sum(body, (idx, lo, hi))
 
-    def n_prod_op(self, node: Tree):
+    def n_prod_op(self, node: Tree) -> Value:
         raise Unsupported("a product \\prod (the log-product rule is not implemented)")
 
-    def n_lim_op(self, node: Tree):
+    def n_lim_op(self, node: Tree) -> Value:
         lower, _ = self.opscripts(node)
         inner = _kids(lower)[0] if isinstance(lower, Tree) and _kids(lower) else None
         if not (isinstance(inner, Tree) and inner.data == "sub_rel"):
@@ -789,7 +789,7 @@ class Translator:
                 return out
         return sp.Limit(body, var, point)
 
-    def n_nabla_op(self, node: Tree):
+    def n_nabla_op(self, node: Tree) -> Value:
         lower, _ = self.opscripts(node)
         var_name = self.script_text(lower) if lower is not None else None
         if var_name is None:
@@ -804,6 +804,10 @@ class Translator:
 
 class _Partial:
     pass
+
+
+#: what translating a node gives: a sympy expression, or a derivative operator waiting for its operand
+Value = sp.Expr | DerivOp | _Partial
 
 
 def kl(p: sp.Expr, q: sp.Expr) -> sp.Expr:
