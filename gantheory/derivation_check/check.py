@@ -283,11 +283,13 @@ class _Document:
         from gantheory.derivation_check.optimise import law_of_large_numbers
 
         tr = Translator(self.ctx)
+        out, found = lv, False
         for m_name in ("m", "n", "N", "M", "k"):
-            out = law_of_large_numbers(lv, S.variable(m_name), tr)
-            if out is not None:
-                j = judge_equal(out, rv, rules | tr.rules, self.ctx.domains)
-                return j
+            rewritten = law_of_large_numbers(out, S.variable(m_name), tr)
+            if rewritten is not None:
+                out, found = rewritten, True
+        if found:
+            return judge_equal(out, rv, rules | tr.rules, self.ctx.domains)
         limit = getattr(self.ctx, "limit", None)
         if limit is not None and limit[0] in lv.free_symbols and not lv.has(sp.Integral):
             try:

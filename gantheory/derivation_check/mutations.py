@@ -324,8 +324,9 @@ def _norm(latex: str) -> str:
 # fall inside a subscript or superscript (checked by the caller).
 
 _Edit = tuple[int, int, str]
-_DATA = r"p_\{data\}|p_\{\\text\{data\}\}|p_\\text\{data\}|p_\{\\mathrm\{data\}\}|p_\{\\rm data\}|p_d(?![a-zA-Z])"
-_GEN = r"p_g(?![a-zA-Z])|p_\{g\}"
+_DATA = (r"p_\{data\}|p_\{\\text\{data\}\}|p_\\text\{data\}|p_\{\\mathrm\{data\}\}|p_\{\\rm data\}|p_d(?![a-zA-Z])|"
+         r"(?<![\\a-zA-Z])pdata(?![a-zA-Z])")
+_GEN = r"p_g(?![a-zA-Z])|p_\{g\}|(?<![\\a-zA-Z])pg(?![a-zA-Z])"
 _PLAIN_P = r"(?<![\\a-zA-Z_^{])p(?![a-zA-Z_])"
 _PLAIN_Q = r"(?<![\\a-zA-Z_^{])q(?![a-zA-Z_])"
 
@@ -359,9 +360,16 @@ def _swap_densities(rhs: str, site: Site) -> Iterator[_Edit]:
         for m in re.finditer(pattern, rhs):
             if _in_expectation_subscript(rhs, m.start()):
                 continue
-            if other == "p_{data}" and re.search(r"p_d(?![a-zA-Z])", rhs):
-                other = "p_d"
-            yield m.start(), m.end(), other
+            yield m.start(), m.end(), _other_density(m.group(0), rhs, other)
+
+
+def _other_density(token: str, rhs: str, default: str) -> str:
+    """The other density, spelled as the document spells its densities (pdata/pg, p_d/p_g, p_{data}/p_g)."""
+    if token in ("pdata", "pg"):
+        return "pg" if token == "pdata" else "pdata"
+    if default == "p_{data}" and re.search(r"p_d(?![a-zA-Z])", rhs):
+        return "p_d"
+    return default
 
 
 def _wrong_constant(rhs: str, site: Site) -> Iterator[_Edit]:
@@ -399,9 +407,9 @@ def _wrong_density_under_E(rhs: str, site: Site) -> Iterator[_Edit]:
             continue
         d = m.group(1)
         if re.fullmatch(_DATA, d):
-            other = "p_g"
+            other = _other_density(d, rhs, "p_g")
         elif re.fullmatch(_GEN, d):
-            other = "p_d" if re.search(r"p_d(?![a-zA-Z])", rhs) else "p_{data}"
+            other = _other_density(d, rhs, "p_{data}")
         elif d in ("P", "Q"):
             other = "Q" if d == "P" else "P"
         else:  # the noise density: the generator's density is the wrong one under z

@@ -32,6 +32,11 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     except (NotImplementedError, TypeError, ValueError) as err:
         raise Unsupported(f"the stationary point of {sp.sstr(f)[:60]}") from err
     sols = [s for s in sols if s.is_real is not False]
+    if not sols:
+        witness = _wrong_sign_point(sp.Integer(1), op, tr.ctx.domains, free=f.free_symbols - {y},
+                                    atoms=f.atoms(sp.core.function.AppliedUndef))
+        if witness is not None:
+            raise NoMaximiser(op, f, y, None, witness)  # monotone on (0, 1): its best is at the boundary
     if len(sols) != 1:
         raise Unsupported(f"arg{op}: {len(sols)} stationary points of {sp.sstr(f)[:60]}")
     y_star = sp.simplify(sols[0])
@@ -50,13 +55,17 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     return y_star
 
 
-def _wrong_sign_point(d2: sp.Expr, op: str, domains: dict) -> dict | None:
-    """Values of the pointwise quantities where the second derivative has the wrong sign for op."""
+def _wrong_sign_point(d2: sp.Expr, op: str, domains: dict, free: set | None = None,
+                      atoms: set | None = None) -> dict | None:
+    """Values of the pointwise quantities where the second derivative has the wrong sign for op (with
+    ``d2 = 1`` and ``free``/``atoms`` given: any admissible values of those quantities)."""
     from gantheory.derivation_check.canonical import domain_of
 
-    atoms = sorted(d2.atoms(sp.core.function.AppliedUndef), key=str)
-    syms = sorted(d2.free_symbols - set().union(*(a.free_symbols for a in atoms)) if atoms else d2.free_symbols,
-                  key=str)
+    atoms = sorted(d2.atoms(sp.core.function.AppliedUndef) if atoms is None else atoms, key=str)
+    pool = d2.free_symbols if free is None else free
+    syms = sorted(pool - set().union(*(a.free_symbols for a in atoms)) if atoms else pool, key=str)
+    if free is not None and op == "min":
+        op = "max"  # d2 = 1: accept the first admissible point
     rng = random.Random(13)
     for _ in range(40):
         point = {}
@@ -72,20 +81,22 @@ def _wrong_sign_point(d2: sp.Expr, op: str, domains: dict) -> dict | None:
     return None
 
 
-class NoMaximiser(Unsupported):
-    """The objective of an arg max is convex somewhere (e.g. scaled by a negative number): at ``witness`` its
-    supremum on (0, 1) is at the boundary, not at the stationary point."""
-
-    def __init__(self, op: str, objective: sp.Expr, y: sp.Symbol, y_star: sp.Expr, witness: dict) -> None:
-        super().__init__(f"arg{op} of an objective that is not concave everywhere")
-        self.op, self.objective, self.y, self.y_star, self.witness = op, objective, y, y_star, witness
-
-
 class _NoInterior(Unsupported):
     def __init__(self, op: str, point: sp.Expr) -> None:
         super().__init__(f"the objective has no interior {op}imum (its stationary point {sp.sstr(point)[:40]} is "
                          f"a {'minimum' if op == 'max' else 'maximum'})")
         self.point = point
+
+
+class NoMaximiser(_NoInterior):
+    """The objective of an arg max is convex somewhere (e.g. scaled by a negative number): at ``witness`` its
+    supremum on (0, 1) is at the boundary, not at the stationary point."""
+
+    def __init__(self, op: str, objective: sp.Expr, y: sp.Symbol, y_star: sp.Expr, witness: dict) -> None:
+        Unsupported.__init__(self, f"arg{op} of an objective that is not concave everywhere")
+        self.point = y_star
+        self.op, self.objective, self.y, self.y_star, self.witness = op, objective, y, y_star, witness
+
 
 
 def _sign_at_random_points(expr: sp.Expr, domains: dict | None = None) -> int:
