@@ -24,7 +24,7 @@ DOCS = load_corpus(CORPUS)
 MUTATIONS = corpus_mutations(CORPUS)
 # One quick document per style, so the suite sees every way of writing; the rest with --run-slow.
 QUICK_DOCS = ("prop1_align.md", "thm1_kl.tex", "lotus_prose.md", "mle_equal.md", "thm1_direct.md",
-              "prop1_jekyll.md", "label_smoothing.html.md")
+              "prop1_jekyll.md", "label_smoothing.html.md", "game_value.md")
 QUICK_EVERY = 50
 
 GOAL_FALSE_ALARMS = 0
