@@ -71,8 +71,12 @@ class Context:
             tr.standard_used = True
             from gantheory.derivation_check.optimise import optimise
 
-            v = self.standard("V", [sp.Symbol("G", real=True), sp.Symbol("D", real=True)], tr)
-            return optimise("max", "D", v, tr)
+            args_v = [sp.Symbol("G", real=True), sp.Symbol("D", real=True)]
+            if self.has("V"):
+                v = self.expand("V", args_v if len(self.defs["V"].params) == 2 else args_v[1:], tr)
+            else:
+                v = self.standard("V", args_v, tr)
+            return None if v is None else optimise("max", "D", v, tr)
         return None
 
     def density_function(self, dens_name: str, var: sp.Symbol, tr: Translator) -> sp.Expr:
@@ -123,6 +127,9 @@ def _apply(params: tuple[str, ...], body: sp.Expr, args: list | None, tr: Transl
         return body
     if len(args) != len(params):
         raise Unsupported(f"a function of {len(params)} arguments applied to {len(args)}")
+    names = [a.name if isinstance(a, sp.Symbol) else None for a in args]
+    if set(names) == set(params) and names != list(params):
+        args = [args[names.index(p)] for p in params]  # V(G, D) for V(D, G): the maps by name
     out = body
     for p, a in zip(params, args, strict=True):
         kind = S.kind_of(p)
