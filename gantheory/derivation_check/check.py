@@ -306,6 +306,14 @@ class _Document:
         if not first or rel not in ("=", "def"):
             return None
         head = _strip_optimisation(_kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt)
+        scale = sp.Integer(1)
+        if isinstance(head, Tree) and head.data == "mul" and len(_kids(head)) == 2 and \
+                isinstance(_kids(head)[0], Tree) and _kids(head)[0].data == "number":
+            # 2 C(G) = …: defines C (when the standard meaning does not apply)
+            scale = Translator(self.ctx).run(_kids(head)[0])
+            head = _kids(head)[1]
+            if _head(head)[0] in ("V", "C") and not self.other_game():
+                return None
         name, params = _head(head)
         if name is None:
             return None
@@ -355,11 +363,11 @@ class _Document:
         except Unsupported:
             std = None
         line = getattr(self, "line", 0)
-        if std is not None:
-            j = judge_equal(body, std, tr.rules | std_tr.rules, self.ctx.domains)
+        if std is not None and not self.other_game():
+            j = judge_equal(body / scale, std, tr.rules | std_tr.rules, self.ctx.domains)
             if j.verdict == "refuted":
                 return Judgement("refuted", f"contradicts the standard definition of {name}", j.reason, j.counterexample)
-        self.ctx.define(name, tuple(params), body, line)
+        self.ctx.define(name, tuple(params), body / scale, line)
         return Judgement("verified", "definition", f"introduces {name}" + (f"({', '.join(params)})" if params else ""))
 
 

@@ -43,7 +43,15 @@ class Context:
     def expand(self, name: str, args: list | None, tr: Translator) -> sp.Expr:
         d = self.defs[name]
         tr.rules.add(f"definition of {name} (line {d.line})")
-        return _apply(d.params, d.body, args, tr)
+        out = _apply(d.params, d.body, args, tr)
+        # constants defined after this definition (LSGAN's "with a = -1, b = 1, c = 0") take their values
+        later = {sym: self.defs[sym.name].body for sym in out.free_symbols
+                 if sym.name in self.defs and not self.defs[sym.name].params and self.defs[sym.name].line >= d.line
+                 and sym.name != name}
+        if later:
+            tr.rules.update(f"definition of {sym.name} (line {self.defs[sym.name].line})" for sym in later)
+            out = out.subs(later)
+        return out
 
     def standard(self, name: str, args: list | None, tr: Translator) -> sp.Expr | None:
         if name == "V" and args is not None and len(args) in (1, 2) and all(_map_like(a) for a in args) \
