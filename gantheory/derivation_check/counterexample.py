@@ -121,7 +121,10 @@ def _integrand(f: sp.Expr, mapping: dict, roles: dict, values: dict, gens: bool 
 
     def integrand(x, logp, logq):
         with np.errstate(all="ignore"):
-            out = np.asarray(fn(x, logp, logq), dtype=float) * np.ones(np.broadcast(x, logp, logq).shape)
+            raw = np.asarray(fn(x, logp, logq))
+            if np.iscomplexobj(raw):  # a complex value is not a value of the integrand: undefined there
+                raw = np.where(np.abs(raw.imag) > 1e-12 * (1 + np.abs(raw.real)), np.nan, raw.real)
+            out = raw.astype(float) * np.ones(np.broadcast(x, logp, logq).shape)
         # far in both tails (both densities below e^-300) every term carries a vanishing density: a 0/0 or
         # 0·∞ there is 0 (its contribution is below 1e-130 times the integrand's size)
         tail = (np.asarray(logp) < -300) & (np.asarray(logq) < -300)
