@@ -20,12 +20,7 @@ def test_every_control_plants_a_mistake_the_generator_can_make():
         assert any(m.kind == kind for m in mutate(WRITTEN_THEOREM_1, kinds=(kind,))), kind
 
 
-# The checker does not yet catch `C(G) = \min_D V` after `C(G) \triangleq \max_D V` (see benchmarks/RESULTS.md).
-KNOWN_MISSES = {"min_max": "the checker does not yet hold C(G) to its \\triangleq definition"}
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(reason=KNOWN_MISSES[k], strict=False))
-                                  if k in KNOWN_MISSES else k for k in CONTROL_KINDS])
+@pytest.mark.parametrize("kind", CONTROL_KINDS)
 def test_each_planted_mistake_is_refuted_at_its_step(kind):
     control = next(c for c in CLAIM.controls if c.name == f"written:{kind}")
     outcome = run_control(CLAIM, control, QUICK)

@@ -85,7 +85,6 @@ def test_few_steps_are_left_unread_on_the_quick_documents(reports):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="10.6% unread measured on the whole corpus, goal 10% (benchmarks/RESULTS.md)", strict=False)
 def test_few_steps_are_left_unread_on_the_whole_corpus(reports):
     unread = total = 0
     for doc in DOCS:
