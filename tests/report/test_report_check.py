@@ -71,3 +71,12 @@ def test_unknown_format_names_the_parameter():
     assert FORMATS == ("text", "json", "md", "html")
     with pytest.raises(GanTheoryError, match="fmt"):
         render(_report(), "pdf")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_reports_render(fmt):
+    # A file with no math and a run with no file are reported, not crashed on.
+    for report in (CheckReport(()), CheckReport((DerivationReport("empty.md", ()),))):
+        out = render(report, fmt)
+        assert isinstance(out, str) and out
+    assert "no steps found" in render(CheckReport((DerivationReport("empty.md", ()),)), "text")
