@@ -145,14 +145,18 @@ def _variable_symbol(var_name: str, body: sp.Expr, tr: Translator) -> tuple[sp.B
 
 
 def _unbounded(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
-    """min of a concave objective with log y, log(1 − y) terms on (0, 1) is −∞ (max of a convex one +∞)."""
-    if f.has(sp.log(y)) or f.has(sp.log(1 - y)):
-        for edge in (0, 1):
-            lim = sp.limit(f, y, edge, "+" if edge == 0 else "-")
-            if (op == "min" and lim == -sp.oo) or (op == "max" and lim == sp.oo):
-                tr.rules.add(f"{op} of an objective unbounded at y → {edge} on (0, 1)")
-                return -sp.oo if op == "min" else sp.oo
-    raise Unsupported(f"the {op} of an objective with no interior {op}imum")
+    """The sup (inf) over (0, 1) of an objective with no interior maximum (minimum): convex, concave the
+    wrong way or monotone, so it is approached at the boundary: the larger (smaller) one-sided limit,
+    ±∞ included (e.g. inf of a·log y + b·log(1 − y) is −∞)."""
+    try:
+        limits = [sp.limit(f, y, 0, "+"), sp.limit(f, y, 1, "-")]
+    except (NotImplementedError, ValueError, TypeError) as err:
+        raise Unsupported(f"the {op} of an objective with no interior {op}imum") from err
+    if any(v.has(sp.AccumBounds, sp.nan, sp.zoo) for v in limits):
+        raise Unsupported(f"the {op} of an objective with no interior {op}imum")
+    tr.rules.add(f"{'sup' if op == 'max' else 'inf'} over (0, 1) of an objective with no interior {op}imum "
+                 "is its limit at the boundary")
+    return sp.Max(*limits) if op == "max" else sp.Min(*limits)
 
 
 def _over_generator(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
