@@ -3,7 +3,7 @@
 Both sides are written ``A + ∫ F dx`` and evaluated with concrete densities from gantheory's families by
 certified quadrature (:func:`gantheory.quadrature.integrate`): ``p_data``/``p`` and ``p_g``/``q`` take the
 pairs below, an unspecified discriminator D is ``σ(1/2 − x)``, a parameter takes the value listed in the
-counterexample. A pair refutes only when both integrals are certified and the sides differ by more than
+counterexample (distinct values 0.7, 0.3, 1.3, … in the parameters' domains). A pair refutes only when both integrals are certified and the sides differ by more than
 the certified errors plus ``TOLERANCES["derivation_refute_atol"]`` (a pointwise difference alone never
 refutes: ∫(f − g) can vanish with f ≠ g).
 """
@@ -30,7 +30,8 @@ PAIRS = (
     ("Normal(0, 1)", ("normal", 0.0, 1.0), "Normal(6, 1)", ("normal", 6.0, 1.0)),
 )
 D_LABEL = "σ(1/2 − x)"
-PARAMETER_VALUE = sp.Rational(7, 10)
+PARAMETER_VALUES = [sp.Rational(7, 10), sp.Rational(3, 10), sp.Rational(13, 10), sp.Rational(9, 20),
+                    sp.Rational(17, 10), sp.Rational(1, 5)]
 
 
 def _density(spec: tuple):
@@ -221,11 +222,14 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
     if any(a.has(sp.core.function.AppliedUndef) for a in (a1, a2)) or (any(
             r.startswith("pz") for r in roles.values()) and not gens):
         return None
-    values = {s: PARAMETER_VALUE for s in params}
-    for s in params:
-        dom = domains.get(s.name)
-        if dom is not None and PARAMETER_VALUE not in dom:
+    # distinct values, so that no two parameters cancel (b − c = 0 would hide an error in LSGAN's targets)
+    values = {}
+    for k, s_ in enumerate(params):
+        dom = domains.get(s_.name)
+        choice = next((v for v in PARAMETER_VALUES[k:] + PARAMETER_VALUES[:k] if dom is None or v in dom), None)
+        if choice is None:
             return None
+        values[s_] = choice
     tol = TOLERANCES["derivation_refute_atol"]
     try:
         compiled = [(a, None if f == 0 else _integrand(f, mapping, roles, values, gens)[0])
