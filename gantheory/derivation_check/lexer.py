@@ -414,6 +414,12 @@ def _merge(toks: list[Tok]) -> list[Tok]:
         if t.type == "TILDE":
             i += 1
             continue
+        # f(ε)\Big|_{ε=0}: an evaluation bar
+        if t.type in ("BAR", "ABSR") and i + 1 < len(toks) and toks[i + 1].type == "USCORE" and (
+                out and out[-1].type in ("RPAR", "RBRACK", "RBRACE", "IDENT", "NUM")):
+            out.append(Tok("EVALBAR", "|", t.offset))
+            i += 1
+            continue
         if t.type == "BAR" and i + 1 < len(toks) and toks[i + 1].type == "BAR":
             out.append(Tok("DBAR", "||", t.offset))
             i += 2

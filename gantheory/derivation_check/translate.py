@@ -178,6 +178,18 @@ class Translator:
             k += 1
         return result
 
+    def n_evaluate(self, node: Tree) -> Value:
+        body_node, script = _kids(node)[0], _kids(node)[-1]
+        inner = _kids(script)[0] if _kids(script) else None
+        if not (isinstance(inner, Tree) and inner.data == "sub_rel"):
+            raise Unsupported("an evaluation bar without 'variable = value'")
+        var = self.t(_kids(inner)[0])
+        value = self.t(_kids(inner)[-1])
+        body = self.t(body_node)
+        if isinstance(body, DerivOp):
+            raise Unsupported("an evaluation bar after a derivative operator")
+        return body.subs(var, value)
+
     def n_div(self, node: Tree) -> Value:
         a, b = _kids(node)
         return self.t(a) / self.t(b)
