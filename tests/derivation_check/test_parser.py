@@ -110,3 +110,9 @@ def test_split_chain_and_declarations():
     with pytest.raises(ParseError) as err:
         parse_expression(tuple(tokenize(r"a + (b")))
     assert err.value.offset >= 0
+
+
+def test_p11_evaluation_bar_applies_to_the_product_before_it():
+    got = read(r"\frac{d}{dy}\left(y^2 + a y\right)\Big|_{y = 1}")
+    assert same(got, 2 + a)
+    assert not same(got, 2 * y + a)  # the bar is applied, not dropped
