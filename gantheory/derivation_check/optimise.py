@@ -148,11 +148,14 @@ def _unbounded(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     """The sup (inf) over (0, 1) of an objective with no interior maximum (minimum): convex, concave the
     wrong way or monotone, so it is approached at the boundary: the larger (smaller) one-sided limit,
     ±∞ included (e.g. inf of a·log y + b·log(1 − y) is −∞)."""
+    if any(S.kind_of(a.func.__name__) not in ("density", "discriminator") or "*" in a.func.__name__
+           for a in f.atoms(sp.core.function.AppliedUndef)):
+        raise Unsupported(f"the {op} of an objective with an undefined function")  # f, f*: no limit to take
     try:
         limits = [sp.limit(f, y, 0, "+"), sp.limit(f, y, 1, "-")]
     except (NotImplementedError, ValueError, TypeError) as err:
         raise Unsupported(f"the {op} of an objective with no interior {op}imum") from err
-    if any(v.has(sp.AccumBounds, sp.nan, sp.zoo) for v in limits):
+    if any(v.has(sp.AccumBounds, sp.nan, sp.zoo, sp.Limit) for v in limits):
         raise Unsupported(f"the {op} of an objective with no interior {op}imum")
     tr.rules.add(f"{'sup' if op == 'max' else 'inf'} over (0, 1) of an objective with no interior {op}imum "
                  "is its limit at the boundary")

@@ -104,7 +104,7 @@ def _numeric_zero(e: sp.Expr, doms: dict, seed: int = 0) -> tuple[bool | None, d
                 return False, point, None
             if used >= POINTS:
                 return True, None, None
-    return (True, None, None) if used >= 2 else (None, None, None)
+    return (True, None, None) if used >= POINTS - 2 else (None, None, None)  # too few admissible points: undecided
 
 
 def _equal_pointwise(diff: sp.Expr, doms: dict) -> tuple[str, dict | None]:
