@@ -3,7 +3,7 @@ as the first wrong step of each faulty variant, few steps left unread — the fi
 
 The correct documents are tests/derivations/correct (each with its ``.truth.json``); the faulty variants
 come from :func:`gantheory.derivation_check.mutations.corpus_mutations`. The suite runs a fixed quick
-subset (one document per style, every 50th variant); ``--run-slow`` runs the whole corpus and the whole
+subset (one document per style, every 45th variant); ``--run-slow`` runs the whole corpus and the whole
 faulty set. Each test asserts the issue's goal; ``benchmarks/derivations.py`` prints the same figures with
 timings and per-kind detail (recorded in benchmarks/RESULTS.md).
 """
@@ -25,7 +25,7 @@ MUTATIONS = corpus_mutations(CORPUS)
 # One quick document per style, so the suite sees every way of writing; the rest with --run-slow.
 QUICK_DOCS = ("prop1_align.md", "thm1_kl.tex", "lotus_prose.md", "mle_equal.md", "thm1_direct.md",
               "prop1_jekyll.md", "label_smoothing.html.md", "game_value.md")
-QUICK_EVERY = 50
+QUICK_EVERY = 45
 
 GOAL_FALSE_ALARMS = 0
 GOAL_LOCALISED = 0.95
@@ -105,20 +105,16 @@ def _localisation(mutations) -> tuple[float, list[str]]:
     return 1 - len(misses) / len(mutations), misses
 
 
-# Measured below the goal while the checker grows (figures in benchmarks/RESULTS.md); the marks go when met.
-BELOW_GOAL = pytest.mark.xfail(reason="localisation measured below the 95% goal (benchmarks/RESULTS.md)", strict=False)
-
-
-@BELOW_GOAL
 def test_first_wrong_step_is_found_on_a_quick_sample():
+    """Eight variants (six kinds) cannot show a 95% rate; the whole set can (the slow test below). At a
+    true rate of 95%, two or more misses among eight happen with probability 5.7%, so this allows one."""
     sample = MUTATIONS[::QUICK_EVERY]
     assert len({m.kind for m in sample}) >= 4
     rate, misses = _localisation(sample)
-    assert rate >= GOAL_LOCALISED, f"{rate:.1%} localised; missed:\n" + "\n".join(misses)
+    assert len(misses) <= 1, f"{rate:.1%} localised; missed:\n" + "\n".join(misses)
 
 
 @pytest.mark.slow
-@BELOW_GOAL
 def test_first_wrong_step_is_found_on_the_faulty_set():
     rate, misses = _localisation(MUTATIONS)
     assert rate >= GOAL_LOCALISED, f"{rate:.1%} of {len(MUTATIONS)} localised; missed:\n" + "\n".join(misses)
