@@ -30,6 +30,7 @@ _LAZY = {
     "train_discriminator": "gantheory.empirical:train_discriminator",
     "train_gan": "gantheory.empirical:train_gan",
     "CLAIMS": "gantheory.claims:CLAIMS",
+    "check_derivation": "gantheory.derivation_check:check_derivation",
 }
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "__version__",
     "audit",
     "audit_step",
+    "check_derivation",
     "check_discriminator",
     "check_gan",
     "criterion",

@@ -14,12 +14,18 @@ Usage::
                                              # which game does this loss code play? (gantheory.audit)
     python -m verify runs PATH --d-tag TAG [--g-tag TAG] [--loss standard] [--reduction sum|pooled]
                                              # a run's logged losses against theory (gantheory.runs)
+    python -m verify check FILE... [--format text|json|md|html] [--out DIR]
+                                             # the first wrong step of written derivations
+    python -m verify sweep SPEC.toml [--workers N | --dask ADDRESS | --ray ADDRESS] [--out DIR | --resume DIR]
+                                             # a task over a grid of specs (gantheory.sweeps)
 
 One parser (:func:`build_parser`) holds every subcommand; every usage error goes through
 :class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input) to exit code 2.
 
-Exit codes: 0 every claim holds (audit: a recognised game, used consistently); 1 some claim refuted (or,
-for selftest, some control not refuted; for audit, a finding of severity ``error``; for runs, an alarm other than the heuristic-bound note); 2 usage error
+Exit codes: 0 every claim holds (audit: a recognised game, used consistently; check: no step refuted or
+ill-formed); 1 some claim refuted (or, for selftest, some control not refuted; for audit, a finding of
+severity ``error``; for check, a refuted or ill-formed step; for runs, an alarm other than the
+heuristic-bound note); 2 usage error
 (unknown claim ids and function names get the nearest names); 3 internal error (a lens could not run).
 """
 
@@ -104,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="bind a keyword argument of the losses, e.g. --arg margin=80 (repeatable)")
     _add_runs_parser(sub)
     _add_sweep_parser(sub)
+    chk = sub.add_parser("check", help="find the first wrong step of written derivations (Markdown/LaTeX)",
+                         description="Check every step of GAN derivations written in Markdown or LaTeX: each "
+                                     "relation is verified (with its rule), refuted (with a counterexample), "
+                                     "ill-formed, unchecked or unparsed (gantheory.check_derivation).")
+    chk.add_argument("files", nargs="+", metavar="FILE", help="Markdown, LaTeX or text files (any extension)")
+    chk.add_argument("--format", choices=FORMATS, default="text",
+                     help="what to print on stdout (json prints only the gantheory.check/1 document)")
+    chk.add_argument("--out", metavar="DIR", help="also write check.json, check.md and check.html there")
     return parser
 
 
@@ -619,6 +633,27 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_REFUTED if any(a["code"] != "not_held_out" for a in doc["alarms"]) else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check written derivations; exit 0 when no step is refuted or ill-formed, 1 otherwise."""
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise UsageError(f"python -m verify check: no such file: {', '.join(missing)}")
+    try:
+        from gantheory.derivation_check import check_documents
+        from gantheory.report.check import render
+    except ImportError as exc:  # sympy or lark missing
+        print(f"python -m verify check: the derivation checker is not available ({exc})", file=sys.stderr)
+        return EXIT_INTERNAL
+    report = check_documents([Path(f) for f in args.files])
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for fmt, name in (("json", "check.json"), ("md", "check.md"), ("html", "check.html")):
+            (out / name).write_text(render(report, fmt), encoding="utf-8")
+    print(render(report, args.format), file=sys.stdout)
+    return EXIT_OK if report.ok else EXIT_REFUTED
+
+
 # The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep file; exit 0 when every spec produced a record (diverged runs included), 1 when some errored."""
@@ -666,8 +701,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 # The subcommands of the one parser (a new one, e.g. `check`, is a parser entry and a line here).
-_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "runs": cmd_runs,
-             "sweep": cmd_sweep}
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selftest": cmd_selftest, "audit": cmd_audit, "check": cmd_check,
+             "runs": cmd_runs, "sweep": cmd_sweep}
 SUBCOMMANDS = tuple(_COMMANDS)
 
 

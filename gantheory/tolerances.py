@@ -38,6 +38,9 @@ TABLE: dict[str, Tolerance] = {
         "quadrature must agree with an independent reference (closed form / mpmath >= 30 digits)"),
     "criterion_identity_atol": _t(1e-12, "numeric",
         "C(G) computed via D* and via -log 4 + 2 JSD share nodes: only rounding separates them"),
+    "derivation_refute_atol": _t(1e-6, "numeric",
+        "derivation checker: two sides of a written step evaluated by certified quadrature (each to 1e-10) "
+        "must differ by more than this (plus their certified errors) to refute the step"),
     "mass_atol": _t(1e-11, "numeric",
         "a density must integrate to 1 on the quadrature grid; more missing mass means missed modes"),
     "weights_sum_atol": _t(1e-12, "numeric",

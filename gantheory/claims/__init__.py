@@ -11,7 +11,8 @@ selftest`` runs them all).
 
 The package is laid out like :mod:`gantheory.symbolic`: the claim rows live in the topic modules
 :mod:`~gantheory.claims.gan`, :mod:`~gantheory.claims.dynamics`, :mod:`~gantheory.claims.game_dynamics`,
-:mod:`~gantheory.claims.variants` and :mod:`~gantheory.claims.fdivergence`; the lens shapes several claims share in
+:mod:`~gantheory.claims.variants`, :mod:`~gantheory.claims.fdivergence` and :mod:`~gantheory.claims.written`
+(a written derivation read by the derivation checker); the lens shapes several claims share in
 :mod:`~gantheory.claims.shapes`; the mpmath references in :mod:`~gantheory.claims.references`; what a
 claim is and how it runs in :mod:`~gantheory.claims.model`. Running a claim returns data
 (:class:`ClaimResult`, :class:`LensResult`, :class:`Figure`); rendering is :mod:`gantheory.report`'s job.
@@ -30,7 +31,7 @@ import difflib
 import importlib
 from collections.abc import Iterable, Mapping
 
-from gantheory.claims import dynamics, fdivergence, game_dynamics, gan, variants
+from gantheory.claims import dynamics, fdivergence, game_dynamics, gan, variants, written
 from gantheory.claims.model import (
     LENSES,
     PROFILE_NOTES,
@@ -83,7 +84,7 @@ __all__ = [
 ]
 
 # The topic modules in the order the report lists them.
-TOPICS = (gan, dynamics, game_dynamics, variants, fdivergence)
+TOPICS = (gan, dynamics, game_dynamics, variants, fdivergence, written)
 
 CLAIMS: dict[str, Claim] = {claim.id: claim for topic in TOPICS for claim in topic.CLAIMS}
 

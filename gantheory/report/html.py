@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from gantheory.report.figures import figure_svg
+from gantheory.report.math import to_mathml
 from gantheory.results import LENSES, fmt
 
 # Shown first, in this order, under "Key figures" (each also linked from its claim).
@@ -72,7 +73,9 @@ def _measurements(ms: list[dict]) -> str:
 def _derivation(d: dict) -> str:
     rows = []
     for i, s in enumerate(d.get("steps", []), 1):
-        formula = f"<code>{escape(s['lhs'])} {escape(s['relation'])} {escape(s['rhs'])}</code>" if s.get("lhs") else ""
+        # Typeset from the step's LaTeX (MathML); the sympy strings only when a step has no LaTeX.
+        formula = (to_mathml(s["latex"]) if s.get("latex") else
+                   f"<code>{escape(s['lhs'])} {escape(s['relation'])} {escape(s['rhs'])}</code>" if s.get("lhs") else "")
         outcome = {"proved": "ok", "failed": "bad"}.get(s["outcome"], "")
         detail = f"<div class=muted>{escape(s['detail'])}</div>" if s.get("detail") and s["outcome"] != "proved" else ""
         rows.append(f"<tr><td>{i}</td><td><b>{escape(s['title'])}</b><br>{formula}</td><td>{escape(s.get('justification', ''))}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gantheory.report.math import to_markdown_math
 from gantheory.results import LENSES
 
 ICON = {"pass": "✅ pass", "fail": "❌ fail", "error": "⚠️ error", "skipped": "➖ skipped"}
@@ -71,7 +72,8 @@ def to_markdown(doc: dict) -> str:
                            f"{', '.join(d.get('assumptions', [])) or 'nothing further'}:")
                 out.append("")
                 for i, step in enumerate(d.get("steps", []), 1):
-                    formula = f"`{step['lhs']} {step['relation']} {step['rhs']}`" if step.get("lhs") else ""
+                    formula = (to_markdown_math(step["latex"]) if step.get("latex") else
+                               f"`{step['lhs']} {step['relation']} {step['rhs']}`" if step.get("lhs") else "")
                     out.append(f"{i}. **{step['title']}** {formula} — {step.get('justification', '')} "
                                f"[{step['method']}: {step['outcome']}]")
                 out.append("")

@@ -1,0 +1,539 @@
+"""``check_derivation`` and ``check_documents``: every relation of a document gets one verdict.
+
+Order of the checks for a step ``lhs REL rhs``: a side that cannot be read is ``unparsed`` (line, column,
+construct); ``\\approx`` and ``\\propto`` are reported, not judged (``unchecked``); a definition
+(``f(y) \\triangleq …``, a first ``V(G, D) = …``, ``\\min_G\\max_D V(D,G) = …``, ``D^* = \\arg\\max …``)
+enters the context (``verified``, rule "definition"), unless the standard definition of the same name
+contradicts it or its variables are out of scope; scope and typing problems are ``ill_formed`` (found
+without evaluating); then the rules of :mod:`.rules` judge the step; a rule that is missing leaves it
+``unchecked`` with the rule that would be needed. Nothing raises: an unexpected failure on one step is
+reported on that step (``unchecked``, reason "internal") and checking goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import sympy as sp
+from lark import Tree
+
+from gantheory.derivation_check import symbols as S
+from gantheory.derivation_check.context import Context
+from gantheory.derivation_check.extract import MathChain, extract
+from gantheory.derivation_check.model import CheckReport, DerivationReport, StepCheck
+from gantheory.derivation_check.parser import Declaration, ParseError, parse_expression, split_chain
+from gantheory.derivation_check.rules import Judgement, judge_equal, judge_inequality
+from gantheory.derivation_check.translate import Translator, Unsupported, X, _kids, _name_of, _toks, tokens_of
+from gantheory.errors import GanTheoryError
+
+__all__ = ["check_derivation", "check_documents"]
+
+_HAS_RELATION = re.compile(r"(=|<|>|&lt;|&gt;|\\le|\\ge|\\to\b|\\neq|\\ne\b|\\approx|\\triangleq|\\coloneqq|"
+                           r"\\equiv|\\Rightarrow|\\implies|\\iff|\\rightarrow|\\xrightarrow|\\overset|\\stackrel|"
+                           r"\\in\b|\\sim\b|≤|≥|→|≈|≜)")
+_DOMAIN = re.compile(r"\\?([A-Za-z]+)\s*\\in\s*[\(\[]\s*(-?[\d.]+|-?\\infty)\s*,\s*(-?[\d.]+|\\infty)\s*[\)\]]")
+_STATEMENT_BREAKS = ("=>", "<=>", "split")
+_BINDER_NODES = ("bigop", "argop", "sum_op", "prod_op", "integral", "expect", "lim_op")
+
+
+def _read(text_or_path: str | Path) -> tuple[str, str]:
+    if isinstance(text_or_path, Path):
+        path = text_or_path
+    elif "\n" not in text_or_path and len(text_or_path) < 4096 and not text_or_path.lstrip().startswith(("$", "\\")) \
+            and Path(text_or_path).is_file():
+        path = Path(text_or_path)
+    else:
+        return text_or_path, "<text>"
+    try:
+        return path.read_text(encoding="utf-8", errors="replace"), str(path)
+    except OSError as err:
+        raise GanTheoryError(f"text_or_path: cannot read {str(path)!r} ({err.strerror})") from err
+
+
+def check_derivation(text_or_path: str | Path) -> DerivationReport:
+    """Check every step of one document (a path, or the Markdown/LaTeX text itself).
+
+    Returns:
+        :class:`DerivationReport` (frozen; ``to_dict()``), its ``first_wrong`` the index of the first
+        refuted or ill_formed step.
+    Raises:
+        GanTheoryError: ``text_or_path`` names a file that cannot be read.
+
+    >>> r = check_derivation(r"$$\\log(ab) = \\log a + \\log b$$")
+    >>> r.steps[0].verdict
+    'verified'
+    """
+    text, path = _read(text_or_path)
+    return _Document(text, path).run()
+
+
+def check_documents(paths: list[str | Path]) -> CheckReport:
+    """Check several documents (the command line's entry point)."""
+    return CheckReport(tuple(check_derivation(Path(p)) for p in paths))
+
+
+class _Document:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.ctx = Context()
+        self.steps: list[StepCheck] = []
+        self.cache: dict = {}
+
+    def run(self) -> DerivationReport:
+        for chain in extract(self.text):
+            if not chain.display and not _HAS_RELATION.search(chain.text):
+                continue
+            self.chain(chain)
+        return DerivationReport(self.path, tuple(self.steps))
+
+    # ------------------------------------------------------------------ chains
+    def add(self, chain: MathChain, offset: int, relation: str, lhs: str, rhs: str, j: Judgement) -> None:
+        line, column = chain.position(offset)
+        self.steps.append(StepCheck(len(self.steps), line, relation, lhs, rhs, j.verdict, j.rule, j.reason,
+                                    j.counterexample, column))
+
+    def chain(self, chain: MathChain) -> None:
+        for m in _DOMAIN.finditer(chain.text):
+            lo = -sp.oo if "infty" in m.group(2) else sp.Rational(m.group(2))
+            hi = sp.oo if "infty" in m.group(3) else sp.Rational(m.group(3))
+            self.ctx.domains[m.group(1)] = sp.Interval.open(lo, hi)
+        try:
+            pieces = split_chain(chain.text)
+        except Declaration as decl:
+            self.declare(chain.text, decl)
+            return
+        except ParseError as err:
+            if not _HAS_RELATION.search(chain.text):
+                return
+            line, column = chain.position(err.offset)
+            j = Judgement("unparsed", "", f"line {line}, column {column}: {err.construct}")
+            self.add(chain, err.offset, "", chain.text.strip(), "", j)
+            return
+        if len(pieces) < 2:
+            return
+        trees: list = []
+        for p in pieces:
+            try:
+                trees.append(parse_expression(p.toks))
+            except ParseError as err:
+                trees.append(err)
+        first_of_statement = True
+        for i in range(1, len(pieces)):
+            rel = pieces[i].relation
+            if rel in _STATEMENT_BREAKS:
+                first_of_statement = True
+                continue
+            left, right = pieces[i - 1], pieces[i]
+            if first_of_statement and self.domain_remark(trees[i - 1], trees[i], rel):
+                continue
+            if first_of_statement and len(pieces) == 2 and self.inline_remark(trees[0], trees[1], rel, chain):
+                continue
+            lhs_text = chain.text[left.start:left.end].strip()
+            rhs_text = chain.text[right.start:right.end].strip()
+            try:
+                self.line = chain.position(right.start)[0]
+                j = self.step(trees[i - 1], trees[i], rel, first_of_statement, chain, left, right)
+            except Exception as err:
+                j = Judgement("unchecked", "", f"internal: the checker failed on this step ({type(err).__name__}: "
+                              f"{str(err)[:120]})")
+            self.add(chain, right.start, rel, lhs_text, rhs_text, j)
+            first_of_statement = False
+
+    def inline_remark(self, lt, rt, rel: str, chain: MathChain) -> bool:
+        """In running text, ``$x = G(z)$``, ``$D = D^*$``, ``$p_g = p_{data}$``, ``$m \\ne n$``, ``$t \\to -\\infty$``
+        name a substitution, a condition or a limit's direction: they set the scene and claim nothing to check."""
+        if isinstance(lt, ParseError) or isinstance(rt, ParseError):
+            return False
+        lname, rname = _bare_name(lt), _bare_name(rt)
+        if lname is None:
+            return False
+        kind = S.kind_of(lname)
+        if rel == "->" and kind == "variable":
+            try:
+                self.ctx.limit = (S.variable(lname), Translator(self.ctx).run(rt))
+            except Unsupported:
+                pass
+            return True
+        if rel == "!=" and rname is not None:
+            return True
+        if rel == "=" and kind == "variable" and not self.ctx.has(lname) and _head(_kids(rt)[0] if isinstance(
+                rt, Tree) and rt.data == "start" else rt)[0] is not None:
+            return True  # x = G(z), t = a(G(z)): a substitution
+        if rel == "=" and rname is not None and kind in ("discriminator", "generator", "density", "parameter") and \
+                S.kind_of(rname) == kind:
+            return True  # D = D^*, p_g = p_data, m = n: a condition
+        return False
+
+    def domain_remark(self, lt, rt, rel: str) -> bool:
+        """``t < 0``, ``x > 0`` after a formula: the domain of a variable, not a claim."""
+        if rel not in ("<", ">", "<=", ">=") or isinstance(lt, ParseError) or isinstance(rt, ParseError):
+            return False
+        name = _bare_name(lt)
+        toks = [t for t in tokens_of(rt) if t.type not in ("LBRACE", "RBRACE")]
+        if name is None or S.kind_of(name) not in ("variable", "parameter") or self.ctx.has(name):
+            return False
+        if not (len(toks) == 1 and toks[0].type == "NUM") and not (
+                len(toks) == 2 and toks[0].type == "MINUS" and toks[1].type == "NUM"):
+            return False
+        bound = sp.Rational(toks[-1].value) * (-1 if toks[0].type == "MINUS" else 1)
+        self.ctx.domains[name] = sp.Interval.open(-sp.oo, bound) if rel in ("<", "<=") else sp.Interval.open(bound, sp.oo)
+        return True
+
+    def declare(self, text: str, decl: Declaration) -> None:
+        m = re.match(r"\s*\\?([A-Za-z]+)\s*\\in\s*[\(\[]\s*(-?[\d.]+|-?\\infty)\s*,\s*(-?[\d.]+|\\infty)\s*[\)\]]", text)
+        if m:
+            lo = -sp.oo if "infty" in m.group(2) else sp.Rational(m.group(2))
+            hi = sp.oo if "infty" in m.group(3) else sp.Rational(m.group(3))
+            self.ctx.domains[m.group(1)] = sp.Interval.open(lo, hi)
+            return
+        m = re.match(r"\s*\\?(?:mathbf\{)?([a-z])\}?(?:\^\{?\(i\)\}?)?\s*\\sim\s*(.+)$", text.strip())
+        if m:
+            try:
+                from gantheory.derivation_check.lexer import tokenize
+
+                toks = [t for t in tokenize(m.group(2)) if t.type not in ("COMMA", "DOT")]
+                name = "".join(t.value if t.type != "USCORE" else "_" for t in toks
+                               if t.type in ("IDENT", "USCORE")).replace("_data", "_data")
+            except Exception:
+                return
+            dens = S.canonical_density(name) or S.DISTRIBUTION_ALIASES.get(name)
+            if dens:
+                self.ctx.samples[m.group(1)] = dens
+
+    # ------------------------------------------------------------------ one step
+    def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
+        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
+        if key in self.cache:
+            return self.cache[key]
+        tr = Translator(self.ctx)
+        try:
+            value = tr.run(tree)
+            out = (value, tr.rules, tr.scope)
+        except Unsupported as err:
+            out = (err, tr.rules, tr.scope)
+        if tr.standard_used:
+            self.standard_used = True
+        self.cache[key] = out
+        return out
+
+    def step(self, lt, rt, rel: str, first: bool, chain: MathChain, left, right) -> Judgement:
+        for side in (lt, rt):
+            if isinstance(side, ParseError):
+                line, column = chain.position(side.offset)
+                return Judgement("unparsed", "", f"line {line}, column {column}: {side.construct}")
+        if rel in ("approx", "propto"):
+            return Judgement("unchecked", "an approximation (\\approx is reported, not judged)", "")
+        if rel == "!=":
+            return Judgement("unchecked", "a rule for ≠ statements", "")
+        definition = self.definition(lt, rt, rel, first)
+        if definition is not None:
+            return definition
+        # a bare variable given a value ("vanishes at y = a/(a+b)", "x = G(z)") claims nothing by itself
+        lname = _bare_name(lt)
+        if lname is not None and S.kind_of(lname) == "variable" and not self.ctx.has(lname) and rel == "=" and first:
+            return Judgement("unchecked", "the statement this value belongs to (a variable given a value)",
+                             f"{lname} is a variable; the claim about this value is in the prose")
+        lv, lrules, lscope = self.translate(lt)
+        rv, rrules, rscope = self.translate(rt)
+        scope = lscope + rscope + _two_sides(lt, rt)
+        if scope:
+            return Judgement("ill_formed", "scope and typing", scope[0])
+        from gantheory.derivation_check.optimise import NoMaximiser
+
+        for bad, other, side in ((rv, lv, "right"), (lv, rv, "left")):
+            if isinstance(bad, NoMaximiser) and not isinstance(other, Unsupported) and rel == "=":
+                j = _argmax_counterexample(bad, other, side)
+                if j is not None:
+                    return j
+        for v in (lv, rv):
+            if isinstance(v, Unsupported):
+                return Judgement("unchecked", f"a rule for {v.construct}", "")
+        rules = set(lrules) | set(rrules)
+        if rel in ("=", "def"):
+            j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
+        elif rel in ("<=", ">=", "<", ">"):
+            j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+        elif rel == "->":
+            j = self.limit(lt, rt, lv, rv, rules)
+        else:
+            j = Judgement("unchecked", f"a rule for the relation {rel}", "")
+        std = sorted(r for r in rules if r.startswith("standard "))
+        if j.verdict == "refuted" and std and not self.other_game():
+            j = Judgement(j.verdict, j.rule, j.reason + "; the document does not define them, so this uses the "
+                          + "; ".join(std), j.counterexample)
+        if j.verdict == "refuted" and rel == "=" and _is_zero_literal(rt) and _has_unknown(lv):
+            return Judgement("unchecked", "the equation's solution (an equation set to zero, e.g. a stationarity "
+                             "condition, is a condition, not an identity)", "")
+        if j.verdict == "refuted" and any(r.startswith("standard ") for r in rules) and self.other_game():
+            return Judgement("unchecked", "the document's own definition of "
+                             + ", ".join(r.split(" (")[0].replace("standard ", "") for r in sorted(rules)
+                                         if r.startswith("standard ")),
+                             "the step is false under the standard definition, which the document does not state: "
+                             + j.reason)
+        return j
+
+    def other_game(self) -> bool:
+        """The document defines an objective or optimum of its own (V_LS, L, J, D^*): the standard GAN
+        definitions may not be what it means by an undefined V or C."""
+        return any(n.split("_")[0].split("^")[0] in ("V", "L", "J", "ell") or n == "D^*" for n in self.ctx.defs)
+
+    def limit(self, lt, rt, lv, rv, rules) -> Judgement:
+        from gantheory.derivation_check.optimise import law_of_large_numbers
+
+        tr = Translator(self.ctx)
+        out, found = lv, False
+        for m_name in ("m", "n", "N", "M", "k"):
+            rewritten = law_of_large_numbers(out, S.variable(m_name), tr)
+            if rewritten is not None:
+                out, found = rewritten, True
+        if found:
+            return judge_equal(out, rv, rules | tr.rules, self.ctx.domains)
+        limit = getattr(self.ctx, "limit", None)
+        if limit is not None and limit[0] in lv.free_symbols and not lv.has(sp.Integral):
+            try:
+                value = sp.limit(lv, limit[0], limit[1])
+            except (NotImplementedError, ValueError, TypeError):
+                value = None
+            if value is not None and sp.simplify(value - rv) == 0:
+                return Judgement("verified", f"limit as {limit[0]} → {limit[1]} (sympy)", "")
+        if rv == 0 or rv.is_number:
+            return Judgement("unchecked", "a rule for this limit", "")
+        return Judgement("unchecked", "a rule for this limit (only sample means → expectations are known)", "")
+
+    def definition(self, lt: Tree, rt: Tree, rel: str, first: bool) -> Judgement | None:
+        if not first or rel not in ("=", "def"):
+            return None
+        head = _strip_optimisation(_kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt)
+        scale = sp.Integer(1)
+        if isinstance(head, Tree) and head.data == "mul" and len(_kids(head)) == 2 and \
+                isinstance(_kids(head)[0], Tree) and _kids(head)[0].data == "number":
+            # 2 C(G) = …: defines C (when the standard meaning does not apply)
+            scale = Translator(self.ctx).run(_kids(head)[0])
+            head = _kids(head)[1]
+            if _head(head)[0] in ("V", "C") and not self.other_game():
+                return None
+        name, params = _head(head)
+        if name is None:
+            return None
+        kind = S.kind_of(name)
+        starred = "*" in name
+        if self.ctx.has(name):
+            return None  # a restatement: checked against the earlier definition
+        if kind in ("discriminator", "generator") and not starred:
+            if _has_node(rt, "argop"):
+                return Judgement("verified", "definition: names the maximiser", f"{name} is defined as the arg max")
+            if params and not any(t.type == "IDENT" and t.value == name for t in tokens_of(rt)):
+                return Judgement("verified", "definition", f"gives the form of {name}({', '.join(params)})")
+            rname = _bare_name(rt)
+            if not params and rname is not None:
+                return Judgement("unchecked", "a condition (a substitution, not an identity)",
+                                 f"sets {name} to {rname}")
+            return None
+        if name in ("p_data", "p_g", "p_z") or (S.canonical_density(name) and params):
+            rname = _bare_name(rt)
+            if rname is not None and (S.canonical_density(rname) or rname in S.DISTRIBUTION_ALIASES):
+                return Judgement("unchecked", "a condition on the densities (not an identity)",
+                                 f"states {name} = {rname}")
+            return None
+        if name in ("x", "z", "e") or (kind == "variable" and not params):
+            return None
+        if params is None:
+            return None
+        bad = [p for p in params if S.kind_of(p) == "variable" and p in _binder_names(rt)]
+        if bad:
+            return Judgement("ill_formed", "scope and typing",
+                             f"{bad[0]} is free on the left ({name}({', '.join(params)})) and bound on the right")
+        tr = Translator(self.ctx)
+        if not params and len(name) == 1 and name.isupper():
+            tr.distribution_var = X  # M = (P + Q)/2: a distribution, its letters stand for densities
+        try:
+            body = tr.run(rt)
+        except Unsupported as err:
+            return Judgement("verified", "definition", f"introduces {name} (its right side needs {err.construct}; "
+                             "later steps that use it stay unchecked)")
+        if tr.scope:
+            return Judgement("ill_formed", "scope and typing", tr.scope[0])
+        # a name with a standard definition (V, C) is checked against it
+        std_tr = Translator(self.ctx)
+        try:
+            std = self.ctx.standard(name, [S.variable(p) if S.kind_of(p) not in ("discriminator", "generator")
+                                           else sp.Symbol(p, real=True) for p in params], std_tr)
+        except Unsupported:
+            std = None
+        line = getattr(self, "line", 0)
+        if std is not None and not self.other_game():
+            j = judge_equal(body / scale, std, tr.rules | std_tr.rules, self.ctx.domains)
+            if j.verdict == "refuted":
+                return Judgement("refuted", f"contradicts the standard definition of {name}", j.reason, j.counterexample)
+        self.ctx.define(name, tuple(params), body / scale, line)
+        return Judgement("verified", "definition", f"introduces {name}" + (f"({', '.join(params)})" if params else ""))
+
+
+def _bare_name(tree) -> str | None:
+    node = _kids(tree)[0] if isinstance(tree, Tree) and tree.data == "start" else tree
+    if isinstance(node, Tree) and node.data == "name":
+        return _name_of(node)
+    return None
+
+
+def _strip_optimisation(node):
+    """\\min_G \\max_D V(D, G) → V(D, G) (Goodfellow's Eq. 1 states the game and defines V); a single
+    \\max_D V is a claim about V, not its definition."""
+    inner = node
+    ops = 0
+    while isinstance(inner, Tree) and inner.data == "bigop":
+        inner = _kids(inner)[-1]
+        ops += 1
+    if ops >= 2:
+        return inner
+    name, _ = _head(inner)
+    # \min_D V_LS(D) = …: a name without a standard definition is being defined
+    return inner if ops == 1 and name is not None and name not in ("V", "C") else node
+
+
+def _head(node) -> tuple[str | None, list[str] | None]:
+    if isinstance(node, Tree) and node.data == "name":
+        return _name_of(node), []
+    if isinstance(node, Tree) and node.data == "call":
+        head, args = _kids(node)[0], _kids(node)[-1]
+        if not (isinstance(head, Tree) and head.data == "name"):
+            return None, None
+        params = []
+        for a in _kids(args):
+            if not (isinstance(a, Tree) and a.data == "name"):
+                return None, None
+            params.append(_name_of(a))
+        if any(t.type in ("DBAR", "BAR") for t in _toks(args)):
+            return None, None
+        if any(t.type == "SEMI" for t in _toks(args)):
+            params = params[:1]
+        return _name_of(head), params
+    return None, None
+
+
+def _has_node(tree, data: str) -> bool:
+    return isinstance(tree, Tree) and any(s.data == data for s in tree.iter_subtrees())
+
+
+def _binder_names(tree) -> set[str]:
+    out: set[str] = set()
+    if not isinstance(tree, Tree):
+        return out
+    for sub in tree.iter_subtrees():
+        if sub.data in ("bigop", "argop", "sum_op"):
+            for k in _kids(sub):
+                if k.data == "opscripts":
+                    for s in _kids(k):
+                        if s.data == "lower":
+                            toks = [t for t in tokens_of(s) if t.type == "IDENT"]
+                            if toks:
+                                out.add(toks[0].value)
+        elif sub.data == "integral":
+            diff = [t for t in _toks(sub) if t.type == "DIFF"]
+            if diff and diff[0].value:
+                out.add(diff[0].value)
+            else:
+                out |= _script_variables(sub)
+        elif sub.data == "expect":
+            found = False
+            for k in sub.iter_subtrees():
+                if k.data == "sub_sim":
+                    toks = [t for t in tokens_of(_kids(k)[0]) if t.type == "IDENT"]
+                    if toks:
+                        out.add(toks[0].value)
+                        found = True
+                    break
+            if not found:
+                out |= _script_variables(sub) or {"x"}
+    return out
+
+
+def _script_variables(node: Tree) -> set[str]:
+    for k in _kids(node):
+        if k.data == "opscripts":
+            for s in _kids(k):
+                if s.data == "lower":
+                    toks = [t for t in tokens_of(s) if t.type == "IDENT"]
+                    if len(toks) == 1 and S.kind_of(toks[0].value) == "variable":
+                        return {toks[0].value}
+    return set()
+
+
+def _free_variables(tree) -> set[str]:
+    """Variable-kind names that occur outside every binder of their own name (a syntactic over-approximation)."""
+    toks = tokens_of(tree)
+    names = set()
+    for k, t in enumerate(toks):
+        if t.type != "IDENT" or S.kind_of(t.value) != "variable":
+            continue
+        nxt = [u.type for u in toks[k + 1:k + 4]]
+        if nxt[:3] == ["CARET", "LBRACE", "LPAR"] or nxt[:2] == ["CARET", "LPAR"]:
+            continue  # x^{(i)}: a sample, not the variable x
+        if k and toks[k - 1].type in ("USCORE", "CARET"):
+            continue  # p_x, D_z: part of a name
+        names.add(t.value)
+    return names - _binder_names(tree)
+
+
+def _two_sides(lt, rt) -> list[str]:
+    """A variable free on one side and bound on the other (L(w) = \\min_w …)."""
+    out = []
+    lb, rb = _binder_names(lt), _binder_names(rt)
+    lf, rf = _free_variables(lt), _free_variables(rt)
+    for v in sorted(lf & (rb - rf)):
+        if v in _all_names(rt):
+            out.append(f"{v} is free on the left and bound on the right")
+    for v in sorted(rf & (lb - lf)):
+        if v in _all_names(lt):
+            out.append(f"{v} is bound on the left and free on the right")
+    return out
+
+
+def _all_names(tree) -> set[str]:
+    return {t.value for t in tokens_of(tree) if t.type == "IDENT"}
+
+
+def _is_zero_literal(tree) -> bool:
+    toks = [t for t in tokens_of(tree) if t.type not in ("LBRACE", "RBRACE")]
+    return len(toks) == 1 and toks[0].type == "NUM" and float(toks[0].value) == 0.0
+
+
+def _has_unknown(expr) -> bool:
+    """The expression has a free bare symbol standing for an unknown (D, y, t, …) rather than a function."""
+    if not isinstance(expr, sp.Expr):
+        return False
+    return any(S.kind_of(s.name) in ("variable", "discriminator") for s in expr.free_symbols)
+
+
+def _argmax_counterexample(bad, other: sp.Expr, side: str) -> Judgement | None:
+    """At the witness values, the other side is a number and the bad side's objective peaks at the boundary."""
+    import numpy as np
+
+    from gantheory.derivation_check.model import Counterexample
+
+    try:
+        claimed = complex(sp.N(other.subs(bad.witness)))
+    except (TypeError, ValueError):
+        return None
+    if abs(claimed.imag) > 1e-12:
+        return None
+    f = sp.lambdify(bad.y, bad.objective.subs(bad.witness), "numpy")
+    grid = np.linspace(1e-4, 1 - 1e-4, 9999)
+    with np.errstate(all="ignore"):
+        values = np.asarray(f(grid), dtype=float) * np.ones_like(grid)
+    if not np.all(np.isfinite(values)):
+        return None
+    best = float(grid[np.argmax(values)] if bad.op == "max" else grid[np.argmin(values)])
+    if abs(best - claimed.real) < 0.05:
+        return None
+    edge = "1" if best > 0.5 else "0"
+    point = {str(k): float(v) for k, v in bad.witness.items()}
+    lhs, rhs = (claimed.real, best) if side == "right" else (best, claimed.real)
+    cx = Counterexample("numbers", lhs, rhs, values=point,
+                        method=f"the {side} side's objective evaluated on a grid of (0, 1): it is "
+                               f"{'convex' if bad.op == 'max' else 'concave'} there and keeps "
+                               f"{'increasing' if bad.op == 'max' else 'decreasing'} towards y = {edge}")
+    return Judgement("refuted", "numbers", f"the {side} side's arg {bad.op} is not an interior point: "
+                     + cx.describe() + f" (its objective is best near y = {edge})", cx)

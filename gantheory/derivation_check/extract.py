@@ -1,0 +1,252 @@
+"""Math out of a document: display and inline math with the line/column of every character.
+
+Recognised (in Markdown, LaTeX or HTML files of any extension): ``$$…$$``, ``\\[…\\]``, ``\\(…\\)``,
+``$…$`` and the environments ``equation``, ``align``, ``aligned``, ``eqnarray``, ``gather``, ``multline``,
+``split`` (starred or not), also inside HTML tags. Fenced code blocks are skipped. Markdown escapes are
+undone when a block shows them (``\\_``, ``\\*``, a doubled backslash before a command, ``\\\\\\\\`` as a row
+break). Rows of a multi-line block are split at top-level ``\\\\``; ``&`` is dropped; a row that starts
+with a relation continues the chain of the row above (``&= …``), a row that starts with ``+``/``-``
+continues its expression, any other row starts a new chain.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+__all__ = ["MathChain", "extract"]
+
+_ENVS = ("equation", "align", "aligned", "alignat", "eqnarray", "gather", "gathered", "multline", "split",
+         "flalign", "displaymath", "math", "array")
+_REL_START = re.compile(r"\s*(=|<|>|\\le(q|qslant)?\b|\\ge(q|qslant)?\b|\\neq?\b|\\approx\b|\\to\b|"
+                        r"\\(long)?rightarrow\b|\\Rightarrow\b|\\implies\b|\\iff\b|\\triangleq\b|:=|"
+                        r"\\coloneqq\b|\\overset|\\stackrel|\\xrightarrow|\\equiv\b|\\Longleftrightarrow\b|"
+                        r"\\Leftrightarrow\b|\\propto\b|\\simeq\b|\\leqslant\b|\\geqslant\b)")
+_CONT_START = re.compile(r"\s*(\+|-(?!>)|\\cdot\b|\\times\b)")
+
+
+@dataclass(frozen=True)
+class MathChain:
+    """One chain of relations as written: ``text`` with ``positions[i]`` = (line, column) of ``text[i]``
+    (1-based). ``display`` is False for inline ``$…$`` math."""
+
+    text: str
+    positions: tuple[tuple[int, int], ...]
+    display: bool = True
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if not self.positions:
+            return (1, 1)
+        return self.positions[min(max(offset, 0), len(self.positions) - 1)]
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    return starts
+
+
+class _Pos:
+    def __init__(self, text: str) -> None:
+        self.starts = _line_starts(text)
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return (lo + 1, offset - self.starts[lo] + 1)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"^(```|~~~).*?^\1[^\n]*$", text, flags=re.M | re.S):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, display) of the math content of every block, in document order."""
+    code = _code_spans(text)
+    out: list[tuple[int, int, bool]] = []
+    i, n = 0, len(text)
+    env_open = re.compile(r"\\begin\{(" + "|".join(_ENVS) + r")(\*?)\}")
+    while i < n:
+        if any(a <= i < b for a, b in code):
+            i = next(b for a, b in code if a <= i < b)
+            continue
+        ch = text[i]
+        if text.startswith("\\\\[", i) or text.startswith("\\\\(", i):  # Markdown-escaped \[ \(
+            close = "\\\\]" if text[i + 2] == "[" else "\\\\)"
+            j = text.find(close, i + 3)
+            if j < 0:
+                i += 3
+                continue
+            out.append((i + 3, j, text[i + 2] == "["))
+            i = j + 3
+            continue
+        if text.startswith("\\[", i) or text.startswith("\\(", i):
+            close = "\\]" if text[i + 1] == "[" else "\\)"
+            j = text.find(close, i + 2)
+            if j < 0:
+                i += 2
+                continue
+            out.append((i + 2, j, text[i + 1] == "["))
+            i = j + 2
+            continue
+        m = env_open.match(text, i)
+        if m:
+            end_tag = f"\\end{{{m.group(1)}{m.group(2)}}}"
+            j = text.find(end_tag, m.end())
+            if j < 0:
+                i = m.end()
+                continue
+            out.append((m.end(), j, True))
+            i = j + len(end_tag)
+            continue
+        if text.startswith("$$", i):
+            j = text.find("$$", i + 2)
+            if j < 0:
+                i += 2
+                continue
+            out.append((i + 2, j, True))
+            i = j + 2
+            continue
+        if ch == "$" and (i == 0 or text[i - 1] != "\\"):
+            j = i + 1
+            while j < n and not (text[j] == "$" and text[j - 1] != "\\"):
+                if text[j] == "\n" and j + 1 < n and text[j + 1] == "\n":
+                    break
+                j += 1
+            if j < n and text[j] == "$":
+                out.append((i + 1, j, False))
+                i = j + 1
+                continue
+            i += 1
+            continue
+        i += 1
+    return out
+
+
+def _escaped(body: str) -> bool:
+    return "\\_" in body or "\\\\\\\\" in body or bool(re.search(r"\\\\(?:mathbb|frac|log|int|sum|left|right|begin)", body))
+
+
+def _unescape(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Undo Markdown escapes on (char, offset) pairs."""
+    out: list[tuple[str, int]] = []
+    i = 0
+    s = "".join(c for c, _ in chars)
+    while i < len(chars):
+        if s.startswith("\\\\\\\\", i):
+            out += chars[i:i + 2]
+            i += 4
+            continue
+        if s.startswith("\\\\", i) and i + 2 < len(s) and (s[i + 2].isalpha() or s[i + 2] in "{},;!|[]() "):
+            out.append(chars[i])
+            i += 2
+            continue
+        if s.startswith("\\_", i) or s.startswith("\\*", i):
+            out.append(chars[i + 1])
+            i += 2
+            continue
+        out.append(chars[i])
+        i += 1
+    return out
+
+
+def _split_rows(chars: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    rows: list[list[tuple[str, int]]] = [[]]
+    depth = 0
+    i = 0
+    s = "".join(c for c, _ in chars)
+    while i < len(chars):
+        c = s[i]
+        if c == "{" and (i == 0 or s[i - 1] != "\\"):
+            depth += 1
+        elif c == "}" and (i == 0 or s[i - 1] != "\\"):
+            depth -= 1
+        if depth <= 0 and s.startswith("\\\\", i):
+            rows.append([])
+            i += 2
+            # optional spacing argument of a row break: \\[2pt]
+            m = re.match(r"\s*\[[^\]]*?(pt|em|ex|mm|cm)\]", s[i:])
+            if m:
+                i += m.end()
+            continue
+        if c == "&" and depth <= 0 and (i == 0 or s[i - 1] != "\\") and not re.match(r"&(lt|gt|amp|nbsp);", s[i:i + 6]):
+            i += 1
+            continue
+        rows[-1].append(chars[i])
+        i += 1
+    return rows
+
+
+_INNER_ENV = re.compile(r"\\(begin|end)\{(" + "|".join(_ENVS) + r")\*?\}(\{[^}]*\})?")
+
+
+def extract(text: str) -> list[MathChain]:
+    """Every chain of math in ``text`` with positions (see the module docstring)."""
+    pos = _Pos(text)
+    chains: list[MathChain] = []
+    current: list[tuple[str, int]] = []
+    inline: list[MathChain] = []
+    for start, end, display in _blocks(text):
+        body = text[start:end]
+        chars = [(c, start + k) for k, c in enumerate(body)]
+        if _escaped(body):
+            chars = _unescape(chars)
+        s = "".join(c for c, _ in chars)
+        # drop inner \begin{aligned} … markers (the rows are split below)
+        keep = [True] * len(chars)
+        for m in _INNER_ENV.finditer(s):
+            for k in range(m.start(), m.end()):
+                keep[k] = False
+        chars = [c for c, k in zip(chars, keep, strict=True) if k]
+        if not display:
+            # an inline formula is a chain of its own (a pending display chain may continue after it)
+            row = [c for r in _split_rows(chars) for c in r]
+            if "".join(c for c, _ in row).strip():
+                inline.append(_chain(row, pos, False))
+            continue
+        first_row = True
+        for row in _split_rows(chars):
+            row_text = "".join(c for c, _ in row)
+            if not row_text.strip():
+                continue
+            continues = _REL_START.match(row_text) or (not first_row and _CONT_START.match(row_text))
+            first_row = False
+            if current and continues:
+                current += [(" ", row[0][1]), *row]
+                continue
+            if current:
+                chains.append(_chain(current, pos, True))
+            current = list(row)
+    if current:
+        chains.append(_chain(current, pos, True))
+    return sorted(chains + inline, key=lambda c: c.positions[0] if c.positions else (0, 0))
+
+
+def _chain(chars: list[tuple[str, int]], pos: _Pos, display: bool) -> MathChain:
+    s = "".join(c for c, _ in chars)
+    # HTML entities inside math (&lt; &gt; &amp;) are decoded; positions follow the entity's first char
+    out_c: list[str] = []
+    out_p: list[tuple[int, int]] = []
+    i = 0
+    while i < len(s):
+        m = re.match(r"&(lt|gt|amp|nbsp|le|ge);", s[i:])
+        if m:
+            out_c.append(html.unescape(m.group(0)).replace("\xa0", " "))
+            out_p.append(pos(chars[i][1]))
+            i += m.end()
+            continue
+        out_c.append(s[i])
+        out_p.append(pos(chars[i][1]))
+        i += 1
+    return MathChain("".join(out_c), tuple(out_p), display)

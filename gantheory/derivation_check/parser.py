@@ -1,0 +1,134 @@
+"""One expression's tokens → a lark tree (grammar in ``grammar.lark``; its precedence conventions are
+written there and pinned by tests). Relations are split off here: a chain ``a = b \\le c`` is parsed as
+the expressions ``a``, ``b``, ``c`` with the relations between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+from lark.lexer import Lexer
+
+from gantheory.derivation_check.lexer import LexError, Tok, tokenize
+
+__all__ = ["Declaration", "ParseError", "Piece", "parse_expression", "split_chain"]
+
+
+class ParseError(Exception):
+    """``offset`` is where the construct that was not understood starts; ``construct`` names it."""
+
+    def __init__(self, construct: str, offset: int) -> None:
+        super().__init__(construct)
+        self.construct = construct
+        self.offset = offset
+
+
+class Declaration(ParseError):
+    """The chain declares (x ∼ p, y ∈ (0, 1), y ↦ …) rather than relates: it has no steps."""
+
+
+class _TokLexer(Lexer):
+    def __init__(self, lexer_conf: object) -> None:
+        pass
+
+    def lex(self, data: list[Tok]):  # type: ignore[override]
+        for t in data:
+            yield Token(t.type, t.value, start_pos=t.offset)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=_TokLexer, maybe_placeholders=False)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An expression of a chain: its tokens' span in the chain text, and the relation before it."""
+
+    relation: str
+    start: int
+    end: int
+    toks: tuple[Tok, ...]
+
+
+_OPEN = ("LPAR", "LBRACK", "LBRACE")
+_CLOSE = ("RPAR", "RBRACK", "RBRACE")
+
+
+def split_chain(text: str) -> list[Piece]:
+    """Split a chain at its top-level relations. Raises :class:`ParseError` for unknown LaTeX."""
+    try:
+        toks = tokenize(text)
+    except LexError as err:
+        raise ParseError(str(err), err.offset) from err
+    pieces: list[Piece] = []
+    current: list[Tok] = []
+    relation = ""
+    depth = 0
+    statement: list[Piece] = []
+    declaration: Declaration | None = None
+    for t in [*toks, Tok("SPLIT", "", len(text))]:
+        if t.type in _OPEN:
+            depth += 1
+        elif t.type in _CLOSE:
+            depth -= 1
+        if t.type in ("IN", "SIM", "MAPSTO", "COLON") and depth == 0:
+            # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
+            declaration = declaration or Declaration(t.value, t.offset)
+        if t.type == "SPLIT" and depth > 0:
+            continue
+        if t.type == "SPLIT" and depth <= 0:
+            statement.append(_piece(relation, current, text))
+            if declaration is None:
+                pieces += statement
+            elif not pieces:
+                pass
+            statement, current, relation = [], [], "split"
+            if declaration is not None and not pieces and t.offset >= len(text):
+                raise declaration
+            declaration = None
+            continue
+        if t.type == "REL" and depth == 0:
+            statement.append(_piece(relation, current, text))
+            relation, current = t.value, []
+            continue
+        current.append(t)
+    return pieces
+
+
+def _piece(relation: str, toks: list[Tok], text: str) -> Piece:
+    # trailing punctuation of a sentence: "… dx ." / "… ,"
+    while toks and toks[-1].type in ("DOT", "COMMA", "SEMI"):
+        toks = toks[:-1]
+    while toks and toks[0].type in ("COMMA",):
+        toks = toks[1:]
+    if not toks:
+        return Piece(relation, 0, 0, ())
+    start = toks[0].offset
+    end = toks[-1].offset + max(1, len(toks[-1].value))
+    return Piece(relation, start, end, tuple(toks))
+
+
+def parse_expression(toks: tuple[Tok, ...]) -> Tree:
+    """The lark tree of one expression. Raises :class:`ParseError` naming the token not understood."""
+    if not toks:
+        raise ParseError("an empty side", 0)
+    try:
+        return _parser().parse(list(toks))  # type: ignore[arg-type]
+    except UnexpectedInput as err:
+        tok = getattr(err, "token", None)
+        if tok is not None and getattr(tok, "type", "") == "$END":
+            return_offset = toks[-1].offset
+            raise ParseError("the formula ends too early (an unclosed bracket or operator)", return_offset) from err
+        offset = getattr(tok, "start_pos", None)
+        if offset is None:
+            offset = toks[0].offset
+        value = getattr(tok, "value", "?")
+        raise ParseError(f"unexpected {value!r} ({getattr(tok, 'type', '?')})", int(offset)) from err
+    except LarkError as err:
+        raise ParseError(str(err).splitlines()[0], toks[0].offset) from err

@@ -1,0 +1,37 @@
+"""Math out of documents as people write them, with the line and column of every character."""
+
+from __future__ import annotations
+
+from gantheory.derivation_check.extract import extract
+
+
+def texts(doc: str) -> list[str]:
+    return [" ".join(c.text.split()) for c in extract(doc)]
+
+
+def test_display_inline_and_environments_with_positions():
+    doc = "Intro $a = b$ here.\n\n$$c = d$$\n\\begin{align}\ne &= f \\label{x} \\\\\n  &= g\n\\end{align}\n"
+    chains = extract(doc)
+    assert texts(doc) == ["a = b", "c = d", r"e = f \label{x} = g"]
+    assert chains[0].positions[0] == (1, 8) and not chains[0].display
+    assert chains[1].positions[0] == (3, 3)
+    g = chains[2].text.index("g")
+    assert chains[2].position(g) == (6, 6)  # the line of the row, not of the block
+
+
+def test_rows_starting_with_a_relation_continue_across_blocks_and_prose():
+    doc = "$$A = B$$\n\nsome prose with $x$ inline\n\n$$= C$$\n\n$$-D = E$$\n"
+    assert texts(doc) == ["A = B = C", "x", "-D = E"]  # a leading minus starts a new formula
+
+
+def test_markdown_escapes_and_html():
+    jekyll = r"$$p\_{data}(x) = \\frac{1}{2}$$"
+    assert texts(jekyll) == [r"p_{data}(x) = \frac{1}{2}"]
+    html = "<ul><li>$$a &lt; b$$</li></ul>"
+    assert texts(html) == ["a < b"]
+    assert texts("\\\\[ a = b \\\\]") == ["a = b"]  # Markdown-escaped \[ \]
+
+
+def test_code_blocks_are_skipped_and_a_lone_dollar_is_not_math():
+    doc = "```\n$$a = b$$\n```\nIt costs $5 and more.\n"
+    assert texts(doc) == []
