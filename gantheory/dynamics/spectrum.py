@@ -24,10 +24,13 @@ route the k largest-|λ| eigenvalues of J alone would overstate it. There the bo
 discrete map instead: with η the bound of the eigenvalues known so far (an upper bound on η_max), ARPACK
 finds the k largest-modulus eigenvalues μ of I + hJ at h = η(1 − ``lr_rtol``); any μ with |μ| ≥ 1 and
 λ = (μ − 1)/h non-zero is an eigenvalue of J whose bound is below h, so it joins the known set and η drops;
-when none is found the map is a contraction at h (outside the zero directions), and since the stable
-rates of simultaneous GD form an interval (0, η_max), η_max ∈ [h, η]. ``GameSpectrum.bound`` says
+when none is found the map is taken to contract at h (outside the zero directions), and since the stable
+rates of simultaneous GD form an interval (0, η_max), η_max ∈ [h, η]. This is a check, not a proof:
+Arnoldi can miss an eigenvalue of modulus just above 1 beside the cluster μ = 1 of J's zero directions
+(it takes max(k, 6) eigenvalues of the map to make that unlikely), and it can fail to converge in
+``maxiter`` restarts, which the result then says. ``GameSpectrum.bound`` says
 ``exact`` (dense route: every eigenvalue) or ``partial`` (the Arnoldi search; ``searched`` says what was
-searched, ``verified_lr`` the largest rate checked stable on the map).
+searched, ``verified_lr`` the largest rate checked stable on the map, 0.0 when the check did not finish).
 """
 
 from __future__ import annotations
@@ -105,11 +108,12 @@ def _merge(known: np.ndarray, new: np.ndarray, tol: float) -> np.ndarray:
 
 
 def map_search(matvec: Any, n: int, eigenvalues: np.ndarray, *, k: int, zero_atol: float = 1e-9,
-               lr_rtol: float = 1e-6, max_rounds: int = 100) -> tuple[np.ndarray, float, bool]:
+               lr_rtol: float = 1e-6, max_rounds: int = 100, maxiter: int = 1000) -> tuple[np.ndarray, float, bool]:
     r"""The Arnoldi route's search for the eigenvalues of J that limit simultaneous GD's rate (module
     docstring): ``matvec`` applies J, ``eigenvalues`` are those known (J's largest |λ|). Returns (the known
     eigenvalues with those found on the map I + hJ, the largest rate verified stable — 0.0 when the search
-    did not converge or the bound is 0 — and whether it converged)."""
+    did not converge (``max_rounds`` rounds, or ARPACK short of ``k`` eigenvalues after ``maxiter``
+    restarts) or the bound is 0 — and whether it converged)."""
     from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigs
 
     known = np.asarray(eigenvalues, dtype=complex)
@@ -117,6 +121,9 @@ def map_search(matvec: Any, n: int, eigenvalues: np.ndarray, *, k: int, zero_ato
     if scale == 0.0:  # the k largest |λ| are all 0: every eigenvalue is 0
         return known, float("inf"), True
     zero = zero_atol * scale
+    kk = min(max(int(k), 6), n - 2)  # k = 1–2 missed the limiting eigenvalue beside a cluster at |μ| = 1
+    ncv = min(n, max(2 * kk + 1, 20))
+    v0 = np.random.default_rng(0).standard_normal(n)  # ARPACK's start vector: deterministic results
     for _ in range(max_rounds):
         eta = stable_step(known, zero_atol)[0]
         if eta == 0.0:  # a known eigenvalue with Re λ ≥ 0: unstable at every rate
@@ -128,15 +135,16 @@ def map_search(matvec: Any, n: int, eigenvalues: np.ndarray, *, k: int, zero_ato
             return v + h * matvec(v)
 
         op = LinearOperator((n, n), matvec=map_matvec, dtype=np.float64)
-        try:
-            mu = eigs(op, k=min(int(k), n - 2), which="LM", return_eigenvectors=False)
-        except ArpackNoConvergence as exc:  # keep what did converge; without it the search stops unverified
-            mu = np.asarray(exc.eigenvalues, dtype=complex)
-            if mu.size == 0:
-                return known, 0.0, False
+        complete = True
+        try:  # zero directions put μ = 1 on the unit circle: a cluster ARPACK resolves slowly, hence maxiter
+            mu = eigs(op, k=kk, which="LM", ncv=ncv, maxiter=maxiter, v0=v0, return_eigenvectors=False)
+        except ArpackNoConvergence as exc:  # keep what did converge; it can still lower the bound
+            mu, complete = np.asarray(exc.eigenvalues, dtype=complex), False
         lam = (mu - 1) / h
         bad = (np.abs(mu) >= 1) & (np.abs(lam) > zero)
         if not bad.any():
+            if not complete:  # nothing unstable among the converged ones, but the rest is unknown
+                return known, 0.0, False
             return _merge(known, lam[np.abs(lam) > zero], 1e-9 * scale), h, True
         known = _merge(known, lam[bad], 1e-9 * scale)
     return known, 0.0, False
@@ -306,8 +314,8 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
         bound, searched, verified = "exact", f"all {n} eigenvalues (dense Jacobian)", lr
     else:
         bound = "partial"
-        searched = (f"the {min(int(k), n - 2)} largest-|λ| eigenvalues of J, then the largest-modulus eigenvalues "
-                    f"of I + hJ at h just below the running bound ("
+        searched = (f"the {min(int(k), n - 2)} largest-|λ| eigenvalues of J, then the {min(max(int(k), 6), n - 2)} "
+                    f"largest-modulus eigenvalues of I + hJ at h just below the running bound ("
                     + ("converged: the map contracts at verified_lr" if converged else
                        "did not converge: max_stable_lr is only an upper bound") + ")")
     return GameSpectrum(ev.astype(complex), method, int(n), lr, rotation, field_norm, n_zero, loss, regularizer,

@@ -124,3 +124,30 @@ def test_game_spectrum_dimension_mismatch_names_the_parameter():
     with pytest.raises(GanTheoryError, match="d_model does not accept p_data"):
         game_spectrum(d, Wide(), np.zeros((5, 2)), latent=np.zeros((5, 1)))
     assert game_spectrum(d, g, np.zeros(5), latent=np.zeros((5, 1))).n_parameters == 15  # control: matching shapes
+
+
+def _rotating_with_zero_directions(n=200, seed=1):
+    # 50 rotating pairs −a ± ib (a ∈ [0.01, 0.02], b ∈ [0.5, 1]) and 100 zero directions: the map's
+    # eigenvalues crowd the unit circle, where k = 2 once "verified" a rate above the true bound
+    rng = np.random.default_rng(seed)
+    ev = -rng.uniform(0.01, 0.02, 50) + 1j * rng.uniform(0.5, 1.0, 50)
+    jac = np.zeros((n, n))
+    for i, e in enumerate(ev):
+        jac[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[e.real, e.imag], [-e.imag, e.real]]
+    return jac, stable_step(np.concatenate([ev, ev.conj()]))[0]
+
+
+def test_map_search_beside_a_cluster_on_the_unit_circle():
+    jac, exact = _rotating_with_zero_directions()
+    found, verified, converged = map_search(lambda v: jac @ v, jac.shape[0], np.array([-0.015 + 1j]), k=2)
+    assert converged and stable_step(found)[0] == pytest.approx(exact, rel=1e-9)
+    assert verified <= exact
+    # negative control: the largest-|λ| start alone overstates the bound
+    assert stable_step(np.array([-0.015 + 1j]))[0] > 1.1 * exact
+
+
+def test_map_search_says_when_it_did_not_converge():
+    jac, _ = _rotating_with_zero_directions()
+    _found, verified, converged = map_search(lambda v: jac @ v, jac.shape[0], np.array([-0.015 + 1j]), k=2,
+                                            maxiter=1)
+    assert not converged and verified == 0.0
