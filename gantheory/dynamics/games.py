@@ -46,7 +46,8 @@ class Jacobian:
 @dataclass(frozen=True)
 class Trajectory:
     """A simulated trajectory: times ``t`` (k·h), the iterates ``theta`` and ``psi`` (generator,
-    discriminator; ``inf`` after a divergence), and how it was run."""
+    discriminator) and how it was run. A run that diverged stops at its last finite state: ``diverged`` is
+    True and ``steps_requested`` exceeds the ``len(t) − 1`` steps kept; no value is ever NaN or inf."""
 
     t: np.ndarray
     theta: np.ndarray
@@ -55,6 +56,8 @@ class Trajectory:
     h: float
     h_d: float
     beta: float
+    diverged: bool = False
+    steps_requested: int = 0
 
     @property
     def radius(self) -> np.ndarray:
@@ -62,10 +65,19 @@ class Trajectory:
         return np.hypot(self.theta, self.psi)
 
     def rate(self, start: int | None = None) -> float:
-        r"""The measured per-step growth factor exp((log r_K − log r_s)/(K − s)), s = ``start`` (default K/2)."""
+        r"""The measured per-step growth factor exp((log r_K − log r_s)/(K − s)), s = ``start`` (default K/2);
+        ``inf`` when the run diverged.
+
+        Raises:
+            GanTheoryError: fewer than one step to measure over (K − s < 1).
+        """
+        if self.diverged:
+            return float("inf")
         r = self.radius
         k = r.size - 1
         s = k // 2 if start is None else int(start)
+        if not 0 <= s < k:
+            raise GanTheoryError(f"rate needs 0 ≤ start < {k} (the trajectory's steps), got start={start!r}")
         if not (np.isfinite(r[-1]) and r[-1] > 0 and r[s] > 0):
             return float("inf") if not np.isfinite(r[-1]) else 0.0
         return float(np.exp((np.log(r[-1]) - np.log(r[s])) / (k - s)))
@@ -142,7 +154,18 @@ class Game:
     def simulate(self, theta0: float, psi0: float, steps: int, h: float, scheme: str = "simultaneous",
                  h_d: float | None = None, beta: float = 0.0, *, n_d: int = 1, linearised: bool = False) -> Trajectory:
         """The nonlinear trajectory from (θ₀, ψ₀): ``steps`` steps of size h (``continuous``: the ODE
-        sampled every h); ``linearised``: the same scheme on the linear field v(x) = J·x (the prediction)."""
+        sampled every h); ``linearised``: the same scheme on the linear field v(x) = J·x (the prediction).
+        A diverging run stops at its last finite state (``Trajectory.diverged``).
+
+        Raises:
+            GanTheoryError: θ₀ or ψ₀ not finite, h or h_d not positive and finite, β outside (−1, 1), steps
+                not a non-negative integer, an unknown scheme.
+        """
+        for name, value in (("theta0", theta0), ("psi0", psi0)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(value):
+                raise GanTheoryError(f"{name} (initial {'generator' if name == 'theta0' else 'discriminator'} "
+                                     f"parameter) must be a finite real number, got {value!r}")
         if linearised:
             jac = self.jacobian().value
 
@@ -154,7 +177,8 @@ class Game:
                                 h_d=h_d, beta=beta, n_d=n_d, generator=self.generator,
                                 discriminator=self.discriminator)
         return Trajectory(h * np.arange(xs.shape[0]), xs[:, 0], xs[:, 1], scheme, float(h),
-                          float(h if h_d is None else h_d), float(beta))
+                          float(h if h_d is None else h_d), float(beta), diverged=xs.shape[0] < int(steps) + 1,
+                          steps_requested=int(steps))
 
 
 class DiracGAN(Game):

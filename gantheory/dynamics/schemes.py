@@ -143,12 +143,22 @@ def run_scheme(field: Field, x0: np.ndarray, steps: int, h: float, *, scheme: st
                beta: float = 0.0, n_d: int = 1, generator: Sequence[int] = (0,),
                discriminator: Sequence[int] = (1,)) -> np.ndarray:
     """The iterates x_0 … x_steps of ``scheme`` on the nonlinear ``field`` (shape (steps + 1, n)); the
-    first step starts from x_{−1} = x_0 (no momentum, no optimistic correction yet)."""
+    first step starts from x_{−1} = x_0 (no momentum, no optimistic correction yet). A diverging run stops
+    before its first non-finite state: fewer than steps + 1 rows, every one finite.
+
+    Raises:
+        GanTheoryError: a bad scheme, h, h_d, beta or n_d; steps not a non-negative integer; x0 not finite.
+    """
     h_d = _check(scheme, h, h_d, beta, n_d)
-    if int(steps) != steps or steps < 1:
-        raise GanTheoryError(f"steps must be a positive integer, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise GanTheoryError(f"steps must be a non-negative integer, got {steps!r}")
     x = np.asarray(x0, dtype=np.float64).copy()
+    if not np.all(np.isfinite(x)):
+        raise GanTheoryError(f"the initial state x0 must be finite, got {x0!r}")
     out = np.empty((int(steps) + 1, x.size))
+    if steps == 0:
+        out[0] = x
+        return out
     out[0] = x
     if scheme == "continuous":
         from scipy.integrate import solve_ivp
@@ -158,14 +168,15 @@ def run_scheme(field: Field, x0: np.ndarray, steps: int, h: float, *, scheme: st
                         atol=1e-14)
         if not sol.success:
             raise GanTheoryError(f"continuous-time integration failed: {sol.message}")
-        return sol.y.T
+        ys = sol.y.T
+        bad = np.flatnonzero(~np.all(np.isfinite(ys), axis=1))
+        return ys[:bad[0]] if bad.size else ys
     prev = x.copy()
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(int(steps)):
             x, prev = step(field, x, prev, scheme=scheme, h=h, h_d=h_d, beta=beta, n_d=n_d, generator=generator,
                            discriminator=discriminator)
-            if not np.all(np.isfinite(x)):  # diverged: the rest of the trajectory is infinite, never NaN
-                out[k + 1:] = np.inf
-                break
+            if not np.all(np.isfinite(x)):  # diverged: the trajectory stops at its last finite state
+                return out[:k + 1]
             out[k + 1] = x
     return out

@@ -16,9 +16,21 @@ stable iff |1 + ηλ| < 1 for every λ, i.e.
 .. math:: \eta < \eta_{max} = \min_\lambda \frac{2\,|\mathrm{Re}\,\lambda|}{|\lambda|^2}\quad (\text{all } \mathrm{Re}\,\lambda < 0),
 
 and the rotation |Im λ|/|Re λ| of the eigenvalue that attains the minimum says how oscillatory the
-dynamics are (Mescheder, Nowozin & Geiger 2017, §3–4). With the Arnoldi route the minimum runs over the
-``k`` eigenvalues found (largest |λ|), an estimate; eigenvalues with |λ| below ``zero_atol``·max|λ|
+dynamics are (Mescheder, Nowozin & Geiger 2017, §3–4). Eigenvalues with |λ| below ``zero_atol``·max|λ|
 (symmetries: directions the game does not see) are left out and counted.
+
+The bound is set by the eigenvalues with small |Re λ|/|λ|², not by the largest |λ|, so on the Arnoldi
+route the k largest-|λ| eigenvalues of J alone would overstate it. There the bound is searched on the
+discrete map instead: with η the bound of the eigenvalues known so far (an upper bound on η_max), ARPACK
+finds the k largest-modulus eigenvalues μ of I + hJ at h = η(1 − ``lr_rtol``); any μ with |μ| ≥ 1 and
+λ = (μ − 1)/h non-zero is an eigenvalue of J whose bound is below h, so it joins the known set and η drops;
+when none is found the map is taken to contract at h (outside the zero directions), and since the stable
+rates of simultaneous GD form an interval (0, η_max), η_max ∈ [h, η]. This is a check, not a proof:
+Arnoldi can miss an eigenvalue of modulus just above 1 beside the cluster μ = 1 of J's zero directions
+(it takes max(k, 6) eigenvalues of the map to make that unlikely), and it can fail to converge in
+``maxiter`` restarts, which the result then says. ``GameSpectrum.bound`` says
+``exact`` (dense route: every eigenvalue) or ``partial`` (the Arnoldi search; ``searched`` says what was
+searched, ``verified_lr`` the largest rate checked stable on the map, 0.0 when the check did not finish).
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ __all__ = [
     "GameSpectrum",
     "game_spectrum",
     "gaussian_reference_jacobian",
+    "map_search",
     "quadrature_nodes",
     "simultaneous_field",
     "stable_step",
@@ -50,7 +63,11 @@ class GameSpectrum:
     or ``arnoldi``), ``n_parameters`` (generator first, then discriminator), ``max_stable_lr`` (the
     linearisation's bound on simultaneous GD's learning rate; 0 when some Re λ ≥ 0), ``rotation``
     (|Im λ|/|Re λ| of the eigenvalue that sets it), ``field_norm`` (‖v‖ at the checkpoint: near 0 at a
-    stationary point) and ``n_zero`` (eigenvalues dropped as zero)."""
+    stationary point), ``n_zero`` (eigenvalues dropped as zero), ``bound`` (``exact``: from every
+    eigenvalue, dense route; ``partial``: from the Arnoldi search of the module docstring), ``searched``
+    (which eigenvalues were searched) and ``verified_lr`` (the largest rate at which the linearised map
+    was checked to contract: ``max_stable_lr`` on the dense route, ≥ (1 − lr_rtol)·max_stable_lr when the
+    Arnoldi search converged, 0.0 when it did not)."""
 
     eigenvalues: np.ndarray
     method: str
@@ -62,6 +79,9 @@ class GameSpectrum:
     loss: str
     regularizer: str | None
     gamma: float
+    bound: str
+    searched: str
+    verified_lr: float
 
 
 def stable_step(eigenvalues: np.ndarray, zero_atol: float = 1e-9) -> tuple[float, float, int]:
@@ -80,6 +100,56 @@ def stable_step(eigenvalues: np.ndarray, zero_atol: float = 1e-9) -> tuple[float
     return float(bounds[i]), rotation, n_zero
 
 
+def _merge(known: np.ndarray, new: np.ndarray, tol: float) -> np.ndarray:
+    for e in np.asarray(new, dtype=complex):
+        if known.size == 0 or np.min(np.abs(known - e)) > tol:
+            known = np.append(known, e)
+    return known
+
+
+def map_search(matvec: Any, n: int, eigenvalues: np.ndarray, *, k: int, zero_atol: float = 1e-9,
+               lr_rtol: float = 1e-6, max_rounds: int = 100, maxiter: int = 1000) -> tuple[np.ndarray, float, bool]:
+    r"""The Arnoldi route's search for the eigenvalues of J that limit simultaneous GD's rate (module
+    docstring): ``matvec`` applies J, ``eigenvalues`` are those known (J's largest |λ|). Returns (the known
+    eigenvalues with those found on the map I + hJ, the largest rate verified stable — 0.0 when the search
+    did not converge (``max_rounds`` rounds, or ARPACK short of ``k`` eigenvalues after ``maxiter``
+    restarts) or the bound is 0 — and whether it converged)."""
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigs
+
+    known = np.asarray(eigenvalues, dtype=complex)
+    scale = float(np.max(np.abs(known))) if known.size else 0.0
+    if scale == 0.0:  # the k largest |λ| are all 0: every eigenvalue is 0
+        return known, float("inf"), True
+    zero = zero_atol * scale
+    kk = min(max(int(k), 6), n - 2)  # k = 1–2 missed the limiting eigenvalue beside a cluster at |μ| = 1
+    ncv = min(n, max(2 * kk + 1, 20))
+    v0 = np.random.default_rng(0).standard_normal(n)  # ARPACK's start vector: deterministic results
+    for _ in range(max_rounds):
+        eta = stable_step(known, zero_atol)[0]
+        if eta == 0.0:  # a known eigenvalue with Re λ ≥ 0: unstable at every rate
+            return known, 0.0, True
+        h = eta * (1 - lr_rtol)
+
+        def map_matvec(v, h=h):
+            v = np.real(np.asarray(v, dtype=np.float64)).ravel()
+            return v + h * matvec(v)
+
+        op = LinearOperator((n, n), matvec=map_matvec, dtype=np.float64)
+        complete = True
+        try:  # zero directions put μ = 1 on the unit circle: a cluster ARPACK resolves slowly, hence maxiter
+            mu = eigs(op, k=kk, which="LM", ncv=ncv, maxiter=maxiter, v0=v0, return_eigenvectors=False)
+        except ArpackNoConvergence as exc:  # keep what did converge; it can still lower the bound
+            mu, complete = np.asarray(exc.eigenvalues, dtype=complex), False
+        lam = (mu - 1) / h
+        bad = (np.abs(mu) >= 1) & (np.abs(lam) > zero)
+        if not bad.any():
+            if not complete:  # nothing unstable among the converged ones, but the rest is unknown
+                return known, 0.0, False
+            return _merge(known, lam[np.abs(lam) > zero], 1e-9 * scale), h, True
+        known = _merge(known, lam[bad], 1e-9 * scale)
+    return known, 0.0, False
+
+
 def _as_tensor(values: Any, torch, name: str):
     t = torch.as_tensor(np.asarray(values, dtype=np.float64))
     if t.ndim == 1:
@@ -96,6 +166,30 @@ def _weights(w: Any, n: int, torch, name: str):
     if w.shape != (n,) or (w < 0).any() or abs(float(w.sum()) - 1.0) > 1e-12:
         raise GanTheoryError(f"{name} must be {n} non-negative weights summing to 1")
     return w
+
+
+def _check_shapes(d_model: Any, g_model: Any, x: Any, z: Any, torch) -> None:
+    """Run G on one latent and D on one data point and one generated sample, so a dimension mismatch is a
+    GanTheoryError naming the parameter instead of a torch error deep inside the Jacobian."""
+    from torch.func import functional_call
+
+    def call(model, inputs, what):
+        params = {k: v.detach().to(torch.float64) for k, v in model.named_parameters()}
+        try:
+            with torch.no_grad():
+                return functional_call(model, params, (inputs,))
+        except (RuntimeError, ValueError, IndexError, TypeError) as exc:
+            raise GanTheoryError(f"{what}: {exc}") from exc
+
+    fake = call(g_model, z[:1], f"g_model does not accept latent samples of dimension {z.shape[1]} (latent / "
+                                f"latent_dim)")
+    if fake.numel() != x.shape[1]:
+        raise GanTheoryError(f"p_data has dimension {x.shape[1]} but g_model generates samples of dimension "
+                             f"{fake.numel()} (output shape {tuple(fake.shape)} for one latent of dimension {z.shape[1]})")
+    out = call(d_model, x[:1], f"d_model does not accept p_data samples of dimension {x.shape[1]}")
+    if out.numel() != 1:
+        raise GanTheoryError(f"d_model must map each p_data sample to one output, got shape {tuple(out.shape)} "
+                             "for one sample")
 
 
 def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, loss: str = "standard",
@@ -117,6 +211,7 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
     z = _as_tensor(latent, torch, "latent samples")
     wx = _weights(data_weights, x.shape[0], torch, "data_weights")
     wz = _weights(latent_weights, z.shape[0], torch, "latent_weights")
+    _check_shapes(d_model, g_model, x, z, torch)
     g_params = {k: v.detach().to(torch.float64) for k, v in g_model.named_parameters()}
     d_params = {k: v.detach().to(torch.float64) for k, v in d_model.named_parameters()}
     names = [f"G.{k}" for k in g_params] + [f"D.{k}" for k in d_params]
@@ -158,7 +253,7 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
 def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "standard", regularizer: str | None = None,
                   gamma: float = 0.0, latent: Any = None, latent_dim: int = 1, n_samples: int = 2048, k: int = 6,
                   seed: int = 0, dense_max: int = 2048, data_weights: Any = None, latent_weights: Any = None,
-                  zero_atol: float = 1e-9) -> GameSpectrum:
+                  zero_atol: float = 1e-9, lr_rtol: float = 1e-6) -> GameSpectrum:
     r"""Top eigenvalues of the simultaneous-gradient Jacobian of (``d_model``, ``g_model``) at their current
     parameters, and the largest stable learning rate of simultaneous GD they predict.
 
@@ -172,9 +267,11 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
         k: eigenvalues wanted from Arnoldi (all of them on the dense route).
         dense_max: up to this many parameters the Jacobian is formed densely (``torch.func.jacfwd``).
         data_weights, latent_weights: quadrature weights of the samples (default uniform).
+        lr_rtol: the Arnoldi route's search verifies the map at (1 − lr_rtol)·max_stable_lr.
 
     Raises:
-        GanTheoryError: unknown loss/regulariser, bad samples or weights, k < 1.
+        GanTheoryError: unknown loss/regulariser, bad samples or weights, k < 1, a p_data or latent
+            dimension the models do not accept (naming the parameter).
         DependencyError: torch missing.
 
     Reference: Mescheder, Nowozin & Geiger 2017 (§3, eigenvalues of the game's Jacobian).
@@ -210,10 +307,19 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
 
             op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
             ev, method = eigs(op, k=min(int(k), n - 2), which="LM", return_eigenvectors=False), "arnoldi"
+            ev, verified, converged = map_search(matvec, n, ev, k=k, zero_atol=zero_atol, lr_rtol=lr_rtol)
     ev = ev[np.argsort(-np.abs(ev), kind="stable")]
     lr, rotation, n_zero = stable_step(ev, zero_atol)
+    if method == "dense":
+        bound, searched, verified = "exact", f"all {n} eigenvalues (dense Jacobian)", lr
+    else:
+        bound = "partial"
+        searched = (f"the {min(int(k), n - 2)} largest-|λ| eigenvalues of J, then the {min(max(int(k), 6), n - 2)} "
+                    f"largest-modulus eigenvalues of I + hJ at h just below the running bound ("
+                    + ("converged: the map contracts at verified_lr" if converged else
+                       "did not converge: max_stable_lr is only an upper bound") + ")")
     return GameSpectrum(ev.astype(complex), method, int(n), lr, rotation, field_norm, n_zero, loss, regularizer,
-                        float(gamma))
+                        float(gamma), bound, searched, float(verified))
 
 
 def torch_models(kind: str, **params: float) -> tuple[Any, Any]:

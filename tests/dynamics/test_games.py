@@ -82,9 +82,34 @@ def test_simulation_matches_linearisation_near_equilibrium():
 
 def test_divergence_never_leaks_nan():
     tr = DiracGAN("wgan").simulate(1.0, 1.0, 2000, 5.0)
-    assert not np.isnan(tr.radius).any()
-    assert np.isinf(tr.radius[-1])
+    assert np.isfinite(tr.radius).all() and np.isfinite(tr.theta).all() and np.isfinite(tr.psi).all()
+    assert tr.diverged and tr.steps_requested == 2000 and 1 < tr.t.size < 2001  # stopped at the last finite state
+    assert tr.radius[-1] > 1e100
     assert tr.rate() == float("inf")
+    # negative control: a converging run is not flagged and keeps every step
+    ok = DiracGAN("standard", "r1", 0.5).simulate(1.0, 1.0, 50, 0.5)
+    assert not ok.diverged and ok.t.size == 51 and ok.rate() < 1
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"theta0": float("nan")}, "theta0"),
+    ({"psi0": float("inf")}, "psi0"),
+    ({"h": float("nan")}, "step size h"),
+    ({"h": 0.0}, "step size h"),
+    ({"steps": -1}, "steps"),
+    ({"steps": 2.5}, "steps"),
+    ({"beta": float("nan")}, "beta"),
+    ({"h_d": float("inf")}, "h_d"),
+])
+def test_simulate_rejects_bad_input_naming_the_parameter(kwargs, match):
+    args = {"theta0": 0.5, "psi0": 0.5, "steps": 10, "h": 0.5} | kwargs
+    with pytest.raises(GanTheoryError, match=match):
+        DiracGAN(loss="standard", regularizer="r1", gamma=0.5).simulate(**args)
+
+
+def test_simulate_zero_steps_is_the_initial_state():
+    tr = DiracGAN(loss="standard", regularizer="r1", gamma=0.5).simulate(0.5, 0.25, 0, 0.5)
+    assert tr.theta.tolist() == [0.5] and tr.psi.tolist() == [0.25] and not tr.diverged
 
 
 def test_bilinear_game():
@@ -99,6 +124,7 @@ def test_bilinear_game():
     ({"loss": "standrad"}, "did you mean standard"),
     ({"regularizer": "r3"}, "did you mean"),
     ({"gamma": float("nan")}, "gamma"),
+    ({"gamma": float("inf")}, "gamma"),
     ({"sigma": 0.0}, "sigma"),
 ])
 def test_bad_input_names_the_parameter(kwargs, match):
