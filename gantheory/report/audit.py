@@ -133,6 +133,8 @@ def _params(params: dict) -> str:
 
 
 def _value(v: object) -> str:
+    if v is None:  # "not available" prints as everywhere else in the reports
+        return fmt(None)
     if isinstance(v, bool) or not isinstance(v, int | float):
         return str(v)
     return fmt(v)

@@ -128,17 +128,16 @@ def _dirac_result(spec: dict, theta0: float, psi0: float, theta: float, psi: flo
 
 
 def _dirac_run(spec: dict, seed: int) -> Outcome:
-    import numpy as np
-
     from gantheory.dynamics import DiracGAN
 
     theta0, psi0 = _dirac_start(spec, seed)
     game = DiracGAN(loss=spec["loss"], regularizer=spec["regularizer"], gamma=float(spec["gamma"]))
     traj = game.simulate(theta0, psi0, int(spec["steps"]), float(spec["lr"]), scheme=spec["scheme"])
-    bad = np.flatnonzero(~np.isfinite(traj.radius))
-    fail = int(bad[0]) if bad.size else None
-    result = _dirac_result(spec, theta0, psi0, float(traj.theta[-1]), float(traj.psi[-1]))
-    return _outcome(result, fail, "non-finite iterate")
+    # simulate() stops a diverging run at its last finite state (step len(t) − 1); the next step is the
+    # first non-finite one, as the packed path records it.
+    if traj.diverged:
+        return _outcome(_dirac_result(spec, theta0, psi0, math.inf, math.inf), len(traj.t), "non-finite iterate")
+    return _outcome(_dirac_result(spec, theta0, psi0, float(traj.theta[-1]), float(traj.psi[-1])), None)
 
 
 @functools.lru_cache(maxsize=64)
