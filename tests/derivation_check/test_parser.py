@@ -116,3 +116,14 @@ def test_p11_evaluation_bar_applies_to_the_product_before_it():
     got = read(r"\frac{d}{dy}\left(y^2 + a y\right)\Big|_{y = 1}")
     assert same(got, 2 + a)
     assert not same(got, 2 * y + a)  # the bar is applied, not dropped
+
+
+@pytest.mark.parametrize("latex, sides", [
+    (r"\int p(x)\ln 2\,dx = \ln 2", [r"\int p(x)\ln 2\,dx", r"\ln 2"]),
+    (r"1 - \pi = \frac{n}{m+n}.", [r"1 - \pi", r"\frac{n}{m+n}"]),
+    (r"\int h\,d\mathbf{x} \, = \int g\,\mathrm{d}x \nonumber", [r"\int h\,d\mathbf{x}", r"\int g\,\mathrm{d}x"]),
+])
+def test_a_side_spans_its_written_text(latex, sides):
+    """Regression: a side's span ended at its last token's offset plus the token value's length, which cut
+    ``\\,dx`` to ``\\,d`` (the DIFF token's value is ``x``) and ``\\pi`` to ``\\p``."""
+    assert [latex[p.start:p.end] for p in split_chain(latex)] == sides
