@@ -79,6 +79,9 @@ def _roles(expr: sp.Expr) -> tuple[dict, dict, list]:
             if role is None:
                 raise NonLinear(f"the density {name} has no role in the counterexample pairs")
             sym = sp.Symbol(f"_{role}", positive=True)
+        elif S.kind_of(name) == "discriminator" and "*" in name:
+            # an optimal discriminator is not an arbitrary D: σ(1/2 − x) would be a bogus value for it
+            raise NonLinear(f"{name} is an optimum the document does not define")
         elif S.kind_of(name) == "discriminator" and len(app.args) == 1 and not app.args[0].has(
                 sp.core.function.AppliedUndef):
             sym = sp.Symbol(f"_D{len([r for r in roles.values() if r.startswith('D')])}", positive=True)

@@ -428,6 +428,12 @@ def _merge(toks: list[Tok]) -> list[Tok]:
             out.append(Tok("IDENT", "*", t.offset))
             i += 1
             continue
+        # D^{*}_{G}, D^{\\ast}: a braced star is the same optimum mark as D^*
+        if t.type == "LBRACE" and out and out[-1].type == "CARET" and i + 2 < len(toks) \
+                and toks[i + 1].type == "STAR" and toks[i + 2].type == "RBRACE":
+            out.append(Tok("IDENT", "*", toks[i + 1].offset))
+            i += 3
+            continue
         out.append(t)
         i += 1
     return out

@@ -220,3 +220,53 @@ def test_mutants_of_the_align_chain_raise_no_numpy_warning():
             if step.counterexample is not None:
                 cx = step.counterexample
                 assert not (math.isnan(cx.lhs) or math.isnan(cx.rhs)), (m.name, step.index)
+
+
+# Causes found on real write-ups (the texts below are written for these tests).
+_GAME = (r"$$\min_G \max_D V(D, G) = \mathbb{E}_{x \sim p_{data}}[\log D(x)] + "
+         r"\mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))]$$" "\n\n")
+
+
+def test_the_game_stated_twice_is_not_an_equation_to_refute():
+    """Regression: a note that repeats Goodfellow's Eq. 1 had its second statement read as
+    min_G max_D V = V and refuted."""
+    again = (r"$$\min_{G}\,\max_{D}\;V(D,G) \;=\; \mathbb{E}_{x\sim p_{\mathrm{data}}(x)}\bigl[\log D(x)\bigr] "
+             r"+ \mathbb{E}_{z\sim p_{z}(z)}\bigl[\log\bigl(1 - D(G(z))\bigr)\bigr]$$")
+    steps = check_derivation(_GAME + again).steps
+    assert [s.verdict for s in steps] == ["verified", "verified"]
+    assert "stated again" in steps[1].rule
+
+
+def test_the_game_stated_again_with_another_value_function_is_refuted():
+    # Negative control: the restatement contradicts V's definition (a sign flipped).
+    again = (r"$$\min_G \max_D V(D, G) = \mathbb{E}_{x \sim p_{data}}[\log D(x)] - "
+             r"\mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))]$$")
+    step = check_derivation(_GAME + again).steps[1]
+    assert step.verdict == "refuted" and step.counterexample is not None
+
+
+_OPTIMUM = r"$$D^{*}_{G}(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$$" "\n\n"
+
+
+def test_a_braced_star_and_a_bare_d_star_name_the_defined_optimum():
+    """Regression: ``D^{*}_{G}`` was unparsed (a braced star), and a later ``D^*(x)`` was then given the
+    arbitrary discriminator σ(1/2 − x), which refuted a correct step."""
+    text = _OPTIMUM + (r"$$\max_D V(G, D) = \mathbb{E}_{x\sim p_{data}}[\log D^*(x)] + "
+                       r"\mathbb{E}_{x\sim p_g}[\log(1 - D^*(x))]$$")
+    steps = check_derivation(_GAME + text).steps
+    assert [s.verdict for s in steps] == ["verified"] * 3
+
+
+def test_a_wrong_value_of_the_defined_optimum_is_still_refuted():
+    # Negative control: the same chain with the optimum's value written wrongly.
+    text = _OPTIMUM + (r"$$\mathbb{E}_{x\sim p_{data}}[\log D^*(x)] = "
+                       r"\mathbb{E}_{x\sim p_{data}}\left[\log \frac{p_{data}(x)}{2 p_g(x)}\right]$$")
+    step = check_derivation(text).steps[-1]
+    assert step.verdict == "refuted" and step.counterexample.D is None
+
+
+def test_an_undefined_optimum_is_never_given_an_arbitrary_discriminator():
+    text = _GAME + (r"$$\max_D V(G, D) = \mathbb{E}_{x\sim p_{data}}[\log D^*(x)] + "
+                    r"\mathbb{E}_{x\sim p_g}[\log D^*(x)]$$")
+    step = check_derivation(text).steps[-1]
+    assert step.verdict != "refuted"
