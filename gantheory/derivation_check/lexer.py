@@ -330,6 +330,10 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 toks.append(Tok("IDENT", word[0], i))  # p_data is p_{d}ata in TeX
                 i += 1
                 continue
+            if word == "arg" and re.match(r"\s*\\(max|min|sup|inf)(?![A-Za-z])", text[m.end():end]):
+                toks.append(Tok("ARG", word, i))  # arg \max written without its backslash: one operator
+                i = m.end()
+                continue
             if in_script or word in N.WORDS or _known_prefix(word):
                 if word in ("log", "ln", "exp", "lg", "softplus", "sigmoid", "tanh", "relu", "sgn"):
                     toks.append(Tok("FUNC", word, i))

@@ -127,3 +127,15 @@ def test_a_side_spans_its_written_text(latex, sides):
     """Regression: a side's span ended at its last token's offset plus the token value's length, which cut
     ``\\,dx`` to ``\\,d`` (the DIFF token's value is ``x``) and ``\\pi`` to ``\\p``."""
     assert [latex[p.start:p.end] for p in split_chain(latex)] == sides
+
+
+def test_arg_written_without_backslash_is_the_arg_max_operator():
+    """Regression: ``arg \\max_D`` (``arg`` without its backslash, as some blogs write it) was read as the
+    product a·r·g times a max."""
+    types = [t.type for t in tokenize(r"D^* = arg \max_D V(D, G)")]
+    assert "ARGOP" in types and types.count("IDENT") == 6  # D, *, D, V, D, G: no a, r, g
+
+
+def test_a_word_arg_before_other_text_stays_letters():
+    # Negative control: "arg" not followed by \max/\min is not an operator.
+    assert "ARGOP" not in [t.type for t in tokenize(r"arg(z) = \max_y y")]
