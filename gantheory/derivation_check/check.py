@@ -305,7 +305,9 @@ class _Document:
     def definition(self, lt: Tree, rt: Tree, rel: str, first: bool) -> Judgement | None:
         if not first or rel not in ("=", "def"):
             return None
-        head = _strip_optimisation(_kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt)
+        written = _kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt
+        head = _strip_optimisation(written)
+        game = head is not written and _head(head)[0] in ("V", "C")
         scale = sp.Integer(1)
         if isinstance(head, Tree) and head.data == "mul" and len(_kids(head)) == 2 and \
                 isinstance(_kids(head)[0], Tree) and _kids(head)[0].data == "number":
@@ -320,6 +322,8 @@ class _Document:
         kind = S.kind_of(name)
         starred = "*" in name
         if self.ctx.has(name):
+            if game:
+                return self.restated_game(head, rt)
             return None  # a restatement: checked against the earlier definition
         if kind in ("discriminator", "generator") and not starred:
             if _has_node(rt, "argop"):
@@ -369,6 +373,23 @@ class _Document:
                 return Judgement("refuted", f"contradicts the standard definition of {name}", j.reason, j.counterexample)
         self.ctx.define(name, tuple(params), body / scale, line)
         return Judgement("verified", "definition", f"introduces {name}" + (f"({', '.join(params)})" if params else ""))
+
+
+    def restated_game(self, head, rt: Tree) -> Judgement:
+        """``\\min_G \\max_D V(D, G) = …`` again, once V is defined: the game stated anew, whose right side
+        is V's — checked against V's earlier definition, never read as the value of the min-max."""
+        tr = Translator(self.ctx)
+        try:
+            lv, rv = tr.run(head), tr.run(rt)
+        except Unsupported as err:
+            return Judgement("unchecked", f"a rule for {err.construct}", "the game is stated again")
+        j = judge_equal(lv, rv, set(tr.rules), self.ctx.domains, self.other_game())
+        rule = "the game stated again (the min-max prefix states it; its right side is V's definition)"
+        if j.verdict == "verified":
+            return Judgement("verified", f"{rule}; {j.rule}", j.reason)
+        if j.verdict == "refuted":
+            return Judgement("refuted", f"contradicts the earlier definition of V; {j.rule}", j.reason, j.counterexample)
+        return j
 
 
 def _bare_name(tree) -> str | None:

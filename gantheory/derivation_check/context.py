@@ -68,6 +68,9 @@ class Context:
             if g_arg is not None and _map_name(g_arg) not in ("G", None):
                 return None
             return _substitute_map("D", d_arg, body, tr) if d_arg is not None else body
+        if name == "D^*" and not self.has(name) and self.has("D_G^*"):
+            # D^*(x) after the document defined D^*_G(x): the same optimal discriminator, G left implicit
+            return self.expand("D_G^*", args, tr)
         if name in ("D_G^*",) and not self.has(name):
             tr.rules.add("standard optimal discriminator D*_G = p_data/(p_data + p_g) (Goodfellow et al. 2014, Prop. 1)")
             tr.standard_used = True

@@ -5,7 +5,9 @@ certified quadrature (:func:`gantheory.quadrature.integrate`): ``p_data``/``p`` 
 pairs below, an unspecified discriminator D is ``σ(1/2 − x)``, a parameter takes the value listed in the
 counterexample (distinct values 0.7, 0.3, 1.3, … in the parameters' domains). A pair refutes only when both integrals are certified and the sides differ by more than
 the certified errors plus ``TOLERANCES["derivation_refute_atol"]`` (a pointwise difference alone never
-refutes: ∫(f − g) can vanish with f ≠ g).
+refutes: ∫(f − g) can vanish with f ≠ g). A side whose integrand is not a real number where both densities
+are positive (the log of a negative quantity, 0/0) refutes nothing on that pair: no value is ever computed
+through complex numbers; the next pair is tried, and if none serves the step stays unchecked with the reason.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from gantheory.derivation_check.canonical import NonLinear, X, decompose
 from gantheory.derivation_check.model import Counterexample
 from gantheory.tolerances import TOLERANCES
 
-__all__ = ["PAIRS", "search"]
+__all__ = ["PAIRS", "search", "search_with_note"]
 
 #: (p_data, p_g) as (label, constructor arguments) — small, well separated, asymmetric pairs
 PAIRS = (
@@ -77,6 +79,9 @@ def _roles(expr: sp.Expr) -> tuple[dict, dict, list]:
             if role is None:
                 raise NonLinear(f"the density {name} has no role in the counterexample pairs")
             sym = sp.Symbol(f"_{role}", positive=True)
+        elif S.kind_of(name) == "discriminator" and "*" in name:
+            # an optimal discriminator is not an arbitrary D: σ(1/2 − x) would be a bogus value for it
+            raise NonLinear(f"{name} is an optimum the document does not define")
         elif S.kind_of(name) == "discriminator" and len(app.args) == 1 and not app.args[0].has(
                 sp.core.function.AppliedUndef):
             sym = sp.Symbol(f"_D{len([r for r in roles.values() if r.startswith('D')])}", positive=True)
@@ -156,30 +161,6 @@ def _undefined_at(integrand, p, q) -> float | None:
     return float(_GRID[np.argmax(bad)]) if np.any(bad) else None
 
 
-def _undefined_side(compiled, approx, undefined, p, q, p_label, q_label, values, roles, gens):
-    """One side's integrand is the log of a negative number (or 0/0) where both densities are positive."""
-    from gantheory.quadrature import integrate
-
-    k = 0 if approx[0] is not None else 1  # the defined side
-    const, integrand = compiled[k]
-    value = float(sp.N(const.subs(values)))
-    if integrand is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = integrate(integrand, p, q, atol=1e-9, rtol=1e-9, name="derivation side")
-        if not (res.certified and np.isfinite(res.value)):
-            return None
-        value += res.value
-    where = undefined[1 - k]
-    sides = (value, float("nan")) if k == 0 else (float("nan"), value)
-    uses_d = any(r.startswith("D") for r in roles.values())
-    return Counterexample("densities", sides[0], sides[1], values={str(s): float(v) for s, v in values.items()},
-                          p_data=p_label, p_g=q_label, D=D_LABEL if uses_d else None,
-                          G="1 + z/2 with p_z = Normal(0, 2)" if gens else None,
-                          method=f"certified quadrature; the {'right' if k == 0 else 'left'} side's integrand is "
-                                 f"not a real number at x = {where:.3g} (where both densities are positive)")
-
-
 def _fails(relation: str, lv: float, rv: float, margin: float) -> bool:
     return {
         "=": abs(lv - rv) > margin,
@@ -211,6 +192,23 @@ def _side(expr: sp.Expr, values: dict):
 
 def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Counterexample | None:
     """A density pair on which ``lhs relation rhs`` fails by a certified margin, or None."""
+    return search_with_note(lhs, rhs, relation, domains)[0]
+
+
+def search_with_note(lhs: sp.Expr, rhs: sp.Expr, relation: str,
+                     domains: dict) -> tuple[Counterexample | None, str]:
+    """:func:`search`, and when it finds nothing, why no pair could be used ("" when every pair was
+    usable): a side that is not a real number (the log of a negative quantity, 0/0) where both densities
+    are positive is never evaluated through complex values, so it refutes nothing on that pair."""
+    notes: list[str] = []
+    cx = _search(lhs, rhs, relation, domains, notes)
+    if cx is not None or not notes:
+        return cx, ""
+    more = f" (and on {len(notes) - 1} more pair{'s' if len(notes) > 2 else ''})" if len(notes) > 1 else ""
+    return None, notes[0] + more + "; no refutation is drawn from a value that is not a real number"
+
+
+def _search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict, notes: list[str]) -> Counterexample | None:
     from gantheory.quadrature import integrate
 
     try:
@@ -242,12 +240,15 @@ def search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict) -> Countere
         # that looks like it separates the sides
         approx = [_trapezoid(integrand, p, q, a, values) for a, integrand in compiled]
         undefined = [_undefined_at(integrand, p, q) for _, integrand in compiled]
-        if relation == "=" and ((approx[0] is not None and approx[1] is None and undefined[1] is not None)
-                                or (approx[1] is not None and approx[0] is None and undefined[0] is not None)):
-            cx = _undefined_side(compiled, approx, undefined, p, q, p_label, q_label, values, roles, gens)
-            if cx is not None:
-                return cx
-        if any(v is None for v in approx) or not _fails(relation, approx[0], approx[1], 1e-4):
+        bad = [(k, where) for k, where in enumerate(undefined) if where is not None]
+        if bad:
+            # a side that is not a real number on this pair gives no refutation on it (a value computed
+            # through complex numbers may be bogus): the next pair is tried
+            k, where = bad[0]
+            notes.append(f"the {('left', 'right')[k]} side's integrand is not a real number at x = {where:.3g} "
+                         f"with p_data = {p_label}, p_g = {q_label}, where both densities are positive")
+        if any(v is None for v in approx) or any(u is not None for u in undefined) \
+                or not _fails(relation, approx[0], approx[1], 1e-4):
             continue
         sides = []
         plots = []

@@ -161,6 +161,15 @@ def _unescape(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
+def _escaped_at(s: str, i: int) -> bool:
+    """Whether ``s[i]`` is escaped: an odd run of backslashes before it (``\\&`` is an ampersand, ``\\\\&``
+    a row break followed by an alignment mark)."""
+    k = i
+    while k > 0 and s[k - 1] == "\\":
+        k -= 1
+    return (i - k) % 2 == 1
+
+
 def _split_rows(chars: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
     rows: list[list[tuple[str, int]]] = [[]]
     depth = 0
@@ -180,7 +189,7 @@ def _split_rows(chars: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
             if m:
                 i += m.end()
             continue
-        if c == "&" and depth <= 0 and (i == 0 or s[i - 1] != "\\") and not re.match(r"&(lt|gt|amp|nbsp);", s[i:i + 6]):
+        if c == "&" and depth <= 0 and not _escaped_at(s, i) and not re.match(r"&(lt|gt|amp|nbsp);", s[i:i + 6]):
             i += 1
             continue
         rows[-1].append(chars[i])

@@ -330,6 +330,10 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 toks.append(Tok("IDENT", word[0], i))  # p_data is p_{d}ata in TeX
                 i += 1
                 continue
+            if word == "arg" and re.match(r"\s*\\(max|min|sup|inf)(?![A-Za-z])", text[m.end():end]):
+                toks.append(Tok("ARG", word, i))  # arg \max written without its backslash: one operator
+                i = m.end()
+                continue
             if in_script or word in N.WORDS or _known_prefix(word):
                 if word in ("log", "ln", "exp", "lg", "softplus", "sigmoid", "tanh", "relu", "sgn"):
                     toks.append(Tok("FUNC", word, i))
@@ -427,6 +431,12 @@ def _merge(toks: list[Tok]) -> list[Tok]:
         if t.type == "STAR" and out and out[-1].type == "CARET":
             out.append(Tok("IDENT", "*", t.offset))
             i += 1
+            continue
+        # D^{*}_{G}, D^{\\ast}: a braced star is the same optimum mark as D^*
+        if t.type == "LBRACE" and out and out[-1].type == "CARET" and i + 2 < len(toks) \
+                and toks[i + 1].type == "STAR" and toks[i + 2].type == "RBRACE":
+            out.append(Tok("IDENT", "*", toks[i + 1].offset))
+            i += 3
             continue
         out.append(t)
         i += 1

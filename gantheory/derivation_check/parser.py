@@ -5,6 +5,7 @@ the expressions ``a``, ``b``, ``c`` with the relations between them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,7 +84,7 @@ def split_chain(text: str) -> list[Piece]:
         if t.type == "SPLIT" and depth > 0:
             continue
         if t.type == "SPLIT" and depth <= 0:
-            statement.append(_piece(relation, current, text))
+            statement.append(_piece(relation, current, text, t.offset))
             if declaration is None:
                 pieces += statement
             elif not pieces:
@@ -94,23 +95,38 @@ def split_chain(text: str) -> list[Piece]:
             declaration = None
             continue
         if t.type == "REL" and depth == 0:
-            statement.append(_piece(relation, current, text))
+            statement.append(_piece(relation, current, text, t.offset))
             relation, current = t.value, []
             continue
         current.append(t)
     return pieces
 
 
-def _piece(relation: str, toks: list[Tok], text: str) -> Piece:
+# Layout at the end of a side that belongs to neither side: spacing, \\label/\\tag/\\nonumber.
+_TRAILING_NOISE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad\b|\\(?:nonumber|notag)\b"
+                             r"|\\(?:label|tag\*?|hspace\*?)\s*\{[^{}]*\})+$")
+
+
+def _piece(relation: str, toks: list[Tok], text: str, stop: int) -> Piece:
+    """The side made of ``toks``; ``stop`` is the offset of the token that ends it (a relation, a split).
+
+    The side's text runs from its first token to where the next token starts, less trailing layout and
+    sentence punctuation: a token's value is not its source text (``\\,dx`` is one ``DIFF`` token whose
+    value is ``x``, ``\\pi`` an ``IDENT`` ``π``), so its length cannot say where the side ends.
+    """
     # trailing punctuation of a sentence: "… dx ." / "… ,"
     while toks and toks[-1].type in ("DOT", "COMMA", "SEMI"):
+        stop = toks[-1].offset
         toks = toks[:-1]
     while toks and toks[0].type in ("COMMA",):
         toks = toks[1:]
     if not toks:
         return Piece(relation, 0, 0, ())
     start = toks[0].offset
-    end = toks[-1].offset + max(1, len(toks[-1].value))
+    end = max(stop, start + 1)
+    m = _TRAILING_NOISE.search(text, start, end)
+    if m and m.start() > start:
+        end = m.start()
     return Piece(relation, start, end, tuple(toks))
 
 

@@ -177,15 +177,16 @@ def judge_equal(lhs: sp.Expr, rhs: sp.Expr, rules: set[str], domains: dict, othe
                 r.split(" (")[0].replace("standard ", "") for r in names if r.startswith("standard ")),
                 "the sides do not agree pointwise under the standard definition, which the document does not state")
         if has_int:
-            from gantheory.derivation_check.counterexample import search
+            from gantheory.derivation_check.counterexample import search_with_note
 
-            cx = search(lhs, rhs, "=", domains)
+            cx, note = search_with_note(lhs, rhs, "=", domains)
             if cx is not None:
                 return Judgement("refuted", "certified quadrature on a density pair",
                                  "the two sides differ on a concrete density pair: " + cx.describe(), cx)
             return Judgement("unchecked", "a rule relating these integrals (no pointwise identity found, "
                                           "and no density pair tried separates them)",
-                             "the integrands differ pointwise, and no density pair tried gave a certified difference")
+                             note or "the integrands differ pointwise, and no density pair tried gave a certified "
+                                     "difference")
     # no integrals: algebra
     cp, doms_c, opaque_c = pointwise(c, domains)
     ck, point = _equal_pointwise(cp, doms_c)
@@ -276,13 +277,13 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
                 return Judgement("verified", "; ".join([*sorted(rules), _RANGES[name][0]]),
                                  f"the difference is {cval:.12g} + {sp.sstr(beta)}·{name}, and {name} lies in "
                                  f"[{lo:g}, {'∞' if hi == float('inf') else 'log 2'}]")
-    from gantheory.derivation_check.counterexample import search
+    from gantheory.derivation_check.counterexample import search_with_note
 
-    cx = search(lhs, rhs, relation, domains)
+    cx, note = search_with_note(lhs, rhs, relation, domains)
     if cx is not None:
         return Judgement("refuted", "certified quadrature on a density pair", "the inequality fails on a concrete pair: "
                          + cx.describe(), cx)
-    return Judgement("unchecked", "an inequality rule for these integrals (Gibbs/Jensen did not match)", "")
+    return Judgement("unchecked", "an inequality rule for these integrals (Gibbs/Jensen did not match)", note)
 
 
 _LOG2 = 0.6931471805599453  # log 2

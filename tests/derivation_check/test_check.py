@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import pytest
 import sympy as sp
@@ -171,10 +172,101 @@ def test_argmax_of_a_negatively_scaled_objective_is_refuted_with_numbers():
     assert cx.rhs > 0.99 or cx.rhs < 0.01  # the right side's objective is best at the boundary
 
 
-def test_a_log_of_a_negative_quantity_is_refuted_on_a_pair():
+def test_a_log_of_a_negative_quantity_is_not_refuted_through_complex_values():
+    """A side that is not a real number on a pair refutes nothing there (its value would come through
+    complex numbers): the step stays unchecked with the reason, and numpy never casts a complex away."""
     text = (r"$$\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}\right] = "
             r"\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) - p_g(x)}\right]$$")
-    step = check_derivation(text).steps[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        step = check_derivation(text).steps[0]
+    assert step.verdict == "unchecked" and step.counterexample is None
+    assert "right side's integrand is not a real number" in step.reason
+    assert "internal" not in step.reason
+
+
+def test_a_complex_side_on_one_pair_lets_another_pair_refute():
+    """Negative control of the test above: log(p − q/2) is real where p > q/2 but not on every pair; a wrong
+    step is still refuted, on a pair where both sides are real, with finite sides."""
+    text = (r"$$\int p(x)\log\left(p(x) + q(x)\right)dx = \int p(x)\log\left(p(x) + 2q(x)\right)dx$$")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        step = check_derivation(text).steps[0]
     assert step.verdict == "refuted"
-    cx = step.counterexample.to_dict()
-    assert cx["rhs"] is None and "not a real number" in cx["method"]
+    assert math.isfinite(step.counterexample.lhs) and math.isfinite(step.counterexample.rhs)
+
+
+def test_mutants_of_the_align_chain_raise_no_numpy_warning():
+    """Regression: checking prop1_align's faulty variants cast complex values to real (numpy
+    ComplexWarning). With every warning an error, no step may fail inside the checker, and no
+    counterexample may carry an undefined (NaN) side."""
+    from pathlib import Path
+
+    from gantheory.derivation_check.mutations import corpus_mutations
+
+    corpus = Path(__file__).resolve().parents[1] / "derivations" / "correct"
+    # the two whose right side took the log of a negative quantity (refuted on a NaN before), and a sample
+    named = ("prop1_align.md:sign_flip:14:86", "prop1_align.md:lookalike_integrand:14:79")
+    align = [m for m in corpus_mutations(corpus) if m.name.startswith("prop1_align")]
+    mutants = [m for m in align if m.name in named or m in align[::4]]
+    assert {m.name for m in mutants} >= set(named)
+    assert mutants
+    for m in mutants:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            report = check_derivation(m.text)
+        for step in report.steps:
+            assert not step.reason.startswith("internal"), (m.name, step.reason)
+            if step.counterexample is not None:
+                cx = step.counterexample
+                assert not (math.isnan(cx.lhs) or math.isnan(cx.rhs)), (m.name, step.index)
+
+
+# Causes found on real write-ups (the texts below are written for these tests).
+_GAME = (r"$$\min_G \max_D V(D, G) = \mathbb{E}_{x \sim p_{data}}[\log D(x)] + "
+         r"\mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))]$$" "\n\n")
+
+
+def test_the_game_stated_twice_is_not_an_equation_to_refute():
+    """Regression: a note that repeats Goodfellow's Eq. 1 had its second statement read as
+    min_G max_D V = V and refuted."""
+    again = (r"$$\min_{G}\,\max_{D}\;V(D,G) \;=\; \mathbb{E}_{x\sim p_{\mathrm{data}}(x)}\bigl[\log D(x)\bigr] "
+             r"+ \mathbb{E}_{z\sim p_{z}(z)}\bigl[\log\bigl(1 - D(G(z))\bigr)\bigr]$$")
+    steps = check_derivation(_GAME + again).steps
+    assert [s.verdict for s in steps] == ["verified", "verified"]
+    assert "stated again" in steps[1].rule
+
+
+def test_the_game_stated_again_with_another_value_function_is_refuted():
+    # Negative control: the restatement contradicts V's definition (a sign flipped).
+    again = (r"$$\min_G \max_D V(D, G) = \mathbb{E}_{x \sim p_{data}}[\log D(x)] - "
+             r"\mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))]$$")
+    step = check_derivation(_GAME + again).steps[1]
+    assert step.verdict == "refuted" and step.counterexample is not None
+
+
+_OPTIMUM = r"$$D^{*}_{G}(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}$$" "\n\n"
+
+
+def test_a_braced_star_and_a_bare_d_star_name_the_defined_optimum():
+    """Regression: ``D^{*}_{G}`` was unparsed (a braced star), and a later ``D^*(x)`` was then given the
+    arbitrary discriminator σ(1/2 − x), which refuted a correct step."""
+    text = _OPTIMUM + (r"$$\max_D V(G, D) = \mathbb{E}_{x\sim p_{data}}[\log D^*(x)] + "
+                       r"\mathbb{E}_{x\sim p_g}[\log(1 - D^*(x))]$$")
+    steps = check_derivation(_GAME + text).steps
+    assert [s.verdict for s in steps] == ["verified"] * 3
+
+
+def test_a_wrong_value_of_the_defined_optimum_is_still_refuted():
+    # Negative control: the same chain with the optimum's value written wrongly.
+    text = _OPTIMUM + (r"$$\mathbb{E}_{x\sim p_{data}}[\log D^*(x)] = "
+                       r"\mathbb{E}_{x\sim p_{data}}\left[\log \frac{p_{data}(x)}{2 p_g(x)}\right]$$")
+    step = check_derivation(text).steps[-1]
+    assert step.verdict == "refuted" and step.counterexample.D is None
+
+
+def test_an_undefined_optimum_is_never_given_an_arbitrary_discriminator():
+    text = _GAME + (r"$$\max_D V(G, D) = \mathbb{E}_{x\sim p_{data}}[\log D^*(x)] + "
+                    r"\mathbb{E}_{x\sim p_g}[\log D^*(x)]$$")
+    step = check_derivation(text).steps[-1]
+    assert step.verdict != "refuted"

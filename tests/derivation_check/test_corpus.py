@@ -10,6 +10,8 @@ timings and per-kind detail (recorded in benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,37 @@ def test_the_unmutated_text_does_not_score_as_found(reports):
     doc = next(d for d in DOCS if d.name == m.source)
     assert not localised(m, _report(reports, doc))
     assert not localised(m, {"first_wrong": None, "steps": []})
+
+
+def _as_math(text: str) -> str:
+    """The source as the checker reads its math, by the README's rules and not by the checker's code:
+    Markdown escapes undone (``\\_`` → ``_``, ``\\*`` → ``*``, a doubled backslash before a command or brace
+    → one; ``\\\\\\\\`` → ``\\\\``), HTML entities decoded, ``&`` alignment and runs of spaces ignored."""
+    if "\\_" in text or re.search(r"\\\\(?:mathbb|frac|log|int|sum|left|right|begin)", text):
+        text = re.sub(r"\\\\\\\\|\\\\(?=[A-Za-z{},;!|\[\]() ])|\\([_*])",
+                      lambda m: "\\\\" if m.group(0) == "\\\\\\\\" else (m.group(1) or "\\"), text)
+    return re.sub(r"\s+", " ", html.unescape(text).replace("&", " "))
+
+
+def _written_in(side: str, source: str) -> bool:
+    """``side`` occurs in ``source`` and ends where a token ends (``\\,d`` of ``\\,dx`` does not)."""
+    side = re.sub(r"\s+", " ", side.replace("&", " ")).strip()
+    return any(not (side[-1].isalnum() and source[m.end():m.end() + 1].isalnum())
+               for m in re.finditer(re.escape(side), source))
+
+
+@pytest.mark.parametrize("doc", _doc_params())
+def test_lhs_and_rhs_are_the_latex_as_written(doc, reports):
+    """Regression: ``lhs`` lost the last character of a side ending in a differential (``\\,dx`` shown as
+    ``\\,d``, ``\\pi`` as ``\\p``): a side's end was taken from its last token's value, not its text."""
+    source = _as_math(doc.text)
+    for step in _report(reports, doc).steps:
+        for side in (step.lhs, step.rhs):
+            if side.strip():
+                assert _written_in(side, source), f"step {step.index} line {step.line}: {side!r}"
+
+
+def test_the_written_side_check_rejects_a_cut_differential():
+    # Negative control of the helper above.
+    assert not _written_in(r"\int p\,d", r"\int p\,dx = 1")
+    assert _written_in(r"\int p\,dx", r"\int p\,dx = 1")

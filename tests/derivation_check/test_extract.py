@@ -35,3 +35,21 @@ def test_markdown_escapes_and_html():
 def test_code_blocks_are_skipped_and_a_lone_dollar_is_not_math():
     doc = "```\n$$a = b$$\n```\nIt costs $5 and more.\n"
     assert texts(doc) == []
+
+
+def test_a_row_break_glued_to_the_alignment_mark_continues_the_chain():
+    """Regression: in ``a \\\\&= b`` the ``&`` after the row break was taken for an escaped ``\\&``, so the
+    row ``&= b`` began a chain of its own and its left side was empty (unparsed)."""
+    from gantheory.derivation_check.extract import extract
+
+    text = "$$\\begin{aligned}\nu &= v + v \\\\&= 2v\n\\end{aligned}$$"
+    chains = extract(text)
+    assert len(chains) == 1
+    assert "&" not in chains[0].text and chains[0].text.count("=") == 2
+
+
+def test_an_escaped_ampersand_is_kept():
+    # Negative control: \& (one backslash) is text, not an alignment mark.
+    from gantheory.derivation_check.extract import _escaped_at
+
+    assert _escaped_at("a \\& b", 3) and not _escaped_at("a \\\\& b", 4)

@@ -116,3 +116,26 @@ def test_p11_evaluation_bar_applies_to_the_product_before_it():
     got = read(r"\frac{d}{dy}\left(y^2 + a y\right)\Big|_{y = 1}")
     assert same(got, 2 + a)
     assert not same(got, 2 * y + a)  # the bar is applied, not dropped
+
+
+@pytest.mark.parametrize("latex, sides", [
+    (r"\int p(x)\ln 2\,dx = \ln 2", [r"\int p(x)\ln 2\,dx", r"\ln 2"]),
+    (r"1 - \pi = \frac{n}{m+n}.", [r"1 - \pi", r"\frac{n}{m+n}"]),
+    (r"\int h\,d\mathbf{x} \, = \int g\,\mathrm{d}x \nonumber", [r"\int h\,d\mathbf{x}", r"\int g\,\mathrm{d}x"]),
+])
+def test_a_side_spans_its_written_text(latex, sides):
+    """Regression: a side's span ended at its last token's offset plus the token value's length, which cut
+    ``\\,dx`` to ``\\,d`` (the DIFF token's value is ``x``) and ``\\pi`` to ``\\p``."""
+    assert [latex[p.start:p.end] for p in split_chain(latex)] == sides
+
+
+def test_arg_written_without_backslash_is_the_arg_max_operator():
+    """Regression: ``arg \\max_D`` (``arg`` without its backslash, as some blogs write it) was read as the
+    product a·r·g times a max."""
+    types = [t.type for t in tokenize(r"D^* = arg \max_D V(D, G)")]
+    assert "ARGOP" in types and types.count("IDENT") == 6  # D, *, D, V, D, G: no a, r, g
+
+
+def test_a_word_arg_before_other_text_stays_letters():
+    # Negative control: "arg" not followed by \max/\min is not an operator.
+    assert "ARGOP" not in [t.type for t in tokenize(r"arg(z) = \max_y y")]
