@@ -6,8 +6,11 @@ pairs below, an unspecified discriminator D is ``σ(1/2 − x)``, a parameter ta
 counterexample (distinct values 0.7, 0.3, 1.3, … in the parameters' domains). A pair refutes only when both integrals are certified and the sides differ by more than
 the certified errors plus ``TOLERANCES["derivation_refute_atol"]`` (a pointwise difference alone never
 refutes: ∫(f − g) can vanish with f ≠ g). A side whose integrand is not a real number where both densities
-are positive (the log of a negative quantity, 0/0) refutes nothing on that pair: no value is ever computed
-through complex numbers; the next pair is tried, and if none serves the step stays unchecked with the reason.
+are positive (the log of a negative quantity, 0/0) is never evaluated through complex numbers. When the
+other side is a certified finite real number on that pair, the relation is false there: the
+counterexample gives that side's value, ``None`` for the other, and in ``undefined`` the point x and the
+quantity that is negative (or the denominator that is 0) there, which a reader can recompute. When both
+sides are undefined the pair refutes nothing; if no pair serves the step stays unchecked with the reason.
 """
 
 from __future__ import annotations
@@ -158,7 +161,45 @@ def _undefined_at(integrand, p, q) -> float | None:
     with np.errstate(all="ignore"):
         values = integrand(_GRID, lp, lq)
     bad = ~np.isfinite(values) & (np.maximum(lp, lq) > -30)
+    # prefer a point inside an undefined stretch (a negative quantity) to an isolated one (a zero denominator)
+    inner = bad & np.roll(bad, 1) & np.roll(bad, -1)
+    bad = inner if np.any(inner[1:-1]) else bad
     return float(_GRID[np.argmax(bad)]) if np.any(bad) else None
+
+
+def _quantity_at(f: sp.Expr, mapping: dict, roles: dict, values: dict, gens: bool, x: float, p, q
+                 ) -> tuple[str, float] | None:
+    """The quantity of ``f`` that makes it undefined at x: the argument of a log or of a fractional power
+    that is negative there, or a denominator that is 0 — as written (``p_data(x) - p_g(x)``) and its value."""
+    num: dict = {}
+    for sym in mapping.values():
+        role = roles[sym]
+        if role == "p":
+            num[sym] = float(np.exp(p.logpdf(np.array([x]))[0]))
+        elif role == "q":
+            num[sym] = float(np.exp(q.logpdf(np.array([x]))[0]))
+        elif role.startswith("D:"):
+            arg = sp.sympify(eval(role[2:], sp.__dict__))
+            num[sym] = 1 / (1 + sp.exp(arg - sp.Rational(1, 2)))
+        else:
+            num[sym] = sp.exp(-X ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    g = _explicit(f) if gens else f
+    candidates = [(e.args[0], "log") for e in sp.preorder_traversal(g) if isinstance(e, sp.log)]
+    candidates += [(e.base, "root" if not e.exp.is_integer else "denominator")
+                   for e in sp.preorder_traversal(g) if isinstance(e, sp.Pow) and (
+                       not e.exp.is_integer or e.exp.is_negative)]
+    for quantity, why in candidates:
+        try:
+            v = complex(sp.N(quantity.subs(mapping).subs(values).subs(num).subs(X, x)))
+        except (TypeError, ValueError):
+            continue
+        if abs(v.imag) > 1e-12 * (1 + abs(v.real)):
+            continue
+        if (why in ("log", "root") and v.real < 0) or (why in ("log", "denominator") and v.real == 0):
+            if isinstance(quantity, sp.Pow) and quantity.exp == -1 and v.real != 0:
+                quantity, v = quantity.base, 1 / v  # log(1/u) with u < 0: name u
+            return str(quantity).replace(" - ", " − "), float(v.real)
+    return None
 
 
 def _fails(relation: str, lv: float, rv: float, margin: float) -> bool:
@@ -183,6 +224,48 @@ def _trapezoid(integrand, p, q, const: sp.Expr, values: dict) -> float | None:
     with np.errstate(all="ignore"):
         values_ = integrand(_GRID, p.logpdf(_GRID), q.logpdf(_GRID))
     return c.real + float(np.trapezoid(values_, _GRID))
+
+
+def _undefined_side(bad: tuple[int, float], compiled: list, integrands: tuple, mapping: dict, roles: dict,
+                    values: dict, gens: bool, p, q, p_label: str, q_label: str) -> Counterexample | None:
+    """One side is a certified finite real number on the pair, the other undefined at a named x (the
+    quantity under its log is negative there): the relation is false on the pair."""
+    from gantheory.quadrature import integrate
+
+    k, where = bad
+    where = round(where, 10)  # the grid point as written (−40 + 0.02·i)
+    named = _quantity_at(integrands[k], mapping, roles, values, gens, where, p, q)
+    if named is None:
+        return None  # no quantity a reader could recompute: no refutation
+    const, integrand = compiled[1 - k]
+    try:
+        c = complex(sp.N(const.subs(values)))
+    except (TypeError, ValueError):
+        return None
+    if abs(c.imag) > 1e-12:
+        return None
+    value = c.real
+    if integrand is not None:
+        if not _screen(integrand, p, q):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = integrate(integrand, p, q, atol=1e-9, rtol=1e-9, name="derivation side")
+        if not (res.certified and np.isfinite(res.value)):
+            return None
+        value += res.value
+    if not np.isfinite(value):
+        return None
+    side = ("left", "right")[k]
+    uses_d = any(r.startswith("D") for r in roles.values())
+    return Counterexample("densities", None if k == 0 else float(value), float(value) if k == 0 else None,
+                          values={str(s_): float(v) for s_, v in values.items()},
+                          p_data=p_label, p_g=q_label, D=D_LABEL if uses_d else None,
+                          G="1 + z/2 with p_z = Normal(0, 2)" if gens else None,
+                          method=f"certified quadrature for the {('left', 'right')[1 - k]} side; the {side} side "
+                                 "is undefined on the pair",
+                          undefined={"side": side, "x": float(where), "expression": named[0],
+                                     "value": float(named[1])})
 
 
 def _side(expr: sp.Expr, values: dict):
@@ -241,6 +324,11 @@ def _search(lhs: sp.Expr, rhs: sp.Expr, relation: str, domains: dict, notes: lis
         approx = [_trapezoid(integrand, p, q, a, values) for a, integrand in compiled]
         undefined = [_undefined_at(integrand, p, q) for _, integrand in compiled]
         bad = [(k, where) for k, where in enumerate(undefined) if where is not None]
+        if len(bad) == 1 and approx[1 - bad[0][0]] is not None and relation in ("=", "<=", "<", ">=", ">"):
+            cx = _undefined_side(bad[0], compiled, (f1, f2), mapping, roles, values, gens, p, q,
+                                 p_label, q_label)
+            if cx is not None:
+                return cx
         if bad:
             # a side that is not a real number on this pair gives no refutation on it (a value computed
             # through complex numbers may be bogus): the next pair is tried

@@ -57,12 +57,16 @@ class Counterexample:
     are both sides evaluated there) or ``"densities"`` (``p_data``/``p_g`` name gantheory densities,
     ``D``/``G`` the discriminator/generator where one is needed, both sides by certified quadrature).
     ``plot`` (not serialised) optionally holds ``{"x": [...], "lhs": [...], "rhs": [...]}``: the two
-    integrands on a grid, for the HTML report.
+    integrands on a grid, for the HTML report. ``undefined`` (only for ``"densities"``) names why one side
+    has no value on the pair: ``{"side": "left"|"right", "x": …, "expression": …, "value": …}`` — at the
+    point x (both densities positive there) the quantity under a log/square root is negative (or a
+    denominator is 0); that side is then ``None`` while the other is a finite real number, which makes
+    the relation false on the pair.
     """
 
     kind: str
-    lhs: float
-    rhs: float
+    lhs: float | None
+    rhs: float | None
     values: dict = field(default_factory=dict)
     p_data: str | None = None
     p_g: str | None = None
@@ -70,10 +74,18 @@ class Counterexample:
     G: str | None = None
     method: str = ""
     plot: dict | None = field(default=None, compare=False, repr=False)
+    undefined: dict | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("numbers", "densities"):
             raise ValueError(f"kind must be 'numbers' or 'densities', got {self.kind!r}")
+        if self.undefined is not None:
+            side = self.undefined.get("side")
+            if self.kind != "densities" or side not in ("left", "right"):
+                raise ValueError("undefined needs kind 'densities' and side 'left' or 'right'")
+            other = self.rhs if side == "left" else self.lhs
+            if (self.lhs if side == "left" else self.rhs) is not None or _num(other) is None:
+                raise ValueError("with an undefined side, that side is None and the other a finite number")
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind}
@@ -88,6 +100,10 @@ class Counterexample:
                 out["G"] = self.G
             if self.values:
                 out["values"] = {str(k): _num(v) for k, v in self.values.items()}
+            if self.undefined is not None:
+                out["undefined"] = {"side": self.undefined["side"], "x": _num(self.undefined["x"]),
+                                    "expression": str(self.undefined["expression"]),
+                                    "value": _num(self.undefined["value"])}
         out["lhs"] = _num(self.lhs)
         out["rhs"] = _num(self.rhs)
         out["method"] = self.method or ("exact arithmetic at the values" if self.kind == "numbers"
@@ -108,6 +124,13 @@ class Counterexample:
                 parts.append(f"G = {self.G}")
             parts += [f"{k} = {_short(v)}" for k, v in self.values.items()]
             where = ", ".join(parts)
+        if self.undefined is not None:
+            u = self.undefined
+            what = "is 0" if _num(u["value"]) == 0 else f"= {_short(u['value'])} < 0"
+            gone = (f"undefined (at x = {_short(u['x'])}, where both densities are positive, "
+                    f"{u['expression']} {what})")
+            left, right = (gone, _short(self.rhs)) if u["side"] == "left" else (_short(self.lhs), gone)
+            return f"with {where}: left side {left}, right side {right}"
         return f"with {where}: left side {_short(self.lhs)}, right side {_short(self.rhs)}"
 
 

@@ -172,17 +172,55 @@ def test_argmax_of_a_negatively_scaled_objective_is_refuted_with_numbers():
     assert cx.rhs > 0.99 or cx.rhs < 0.01  # the right side's objective is best at the boundary
 
 
-def test_a_log_of_a_negative_quantity_is_not_refuted_through_complex_values():
-    """A side that is not a real number on a pair refutes nothing there (its value would come through
-    complex numbers): the step stays unchecked with the reason, and numpy never casts a complex away."""
+def test_a_side_undefined_on_a_pair_refutes_when_the_other_is_a_real_number():
+    """log(p/(p − q)) is undefined where p < q: the left side is a finite real number on the pair and the
+    right has no value, so the equation is false there. The counterexample names the point x and the
+    quantity that is negative there, and both are recomputed here from scipy's normal pdf (an
+    independent route); no value is ever computed through complex numbers and the JSON has no NaN."""
+    from scipy.stats import norm
+
     text = (r"$$\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) + p_g(x)}\right] = "
             r"\mathbb{E}_{x \sim p_{data}}\left[\log \frac{p_{data}(x)}{p_{data}(x) - p_g(x)}\right]$$")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        report = check_derivation(text)
+    step = report.steps[0]
+    assert step.verdict == "refuted"
+    cx = step.counterexample
+    assert cx.kind == "densities" and (cx.p_data, cx.p_g) == ("Normal(0, 1)", "Normal(1, 1)")
+    assert cx.rhs is None and math.isfinite(cx.lhs)
+    u = cx.undefined
+    assert u["side"] == "right" and u["expression"] == "p_data(x) − p_g(x)"
+    recomputed = norm.pdf(u["x"], 0, 1) - norm.pdf(u["x"], 1, 1)
+    assert recomputed < 0 and u["value"] == pytest.approx(recomputed, rel=1e-9)
+    # the left side: E_p[log(p/(p+q))], by scipy quad (another route than the checker's quadrature)
+    from scipy.integrate import quad
+
+    left = quad(lambda x: norm.pdf(x) * math.log(norm.pdf(x) / (norm.pdf(x) + norm.pdf(x, 1))), -30, 30)[0]
+    assert cx.lhs == pytest.approx(left, abs=1e-7)
+    out = json.loads(json.dumps(step.to_dict(), allow_nan=False))["counterexample"]
+    assert out["rhs"] is None and out["undefined"]["x"] == u["x"]
+    assert "right side undefined (at x = " in step.reason and "< 0" in step.reason
+
+
+def test_both_sides_undefined_on_every_pair_stay_unchecked():
+    """Negative control of the test above: log(p − q) and log(p − 2q) are both undefined somewhere on
+    every pair; nothing a reader can recompute separates them, so the step stays unchecked with the reason."""
+    text = r"$$\int p(x)\log\left(p(x) - q(x)\right)dx = \int p(x)\log\left(p(x) - 2q(x)\right)dx$$"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         step = check_derivation(text).steps[0]
     assert step.verdict == "unchecked" and step.counterexample is None
-    assert "right side's integrand is not a real number" in step.reason
-    assert "internal" not in step.reason
+    assert "not a real number" in step.reason and "internal" not in step.reason
+
+
+def test_a_log_of_a_quantity_positive_on_the_pair_is_not_affected():
+    """A correct step whose log takes p + q (positive everywhere) is verified, never refuted as undefined."""
+    text = (r"$$\int p(x)\log\frac{p(x)}{p(x) + q(x)}dx = \int p(x)\log p(x)dx - "
+            r"\int p(x)\log\left(p(x) + q(x)\right)dx$$")
+    step = check_derivation(text).steps[0]
+    assert step.verdict != "refuted", step.reason
+    assert step.counterexample is None
 
 
 def test_a_complex_side_on_one_pair_lets_another_pair_refute():
@@ -219,7 +257,8 @@ def test_mutants_of_the_align_chain_raise_no_numpy_warning():
             assert not step.reason.startswith("internal"), (m.name, step.reason)
             if step.counterexample is not None:
                 cx = step.counterexample
-                assert not (math.isnan(cx.lhs) or math.isnan(cx.rhs)), (m.name, step.index)
+                for v in (cx.lhs, cx.rhs):  # a side is a number (never NaN), or None with the point named
+                    assert (v is None and cx.undefined is not None) or not math.isnan(v), (m.name, step.index)
 
 
 # Causes found on real write-ups (the texts below are written for these tests).

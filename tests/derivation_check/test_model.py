@@ -36,6 +36,34 @@ def test_first_wrong_counts_and_json_without_nan():
     assert data["documents"][0]["steps"][3]["counterexample"]["rhs"] is None
 
 
+_UNDEFINED = {"side": "right", "x": 0.52, "expression": "p_data(x) − p_g(x)", "value": -0.00704}
+
+
+def test_an_undefined_side_needs_the_other_side_finite_and_the_point_named():
+    with pytest.raises(ValueError, match="undefined"):
+        Counterexample("densities", -0.58, -0.1, p_data="Normal(0, 1)", p_g="Normal(1, 1)", undefined=_UNDEFINED)
+    with pytest.raises(ValueError, match="undefined"):
+        Counterexample("densities", math.nan, None, p_data="Normal(0, 1)", p_g="Normal(1, 1)", undefined=_UNDEFINED)
+    with pytest.raises(ValueError, match="undefined"):
+        Counterexample("numbers", -0.58, None, undefined=_UNDEFINED)
+
+
+def test_an_undefined_side_is_shown_by_every_renderer_and_the_json_has_no_nan():
+    from gantheory.report.check import render
+
+    cx = Counterexample("densities", -0.58, None, p_data="Normal(0, 1)", p_g="Normal(1, 1)", undefined=_UNDEFINED)
+    step = StepCheck(0, 1, "=", "a", "b", "refuted", rule="certified quadrature on a density pair",
+                     reason="the two sides differ", counterexample=cx)
+    report = CheckReport((DerivationReport("x.md", (step,)),))
+    data = json.loads(report.to_json())
+    assert data["documents"][0]["steps"][0]["counterexample"]["undefined"] == _UNDEFINED
+    assert data["documents"][0]["steps"][0]["counterexample"]["rhs"] is None
+    for fmt in ("text", "md", "html"):
+        out = render(report, fmt)
+        assert "right side undefined (at x = 0.52" in out, fmt
+        assert "p_data(x) − p_g(x) = -0.00704 &lt; 0" in out if fmt == "html" else "= -0.00704 < 0" in out, fmt
+
+
 PIECES = ["$$", "$", "=", r"\le", "x", "p_{data}(x)", r"\int", "dx", r"\mathbb{E}_{x\sim p}", "[", "]", "(", ")",
           r"\frac{1}{2}", r"\log", "D(x)", r"\\", "&", r"\max_D", "+", "-", r"\text{by}", "{", "}", "^", "_",
           r"\begin{align}", r"\end{align}", "\n", r"\quad", "0", r"\sum_{i=1}^m", "x^{(i)}"]
