@@ -22,8 +22,8 @@ from gantheory.derivation_check.translate import Translator, Unsupported, X
 __all__ = ["law_of_large_numbers", "optimise", "optimiser"]
 
 
-def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
-    """The optimiser of f over y in (0, 1) / ℝ; raises Unsupported when it cannot be certified."""
+def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator, unit: bool = False) -> sp.Expr:
+    """The optimiser of f over y in (0, 1) (``unit``) / ℝ; raises Unsupported when it cannot be certified."""
     df = sp.diff(f, y)
     if df == 0:
         raise Unsupported(f"arg{op} of an expression that does not depend on the variable")
@@ -40,6 +40,10 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     if len(sols) != 1:
         raise Unsupported(f"arg{op}: {len(sols)} stationary points of {sp.sstr(f)[:60]}")
     y_star = sp.simplify(sols[0])
+    if unit and -1 in (_sign_at_random_points(y_star, tr.ctx.domains),
+                       _sign_at_random_points(1 - y_star, tr.ctx.domains)):
+        # e.g. p/y + q/(1 + y) = 0 at y = −p/(p+q): f is monotone on (0, 1), its best is at the boundary
+        raise _OutsideUnit(op, y_star)
     d2 = sp.diff(f, y, 2).subs(y, y_star)
     sign = _sign_at_random_points(d2, tr.ctx.domains)
     if (op == "max" and sign != -1) or (op == "min" and sign != 1):
@@ -88,6 +92,13 @@ class _NoInterior(Unsupported):
         self.point = point
 
 
+class _OutsideUnit(_NoInterior):
+    def __init__(self, op: str, point: sp.Expr) -> None:
+        Unsupported.__init__(self, f"the objective has no interior {op}imum on (0, 1) (its stationary point "
+                                   f"{sp.sstr(point)[:40]} lies outside)")
+        self.point = point
+
+
 class NoMaximiser(_NoInterior):
     """The objective of an arg max is convex somewhere (e.g. scaled by a negative number): at ``witness`` its
     supremum on (0, 1) is at the boundary, not at the stationary point."""
@@ -131,6 +142,13 @@ def _draw(interval: sp.Interval, rng: random.Random) -> float:
     lo_f = float(lo) if lo != -sp.oo else float(hi) - 3
     hi_f = float(hi) if hi != sp.oo else float(lo) + 3
     return rng.uniform(lo_f + 0.05 * (hi_f - lo_f), hi_f - 0.05 * (hi_f - lo_f))
+
+
+def _unit(var_name: str, tr: Translator) -> bool:
+    """Whether the optimisation variable ranges over (0, 1) (a discriminator's output)."""
+    from gantheory.derivation_check.canonical import domain_of
+
+    return domain_of(var_name, tr.ctx.domains) == sp.Interval.open(0, 1)
 
 
 def _variable_symbol(var_name: str, body: sp.Expr, tr: Translator) -> tuple[sp.Basic, str]:
@@ -190,7 +208,7 @@ def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     if how == "symbol":
         f = body.subs(target, y)
         try:
-            y_star = _stationary(f, y, op, tr)
+            y_star = _stationary(f, y, op, tr, unit=_unit(var_name, tr))
         except _NoInterior:
             return _unbounded(f, y, op, tr)
         return sp.simplify(f.subs(y, y_star)) if sp.count_ops(f) < 40 else f.subs(y, y_star)
@@ -210,9 +228,12 @@ def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     app = next(iter(apps))
     f = integrand.subs(app, y)
     try:
-        y_star = _stationary(f, y, op, tr)
+        y_star = _stationary(f, y, op, tr, unit=_unit(var_name, tr))
     except _NoInterior:
-        return _unbounded(f, y, op, tr)  # ∫ ±∞ against positive densities is ±∞
+        best = _unbounded(f, y, op, tr)
+        if best.is_infinite:
+            return best  # ∫ ±∞ against positive densities is ±∞
+        return outside + sp.Integral(best, X)  # a finite boundary value, pointwise: integrate it
     tr.rules.add("pointwise maximisation inside an integral" if op == "max" else
                  "pointwise minimisation inside an integral")
     return outside + sp.Integral(f.subs(y, y_star), X)
@@ -224,7 +245,7 @@ def optimiser(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     target, how = _variable_symbol(var_name, body, tr)
     y = sp.Dummy("y", real=True)
     if how == "symbol":
-        return _stationary(body.subs(target, y), y, op, tr)
+        return _stationary(body.subs(target, y), y, op, tr, unit=_unit(var_name, tr))
     if how == "absent":
         raise Unsupported(f"\\arg\\{op} over {var_name}, which does not occur")
     try:
@@ -236,7 +257,7 @@ def optimiser(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     apps = {f for f in integrand.atoms(sp.core.function.AppliedUndef) if f.func == target}
     if len(apps) != 1 or next(iter(apps)).args != (X,):
         raise Unsupported(f"\\arg\\{op}_{var_name}: {var_name} is not applied to the variable of integration only")
-    y_star = _stationary(integrand.subs(next(iter(apps)), y), y, op, tr)
+    y_star = _stationary(integrand.subs(next(iter(apps)), y), y, op, tr, unit=_unit(var_name, tr))
     tr.rules.add("pointwise maximisation inside an integral")
     return y_star
 

@@ -309,3 +309,19 @@ def test_an_undefined_optimum_is_never_given_an_arbitrary_discriminator():
                     r"\mathbb{E}_{x\sim p_g}[\log D^*(x)]$$")
     step = check_derivation(text).steps[-1]
     assert step.verdict != "refuted"
+
+
+@pytest.mark.parametrize(("rhs", "verdict"), [(r"\log 2", "verified"), (r"-\log 4", "refuted"), (r"2\log 2", "refuted")])
+def test_pointwise_sup_at_the_boundary_is_integrated(rhs, verdict):
+    """max_D ∫ p log D + q log(1 + D): the stationary point −p/(p+q) lies outside (0, 1), so the sup is the
+    boundary value q·log 2 at D → 1, integrated: log 2 (normalisation). Regression: the stationary point was
+    taken although outside (0, 1), then the boundary value was compared pointwise without its integral (a
+    correct step refuted by 'numbers')."""
+    text = ("$$\\max_D \\int p_{data}(x)\\log D(x) + p_g(x)\\log(1+D(x))\\,dx = " + rhs + "$$\n")
+    (step,) = check_derivation(text).to_dict()["steps"]
+    assert step["verdict"] == verdict
+    if verdict == "verified":
+        assert "limit at the boundary" in step["rule"]
+    else:
+        assert step["counterexample"]["kind"] == "densities"
+        assert step["counterexample"]["lhs"] == pytest.approx(math.log(2), abs=1e-9)
