@@ -553,8 +553,8 @@ def _argmax_counterexample(bad, other: sp.Expr, side: str) -> Judgement | None:
     point = {str(k): float(v) for k, v in bad.witness.items()}
     lhs, rhs = (claimed.real, best) if side == "right" else (best, claimed.real)
     cx = Counterexample("numbers", lhs, rhs, values=point,
-                        method=f"the {side} side's objective evaluated on a grid of (0, 1): it is "
-                               f"{'convex' if bad.op == 'max' else 'concave'} there and keeps "
+                        method=f"the {side} side's objective evaluated on a grid of (0, 1): it has no interior "
+                               f"{bad.op}imum there and keeps "
                                f"{'increasing' if bad.op == 'max' else 'decreasing'} towards y = {edge}")
     return Judgement("refuted", "numbers", f"the {side} side's arg {bad.op} is not an interior point: "
                      + cx.describe() + f" (its objective is best near y = {edge})", cx)

@@ -43,6 +43,10 @@ def _stationary(f: sp.Expr, y: sp.Symbol, op: str, tr: Translator, unit: bool = 
     if unit and -1 in (_sign_at_random_points(y_star, tr.ctx.domains),
                        _sign_at_random_points(1 - y_star, tr.ctx.domains)):
         # e.g. p/y + q/(1 + y) = 0 at y = −p/(p+q): f is monotone on (0, 1), its best is at the boundary
+        witness = _wrong_sign_point(sp.Integer(1), op, tr.ctx.domains, free=f.free_symbols - {y},
+                                    atoms=f.atoms(sp.core.function.AppliedUndef))
+        if witness is not None:
+            raise NoMaximiser(op, f, y, y_star, witness)
         raise _OutsideUnit(op, y_star)
     d2 = sp.diff(f, y, 2).subs(y, y_star)
     sign = _sign_at_random_points(d2, tr.ctx.domains)
