@@ -416,6 +416,26 @@ def _relativistic_structures(real: Callable, fake: Callable, r: np.ndarray, f: n
     return {"paired": paired, "average": average}
 
 
+def _batch_values(pl: PointwiseLoss, n_batches: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The user's loss on ``n_batches`` seeded random pairs of batches (real ~ N(0, 1.5²), fake ~ N(0.3, 1.5²)):
+    (real batches, fake batches, the loss values, their range floored away from 0)."""
+    import torch
+
+    rng = np.random.default_rng(seed)
+    n = max(pl.batch_size, 2)
+    rs, fs = rng.normal(0.0, 1.5, (n_batches, n)), rng.normal(0.3, 1.5, (n_batches, n))
+    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
+                  for r, f in zip(rs, fs, strict=True)])
+    return rs, fs, y, max(float(np.ptp(y)), 1e-300)  # floor: no division by zero
+
+
+def _affine_fit(x: np.ndarray, y: np.ndarray, spread: float) -> tuple[float, float]:
+    """y ≈ s·x + k by least squares: (s, the largest residual relative to ``spread``)."""
+    design = np.stack([x, np.ones_like(x)], axis=1)
+    theta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(theta[0]), float(np.max(np.abs(design @ theta - y))) / spread
+
+
 def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: int = 0) -> FamilyFit | None:
     """Match a non-separable loss against the relativistic rows (Jolicoeur-Martineau 2018).
 
@@ -425,8 +445,6 @@ def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: i
     values' range) wins; its variant is the row's (``standard`` for RSGAN, ``average``, ``hinge``,
     ``least_squares`` for the RaGAN forms).
     """
-    import torch
-
     a = np.array([-1.3, 0.4, 2.2, -0.5])
     b = np.array([0.7, -1.1, 0.3, 1.9])
     base = pl.evaluate([a, b])
@@ -434,23 +452,16 @@ def fit_relativistic(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: i
     scale = max(float(np.ptp(base)), 1e-12)  # floor: a flat loss must not make the test relative to 0
     if not np.all(np.abs(shifted - base) <= atol * (1 + scale)):
         return None
-    rng = np.random.default_rng(seed)
-    n = max(pl.batch_size, 2)
-    rs, fs = rng.normal(0.0, 1.5, (n_batches, n)), rng.normal(0.3, 1.5, (n_batches, n))
-    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
-                  for r, f in zip(rs, fs, strict=True)])
-    spread = max(float(np.ptp(y)), 1e-300)  # floor: no division by zero
+    rs, fs, y, spread = _batch_values(pl, n_batches, seed)
     for name in relativistic_rows():
         real, fake = LOSSES[name].terms("numpy")
         for structure in ("paired", "average"):
             x = np.array([_relativistic_structures(real, fake, r, f)[structure] for r, f in zip(rs, fs, strict=True)])
-            design = np.stack([x, np.ones_like(x)], axis=1)
-            theta, *_ = np.linalg.lstsq(design, y, rcond=None)
-            resid = float(np.max(np.abs(design @ theta - y))) / spread
-            if theta[0] > 0 and resid < atol:
+            slope, resid = _affine_fit(x, y, spread)
+            if slope > 0 and resid < atol:
                 variant = name.removeprefix("relativistic_")
                 return FamilyFit("relativistic", {"variant": variant}, resid,
-                                 f"{LOSSES[name].formula} ({structure} differences), scale {theta[0]:.6g}")
+                                 f"{LOSSES[name].formula} ({structure} differences), scale {slope:.6g}")
     return None
 
 
@@ -470,25 +481,16 @@ def fit_softmax(pl: PointwiseLoss, atol: float, n_batches: int = 8, seed: int = 
     """Match a non-separable loss against Softmax GAN (Lin 2017): its values on ``n_batches`` random pairs of
     batches fitted as s·L(±r, ±f) + k with s > 0 — the energy form (real scored low, ``real_low``) and the
     same with the outputs negated (a logit scoring real high, ``real_high``). None when neither fits."""
-    import torch
-
     rows = softmax_rows()
     if not rows:
         return None
-    rng = np.random.default_rng(seed)
-    n = max(pl.batch_size, 2)
-    rs, fs = rng.normal(0.0, 1.5, (n_batches, n)), rng.normal(0.3, 1.5, (n_batches, n))
-    y = np.array([float(pl.call(torch.as_tensor(r, dtype=pl.dtype), torch.as_tensor(f, dtype=pl.dtype)))
-                  for r, f in zip(rs, fs, strict=True)])
-    spread = max(float(np.ptp(y)), 1e-300)  # floor: no division by zero
+    rs, fs, y, spread = _batch_values(pl, n_batches, seed)
     for sign, convention in ((1.0, "real_low"), (-1.0, "real_high")):
         x = np.array([_softmax_loss(sign * r, sign * f) for r, f in zip(rs, fs, strict=True)])
-        design = np.stack([x, np.ones_like(x)], axis=1)
-        theta, *_ = np.linalg.lstsq(design, y, rcond=None)
-        resid = float(np.max(np.abs(design @ theta - y))) / spread
-        if theta[0] > 0 and resid < atol:
+        slope, resid = _affine_fit(x, y, spread)
+        if slope > 0 and resid < atol:
             return FamilyFit("softmax", {}, resid, f"{LOSSES[rows[0]].formula}"
-                             f"{' on negated outputs' if sign < 0 else ''}, scale {theta[0]:.6g}", convention)
+                             f"{' on negated outputs' if sign < 0 else ''}, scale {slope:.6g}", convention)
     return None
 
 
