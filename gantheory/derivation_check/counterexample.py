@@ -210,20 +210,24 @@ def _fails(relation: str, lv: float, rv: float, margin: float) -> bool:
     }.get(relation, False)
 
 
-def _trapezoid(integrand, p, q, const: sp.Expr, values: dict) -> float | None:
+def _real_constant(const: sp.Expr, values: dict) -> float | None:
+    """The constant part of a side at ``values`` as a real number; None when it is not one."""
     try:
         c = complex(sp.N(const.subs(values)))
     except (TypeError, ValueError):
         return None
-    if abs(c.imag) > 1e-12:
-        return None
-    if integrand is None:
-        return c.real
+    return None if abs(c.imag) > 1e-12 else c.real
+
+
+def _trapezoid(integrand, p, q, const: sp.Expr, values: dict) -> float | None:
+    c = _real_constant(const, values)
+    if c is None or integrand is None:
+        return c
     if not _screen(integrand, p, q):
         return None
     with np.errstate(all="ignore"):
         values_ = integrand(_GRID, p.logpdf(_GRID), q.logpdf(_GRID))
-    return c.real + float(np.trapezoid(values_, _GRID))
+    return c + float(np.trapezoid(values_, _GRID))
 
 
 def _undefined_side(bad: tuple[int, float], compiled: list, integrands: tuple, mapping: dict, roles: dict,
@@ -238,13 +242,9 @@ def _undefined_side(bad: tuple[int, float], compiled: list, integrands: tuple, m
     if named is None:
         return None  # no quantity a reader could recompute: no refutation
     const, integrand = compiled[1 - k]
-    try:
-        c = complex(sp.N(const.subs(values)))
-    except (TypeError, ValueError):
+    value = _real_constant(const, values)
+    if value is None:
         return None
-    if abs(c.imag) > 1e-12:
-        return None
-    value = c.real
     if integrand is not None:
         if not _screen(integrand, p, q):
             return None
