@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
 from gantheory.errors import GanTheoryError
 from gantheory.numerics import LOG2, LOG4
@@ -100,6 +99,7 @@ def squared_hellinger_normal(loc1: ArrayLike, scale1: ArrayLike, loc2: ArrayLike
 
 def tv_normal_equal_scale(loc1: ArrayLike, loc2: ArrayLike, scale: ArrayLike) -> np.ndarray:
     r"""TV(N(μ₁,σ²), N(μ₂,σ²)) = ½∫|p−q| = 2Φ(|μ₁−μ₂|/(2σ)) − 1 (the densities cross once, at the midpoint)."""
+    from scipy import special
     s = _positive("scale", scale)
     return 2.0 * special.ndtr(np.abs(np.asarray(loc1) - loc2) / (2 * s)) - 1.0
 
@@ -110,6 +110,7 @@ def w1_normal(loc1: ArrayLike, scale1: ArrayLike, loc2: ArrayLike, scale2: Array
 
     Reference: Villani (2009), Optimal Transport, Remark 2.19 (quantile coupling in 1-D).
     """
+    from scipy import special
     s1, s2 = _positive("scale1", scale1), _positive("scale2", scale2)
     dm = np.abs(np.asarray(loc1, dtype=float) - loc2)
     ds = np.abs(s1 - s2)
@@ -160,6 +161,7 @@ def _aligned(values1, probs1, values2, probs2):
 
 def js_discrete(values1: ArrayLike, probs1: ArrayLike, values2: ArrayLike, probs2: ArrayLike) -> float:
     r"""JSD of two pmfs by the defining sum ½Σ p log(2p/(p+q)) + ½Σ q log(2q/(p+q)) (xlogy: 0 log 0 = 0)."""
+    from scipy import special
     p, q = _aligned(np.asarray(values1, float), probs1, np.asarray(values2, float), probs2)
     m = 0.5 * (p + q)
     return 0.5 * np.sum(special.xlogy(p, p) - special.xlogy(p, m)) + 0.5 * np.sum(special.xlogy(q, q) - special.xlogy(q, m))
@@ -167,6 +169,7 @@ def js_discrete(values1: ArrayLike, probs1: ArrayLike, values2: ArrayLike, probs
 
 def kl_discrete(values1: ArrayLike, probs1: ArrayLike, values2: ArrayLike, probs2: ArrayLike) -> float:
     r"""KL(p‖q) = Σ p log(p/q) (scipy.special.rel_entr); +inf when p has an atom q lacks."""
+    from scipy import special
     p, q = _aligned(np.asarray(values1, float), probs1, np.asarray(values2, float), probs2)
     return float(np.sum(special.rel_entr(p, q)))
 

@@ -132,7 +132,22 @@ class _SympyOps(_Ops):
                 "relu": lambda x: sp.Max(0, x), "log": sp.log, "exp": sp.exp, "times": lambda c, x: c * x}
 
 
-ops: dict[str, Any] = {"numpy": _NumpyOps(), "torch": _TorchOps(), "sympy": _SympyOps()}
+class _MpmathOps(_Ops):
+    """mpmath numbers at the caller's working precision (the loss audit's certificate checks at 50 digits)."""
+
+    name = "mpmath"
+
+    def _build(self):
+        import mpmath as mp
+
+        def softplus(x):
+            return mp.log1p(mp.exp(x))
+
+        return {"softplus": softplus, "log_sigmoid": lambda x: -softplus(-x), "sigmoid": lambda x: 1 / (1 + mp.exp(-x)),
+                "relu": lambda x: max(mp.mpf(0), x), "log": mp.log, "exp": mp.exp, "times": lambda c, x: c * x}
+
+
+ops: dict[str, Any] = {"numpy": _NumpyOps(), "torch": _TorchOps(), "sympy": _SympyOps(), "mpmath": _MpmathOps()}
 
 
 def _ops(backend) -> Any:
@@ -364,7 +379,8 @@ class Loss:
         return {**self.params, **params}
 
     def terms(self, backend: str | Any = "numpy", **params: float) -> tuple[Callable, Callable]:
-        """(ℓ_real, ℓ_fake) as callables of the output a, for ``backend`` ``numpy``, ``torch`` or ``sympy``."""
+        """(ℓ_real, ℓ_fake) as callables of the output a, for ``backend`` ``numpy``, ``torch``, ``sympy`` or
+        ``mpmath``."""
         o, kw = _ops(backend), self.bind(params)
         return (lambda a: self.real(a, o, **kw)), (lambda a: self.fake(a, o, **kw))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
@@ -34,6 +33,7 @@ _EULER_GAMMA = 0.5772156649015329
 def _log_gamma(x):
     """log Γ(x), finite for subnormal x: log Γ(x) = −log x − γx + O(x²) as x → 0, where scipy's gammaln
     overflows to inf (it forms 1/x)."""
+    from scipy import special
     with np.errstate(divide="ignore"):
         return np.where(x < 1e-300, -np.log(x) - _EULER_GAMMA * x, special.gammaln(x))
 
@@ -41,6 +41,7 @@ def _log_gamma(x):
 def _log_beta(a, b):
     """log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b); scipy's betaln where it is finite (it avoids
     the cancellation for large a, b), the log Γ form where betaln overflows (a or b below ~1e-308)."""
+    from scipy import special
     lb = special.betaln(a, b)
     return np.where(np.isinf(lb), _log_gamma(a) + _log_gamma(b) - _log_gamma(a + b), lb)
 
@@ -63,6 +64,7 @@ class Beta(_Parametric):
         self._init_params(a=self.a, b=self.b)
 
     def _logpdf(self, x):
+        from scipy import special
         inside = (x >= 0) & (x <= 1)
         xc = np.clip(x, 0.0, 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -109,6 +111,7 @@ class Beta(_Parametric):
         return Asymptote((0.0, 0.0, 0.0, 1.0 - k, 0.0), float(-_log_beta(self.a, self.b)))
 
     def cdf(self, x: ArrayLike) -> np.ndarray:
+        from scipy import special
         return special.betainc(self.a, self.b, np.clip(_check_x(x), 0.0, 1.0))
 
 

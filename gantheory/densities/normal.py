@@ -3,7 +3,6 @@ r"""The Gaussian family :math:`\mathcal N(\mu, \sigma^2)`."""
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
@@ -48,6 +47,7 @@ class Normal(_LocationScale):
         return rng.standard_normal(shape)
 
     def _standard_cdf(self, z):
+        from scipy import special
         return special.ndtr(z)
 
     def _offsets(self):

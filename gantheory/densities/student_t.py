@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
@@ -56,6 +55,7 @@ class StudentT(_LocationScale):
         self._init_params(df=self.df, loc=self.loc, scale=self.scale)
 
     def _logpdf(self, x):
+        from scipy import special
         nu = self.df
         z = (x - self.loc) / self.scale
         const = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
@@ -67,6 +67,7 @@ class StudentT(_LocationScale):
         return const - np.log(self.scale) - 0.5 * (nu + 1) * log_term
 
     def _standard_tail(self) -> Asymptote:
+        from scipy import special
         # log p₀ = C − (ν+1)/2 · log(1 + z²/ν) = C + (ν+1)/2 · log ν − (ν+1) log z + O(z^{-2})
         nu = float(self.df)
         c = special.gammaln(0.5 * (nu + 1)) - special.gammaln(0.5 * nu) - 0.5 * np.log(nu * np.pi)
@@ -76,6 +77,7 @@ class StudentT(_LocationScale):
         return rng.standard_t(np.broadcast_to(self.df, self.batch_shape), size=shape)
 
     def _standard_cdf(self, z):
+        from scipy import special
         return special.stdtr(self.df, z)
 
     def _offsets(self):

@@ -22,7 +22,7 @@ from gantheory.tolerances import TOLERANCES
 
 def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str | None = None, batch_size: int = 8,
           divergence: bool = True, symbolic: bool = True, seed: int = 0, order: str | None = None,
-          bind: Mapping[str, float] | None = None) -> AuditReport:
+          bind: Mapping[str, float] | None = None, prove: bool = False) -> AuditReport:
     """Audit a GAN discriminator loss (and generator loss): implied D*, divergence, convention, pairing.
 
     The discriminator loss is treated pointwise. At a point with data density p and generator
@@ -56,7 +56,9 @@ def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str | Non
         inputs: ``"logits"``, ``"probabilities"``, or None to detect.
         batch_size: batch size used to evaluate the losses (at least 2).
         divergence: integrate the value at the optimum (needs :mod:`gantheory.quadrature`).
-        symbolic: attempt the sympy certificate (``torch.fx`` trace).
+        symbolic: attempt the certificate (``torch.fx`` trace against the row's textbook form), checked at
+            50 digits with mpmath (:mod:`.certificate`).
+        prove: establish the certificate with ``sympy.simplify`` instead (imports sympy; slower).
         seed: seed for the random separability check.
         order: ``"real,fake"`` or ``"fake,real"``: the argument order (default: from parameter names).
         bind: keyword arguments bound to the losses that accept them (``{"margin": 80}``).
@@ -85,7 +87,7 @@ def audit(d_loss: Callable, g_loss: Callable | None = None, *, inputs: str | Non
     try:
         with torch.random.fork_rng(devices=[]):
             return _audit(d_loss, g_loss, inputs=inputs, batch_size=max(int(batch_size), 2), divergence=divergence,
-                          symbolic=symbolic, seed=seed, order=order, bind=dict(bind or {}))
+                          symbolic=symbolic, seed=seed, order=order, bind=dict(bind or {}), prove=prove)
     finally:
         torch.set_num_threads(previous)
 
@@ -118,7 +120,7 @@ def _tol(key: str, eps: float) -> float:
     return max(TOLERANCES[key], TOLERANCES["audit_dtype_rounding"] * eps)
 
 
-def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, order, bind) -> AuditReport:
+def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, order, bind, prove) -> AuditReport:
     findings: list[Finding] = []
     d_bind, g_bind = _split_bindings(bind, [d_loss, g_loss])
     conv = adapt(d_loss, role="d_loss", inputs=inputs, order=order, bind=d_bind, batch_size=batch_size)
@@ -216,7 +218,7 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     if symbolic and separable:
         try:
             from gantheory.loss_audit.certificate import certify_discriminator
-            c = certify_discriminator(conv, "logits", family, params)
+            c = certify_discriminator(conv, "logits", family, params, prove=prove)
             cert = _cert_dict(c)
             if c.status == "not_equivalent" and family != "unrecognised" and convention == "real_high":
                 findings.append(Finding("warning", f"the traced expression is not the textbook "
@@ -238,7 +240,8 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     pairing = "unknown"
     if g_loss is not None:
         g_audit, g_findings, g_probes, pairing = _audit_generator(
-            g_loss, conv, batch_size, terms, opt, family, params, convention, symbolic, separable, order, g_bind)
+            g_loss, conv, batch_size, terms, opt, family, params, convention, symbolic, separable, order, g_bind,
+            prove)
         findings += g_findings
         extreme = extreme + g_probes
     rank = {"error": 0, "warning": 1, "info": 2}
@@ -356,7 +359,7 @@ def _probe_findings(measured, name, signature, terms):
 
 
 def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, convention, symbolic, separable,
-                     order, g_bind):
+                     order, g_bind, prove=False):
     from gantheory.loss_audit.optimum import generator_term
 
     findings = []
@@ -439,7 +442,7 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     if symbolic:
         try:
             from gantheory.loss_audit.certificate import certify_generator
-            cert = _cert_dict(certify_generator(conv, "logits", gfit.kind, gfit.params))
+            cert = _cert_dict(certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove))
         except ImportError:
             cert = None
         except Exception as exc:  # a certificate is evidence, never a reason to fail the audit
@@ -541,7 +544,7 @@ def _pairing_note(family, params, gfit):
 def _cert_dict(c):
     return {"status": c.status, "textbook": c.textbook, "expression": c.expression,
             "constant": c.constant, "scales": list(c.scales), "method": c.method,
-            "counterexample_logit": c.counterexample, "detail": c.detail}
+            "counterexample_logit": c.counterexample, "detail": c.detail, "route": c.route}
 
 
 def _verdict(d: DiscriminatorAudit, g: GeneratorAudit | None, findings) -> str:

@@ -194,9 +194,11 @@ class Terms:
             return self._derivatives(a)
         eps = float(torch.finfo(self.loss.dtype).eps)
         h = 16 * eps * np.maximum(1.0, np.abs(a))
-        lo_r, lo_f = self._derivatives(a - h)
-        hi_r, hi_f = self._derivatives(a + h)
-        return 0.5 * (lo_r + hi_r), 0.5 * (lo_f + hi_f)
+        # a − h and a + h in one batch: the points are independent (constant batches, or a verified
+        # per-sample loss whose gradient at each sample is its own term's)
+        n = a.size
+        g_r, g_f = self._derivatives(np.concatenate([a - h, a + h]))
+        return 0.5 * (g_r[:n] + g_r[n:]), 0.5 * (g_f[:n] + g_f[n:])
 
     def _derivatives(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Autograd's (ℓ_r'(a), ℓ_f'(a)): one call on the batch ``a`` for a verified separable,
@@ -345,6 +347,13 @@ def implied_logit(terms: Terms, t: ArrayLike, *, bound: float, chunk: int = 2048
     for start in range(0, flat.size, chunk):
         out[start:start + chunk] = _minimise(terms, flat[start:start + chunk], True)[0]
     return np.clip(np.nan_to_num(out, nan=0.0), -bound, bound).reshape(t.shape)
+
+
+def minimise(terms: Terms, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a*(t), m(t)) for every t: the grid minimum refined by bisection; ±inf at an unbounded end (m = −∞ where
+    the objective falls without bound), NaN where it is flat (what :func:`solve_optimum` measures, without its
+    set of optimal logits at t = ½)."""
+    return _minimise(terms, np.asarray(t, dtype=np.float64), True)
 
 
 def _minimise(terms, t: np.ndarray, refine: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,5 @@
-"""The sympy certificate: the traced loss against the sympy terms of its row of gantheory.losses."""
+"""The certificate: the traced loss against the terms of its row of gantheory.losses, checked at 50 digits
+(mpmath, the default) or proved by sympy (``prove=True``); both routes refute the same wrong losses."""
 
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ from gantheory.losses import GENERATORS, LOSSES  # noqa: E402
     ("log_sigmoid_one_minus", "not_equivalent"),
     ("double_sigmoid", "not_equivalent"),
 ])
-def test_symbolic_certificate(name, status):
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_symbolic_certificate(name, status, prove):
     c = CORPUS[name]
-    cert = audit(c.d_loss, inputs=c.inputs, divergence=False).discriminator.certificate
+    cert = audit(c.d_loss, inputs=c.inputs, divergence=False, prove=prove).discriminator.certificate
     assert cert["status"] == status, cert
+    assert cert["route"] == ("proved" if prove else "checked")
     if status == "not_equivalent":
         assert cert["counterexample_logit"] is not None
+    elif not prove:
+        assert cert["method"] == "checked at 50 digits on 33 logits"
     if name == "concatenated_batch":
         assert cert["scales"] == pytest.approx([0.5, 0.5], abs=1e-12)
 
@@ -74,3 +79,63 @@ def test_generator_forms_are_the_rows_terms(kind):
     a = np.linspace(-6.0, 6.0, 13)
     np.testing.assert_allclose(sp.lambdify(FAKE, form, "numpy")(a), GENERATORS[kind](a, **params),
                                rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("family", sorted(_FAMILY_PARAMS))
+def test_mpmath_forms_are_the_rows_terms(family):
+    """The checked route's forms (the rows' terms on mpmath numbers) equal the rows' numpy terms."""
+    import mpmath as mp
+
+    params = _FAMILY_PARAMS[family]
+    with mp.workdps(50):
+        tr, tf, _ = textbook_forms(family, params, route="mpmath")
+        a = np.linspace(-6.0, 6.0, 13)
+        row = LOSSES["standard" if family == "class_weighted" else family]
+        real, fake = row.terms("numpy", **{k: v for k, v in params.items() if k in row.params})
+        np.testing.assert_allclose([float(tr(mp.mpf(x))) for x in a], real(a), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose([float(tf(mp.mpf(x))) for x in a], fake(a), rtol=1e-12, atol=1e-12)
+
+
+def _softplus_loss(eps_r=0.0):
+    def d_loss(r, f):
+        return (F.softplus(-r) + eps_r * r**2).mean() + F.softplus(f).mean()
+    return d_loss
+
+
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_a_difference_of_1e_15_is_refuted_with_a_counterexample(prove):
+    """Negative control: the textbook loss plus 1e-15·r² (invisible in float64 at most logits) is not the
+    textbook loss; both routes refute it and name a logit."""
+    from gantheory.loss_audit.certificate import certify_discriminator
+
+    cert = certify_discriminator(_softplus_loss(1e-15), "logits", "standard", {}, prove=prove)
+    assert cert.status == "not_equivalent" and cert.counterexample is not None, cert
+    clean = certify_discriminator(_softplus_loss(), "logits", "standard", {}, prove=prove)
+    assert clean.status == "equal", clean
+
+
+def test_checked_route_refutes_a_reversed_term_at_its_secant():
+    """A term entering with a negative scale (−softplus(−r)) is refuted at the logit of its secant."""
+    from gantheory.loss_audit.certificate import certify_discriminator
+
+    cert = certify_discriminator(lambda r, f: -F.softplus(-r).mean() + F.softplus(f).mean(), "logits", "standard", {})
+    assert cert.status == "not_equivalent" and cert.counterexample == 1.75, cert
+    assert "non-positive scale" in cert.detail
+
+
+def test_checked_route_refutes_a_loss_undefined_where_the_form_is_not():
+    """log of a logit (undefined for negative logits) is no textbook term: refuted where it is not real."""
+    from gantheory.loss_audit.certificate import certify_generator
+
+    cert = certify_generator(lambda f: torch.log(f).mean(), "logits", "non_saturating", {})
+    assert cert.status == "not_equivalent" and cert.counterexample is not None and cert.counterexample <= 0, cert
+
+
+def test_checked_route_reports_the_traced_expression_and_scales():
+    from gantheory.loss_audit.certificate import certify_discriminator
+
+    cert = certify_discriminator(lambda r, f: 3 * F.softplus(-r).mean() + F.softplus(f).mean() + 0.5, "logits",
+                                 "standard", {})
+    assert (cert.status, cert.scales, cert.route) == ("equal_up_to_scale", (3.0, 1.0), "checked")
+    assert cert.constant == pytest.approx(0.5, abs=1e-15)
+    assert cert.expression == "3 * softplus(-r) + softplus(f) + 1/2"

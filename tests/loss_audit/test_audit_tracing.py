@@ -1,0 +1,60 @@
+"""The torch.fx trace of a loss evaluated on scalars: exact constants, the mpmath and text backends."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+
+torch = pytest.importorskip("torch")
+mp = pytest.importorskip("mpmath")
+F = torch.nn.functional
+
+from gantheory.loss_audit.tracing import Text, Untraceable, backend, evaluate, exact, trace  # noqa: E402
+
+
+@pytest.mark.parametrize("x, q", [(0.9, Fraction(9, 10)), (1 / 3, Fraction(1, 3)), (1e-8, Fraction(1, 10**8)),
+                                  (2, Fraction(2)), (-0.25, Fraction(-1, 4)), (0.0, Fraction(0))])
+def test_constants_are_the_decimals_they_stand_for(x, q):
+    assert exact(x) == q
+
+
+def test_a_constant_with_no_short_fraction_is_its_shortest_decimal():
+    """Negative control: π is no fraction with a small denominator (its convergent 245850922/78256779 lies
+    within float rounding too, but is not what the code says): it is the decimal its float prints as."""
+    assert exact(math.pi) == Fraction("3.141592653589793")
+
+
+def test_mpmath_evaluation_matches_torch_in_float64():
+    def d_loss(real, fake, margin=1.0):
+        smooth = F.binary_cross_entropy_with_logits(real, torch.full_like(real, 0.9))
+        return smooth + F.relu(margin + fake).mean() + torch.clamp(fake, max=0.5).square().sum()
+
+    graph = trace(d_loss)
+    with mp.workdps(50):
+        for r, f in [(-1.5, 0.25), (2.0, -3.0), (0.0, 0.75)]:
+            got = evaluate(graph, backend("mpmath"), [mp.mpf(r), mp.mpf(f)])
+            want = d_loss(torch.tensor([r], dtype=torch.float64), torch.tensor([f], dtype=torch.float64))
+            assert float(got) == pytest.approx(float(want), rel=1e-14, abs=1e-14)
+
+
+def test_text_backend_folds_constants():
+    graph = trace(lambda real, fake: F.softplus(-real).mean() + F.softplus(fake).mean() * 1.0)
+    assert evaluate(graph, backend("text"), [Text("r"), Text("f")]) == "softplus(-r) + softplus(f)"
+
+
+def test_data_dependent_control_flow_is_untraceable():
+    def d_loss(r, f):
+        if r.sum() > 0:
+            return r.mean()
+        return f.mean()
+
+    with pytest.raises(Untraceable):
+        trace(d_loss)
+
+
+def test_unknown_op_is_untraceable():
+    graph = trace(lambda r, f: torch.erf(r).mean() + f.mean())
+    with pytest.raises(Untraceable, match="erf"):
+        evaluate(graph, backend("text"), [Text("r"), Text("f")])
