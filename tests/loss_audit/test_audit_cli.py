@@ -111,3 +111,52 @@ def test_relativistic_report_renders_and_a_render_failure_is_exit_3(capsys, modu
     monkeypatch.setattr(AuditReport, "to_text", explode)
     code, out, err = _run(capsys, f"{module}:rsgan_d")
     assert code == 3 and "internal error" in err and "renderer" in err and "Traceback" not in err
+
+
+TEXTBOOK = '''import torch.nn.functional as F
+
+
+def d_loss(real, fake):
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+def g_loss(fake):
+    return F.softplus(-fake).mean()
+'''
+
+_PROBE_IMPORTS = '''import sys
+from gantheory.cli import main
+code = main(["audit", "textbook:d_loss", "textbook:g_loss", "--format", "json"{extra}])
+print("CODE", code, "SYMPY", "sympy" in sys.modules, "SCIPY", "scipy" in sys.modules)
+'''
+
+
+@pytest.mark.parametrize("extra, sympy_loaded", [("", False), (', "--prove"', True)], ids=["default", "prove"])
+def test_default_audit_imports_neither_sympy_nor_scipy(tmp_path, extra, sympy_loaded):
+    """The default CLI audit (certificate checked at 50 digits, value by quadrature) leaves sympy and scipy
+    unimported, in a fresh interpreter; ``--prove`` imports sympy (the control that the probe sees it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "textbook.py").write_text(TEXTBOOK)
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", _PROBE_IMPORTS.format(extra=extra)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, check=False)
+    last = run.stdout.strip().splitlines()[-1]
+    assert last == f"CODE 0 SYMPY {sympy_loaded} SCIPY False", run.stdout[-2000:] + run.stderr[-2000:]
+    doc = json.loads(run.stdout[:run.stdout.rindex("CODE")])
+    cert = doc["discriminator"]["certificate"]
+    assert cert["status"] == "equal" and cert["route"] == ("proved" if sympy_loaded else "checked")
+    assert doc["discriminator"]["value_at_optimum"]["divergence"] == "js"
+
+
+def test_prove_flag_says_which_route_established_the_certificate(capsys, module):
+    main(["audit", f"{module}:hinge_dis", f"{module}:hinge_gen", "--no-divergence"])
+    checked = capsys.readouterr().out
+    main(["audit", f"{module}:hinge_dis", f"{module}:hinge_gen", "--no-divergence", "--prove"])
+    proved = capsys.readouterr().out
+    assert "checked at 50 digits on 33 logits" in checked and "sympy" not in checked
+    assert "by sympy simplify" in proved
