@@ -2,7 +2,7 @@
 
 :func:`audit` measures the optimal discriminator implied by a discriminator loss, the divergence its
 optimum value is an affine map of, the kind of generator loss and whether p_g = p_data is its fixed
-point, the numerics at extreme logits, and a sympy certificate against the textbook formula. Families,
+point, the numerics at extreme logits, and a certificate against the textbook formula. Families,
 generator kinds, their parameters, textbook forms and references are the rows of
 :data:`gantheory.losses.LOSSES` and :data:`gantheory.losses.GENERATORS`. This package imports torch;
 ``import gantheory`` does not.
@@ -14,7 +14,8 @@ Modules (data flows down the list):
 - :mod:`.probes` — structure (separable, per-sample, batch-size free) and numerics at extreme logits;
 - :mod:`.families` — a*(t) and the terms matched to the rows, and the catalogue of known slips;
 - :mod:`.value` — min_D L_D on Gaussian cases regressed on the divergence table;
-- :mod:`.certificate` — the loss traced to sympy against the row's sympy terms;
+- :mod:`.tracing` — the loss's ``torch.fx`` graph evaluated on scalars (mpmath, sympy, text);
+- :mod:`.certificate` — the traced loss against the row's terms: checked at 50 digits, or proved by sympy;
 - :mod:`.diagnosis` — :func:`audit`, collecting the findings into an :class:`AuditReport`
   (:mod:`.results`; rendered by :mod:`gantheory.report.audit`);
 - :mod:`.corpus` — correct and buggy losses with their expected diagnosis;

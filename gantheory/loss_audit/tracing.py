@@ -293,8 +293,8 @@ _IDENTITY_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze", "floa
 
 
 def trace(fn: Callable) -> Any:
-    """The :class:`torch.fx.Graph` of ``fn`` (nn loss modules traced through; defaulted parameters bound as
-    the constants they are), or raise :class:`Untraceable`."""
+    """The :class:`torch.fx.Graph` of ``fn`` (nn loss modules traced through; defaulted parameters and the
+    keywords of a ``functools.partial`` bound as the constants they are), or raise :class:`Untraceable`."""
     import torch.fx as fx
 
     class _Tracer(fx.Tracer):
@@ -307,11 +307,16 @@ def trace(fn: Callable) -> Any:
             except NameError:
                 return f"external_{type(mod).__name__}"
 
+    bound: dict = {}
+    while isinstance(fn, functools.partial) and not fn.args:  # keywords bound by a partial (or --arg)
+        bound = {**fn.keywords, **bound}
+        fn = fn.func
     try:  # defaulted parameters (label_smoothing=0.0, reduction="mean") are traced as the constants they are
         concrete = {p.name: p.default for p in inspect.signature(fn).parameters.values()
                     if p.default is not p.empty}
     except (TypeError, ValueError):
         concrete = {}
+    concrete.update(bound)
     try:
         return _Tracer().trace(fn, concrete_args=concrete or None)
     except Exception as exc:

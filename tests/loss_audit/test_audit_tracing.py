@@ -58,3 +58,13 @@ def test_unknown_op_is_untraceable():
     graph = trace(lambda r, f: torch.erf(r).mean() + f.mean())
     with pytest.raises(Untraceable, match="erf"):
         evaluate(graph, backend("text"), [Text("r"), Text("f")])
+
+
+def test_partial_keywords_are_traced_as_constants():
+    import functools
+
+    def d_loss(real, fake, margin=1.0):
+        return F.relu(margin - real).mean() + F.relu(margin + fake).mean()
+
+    graph = trace(functools.partial(d_loss, margin=80.0))
+    assert evaluate(graph, backend("text"), [Text("r"), Text("f")]) == "max(0, 80 - r) + max(0, 80 + f)"
