@@ -2,7 +2,7 @@
 
 For every row of :data:`gantheory.losses.LOSSES` (and every generator of ``GENERATORS``):
 
-- its per-sample terms written once give the same numbers in numpy, torch and sympy;
+- its per-sample terms written once give the same numbers in numpy, torch, sympy and mpmath;
 - ``optimum(lp, lq)`` minimises ``objective(a, lp, lq)`` = p·ℓ_real(a) + q·ℓ_fake(a): no step of either
   sign lowers it, no point of a wide grid lowers it, and where the terms are smooth (no ``Max`` in the sympy
   form) the central difference vanishes;
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -58,6 +59,20 @@ def test_numpy_torch_and_sympy_terms_agree(name, params):
         np.testing.assert_allclose(via_sympy, expected, rtol=1e-13, atol=1e-14, err_msg=f"{name} sympy at a={a}")
 
 
+@pytest.mark.parametrize("name,params", ALL_ROW_PARAMS)
+def test_mpmath_terms_agree(name, params):
+    """The mpmath backend (the loss audit's certificate, checked at 50 digits) gives the numpy numbers."""
+    import mpmath as mp
+
+    row = LOSSES[name]
+    (np_real, np_fake), (m_real, m_fake) = (row.terms(b, **params) for b in ("numpy", "mpmath"))
+    with mp.workdps(50):
+        for a in A:
+            via_mpmath = (float(m_real(mp.mpf(a))), float(m_fake(mp.mpf(a))))
+            np.testing.assert_allclose(via_mpmath, (float(np_real(a)), float(np_fake(a))), rtol=1e-13, atol=1e-14,
+                                       err_msg=f"{name} mpmath at a={a}")
+
+
 @pytest.mark.parametrize("name", list(GENERATORS))
 def test_generator_terms_agree_across_backends(name):
     gen = GENERATORS[name]
@@ -65,6 +80,7 @@ def test_generator_terms_agree_across_backends(name):
         expected = float(gen(a, "numpy"))
         assert float(gen(torch.tensor(a, dtype=torch.float64), "torch")) == pytest.approx(expected, rel=1e-13, abs=1e-14)
         assert float(sp.N(gen(sp.Float(a), "sympy"), 30)) == pytest.approx(expected, rel=1e-13, abs=1e-14)
+        assert float(gen(mpmath.mpf(a), "mpmath")) == pytest.approx(expected, rel=1e-13, abs=1e-14)
 
 
 def objective(row, a, lp, lq, params):
