@@ -16,7 +16,8 @@ Two routes establish it; the certificate's ``method`` says which.
   :data:`PROBE` for each variable with the other at ⅓, and (for a discriminator) at 11 mixed points: 33
   points for D, 11 for G. A residual above ``audit_certificate_zero_atol`` (1e-40; a real difference is
   > 1e-20) refutes it, with the logit where it is largest as the counterexample. Agreement to 50 digits on
-  every point is strong evidence, not a proof.
+  every point is strong evidence, not a proof: a difference confined to logits outside [−5.25, 5.75] (a
+  clamp that only acts beyond them) escapes it, as it escapes the proved route's 50-digit fallback.
 - **Proved by sympy** (``prove=True``; imports sympy, ~0.6 s more). The graph is evaluated on sympy
   symbols; the scales are ratios of derivatives at ⅓, and both partial derivatives of
   :math:`E - \\sum_k s_k T_k` vanish by ``sympy.simplify`` (where simplification is inconclusive they are
