@@ -20,13 +20,14 @@ Usage::
                                              # a task over a grid of specs (gantheory.sweeps)
 
 One parser (:func:`build_parser`) holds every subcommand; every usage error goes through
-:class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input) to exit code 2.
+:class:`UsageError` (or a :class:`~gantheory.errors.GanTheoryError` from bad input, or a
+:class:`~gantheory.errors.DependencyError` naming the optional extra to install) to exit code 2.
 
 Exit codes: 0 every claim holds (audit: a recognised game, used consistently; check: no step refuted or
 ill-formed); 1 some claim refuted (or, for selftest, some control not refuted; for audit, a finding of
 severity ``error``; for check, a refuted or ill-formed step; for runs, an alarm other than the
 heuristic-bound note); 2 usage error
-(unknown claim ids and function names get the nearest names); 3 internal error (a lens could not run).
+(unknown claim ids and function names get the nearest names; a missing optional extra); 3 internal error (a lens could not run).
 """
 
 from __future__ import annotations
@@ -604,10 +605,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     tags = [args.d_tag] + ([args.g_tag] if args.g_tag else [])
     try:
         series = read_log(args.path, tags, format=args.log_format)
-    except DependencyError as exc:
-        print(f"python -m verify runs: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
-    except GanTheoryError as exc:  # missing/empty/unreadable file, unknown tag (the tags found are listed)
+    except (DependencyError, GanTheoryError) as exc:  # a missing extra (the message says what to install);
+        # a missing/empty/unreadable file, an unknown tag (the tags found are listed)
         print(f"python -m verify runs: {exc}", file=sys.stderr)
         return EXIT_USAGE
     loss, generator, reduction, offset = args.loss, args.generator, args.reduction, 0.0
@@ -718,7 +717,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]
-    from gantheory.errors import GanTheoryError
+    from gantheory.errors import DependencyError, GanTheoryError
 
     try:
         args = build_parser().parse_args(argv)
@@ -726,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{exc}\n(run 'python -m verify --help' for usage)", file=sys.stderr)
         return EXIT_USAGE
-    except GanTheoryError as exc:
+    except (GanTheoryError, DependencyError) as exc:  # bad input, or an optional extra to install
         print(f"python -m verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help

@@ -559,3 +559,27 @@ def test_margin_ratio_of_failed_measurements():
     assert margin_ratio(ms) == pytest.approx(10.0)
     assert margin_ratio(ms[1:]) == pytest.approx(1.9)
     assert margin_ratio(ms[2:]) is None and margin_text(None) == "—" and margin_text(10.0) == "10×"
+
+
+def test_missing_optional_extra_is_exit_2_with_the_install_hint(capsys, monkeypatch, tmp_path):
+    """A missing extra is the user's environment, not an internal error: exit 2 with what to install, no
+    traceback (it was exit 3 before)."""
+    monkeypatch.setitem(sys.modules, "tbparse", None)
+    (tmp_path / "events.out.tfevents.1").write_bytes(b"")
+    code = main(["runs", str(tmp_path / "events.out.tfevents.1"), "--d-tag", "loss/d"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "gantheory[runs]" in err and "Traceback" not in err
+
+
+def test_dependency_error_from_any_subcommand_is_exit_2(capsys, monkeypatch):
+    from gantheory import cli
+    from gantheory.errors import DependencyError
+
+    def boom(args):
+        raise DependencyError("needs the optional extra: pip install 'gantheory[dask]'")
+
+    monkeypatch.setitem(cli._COMMANDS, "list", boom)
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert "gantheory[dask]" in err and "internal error" not in err

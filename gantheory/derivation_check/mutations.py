@@ -198,14 +198,15 @@ def corpus_mutations(directory: str | Path, *, per_source_kind: int = 8) -> tupl
     return tuple(out)
 
 
-def _relations(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) of every relation at brace/parenthesis depth 0."""
-    out = []
+def _scan_depth0(text: str, escaped: str, match_at: Callable[[int], int | None]) -> None:
+    """Walk ``text`` once, tracking brace/parenthesis depth; at depth 0 ``match_at(i)`` may consume a token
+    (it returns the index after it) or decline (None). A backslash before a character of ``escaped`` is a
+    literal, not a bracket. The one scanner behind :func:`_relations` and :func:`_formulas`."""
     depth = 0
     i = 0
     while i < len(text):
         c = text[i]
-        if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}()[]|,;!: ":
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in escaped:
             i += 2
             continue
         if c in "{(":
@@ -213,12 +214,25 @@ def _relations(text: str) -> list[tuple[int, int, str]]:
         elif c in "})":
             depth = max(depth - 1, 0)
         elif depth == 0:
-            m = _RELATION.match(text, i)
-            if m:
-                out.append((m.start(), m.end(), m.group(0)))
-                i = m.end()
+            end = match_at(i)
+            if end is not None:
+                i = end
                 continue
         i += 1
+
+
+def _relations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every relation at brace/parenthesis depth 0."""
+    out = []
+
+    def relation(i: int) -> int | None:
+        m = _RELATION.match(text, i)
+        if not m:
+            return None
+        out.append((m.start(), m.end(), m.group(0)))
+        return m.end()
+
+    _scan_depth0(text, "{}()[]|,;!: ", relation)
     return out
 
 
@@ -261,41 +275,31 @@ _REMARK = re.compile(r"\\q?quad(?![a-zA-Z])|\\text\{")
 def _formulas(text: str) -> list[tuple[int, int]]:
     """(start, end) of the formulas of a chain's text (see :func:`steps_of`)."""
     cuts: list[tuple[int, int]] = []
-    depth = 0
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text) and text[i + 1] in "{}()":
-            i += 2
-            continue
-        if c in "{(":
-            depth += 1
-        elif c in "})":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            m = _SPLIT.match(text, i)
-            if m:
-                cuts.append((m.start(), m.end()))
-                i = m.end()
-                continue
-            m = _REMARK.match(text, i)
-            if m and not _after_relation(text[:i]):
-                end = m.end()
-                if m.group(0).startswith("\\text"):
-                    close = _matching(text, end - 1)
-                    end = len(text) if close is None else close + 1
-                while True:  # a run of spacing and words: "\qquad\text{and}\qquad"
-                    nxt = _REMARK.match(text, end) or re.compile(r"\s+|,").match(text, end)
-                    if not nxt or nxt.end() == end:
-                        break
-                    end = nxt.end()
-                    if nxt.group(0).startswith("\\text"):
-                        close = _matching(text, end - 1)
-                        end = len(text) if close is None else close + 1
-                cuts.append((m.start(), end))
-                i = end
-                continue
-        i += 1
+
+    def cut(i: int) -> int | None:
+        m = _SPLIT.match(text, i)
+        if m:
+            cuts.append((m.start(), m.end()))
+            return m.end()
+        m = _REMARK.match(text, i)
+        if not m or _after_relation(text[:i]):
+            return None
+        end = m.end()
+        if m.group(0).startswith("\\text"):
+            close = _matching(text, end - 1)
+            end = len(text) if close is None else close + 1
+        while True:  # a run of spacing and words: "\qquad\text{and}\qquad"
+            nxt = _REMARK.match(text, end) or re.compile(r"\s+|,").match(text, end)
+            if not nxt or nxt.end() == end:
+                break
+            end = nxt.end()
+            if nxt.group(0).startswith("\\text"):
+                close = _matching(text, end - 1)
+                end = len(text) if close is None else close + 1
+        cuts.append((m.start(), end))
+        return end
+
+    _scan_depth0(text, "{}()", cut)
     out, lo = [], 0
     for a, b in cuts:
         out.append((lo, a))
