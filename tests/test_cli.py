@@ -191,7 +191,7 @@ def test_audit_subcommand_parses_and_dispatches(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "gantheory.loss_audit.loading", loading)
     assert main(["audit", "m:d", "m:g", "--probabilities", "--no-symbolic", "--batch-size", "4"]) == 1
     assert calls == [("loaded m:d", "loaded m:g", {"inputs": "probabilities", "batch_size": 4, "symbolic": False,
-                                                    "divergence": True, "order": None, "bind": {}})]
+                                                    "divergence": True, "order": None, "bind": {}, "prove": False})]
     assert capsys.readouterr().out.strip() == "fake report"
     assert main(["audit", "m:d", "--batch-size", "many"]) == 2  # one usage-error path for every subcommand
     assert "invalid int value" in capsys.readouterr().err
