@@ -132,6 +132,20 @@ class Mixture(Density):
     def breakpoints(self) -> np.ndarray:
         return self._component_points("breakpoints")
 
+    def _core_breakpoints(self) -> np.ndarray | None:
+        if self.is_discrete:
+            return None
+        parts = [c._core_breakpoints() for c in self.components]
+        if any(pt is None for pt in parts):
+            return None
+        return np.concatenate([np.broadcast_to(pt, (*self.batch_shape, pt.shape[-1])) for pt in parts], axis=-1)
+
+    def _outside_mass(self, low, high):
+        parts = [c._outside_mass(low, high) for c in self.components]
+        if self.is_discrete or any(m is None for m in parts):
+            return None
+        return sum(self.weights[..., k] * m for k, m in enumerate(parts))
+
     @property
     def modes(self) -> np.ndarray:
         return self._component_points("modes")
