@@ -441,6 +441,18 @@ def _tolerance(value, atol, rtol):
         return np.maximum(atol, rtol * np.where(np.isfinite(value), np.abs(value), 0.0))
 
 
+def _grid(p, q, p_on, q_on, shape, bound):
+    """Both densities' sorted breakpoints, shape (*shape, m), and the kernel bound in force: with a bound,
+    the body points (:meth:`Density._core_breakpoints`) where both families have them (their tails are
+    then bounded in closed form), else every breakpoint and None."""
+    cores = [p._core_breakpoints(), q._core_breakpoints()] if bound is not None else [None]
+    if any(c is None for c in cores):
+        bound = None
+        cores = [d.breakpoints() for d, on in ((p, p_on), (q, q_on)) if on]
+    parts = [np.broadcast_to(c, (*shape, c.shape[-1])) for c in cores]
+    return np.sort(np.concatenate(parts, axis=-1), axis=-1), bound
+
+
 def _outside_masses(p, q, low, high):
     """The masses of p and q outside [low, high] (arrays of the batch shape) in closed form, or None where
     a family does not know its own (:meth:`Density._outside_mass`)."""
@@ -638,24 +650,20 @@ def integrate(
     offset = None
     if p_on or q_on:
         bound = kernel_bound if nb == 1 and p_on and q_on else None
-        cores = [p._core_breakpoints(), q._core_breakpoints()] if bound is not None else [None]
-        if any(c is None for c in cores):
-            bound = None
-            cores = [d.breakpoints() for d, on in ((p, p_on), (q, q_on)) if on]
-        parts = [np.broadcast_to(c, (*shape, c.shape[-1])) for c in cores]
-        pts = np.sort(np.concatenate(parts, axis=-1), axis=-1)
-        per_pair = pts.shape[-1] * 15
         total = int(np.prod(shape, dtype=np.int64)) if nb else 1
         if nb == 1:
-            step = max(1, _CHUNK_NODES // per_pair)
             pb_full, qb_full = p.broadcast_to(shape), q.broadcast_to(shape)
+            per_pair = _grid(pb_full[:1], qb_full[:1], p_on, q_on, (1,), bound)[0].shape[-1] * 15
+            step = max(1, _CHUNK_NODES // per_pair)
             chunks = []
-            for i in range(0, total, step):
+            for i in range(0, total, step):  # the grid is built chunk by chunk: 10⁶ pairs' grids need not fit
                 pc, qc = pb_full[i:i + step], qb_full[i:i + step]
-                chunks.append(_batch_chunk(integrand, pc, qc, pts[i:i + step], p_on, q_on, kink, atol, rtol, bound))
+                pts, bound_c = _grid(pc, qc, p_on, q_on, pc.batch_shape, bound)
+                chunks.append(_batch_chunk(integrand, pc, qc, pts, p_on, q_on, kink, atol, rtol, bound_c))
             cont_value, cont_error, cont_mass, cont_edge = (np.concatenate([c[j] for c in chunks]) for j in range(4))
             n_nodes += max(c[4] for c in chunks)
         else:
+            pts, _ = _grid(p, q, p_on, q_on, shape, None)
             if tails and nb == 0 and p_on and q_on:
                 pts, offset = _tail_pieces(integrand, p, q, _mixture_switches(pts, p, q), atol)
             res = _continuous_pass(integrand, p, q, pts, nb, p_on, q_on, kink, offset)
@@ -670,7 +678,9 @@ def integrate(
             pb, qb = p.broadcast_to(shape), q.broadcast_to(shape)
             for idx in zip(*np.nonzero(np.atleast_1d(needs)), strict=True) if nb else [()]:
                 p1, q1 = (pb[idx], qb[idx]) if nb else (p, q)
-                r = _refine_one(integrand, p1, q1, pts[idx], p_on, q_on, kink, atol, rtol, divergent_tail,
+                # the pair's full breakpoints (tail points included: no closed-form tail bound here)
+                grid = pts if nb == 0 else _grid(p1, q1, p_on, q_on, (), None)[0]
+                r = _refine_one(integrand, p1, q1, grid, p_on, q_on, kink, atol, rtol, divergent_tail,
                                 offset if nb == 0 else None)
                 cont_value[idx], cont_error[idx], cont_mass[idx] = r.value, r.error, r.mass_error
                 n_nodes = max(n_nodes, r.n_nodes)
