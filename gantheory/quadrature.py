@@ -163,30 +163,65 @@ def _to_batch_first(a, nb):
     return np.moveaxis(a, tuple(range(a.ndim - nb, a.ndim)), tuple(range(nb))) if nb else a
 
 
+def _js_from_densities(lp, lq, ep, eq):
+    """The JSD row's integrand from log p, log q and p = e^{log p}, q = e^{log q}, sharing the exponentials
+    with the mass check: ½[p log(2p/(p+q)) + q log(2q/(p+q))] = ½[(p + q)(log 2 − s) − |d|·min(p, q)],
+    d = log p − log q, s = log1p(e^{−|d|}) = log1p(min(p, q)/max(p, q)) (the row's form
+    ½[p(log 2 − max(−d, 0) − s) + q(log 2 − max(d, 0) − s)] with the zero max taken on each side); exactly 0
+    where p = q, and 0 where both underflow."""
+    a = np.abs(lp - lq)
+    low, s = np.minimum(ep, eq), np.maximum(ep, eq)
+    np.divide(low, s, out=s, where=s > 0)  # e^{−|d|} without an exponential; stays 0 where both underflow
+    np.log1p(s, out=s)
+    np.subtract(LOG2, s, out=s)
+    s *= ep + eq
+    a *= low
+    s -= a
+    s *= 0.5
+    return s
+
+
+# Integrands of DIVERGENCES rows that also have a form taking the exponentials shared with the mass check.
+_SHARED_EXP_FORMS = {"js": _js_from_densities}
+
+
+def _shared_exp_form(integrand):
+    row = getattr(integrand, "__self__", None)  # a row's bound .integrand
+    if isinstance(row, Divergence) and DIVERGENCES.get(row.name) is row:
+        return _SHARED_EXP_FORMS.get(row.name)
+    return None
+
+
 def _eval(integrand, p, q, x, nb, p_on, q_on):
-    """Integrand at nodes x of shape (*B, ...) -> (values, lp, lq), all (*B, ...)."""
+    """Integrand at nodes x of shape (*B, ...) -> (values, lp, lq, e^lp or None, e^lq or None), all (*B, ...)."""
     xt = _to_batch_last(x, nb)
     lp = p.logpdf(xt) if p_on else np.full(xt.shape, -np.inf)
     lq = q.logpdf(xt) if q_on else np.full(xt.shape, -np.inf)
     lp, lq = np.broadcast_arrays(lp, lq)
+    shared = _shared_exp_form(integrand) if p_on and q_on else None
+    if shared is not None and np.isfinite(lp).all() and np.isfinite(lq).all():
+        ep, eq = exp(lp), exp(lq)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            f = shared(lp, lq, ep, eq)
+        return tuple(_to_batch_first(a, nb) for a in (f, lp, lq, ep, eq))
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         f = np.asarray(integrand(xt, lp, lq), dtype=np.float64)
     f = np.broadcast_to(f, lp.shape)
-    return _to_batch_first(f, nb), _to_batch_first(lp, nb), _to_batch_first(lq, nb)
+    return _to_batch_first(f, nb), _to_batch_first(lp, nb), _to_batch_first(lq, nb), None, None
 
 
-def _kronrod(integrand, p, q, pts, nb, p_on, q_on):
+def _kronrod(integrand, p, q, pts, nb, p_on, q_on, diff=True):
     """G7-K15 on every interval between consecutive sorted points pts (*B, m)."""
-    return _kronrod_ab(integrand, p, q, pts[..., :-1], pts[..., 1:], nb, p_on, q_on)
+    return _kronrod_ab(integrand, p, q, pts[..., :-1], pts[..., 1:], nb, p_on, q_on, diff)
 
 
-def _kronrod_ab(integrand, p, q, a, b, nb, p_on, q_on):
+def _kronrod_ab(integrand, p, q, a, b, nb, p_on, q_on, diff=True):
     """G7-K15 on the intervals [a, b] (arrays of shape (*B, n)): per interval (value, error estimate,
-    mass of p, mass of q) and log p − log q at the nodes."""
+    mass of p, mass of q) and log p − log q at the nodes (None unless ``diff``)."""
     half = 0.5 * (b - a)
     mid = 0.5 * (a + b)
     x = mid[..., None] + half[..., None] * NODES
-    f, lp, lq = _eval(integrand, p, q, x, nb, p_on, q_on)
+    f, lp, lq, ep, eq = _eval(integrand, p, q, x, nb, p_on, q_on)
     # A node that rounds onto an integrable pole (Beta with a < 1 at 0) gives log p = +inf: drop that
     # node's value and mark the interval's error infinite, so the pair is refined or reported, never
     # silently summed.
@@ -196,6 +231,7 @@ def _kronrod_ab(integrand, p, q, a, b, nb, p_on, q_on):
         has_pole = pole.any(axis=-1)
         f = np.where(pole, 0.0, f)
         lp, lq = np.where(pole, -np.inf, lp), np.where(pole, -np.inf, lq)
+        ep = eq = None
     empty = half == 0  # repeated breakpoints: zero-width intervals contribute nothing, even at a pole
     with np.errstate(invalid="ignore", over="ignore"):
         k = np.where(empty, 0.0, (f @ KRONROD_WEIGHTS) * half)
@@ -208,8 +244,10 @@ def _kronrod_ab(integrand, p, q, a, b, nb, p_on, q_on):
         err = np.where(resasc > 0, scaled, raw)
         err = np.where(np.isinf(k) & (k == g), 0.0, err)
         err = np.where(has_pole & ~empty, np.inf, err)
-        mass_p = np.where(empty, 0.0, (exp(lp) @ KRONROD_WEIGHTS) * half) if p_on else np.zeros_like(k)
-        mass_q = np.where(empty, 0.0, (exp(lq) @ KRONROD_WEIGHTS) * half) if q_on else np.zeros_like(k)
+        mass_p = np.where(empty, 0.0, ((exp(lp) if ep is None else ep) @ KRONROD_WEIGHTS) * half) if p_on else np.zeros_like(k)
+        mass_q = np.where(empty, 0.0, ((exp(lq) if eq is None else eq) @ KRONROD_WEIGHTS) * half) if q_on else np.zeros_like(k)
+    if not diff:
+        return k, err, mass_p, mass_q, None
     with np.errstate(invalid="ignore"):
         d = lp - lq
     return k, err, mass_p, mass_q, d
@@ -473,10 +511,10 @@ def _batch_chunk(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, bound=None,
     estimate (and that mass to the mass check), instead of integrating far tails node by node.
     Returns (value, error, mass_error, edge, n_nodes)."""
     bsize = pts.shape[0]
-    k, err, mp, mq, d = _kronrod(integrand, p, q, pts, 1, p_on, q_on)
+    k, err, mp, mq, d = _kronrod(integrand, p, q, pts, 1, p_on, q_on, diff=kink)
     if kink:
         pts = _crossings(p, q, pts, 1, d)
-        k, err, mp, mq, d = _kronrod(integrand, p, q, pts, 1, p_on, q_on)
+        k, err, mp, mq, _ = _kronrod(integrand, p, q, pts, 1, p_on, q_on, diff=False)
     n = k.shape[-1]
     nodes = np.full(bsize, 15 * n, dtype=np.int64)
     grid_lo, grid_hi = pts[:, :1], pts[:, -1:]
@@ -519,7 +557,7 @@ def _batch_chunk(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, bound=None,
         lo, hi = a[rows, top], b[rows, top]
         mid = 0.5 * (lo + hi)
         kk, ee, mpp, mqq, _ = _kronrod_ab(integrand, p[active], q[active], np.concatenate([lo, mid], axis=-1),
-                                          np.concatenate([mid, hi], axis=-1), 1, p_on, q_on)
+                                          np.concatenate([mid, hi], axis=-1), 1, p_on, q_on, diff=False)
         new = n + r * splits + np.arange(s)  # the right halves go to fresh slots, the left halves stay
         for arr, left, right in ((a, lo, mid), (b, mid, hi), (k, kk[:, :s], kk[:, s:]), (err, ee[:, :s], ee[:, s:]),
                                  (mp, mpp[:, :s], mpp[:, s:]), (mq, mqq[:, :s], mqq[:, s:])):
@@ -641,7 +679,7 @@ def integrate(
     n_nodes = 0
     if p.is_discrete or q.is_discrete:
         atoms, first = _discrete_atoms(p, q, shape)
-        f, _, _ = _eval(integrand, p, q, atoms, nb, p.is_discrete, q.is_discrete)
+        f = _eval(integrand, p, q, atoms, nb, p.is_discrete, q.is_discrete)[0]
         f = np.where(first, f, 0.0)
         with np.errstate(invalid="ignore"):
             value = value + f.sum(-1)

@@ -157,3 +157,47 @@ def test_mixture_components_of_different_batch_shapes():
     mixed = Mixture([Normal(0.0, 1.0), Laplace(np.zeros(3), 1.0)])
     expected = np.logaddexp(np.log(0.5) + Normal(0, 1).logpdf(0.3), np.log(0.5) + Laplace(0, 1).logpdf(0.3))
     assert np.allclose(mixed.logpdf(0.3), expected, rtol=1e-15)
+
+
+def test_shared_exponential_js_form_matches_mpmath_and_the_row():
+    from gantheory.divergences import _js_core
+    from gantheory.numerics import exp
+    from gantheory.quadrature import _js_from_densities
+
+    rng = np.random.default_rng(11)
+    lp = rng.uniform(-650.0, 5.0, 400)
+    lq = lp + rng.normal(0.0, 1.0, 400) * rng.choice([0.0, 1e-8, 1e-3, 1.0, 30.0, 300.0], 400)
+    lq = np.clip(lq, -690.0, 5.0)
+    got = _js_from_densities(lp, lq, exp(lp), exp(lq))
+    mp.mp.dps = 40
+    for i in range(400):
+        p, q = mp.e ** mp.mpf(lp[i]), mp.e ** mp.mpf(lq[i])
+        m = (p + q) / 2
+        exact = (p * mp.log(p / m) + q * mp.log(q / m)) / 2
+        assert abs(float(got[i] - exact)) <= 1e-15 * float(p + q), i
+    assert np.all(got[lp == lq] == 0.0)  # exactly 0 where p = q
+    assert np.allclose(got, _js_core(lp, lq), rtol=0, atol=1e-15 * np.max(np.exp(np.maximum(lp, lq))))
+    # both underflowing: 0, not NaN; one underflowing: ½ q log 2
+    edge = _js_from_densities(np.array([-800.0, -800.0]), np.array([-800.0, -5.0]), np.zeros(2), np.array([0.0, math.exp(-5.0)]))
+    assert edge[0] == 0.0 and edge[1] == pytest.approx(0.5 * math.exp(-5.0) * math.log(2.0), rel=1e-15)
+    # negative control: dropping the |d|·min(p, q) term is caught by the same comparison
+    wrong = 0.5 * (np.exp(lp) + np.exp(lq)) * (math.log(2.0) - np.log1p(np.exp(-np.abs(lp - lq))))
+    assert np.max(np.abs(wrong - got) / (np.exp(lp) + np.exp(lq))) > 1e-3
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_sorted_logsumexp_matches_mpmath(k):
+    rng = np.random.default_rng(k)
+    locs, scales = rng.uniform(-5, 5, (k, 20)), np.exp(rng.uniform(-4, 1, (k, 20)))
+    w = rng.dirichlet(np.ones(k), size=20)
+    m = Mixture([Normal(locs[i], scales[i]) for i in range(k)], w)
+    x = rng.uniform(-40, 40, (6, 20))
+    got = m.logpdf(x)
+    mp.mp.dps = 30
+    for i in range(6):
+        for j in range(20):
+            exact = mp.log(mp.fsum(mp.mpf(w[j, c]) * mp.npdf(mp.mpf(x[i, j]), mp.mpf(locs[c, j]), mp.mpf(scales[c, j])) for c in range(k)))
+            assert abs(float(got[i, j] - exact)) <= 2e-15 * max(1.0, abs(float(exact))), (i, j)
+    # a 0-d point and a point where every term is −inf (beyond 1e154 the square overflows)
+    single = Mixture([Normal(0.0, 1.0), Normal(1.0, 2.0), Normal(-3.0, 0.5)][:k])
+    assert np.ndim(single.logpdf(0.5)) == 0 and single.logpdf(1e200) == -np.inf

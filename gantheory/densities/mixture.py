@@ -96,7 +96,7 @@ class Mixture(Density):
     def _logpdf(self, x):
         terms = self._normal_terms(x)
         if terms is not None:
-            return _logsumexp_terms(terms)
+            return _logsumexp_sorted(terms) if len(terms) in (2, 3) else _logsumexp_terms(terms)
         with np.errstate(divide="ignore"):
             log_w = np.log(self.weights)
         # logsumexp_k(log w_k + log p_k(x)), streamed over components: shift by the running max so
@@ -212,6 +212,35 @@ class Mixture(Density):
 
 _SQRT2 = np.sqrt(2.0)
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+def _logsumexp_sorted(terms):
+    """log(e^a + e^b [+ e^c]) = top + log1p(e^{mid − top} [+ e^{low − top}]) for two or three arrays (of one
+    shape), with the terms ordered by a min/max network: one exponential fewer than the generic form (the top
+    term's e^0 = 1 is not computed), and log1p keeps full accuracy where one component dominates. Falls back
+    to :func:`_logsumexp_terms` where the largest term is not finite."""
+    a, b = terms[0], terms[1]
+    top, low = np.asarray(np.maximum(a, b)), np.asarray(np.minimum(a, b))  # arrays even for 0-d inputs
+    if len(terms) == 3:
+        c = terms[2]
+        mid = np.asarray(np.minimum(top, c))
+        np.maximum(top, c, out=top)
+        np.maximum(low, mid, out=mid)  # the median of a, b, c
+        np.minimum(low, c, out=low)
+    if not np.isfinite(top).all():
+        return _logsumexp_terms(terms)
+    with np.errstate(under="ignore"):
+        np.subtract(low, top, out=low)
+        np.maximum(low, -700.0, out=low)  # below e^-700 of the top a term cannot change the sum
+        np.exp(low, out=low)
+        if len(terms) == 3:
+            np.subtract(mid, top, out=mid)
+            np.maximum(mid, -700.0, out=mid)
+            np.exp(mid, out=mid)
+            low += mid
+    np.log1p(low, out=low)
+    low += top
+    return low
 
 
 def _logsumexp_terms(terms):
