@@ -14,6 +14,9 @@ dominates both densities (Lebesgue for continuous parts, counting measure for at
   refined adaptively (bisection, crossing points of p and q for kinked integrands, tails extended
   geometrically); if a pair still cannot be certified a :class:`~gantheory.errors.QuadratureWarning`
   names it. Nothing is returned silently wrong.
+- batches of Normal mixtures with an integrand bounded by c·(p + q) (JSD, TV, H², Δ, C(G)) stop the grid at
+  ±8.5σ of every component: beyond it c × (the tail mass of p and q, in closed form) bounds the rest and is
+  added to the error estimate (and that mass to the mass check); adaptive rounds evaluate only the new halves;
 - integrands are written in log space: the JSD kernel is ``log(2σ(log p − log q))``, ``0·log 0 = 0``,
   and a term whose weight is zero contributes zero even where the other density vanishes.
 
