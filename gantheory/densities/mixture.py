@@ -202,8 +202,11 @@ class Mixture(Density):
         return Mixture([c.broadcast_to(shape) for c in self.components], np.broadcast_to(self.weights, (*shape, k)))
 
     def _index(self, index):
-        full = self.broadcast_to(self.batch_shape)
-        return Mixture([c[index] for c in full.components], full.weights[index])
+        # only components narrower than the batch are broadcast (re-validating a full 10⁶ batch for every
+        # slice made chunked quadrature quadratic: 65 ms per chunk)
+        comps = [c if c.batch_shape == self.batch_shape else c.broadcast_to(self.batch_shape) for c in self.components]
+        weights = np.broadcast_to(self.weights, (*self.batch_shape, len(self.components)))
+        return Mixture([c[index] for c in comps], weights[index])
 
     def __repr__(self) -> str:
         comps = ", ".join(repr(c) for c in self.components)
