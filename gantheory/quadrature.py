@@ -89,7 +89,7 @@ GAUSS_WEIGHTS[1::2] = np.concatenate([_WG[:-1], _WG[::-1]])
 #   total_variation: ½|p − q| ≤ ½(p + q);  squared_hellinger: (√p − √q)² ≤ p + q;  triangular: (p − q)²/(p + q) ≤ p + q
 _KERNEL_BOUNDS = {"js": 0.5 * LOG2, "gan": LOG2, "total_variation": 0.5, "squared_hellinger": 1.0, "triangular": 1.0}
 
-_CHUNK_NODES = 250_000  # (pair, node) points per vectorised pass: small enough to stay in cache (2.4x faster than 4M)
+_CHUNK_NODES = 100_000  # (pair, node) points per vectorised pass: ~14% faster than 250k on 3-vs-3 mixtures (issue 13), 2.4x than 4M
 _MAX_ROUNDS = 40
 
 
