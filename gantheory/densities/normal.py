@@ -61,6 +61,8 @@ class Normal(_LocationScale):
 
     def _outside_mass(self, low, high):
         # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through ndtr's lower side (erfc), accurate far out
+        from scipy import special  # lazily, as _standard_cdf on main (the audit imports no scipy)
+
         return special.ndtr((low - self.loc) / self.scale) + special.ndtr((self.loc - high) / self.scale)
 
     def _standard_tail(self) -> Asymptote:
