@@ -6,12 +6,14 @@ import numpy as np
 
 from gantheory.densities.asymptotics import Asymptote
 from gantheory.densities.base import (
+    _GAUSSIAN_CORE_OFFSETS,
     _GAUSSIAN_OFFSETS,
     DensityFamily,
     _is_real,
     _is_scale,
     _LocationScale,
     _mp,
+    _offsets_points,
     _symmetric,
 )
 
@@ -52,6 +54,16 @@ class Normal(_LocationScale):
 
     def _offsets(self):
         return _symmetric(_GAUSSIAN_OFFSETS)
+
+    def _core_breakpoints(self) -> np.ndarray:
+        loc, scale = np.broadcast_arrays(self.loc, self.scale)
+        return _offsets_points(loc, scale, _symmetric(_GAUSSIAN_CORE_OFFSETS))
+
+    def _outside_mass(self, low, high):
+        # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through ndtr's lower side (erfc), accurate far out
+        from scipy import special  # lazily, as _standard_cdf on main (the audit imports no scipy)
+
+        return special.ndtr((low - self.loc) / self.scale) + special.ndtr((self.loc - high) / self.scale)
 
     def _standard_tail(self) -> Asymptote:
         return Asymptote((-0.5, 0.0, 0.0, 0.0, 0.0), -_HALF_LOG_2PI)  # log φ(z) = −z²/2 − ½ log 2π
