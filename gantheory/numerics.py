@@ -88,6 +88,16 @@ def weighted(log_weight: ArrayLike, values: ArrayLike) -> np.ndarray:
     return np.where(w == 0.0, 0.0, out)
 
 
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_cdf(z: ArrayLike) -> np.ndarray:
+    """Φ(z) = ½ erfc(−z/√2), elementwise with :func:`math.erfc` (no scipy import: the loss audit's value path
+    needs it); accurate relative to Φ in the far lower tail (down to underflow near z = −38), NaN stays NaN."""
+    z = np.asarray(z, dtype=np.float64)
+    return 0.5 * np.asarray(_ERFC(-z / math.sqrt(2.0)), dtype=np.float64)
+
+
 def logsumexp(a: ArrayLike, axis: int | tuple[int, ...] | None = -1, b: ArrayLike | None = None) -> np.ndarray:
     """scipy.special.logsumexp that returns −inf (not NaN, no warning) for all-−inf rows."""
     with np.errstate(divide="ignore", invalid="ignore"):

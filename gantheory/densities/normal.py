@@ -16,6 +16,7 @@ from gantheory.densities.base import (
     _offsets_points,
     _symmetric,
 )
+from gantheory.numerics import normal_cdf
 
 __all__ = ["Normal"]
 
@@ -60,10 +61,9 @@ class Normal(_LocationScale):
         return _offsets_points(loc, scale, _symmetric(_GAUSSIAN_CORE_OFFSETS))
 
     def _outside_mass(self, low, high):
-        # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through ndtr's lower side (erfc), accurate far out
-        from scipy import special  # lazily, as _standard_cdf on main (the audit imports no scipy)
-
-        return special.ndtr((low - self.loc) / self.scale) + special.ndtr((self.loc - high) / self.scale)
+        # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through the lower side (erfc), accurate far out; no scipy
+        # (the loss audit's value path integrates Normal pairs and imports no scipy)
+        return normal_cdf((low - self.loc) / self.scale) + normal_cdf((self.loc - high) / self.scale)
 
     def _standard_tail(self) -> Asymptote:
         return Asymptote((-0.5, 0.0, 0.0, 0.0, 0.0), -_HALF_LOG_2PI)  # log φ(z) = −z²/2 − ½ log 2π
