@@ -88,9 +88,9 @@ def test_normal_cdf_against_mpmath_without_scipy():
     tail (golden: mpmath); the negative control is Φ written as ½(1 + erf(z/√2)), which loses the lower tail."""
     from gantheory.numerics import normal_cdf
 
-    mp.mp.dps = 40
     z = np.linspace(-37.0, 8.0, 301)
-    ref = np.array([float(mp.ncdf(mp.mpf(float(t)))) for t in z])
+    with mp.workdps(40):
+        ref = np.array([float(mp.ncdf(mp.mpf(float(t)))) for t in z])
     assert np.max(np.abs(normal_cdf(z) - ref) / ref) < 1e-12
     naive = 0.5 * (1.0 + np.array([math.erf(t / math.sqrt(2.0)) for t in z]))
     assert np.max(np.abs(naive - ref) / ref) > 1e-3
