@@ -238,7 +238,7 @@ def _logsumexp_sorted(terms):
         np.maximum(top, c, out=top)
         np.maximum(low, mid, out=mid)  # the median of a, b, c
         np.minimum(low, c, out=low)
-    if not np.isfinite(top).all():
+    if not np.isfinite(top.sum()):  # finite sum: every top finite (an overflowing sum only takes the general path)
         return _logsumexp_terms(terms)
     with np.errstate(under="ignore"):
         np.subtract(low, top, out=low)
