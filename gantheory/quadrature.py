@@ -554,9 +554,9 @@ def _batch_chunk(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, bound=None,
         open_lo = open_hi = np.zeros((bsize, 1), dtype=bool)
         out_p, out_q = outside
         tail_err = bound * (out_p + out_q)
-    extra = rounds * splits
-    pad = lambda z: np.concatenate([z, np.zeros((bsize, extra))], axis=-1)  # noqa: E731  zero-width slots
-    a, b, k, err, mp, mq = (pad(z) for z in (pts[:, :-1], pts[:, 1:], k, err, mp, mq))
+    # zero-width slots for the right halves of bisected intervals, added as the rounds need them
+    pad = lambda z, extra: np.concatenate([z, np.zeros((bsize, extra))], axis=-1)  # noqa: E731
+    a, b, k, err, mp, mq = (pad(z, 2 * splits) for z in (pts[:, :-1], pts[:, 1:], k, err, mp, mq))
 
     any_open = bool(open_lo.any() or open_hi.any())
 
@@ -588,6 +588,8 @@ def _batch_chunk(integrand, p, q, pts, p_on, q_on, kink, atol, rtol, bound=None,
         active = active[keep]
         rows = active[:, None]
         s = min(splits, used)
+        if used + s > k.shape[-1]:
+            a, b, k, err, mp, mq = (pad(z, 4 * splits) for z in (a, b, k, err, mp, mq))
         top = np.argpartition(err[active, :used], -s, axis=-1)[:, -s:]
         lo, hi = a[rows, top], b[rows, top]
         mid = 0.5 * (lo + hi)

@@ -286,7 +286,8 @@ class _Parametric(Density):
     def _index(self, index):
         # batched quadrature slices every chunk and every adaptive round: re-checking parameters that were
         # checked at construction cost ~10% of the engine's time (issue 13)
-        full = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self._params.items()}
+        full = {k: (v if np.shape(v) == self.batch_shape else np.broadcast_to(v, self.batch_shape))[index]
+                for k, v in self._params.items()}
         return self._rebuild_trusted(**full)
 
     def __repr__(self) -> str:

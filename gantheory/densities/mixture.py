@@ -87,7 +87,8 @@ class Mixture(Density):
             t = np.empty(shape)
             np.subtract(x, c.loc, out=t)
             with np.errstate(over="ignore"):  # beyond |z| ~ 1e154, z² = inf: log p = −inf, its limit
-                np.divide(t, c.scale * _SQRT2, out=t)
+                # times the reciprocal (finite: scales are >= SCALE_MIN = 1e-300), ~2x cheaper than a divide
+                np.multiply(t, 1.0 / (c.scale * _SQRT2), out=t)
                 np.multiply(t, t, out=t)
             np.subtract(log_w[..., k] - np.log(c.scale) - _HALF_LOG_2PI, t, out=t)
             terms.append(t)
