@@ -87,7 +87,8 @@ class Mixture(Density):
             t = np.empty(shape)
             np.subtract(x, c.loc, out=t)
             with np.errstate(over="ignore"):  # beyond |z| ~ 1e154, z² = inf: log p = −inf, its limit
-                np.divide(t, c.scale * _SQRT2, out=t)
+                # times the reciprocal (finite: scales are >= SCALE_MIN = 1e-300), ~2x cheaper than a divide
+                np.multiply(t, 1.0 / (c.scale * _SQRT2), out=t)
                 np.multiply(t, t, out=t)
             np.subtract(log_w[..., k] - np.log(c.scale) - _HALF_LOG_2PI, t, out=t)
             terms.append(t)
@@ -199,14 +200,22 @@ class Mixture(Density):
 
     def broadcast_to(self, shape: int | tuple[int, ...]) -> Mixture:
         k = len(self.components)
-        return Mixture([c.broadcast_to(shape) for c in self.components], np.broadcast_to(self.weights, (*shape, k)))
+        return self._trusted([c.broadcast_to(shape) for c in self.components], np.broadcast_to(self.weights, (*shape, k)))
+
+    def _trusted(self, components, weights):
+        """A mixture of views of this one's (already validated) components and weights, not re-checked:
+        batched quadrature slices every chunk and every adaptive round (~10% of its time, issue 13)."""
+        new = object.__new__(Mixture)
+        new.batch_shape = np.broadcast_shapes(weights.shape[:-1], *(c.batch_shape for c in components))
+        new.components, new.weights, new.is_discrete = tuple(components), weights, self.is_discrete
+        return new
 
     def _index(self, index):
         # only components narrower than the batch are broadcast (re-validating a full 10⁶ batch for every
         # slice made chunked quadrature quadratic: 65 ms per chunk)
         comps = [c if c.batch_shape == self.batch_shape else c.broadcast_to(self.batch_shape) for c in self.components]
         weights = np.broadcast_to(self.weights, (*self.batch_shape, len(self.components)))
-        return Mixture([c[index] for c in comps], weights[index])
+        return self._trusted([c[index] for c in comps], weights[index])
 
     def __repr__(self) -> str:
         comps = ", ".join(repr(c) for c in self.components)
@@ -230,7 +239,7 @@ def _logsumexp_sorted(terms):
         np.maximum(top, c, out=top)
         np.maximum(low, mid, out=mid)  # the median of a, b, c
         np.minimum(low, c, out=low)
-    if not np.isfinite(top).all():
+    if not np.isfinite(top.sum()):  # finite sum: every top finite (an overflowing sum only takes the general path)
         return _logsumexp_terms(terms)
     with np.errstate(under="ignore"):
         np.subtract(low, top, out=low)

@@ -51,3 +51,28 @@ def test_weights_not_silently_renormalised():
     with pytest.raises(GanTheoryError, match="sum to 1 within 1e-12"):
         Mixture([Normal(), Normal(1)], [0.5, 0.5 + 1e-9])
     Mixture([Normal(), Normal(1)], [0.5, 0.5 + 1e-13])  # inside the stated tolerance
+
+
+def test_slices_skip_revalidation_but_match_constructed_mixtures(monkeypatch):
+    """Slicing a batch (the quadrature engine's chunks and adaptive rounds) builds no new validated
+    density, yet equals the mixture constructed from the sliced parameters; user construction still
+    refuses bad parameters (negative control)."""
+    import gantheory.densities.base as base
+    import gantheory.densities.mixture as mixture
+
+    locs, scales = np.array([[-1.0, 0.0, 2.0], [1.0, 3.0, -2.0]]), np.array([[0.5, 1.0, 2.0], [1.5, 0.2, 0.7]])
+    w = np.array([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]])
+    m = Mixture([Normal(locs[:, k], scales[:, k]) for k in range(3)], w)  # 3 components, batch of 2
+    x = np.linspace(-4.0, 4.0, 9)[:, None]
+    calls = []
+    for module in (base, mixture):
+        monkeypatch.setattr(module, "_param", lambda *a, **k: calls.append(a) or np.asarray(a[1], dtype=float))
+    s, b = m[1:], m.broadcast_to((4, 2))
+    assert calls == []
+    monkeypatch.undo()
+    want = Mixture([Normal(locs[1:, k], scales[1:, k]) for k in range(3)], w[1:])
+    np.testing.assert_array_equal(s.logpdf(x), want.logpdf(x))
+    np.testing.assert_array_equal(b.logpdf(x[:, None]), np.broadcast_to(m.logpdf(x)[:, None], (9, 4, 2)))
+    assert s.batch_shape == (1,) and b.batch_shape == (4, 2)
+    with pytest.raises(GanTheoryError, match="scale"):
+        Mixture([Normal(locs[:, k], scales[:, k] - 1.0) for k in range(3)], w)
