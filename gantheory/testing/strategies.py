@@ -341,8 +341,9 @@ class NetworkDiscriminator:
     def logit(self, x: ArrayLike) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         out = np.full(x.shape, float(self.output_bias))
-        for w, b, v in zip(self.weights, self.biases, self.output_weights, strict=True):
-            out = out + v * np.tanh(w * x + b)
+        with np.errstate(over="ignore"):  # w·x beyond 1e308 (far tail nodes) is ±inf: tanh gives its limit ±1
+            for w, b, v in zip(self.weights, self.biases, self.output_weights, strict=True):
+                out = out + v * np.tanh(w * x + b)
         return out
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
