@@ -99,11 +99,19 @@ def _kinks(p, q, lp, lq, pts, per_interval=12):
 
     values = [diff(x) for x in grid]
     for i in range(len(grid) - 1):
+        lo, hi = grid[i], grid[i + 1]
         v0, v1 = values[i], values[i + 1]
-        # a sign change, also from an infinite value (a density vanishing at a support end: the crossing of
-        # Beta(1.38, 2.9) with U(0, 1) at 0.013 lies between the end 0, where log p = −inf, and the next node)
-        if not (mp.isnan(v0) or mp.isnan(v1)) and v0 * v1 < 0:
-            roots.append(_bisect(diff, grid[i], grid[i + 1]))
+        # an infinite value at a node (a density vanishing, or a pole, at a support end): the sign just inside
+        # decides (the crossing of Beta(1.38, 2.9) with U(0, 1) at 0.013 lies between the end 0, where
+        # log p = −inf, and the next node; Beta(0.52, 1)'s pole at 0 is no crossing)
+        if mp.isinf(v0):
+            lo = lo + (hi - lo) * mp.mpf("1e-12")
+            v0 = diff(lo)
+        if mp.isinf(v1):
+            hi = hi - (hi - lo) * mp.mpf("1e-12")
+            v1 = diff(hi)
+        if mp.isfinite(v0) and mp.isfinite(v1) and v0 * v1 < 0:
+            roots.append(_bisect(diff, lo, hi))
     for d in (p, q):
         comps = getattr(d, "components", None)
         if comps is None or len(comps) < 2:
