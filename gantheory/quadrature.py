@@ -688,12 +688,19 @@ def _decide(p: Density, q: Density, d: Divergence, estimated: bool = True) -> tu
     """(whether D_f(p‖q) < ∞ — True, False or None for undecided —, whether the decision used numerically
     estimated asymptotics: a density's tail fitted by :func:`~gantheory.densities.asymptotics.estimate`
     or a user's f's growth, compared with the larger tie tolerance)."""
+    verdict, used, _ = _decide_with_expansions(p, q, d, estimated)
+    return verdict, used
+
+
+def _decide_with_expansions(p, q, d, estimated=True):
+    """:func:`_decide`, and the estimated expansions it found ({(density index, point, side): Asymptote})."""
+    table: dict = {}
     if math.isfinite(d.upper) and math.isfinite(d.lower):
-        return True, False
+        return True, False, table
     if d.growth_at_infinity is None or d.growth_at_zero is None or p.batch_shape != () or q.batch_shape != ():
-        return None, False
+        return None, False, table
     if p.is_discrete or q.is_discrete or (d.growth_estimated and not estimated):
-        return None, False
+        return None, False, table
     points = sorted({-math.inf, math.inf, *p.finite_ends(), *q.finite_ends()})
     unknown, used = False, False
     for point in points:
@@ -701,14 +708,54 @@ def _decide(p: Density, q: Density, d: Divergence, estimated: bool = True) -> tu
             if (point == -math.inf and side < 0) or (point == math.inf and side > 0):
                 continue
             (a, ea), (b, eb) = _expansion(p, point, side, estimated), _expansion(q, point, side, estimated)
+            for k, density, found in ((0, p, a), (1, q, b)):  # what the family does not say itself
+                if found is not None and estimated and density.asymptote(point, side) is None:
+                    table[(k, point, side)] = found
             rough = ea or eb or d.growth_estimated
             tie = ESTIMATED_TIE_RTOL if rough else TIE_RTOL
             verdict = None if a is None or b is None else _end_verdict(a, b, d, math.isfinite(point), tie)
             if verdict is False:
-                return False, rough
+                return False, rough, table
             unknown |= verdict is None
             used |= rough and verdict is True
-    return (None, False) if unknown else (True, used)
+    return (None, False, table) if unknown else (True, used, table)
+
+
+class _WithExpansions(Density):
+    """A single density whose tails were estimated (:func:`_expansion`), with those expansions as its
+    ``asymptote``, so that the engine's substituted tail pieces can integrate to the ends (they use the
+    expansion only where x is no longer representable: beyond 1e300, within 1e-8·|e| of an end e)."""
+
+    def __init__(self, density: Density, expansions: dict) -> None:
+        self.density, self.expansions = density, expansions
+        self.batch_shape = ()
+
+    def _logpdf(self, x):
+        return self.density._logpdf(x)
+
+    def breakpoints(self) -> np.ndarray:
+        return self.density.breakpoints()
+
+    @property
+    def support(self):
+        return self.density.support
+
+    @property
+    def modes(self) -> np.ndarray:
+        return self.density.modes
+
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        found = self.density.asymptote(point, side)
+        return found if found is not None else self.expansions.get((point, side))
+
+    def finite_ends(self) -> tuple[float, ...]:
+        return self.density.finite_ends()
+
+    def broadcast_to(self, shape):
+        return self
+
+    def __repr__(self) -> str:
+        return repr(self.density)
 
 
 def divergence_is_finite(p: Density, q: Density, f: str | Divergence) -> bool | None:
@@ -778,16 +825,25 @@ def _single_unbounded(p: Density, q: Density, d: Divergence, kwargs: dict) -> Qu
     substituted tail pieces where every expansion is a closed form); an undecided pair is not certified."""
     if p.is_discrete or q.is_discrete:  # atoms are summed exactly; a continuous part has no tail question here
         return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
-    verdict, estimated = _decide(p, q, d)
+    verdict, estimated, table = _decide_with_expansions(p, q, d)
     note = _ESTIMATED_NOTE if estimated else ""
     if verdict is False:
         return QuadratureResult(math.inf, 0.0, True, 0, 0.0, d.name, note)
+    if table:  # estimated expansions stand in for the closed forms in the substituted tail pieces
+        def wrap(density, k):
+            return _WithExpansions(density, {(pt, sd): a for (i, pt, sd), a in table.items() if i == k})
+
+        p, q = wrap(p, 0), wrap(q, 1)
+    tails = _tails_known(p, q)
     if verdict is None:
-        r = integrate(d.integrand, p, q, kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
+        try:
+            r = integrate(d.integrand, p, q, kink=d.kink, divergent_tail=not tails, tails=tails, name=d.name, **kwargs)
+        except GanTheoryError:  # the shell extension of a density it knows nothing about (x beyond 1e308)
+            r = QuadratureResult(math.inf, math.inf, False, 0, math.inf, d.name)
         return _undecided(r, d, p, q)
     # known finite: no shell test may call it divergent; a pair that cannot be certified warns
-    r = integrate(d.integrand, p, q, kink=d.kink, tails=_tails_known(p, q), name=d.name, **kwargs)
-    r = _overflow_is_not_divergence(r, verdict)
+    r = integrate(d.integrand, p, q, kink=d.kink, tails=tails, name=d.name, **kwargs)
+    r = _overflow_is_not_divergence(r, verdict, estimated)
     return QuadratureResult(r.value, r.error, r.certified, r.n_nodes, r.mass_error, r.name, note) if note else r
 
 
@@ -819,13 +875,14 @@ def _tails_known(p: Density, q: Density) -> bool:
     return all(a is not None and all(math.isfinite(c) for c in a.coef) for a in found)
 
 
-def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None) -> QuadratureResult:
+def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None, estimated: bool = False) -> QuadratureResult:
     """+inf from a pair the asymptotics call finite is float64 overflow (χ²(U(0, 1) ‖ N(8.7, 0.07)) ≈ e^{7000}),
     not a divergence: reported as inf, not certified, with a warning that says which."""
     if verdict is not True or np.isfinite(r.value):
         return r
-    warnings.warn(f"{r.name}: the integral is finite (closed-form asymptotics) but exceeds the float64 range; "
-                  "reported as inf, not certified", QuadratureWarning, stacklevel=4)
+    how = "estimated asymptotics" if estimated else "closed-form asymptotics"
+    warnings.warn(f"{r.name}: the integral is finite ({how}) but exceeds the float64 range, or the integration "
+                  "overflowed; reported as inf, not certified", QuadratureWarning, stacklevel=4)
     return QuadratureResult(r.value, math.inf, False, r.n_nodes, r.mass_error, r.name)
 
 

@@ -208,7 +208,7 @@ def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int
     end) of the outermost breakpoint, beyond which the tail is taken to be in its asymptotic regime.
 
     log p is evaluated at 60 geometric points t = e^u (t = |x| at an infinite end, 1/|x − e| at a
-    finite end e, from the measured distance so that rounding of x does not bias it) on the far half
+    finite end e, from the measured distance so that rounding of x does not bias it) on the far 35%
     of the representable range (|x| up to 1e300; |x − e| down to 1e-300 or 1e-13·|e|) and fitted by
     ``a u² + b u + c log u + d`` (power and log-normal tails, poles; fitted on the nearer two thirds
     of the points, accepted if it predicts the farthest third to 1e-7·|log p|), else by a leading
@@ -238,10 +238,14 @@ def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int
     scan_u, scan_g = sample(np.linspace(u_lo, u_hi, 120))
     ok = np.isfinite(scan_g) & np.isfinite(scan_u)
     n_ok = int(np.argmin(ok)) if not ok.all() else ok.size
+    if n_ok < ok.size and scan_g[n_ok - 1] > -800.0:
+        # cut off where p underflows (log of a subnormal pdf has lost digits: scipy's pareto.logpdf is
+        # 7e-5 off just before it turns −inf): keep log p ≥ −700
+        n_ok = int(np.sum(scan_g[:n_ok] >= -700.0))
     if n_ok < 12 or scan_u[n_ok - 1] - u_lo < 6.0:
         return None
     u_top = float(scan_u[n_ok - 1])
-    u, g = sample(np.linspace(u_lo + 0.5 * (u_top - u_lo), u_top, 60))
+    u, g = sample(np.linspace(u_lo + 0.65 * (u_top - u_lo), u_top, 60))
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(u))):
         return None
     return _power_fit(u, g) or _exponential_fit(u, g)
