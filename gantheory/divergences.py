@@ -63,7 +63,8 @@ class Divergence:
     ``upper`` bound the value over all pairs. ``growth_at_infinity`` = (s, m) says |f(u)| ≍ u^s (log u)^m
     as u → ∞ and ``growth_at_zero`` = (s, m) that |f(u)| ≍ u^{−s} (log 1/u)^m as u → 0⁺ ((0, 0): bounded);
     with the densities' tail asymptotics they decide whether the integral is finite without integrating
-    (``None``: not known, e.g. a user's f).
+    (``None``: not known). For a user's f they are estimated from f at u = e^{±100 … ±690}
+    (``growth_estimated``), and decisions built on them say so.
     """
 
     name: str
@@ -84,6 +85,7 @@ class Divergence:
     symbol: str = ""
     growth_at_infinity: tuple[float, float] | None = None
     growth_at_zero: tuple[float, float] | None = None
+    growth_estimated: bool = False
 
     def integrand(self, x: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         both = (lp > -np.inf) & (lq > -np.inf)
@@ -230,6 +232,35 @@ def _check_generator(fv: Callable, name: str) -> None:
                              f"between u = {u0[i]:.4g} and {u2[i]:.4g} ({chord[i]:.6g}); an f-divergence needs convex f")
 
 
+_GROWTH_L = np.linspace(100.0, 690.0, 60)
+_CORE_CLIP = 300.0
+
+
+def _estimated_growth(fv: Callable, toward_zero: bool) -> tuple[float, float] | None:
+    """(s, m) with |f(u)| ≍ u^{±s} (log u^{±1})^m as u → ∞ (or 0⁺): log|f| fitted by s·L + m·log L + c at
+    L = |log u| ∈ [100, 690] (where f is finite and nonzero; at least 20 points), accepted when the fit
+    reproduces log|f| to 1e-3 (a finer log factor, log(L − 1) for u log u − u + 1, leaves ~1e-4). The
+    exponents are snapped to the nearest 1/1000 (s) and 1/2 (m) when within 1e-3 and 0.1 of it: the
+    fit's bias from such finer factors; the divergence decision treats them as estimates anyway.
+    None: f oscillates, changes sign or follows no power-log law there."""
+    u = np.exp(-_GROWTH_L) if toward_zero else np.exp(_GROWTH_L)
+    with np.errstate(all="ignore"):
+        v = np.abs(np.asarray(fv(u), dtype=np.float64))
+        logv = np.log(v)
+    ok = np.isfinite(logv)
+    if ok.sum() < 20:
+        return None
+    L, y = _GROWTH_L[ok], logv[ok]
+    basis = np.stack([L, np.log(L), np.ones_like(L)], axis=-1)
+    coef, *_ = np.linalg.lstsq(basis, y, rcond=None)
+    if np.max(np.abs(basis @ coef - y)) > 1e-3:
+        return None
+    s, m = float(coef[0]), float(coef[1])
+    # toward 0, L = log(1/u): log|f| = s·L is |f| ≍ u^{−s}, the convention of ``growth_at_zero``
+    s_snap, m_snap = round(s, 3), round(2.0 * m) / 2.0
+    return (s_snap if abs(s - s_snap) < 1e-3 else s), (m_snap if abs(m - m_snap) < 0.1 else m)
+
+
 def _callable_divergence(f: Callable) -> Divergence:
     """A user's convex f: integrand q·f(e^{lp − lq}); f(0) and lim f(u)/u measured, inf if unbounded."""
 
@@ -240,16 +271,33 @@ def _callable_divergence(f: Callable) -> Divergence:
         return np.broadcast_to(out, u.shape)
 
     _check_generator(fv, getattr(f, "__name__", "f"))
+    at_zero = _estimated_growth(fv, True)
     with np.errstate(all="ignore"):
         f0 = float(fv(np.array(0.0)))
         s1, s2 = (float(fv(np.array(u))) / u for u in (1e12, 1e15))
     slope = s2 if np.isfinite(s2) and abs(s2 - s1) <= 1e-3 * max(1.0, abs(s2)) else np.inf
-    if np.isnan(f0):
-        f0 = np.inf
+    if np.isnan(f0):  # f(0) = lim f(u) as u → 0⁺ (u log u at 0): finite unless f grows there
+        grows = at_zero is None or at_zero[0] > 0 or (at_zero[0] == 0 and at_zero[1] > 0)
+        f0 = np.inf if grows else float(fv(np.array(1e-300)))
     name = getattr(f, "__name__", "f")
+    at_infinity = _estimated_growth(fv, False)
 
     def core(lp, lq):
-        return np.exp(lq) * fv(np.exp(lp - lq))
+        # q·f(u), u = e^{lp − lq}, in log space: sign(f)·e^{lq + log|f(u)|}. f is evaluated at |log u| ≤ 300
+        # (u^2 at u = e^{300} is still a float); beyond, log|f| is continued by its estimated growth
+        # u^{±s}(log)^m, so that neither u nor f(u) nor q overflows or underflows into inf·0.
+        d = lp - lq
+        dc = np.clip(d, -_CORE_CLIP, _CORE_CLIP)
+        fu = fv(np.exp(dc))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logf = np.log(np.abs(fu))
+            for growth, beyond in ((at_infinity, d > _CORE_CLIP), (at_zero, d < -_CORE_CLIP)):
+                if growth is not None and np.any(beyond):
+                    s_, m_ = growth
+                    extra = np.abs(d) - _CORE_CLIP
+                    logf = np.where(beyond, logf + s_ * extra + m_ * np.log(np.abs(d) / _CORE_CLIP), logf)
+            return np.sign(fu) * np.exp(lq + logf)
 
     return Divergence(name, f"user-supplied f ({name})", f, core, f0, slope, kink=True, divergent_tail=True,
-                      reference="user-supplied")
+                      reference="user-supplied", growth_at_infinity=at_infinity,
+                      growth_at_zero=at_zero, growth_estimated=True)

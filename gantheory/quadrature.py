@@ -37,7 +37,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gantheory.densities import Density
-from gantheory.densities.asymptotics import Asymptote, integrable, leading, log_of_growth
+from gantheory.densities.asymptotics import (
+    ABSENT,
+    ESTIMATED_TIE_RTOL,
+    TIE_RTOL,
+    Asymptote,
+    estimate,
+    integrable,
+    leading,
+    log_of_growth,
+)
 from gantheory.divergences import DIVERGENCES, Divergence, resolve_divergence
 from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.numerics import LOG2, LOG4, exp, log_sigmoid, sigmoid, weighted
@@ -106,6 +115,8 @@ class QuadratureResult:
         certified: whether the error is within tolerance and no mass is missing (bool or bool array).
         n_nodes: integrand evaluations used per pair (max over the batch).
         mass_error: max(|∫p − 1|, |∫q − 1|) on the grid used.
+        note: how the certificate was reached where that is not the closed-form route (e.g. finiteness
+            decided from numerically estimated tail asymptotics); "" otherwise.
     """
 
     value: float | np.ndarray
@@ -114,6 +125,7 @@ class QuadratureResult:
     n_nodes: int = 0
     mass_error: float | np.ndarray = 0.0
     name: str = ""
+    note: str = ""
 
     def __float__(self) -> float:
         v = np.asarray(self.value)
@@ -133,7 +145,7 @@ class QuadratureResult:
     def __getitem__(self, index: int | slice | tuple) -> QuadratureResult:
         pick = lambda a: np.asarray(a)[index] if np.ndim(a) else a  # noqa: E731
         return QuadratureResult(pick(self.value), pick(self.error), pick(self.certified), self.n_nodes,
-                                pick(self.mass_error), self.name)
+                                pick(self.mass_error), self.name, self.note)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -785,7 +797,7 @@ def integrate(
     return QuadratureResult(value, error, certified, int(n_nodes), mass_error, name)
 
 
-def _end_verdict(a: Asymptote, b: Asymptote, d: Divergence, finite_end: bool) -> bool | None:
+def _end_verdict(a: Asymptote, b: Asymptote, d: Divergence, finite_end: bool, tie: float = TIE_RTOL) -> bool | None:
     """Whether ∫ q f(p/q) converges on one side of one point, from the two log-density expansions."""
     if a.absent and b.absent:
         return True
@@ -796,13 +808,113 @@ def _end_verdict(a: Asymptote, b: Asymptote, d: Divergence, finite_end: bool) ->
     if b.absent:  # p alone: p·lim f(u)/u
         return not math.isinf(d.f_slope_at_infinity)
     diff = a + b.scaled(-1.0)
-    idx, lead = leading(diff, max([1.0] + [abs(c) for c in (*a.coef, *b.coef)]))
-    if idx < 0:  # p/q tends to a constant c: the integrand is q·f(c), integrable
-        return True
-    s, m = d.growth_at_infinity if lead > 0 else d.growth_at_zero
-    # p/q → ∞: q·f(p/q) ≍ q·(p/q)^s·|log(p/q)|^m;  p/q → 0: q·(q/p)^s·|log(q/p)|^m
-    g = b + diff.scaled(s if lead > 0 else -s) + log_of_growth(idx).scaled(m)
-    return integrable(g, finite_end)
+    found = leading(diff, max([1.0] + [abs(c) for c in (*a.coef, *b.coef)]), tie)
+    # an estimated expansion may not know the coefficient that breaks a tie: every possibility must agree
+    branches = [found] if found is not None else [(-1, 0.0), (diff.known, 1.0), (diff.known, -1.0)]
+    verdicts = set()
+    for idx, lead in branches:
+        if idx < 0:  # p/q tends to a constant c: the integrand is q·f(c), integrable
+            verdicts.add(True)
+            continue
+        s, m = d.growth_at_infinity if lead > 0 else d.growth_at_zero
+        # p/q → ∞: q·f(p/q) ≍ q·(p/q)^s·|log(p/q)|^m;  p/q → 0: q·(q/p)^s·|log(q/p)|^m
+        g = b + diff.scaled(s if lead > 0 else -s) + log_of_growth(idx).scaled(m)
+        verdicts.add(integrable(g, finite_end, tie))
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def _expansion(density: Density, point: float, side: int, estimated: bool) -> tuple[Asymptote | None, bool]:
+    """(log-density expansion on one side of ``point``, whether it was estimated numerically): the family's
+    closed form; else, with ``estimated``, ABSENT outside the support, log p at an interior point, and
+    :func:`~gantheory.densities.asymptotics.estimate` at an end of the support."""
+    a = density.asymptote(point, side)
+    if a is not None or not estimated or density.batch_shape != () or density.is_discrete:
+        return a, False
+    support = density.support
+    low, high = float(support.low), float(support.high)
+    if not ((low <= point < high) if side > 0 else (low < point <= high)):
+        return ABSENT, False
+    if math.isfinite(point) and point not in (low, high):
+        with np.errstate(all="ignore"):
+            value = float(density.logpdf(point))
+        return (Asymptote(const=value) if math.isfinite(value) else None), False
+    start = 1.0 if math.isinf(point) or not math.isfinite(high - low) else min(1.0, 0.25 * (high - low))
+    found = estimate(density.logpdf, point, side, start)
+    return found, found is not None
+
+
+def _decide(p: Density, q: Density, d: Divergence, estimated: bool = True) -> tuple[bool | None, bool]:
+    """(whether D_f(p‖q) < ∞ — True, False or None for undecided —, whether the decision used numerically
+    estimated asymptotics: a density's tail fitted by :func:`~gantheory.densities.asymptotics.estimate`
+    or a user's f's growth, compared with the larger tie tolerance)."""
+    verdict, used, _ = _decide_with_expansions(p, q, d, estimated)
+    return verdict, used
+
+
+def _decide_with_expansions(p, q, d, estimated=True):
+    """:func:`_decide`, and the estimated expansions it found ({(density index, point, side): Asymptote})."""
+    table: dict = {}
+    if math.isfinite(d.upper) and math.isfinite(d.lower):
+        return True, False, table
+    if d.growth_at_infinity is None or d.growth_at_zero is None or p.batch_shape != () or q.batch_shape != ():
+        return None, False, table
+    if p.is_discrete or q.is_discrete or (d.growth_estimated and not estimated):
+        return None, False, table
+    points = sorted({-math.inf, math.inf, *p.finite_ends(), *q.finite_ends()})
+    unknown, used = False, False
+    for point in points:
+        for side in (-1, 1):
+            if (point == -math.inf and side < 0) or (point == math.inf and side > 0):
+                continue
+            (a, ea), (b, eb) = _expansion(p, point, side, estimated), _expansion(q, point, side, estimated)
+            for k, density, found in ((0, p, a), (1, q, b)):  # what the family does not say itself
+                if found is not None and estimated and density.asymptote(point, side) is None:
+                    table[(k, point, side)] = found
+            rough = ea or eb or d.growth_estimated
+            tie = ESTIMATED_TIE_RTOL if rough else TIE_RTOL
+            verdict = None if a is None or b is None else _end_verdict(a, b, d, math.isfinite(point), tie)
+            if verdict is False:
+                return False, rough, table
+            unknown |= verdict is None
+            used |= rough and verdict is True
+    return (None, False, table) if unknown else (True, used, table)
+
+
+class _WithExpansions(Density):
+    """A single density whose tails were estimated (:func:`_expansion`), with those expansions as its
+    ``asymptote``, so that the engine's substituted tail pieces can integrate to the ends (they use the
+    expansion only where x is no longer representable: beyond 1e300, within 1e-8·|e| of an end e)."""
+
+    def __init__(self, density: Density, expansions: dict) -> None:
+        self.density, self.expansions = density, expansions
+        self.batch_shape = ()
+
+    def _logpdf(self, x):
+        return self.density._logpdf(x)
+
+    def breakpoints(self) -> np.ndarray:
+        return self.density.breakpoints()
+
+    @property
+    def support(self):
+        return self.density.support
+
+    @property
+    def modes(self) -> np.ndarray:
+        return self.density.modes
+
+    def asymptote(self, point: float, side: int) -> Asymptote | None:
+        found = self.density.asymptote(point, side)
+        return found if found is not None else self.expansions.get((point, side))
+
+    def finite_ends(self) -> tuple[float, ...]:
+        return self.density.finite_ends()
+
+    def broadcast_to(self, shape):
+        return self
+
+    def __repr__(self) -> str:
+        return repr(self.density)
 
 
 def divergence_is_finite(p: Density, q: Density, f: str | Divergence) -> bool | None:
@@ -815,32 +927,28 @@ def divergence_is_finite(p: Density, q: Density, f: str | Divergence) -> bool | 
     the case where one side is absent: p alone diverges iff lim f(u)/u = ∞, q alone iff f(0) = ∞.
 
     Returns:
-        True (finite), False (+∞) or None (a family, transform or f whose asymptotics are not known,
-        or a tie the coefficients cannot resolve). Single densities only (None for batches).
+        True (finite), False (+∞) or None (a family, transform or f whose asymptotics are not known
+        in closed form, or a tie the coefficients cannot resolve). Single densities only (None for
+        batches). :func:`f_divergence` goes further for None: it estimates unknown tails numerically.
 
     >>> from gantheory import Laplace, Normal
     >>> divergence_is_finite(Laplace(0, 1), Normal(0, 15), "pearson")  # p²/q ~ e^{−2|x| + x²/450}
     False
     """
-    d = resolve_divergence(f)
-    if math.isfinite(d.upper) and math.isfinite(d.lower):
-        return True
-    if d.growth_at_infinity is None or d.growth_at_zero is None or p.batch_shape != () or q.batch_shape != ():
-        return None
-    if p.is_discrete or q.is_discrete:
-        return None
-    points = sorted({-math.inf, math.inf, *p.finite_ends(), *q.finite_ends()})
-    unknown = False
-    for point in points:
-        for side in (-1, 1):
-            if (point == -math.inf and side < 0) or (point == math.inf and side > 0):
-                continue
-            a, b = p.asymptote(point, side), q.asymptote(point, side)
-            verdict = None if a is None or b is None else _end_verdict(a, b, d, math.isfinite(point))
-            if verdict is False:
-                return False
-            unknown |= verdict is None
-    return None if unknown else True
+    return _decide(p, q, resolve_divergence(f), estimated=False)[0]
+
+
+_ESTIMATED_NOTE = ("finiteness decided from numerically estimated asymptotics (log-densities fitted at geometric "
+                   "points towards each end, or the growth of a user's f): an estimate, not a closed form")
+
+
+def _undecided(r: QuadratureResult, d: Divergence, p: Density, q: Density) -> QuadratureResult:
+    """A pair whose finiteness neither the closed forms nor the numerical estimates decide: the engine's
+    number, not certified, with a warning that names the pair."""
+    warnings.warn(f"{d.name}: could not decide whether the divergence is finite for {p!r} vs {q!r} (tail or end-point "
+                  "asymptotics unknown and not estimable); the value is not certified", QuadratureWarning, stacklevel=4)
+    return QuadratureResult(r.value, r.error, False, r.n_nodes, r.mass_error, r.name,
+                            "finiteness undecided (asymptotics unknown)")
 
 
 def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", **kwargs) -> QuadratureResult:
@@ -869,37 +977,51 @@ def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", 
         kwargs = {"kernel_bound": bound, **kwargs}
         return _bounded(integrate(d.integrand, p, q, kink=d.kink, tails=_tails_known(p, q), name=d.name, **kwargs), d)
     if shape == ():
-        verdict = divergence_is_finite(p, q, d)
-        if verdict is False:
-            return QuadratureResult(math.inf, 0.0, True, 0, 0.0, d.name)
-        # known finite: no shell test may call it divergent; a pair that cannot be certified warns
-        r = integrate(d.integrand, p, q, kink=d.kink, divergent_tail=verdict is None, tails=verdict is True,
-                      name=d.name, **kwargs)
-        return _overflow_is_not_divergence(r, verdict)
-    pb, qb = p.broadcast_to(shape), q.broadcast_to(shape)
-    flat = int(np.prod(shape))
-    if len(shape) != 1:
+        return _single_unbounded(p, q, d, kwargs)
+    return _batched_unbounded(p.broadcast_to(shape), q.broadcast_to(shape), d, kwargs, shape)
+
+
+def _single_unbounded(p: Density, q: Density, d: Divergence, kwargs: dict) -> QuadratureResult:
+    """One pair, an unbounded divergence: +inf from the asymptotics; a finite verdict integrates (with the
+    substituted tail pieces where every expansion is a closed form); an undecided pair is not certified."""
+    if p.is_discrete or q.is_discrete:  # atoms are summed exactly; a continuous part has no tail question here
         return integrate(d.integrand, p, q, kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
-    # Unbounded divergences, pair by pair: +inf from the asymptotics; known-finite pairs through the
-    # single-pair path with its substituted tail pieces (a batched grid stops at the last breakpoint,
-    # which is not enough for slowly decaying integrands such as p²/q ~ x^{-1.1}); unknown families in
-    # one batched call with the shell tests.
-    verdicts = [divergence_is_finite(pb[i], qb[i], d) for i in range(flat)]
+    verdict, estimated, table = _decide_with_expansions(p, q, d)
+    note = _ESTIMATED_NOTE if estimated else ""
+    if verdict is False:
+        return QuadratureResult(math.inf, 0.0, True, 0, 0.0, d.name, note)
+    if table:  # estimated expansions stand in for the closed forms in the substituted tail pieces
+        def wrap(density, k):
+            return _WithExpansions(density, {(pt, sd): a for (i, pt, sd), a in table.items() if i == k})
+
+        p, q = wrap(p, 0), wrap(q, 1)
+    tails = _tails_known(p, q)
+    if verdict is None:
+        try:
+            r = integrate(d.integrand, p, q, kink=d.kink, divergent_tail=not tails, tails=tails, name=d.name, **kwargs)
+        except GanTheoryError:  # the shell extension of a density it knows nothing about (x beyond 1e308)
+            r = QuadratureResult(math.inf, math.inf, False, 0, math.inf, d.name)
+        return _undecided(r, d, p, q)
+    # known finite: no shell test may call it divergent; a pair that cannot be certified warns
+    r = integrate(d.integrand, p, q, kink=d.kink, tails=tails, name=d.name, **kwargs)
+    r = _overflow_is_not_divergence(r, verdict, estimated)
+    return QuadratureResult(r.value, r.error, r.certified, r.n_nodes, r.mass_error, r.name, note) if note else r
+
+
+def _batched_unbounded(pb: Density, qb: Density, d: Divergence, kwargs: dict, shape: tuple) -> QuadratureResult:
+    """Unbounded divergences of a batch, pair by pair (a batched grid stops at the last breakpoint, which is
+    not enough for slowly decaying integrands such as p²/q ~ x^{-1.1}): every pair goes through the
+    single-pair path, so an undecided one is not certified and warns, as alone."""
     value, error = np.full(shape, np.inf), np.zeros(shape)
     certified, mass = np.ones(shape, dtype=bool), np.zeros(shape)
-    n_nodes = 0
-    unknown = np.array([i for i, v in enumerate(verdicts) if v is None], dtype=np.intp)
-    if unknown.size:
-        r = integrate(d.integrand, pb[unknown], qb[unknown], kink=d.kink, divergent_tail=True, name=d.name, **kwargs)
-        value[unknown], error[unknown], certified[unknown], mass[unknown] = r.value, r.error, r.certified, r.mass_error
-        n_nodes = r.n_nodes
-    for i, v in enumerate(verdicts):
-        if v is True:
-            r = _overflow_is_not_divergence(integrate(d.integrand, pb[i], qb[i], kink=d.kink, tails=True,
-                                                      name=d.name, **kwargs), v)
-            value[i], error[i], certified[i], mass[i] = r.value, r.error, r.certified, r.mass_error
-            n_nodes = max(n_nodes, r.n_nodes)
-    return QuadratureResult(value, error, certified, n_nodes, mass, d.name)
+    n_nodes, notes = 0, set()
+    for i in np.ndindex(shape):
+        r = _single_unbounded(pb[i], qb[i], d, kwargs)
+        value[i], error[i], certified[i], mass[i] = r.value, r.error, r.certified, r.mass_error
+        n_nodes = max(n_nodes, r.n_nodes)
+        notes.add(r.note)
+    note = "; ".join(sorted(n for n in notes if n))
+    return QuadratureResult(value, error, certified, n_nodes, mass, d.name, note)
 
 
 def _tails_known(p: Density, q: Density) -> bool:
@@ -914,13 +1036,14 @@ def _tails_known(p: Density, q: Density) -> bool:
     return all(a is not None and all(math.isfinite(c) for c in a.coef) for a in found)
 
 
-def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None) -> QuadratureResult:
+def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None, estimated: bool = False) -> QuadratureResult:
     """+inf from a pair the asymptotics call finite is float64 overflow (χ²(U(0, 1) ‖ N(8.7, 0.07)) ≈ e^{7000}),
     not a divergence: reported as inf, not certified, with a warning that says which."""
     if verdict is not True or np.isfinite(r.value):
         return r
-    warnings.warn(f"{r.name}: the integral is finite (closed-form asymptotics) but exceeds the float64 range; "
-                  "reported as inf, not certified", QuadratureWarning, stacklevel=4)
+    how = "estimated asymptotics" if estimated else "closed-form asymptotics"
+    warnings.warn(f"{r.name}: the integral is finite ({how}) but exceeds the float64 range, or the integration "
+                  "overflowed; reported as inf, not certified", QuadratureWarning, stacklevel=4)
     return QuadratureResult(r.value, math.inf, False, r.n_nodes, r.mass_error, r.name)
 
 

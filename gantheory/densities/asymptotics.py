@@ -20,9 +20,12 @@ x^{−1.1} called divergent, e^{−2|x| + x²/450} called convergent).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["ABSENT", "Asymptote", "integrable", "leading"]
+import numpy as np
+
+__all__ = ["ABSENT", "Asymptote", "estimate", "integrable", "leading"]
 
 # coefficient order = order of growth: t², t, L², L, log L
 _N = 5
@@ -30,6 +33,9 @@ _N = 5
 # the arithmetic cannot resolve (it is a rounding of an exact tie, or so close that no float64
 # quadrature could tell the two answers apart); the decision then says "undecided"
 TIE_RTOL = 1e-12
+# the tie tolerance for expansions estimated numerically (:func:`estimate`): a decision closer than this
+# (relative) to a threshold is "undecided", since fitted coefficients carry fitting and rounding error
+ESTIMATED_TIE_RTOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -37,22 +43,27 @@ class Asymptote:
     """``log p ≈ Σ coef·(t², t, L², L, log L) + const`` as t → ∞ (see the module docstring).
 
     ``absent``: the density is identically zero on that side of the point (outside its support).
+    ``known``: how many leading coefficients are known (all, for the closed forms; fewer for a Gaussian
+    or exponential tail estimated numerically, :func:`estimate`): a decision that needs a later one
+    is "undecided".
     """
 
     coef: tuple[float, ...] = (0.0,) * _N
     const: float = 0.0
     absent: bool = False
+    known: int = _N
 
     def __add__(self, other: Asymptote) -> Asymptote:
-        return Asymptote(tuple(a + b for a, b in zip(self.coef, other.coef, strict=True)), self.const + other.const)
+        return Asymptote(tuple(a + b for a, b in zip(self.coef, other.coef, strict=True)), self.const + other.const,
+                         known=min(self.known, other.known))
 
     def scaled(self, k: float) -> Asymptote:
-        return Asymptote(tuple(k * a for a in self.coef), k * self.const)
+        return Asymptote(tuple(k * a for a in self.coef), k * self.const, known=self.known)
 
     def shifted(self, *, t2: float = 0.0, t1: float = 0.0, L2: float = 0.0, L1: float = 0.0, LL: float = 0.0,
                 const: float = 0.0) -> Asymptote:
         add = (t2, t1, L2, L1, LL)
-        return Asymptote(tuple(a + b for a, b in zip(self.coef, add, strict=True)), self.const + const)
+        return Asymptote(tuple(a + b for a, b in zip(self.coef, add, strict=True)), self.const + const, known=self.known)
 
     def log_value(self, log_t: float) -> float:
         """The expansion at t = e^{log_t} (t may be far beyond float range)."""
@@ -75,11 +86,14 @@ def _scale(*asymptotes: Asymptote) -> float:
     return max([1.0] + [abs(c) for a in asymptotes for c in a.coef])
 
 
-def leading(a: Asymptote, scale: float = 1.0) -> tuple[int, float]:
+def leading(a: Asymptote, scale: float = 1.0, tie: float = TIE_RTOL) -> tuple[int, float] | None:
     """(index, coefficient) of the fastest-growing term whose coefficient is not a rounding tie with 0;
-    (−1, 0.0) when every coefficient is (then log p tends to a constant)."""
+    (−1, 0.0) when every coefficient is (then log p tends to a constant); None when the ties reach a
+    coefficient that is not ``known``."""
     for i, c in enumerate(a.coef):
-        if abs(c) > TIE_RTOL * scale:
+        if i >= a.known:
+            return None
+        if abs(c) > tie * scale:
             return i, c
     return -1, 0.0
 
@@ -117,22 +131,121 @@ def log_of_growth(index: int) -> Asymptote:
             3: Asymptote((0, 0, 0, 0, 1.0))}.get(index, REGULAR)
 
 
-def integrable(g: Asymptote, finite_end: bool) -> bool | None:
+def integrable(g: Asymptote, finite_end: bool, tie: float = TIE_RTOL) -> bool | None:
     """Whether ∫^∞ e^{g(t)} dμ converges, μ = dt at an infinite end and dx = dt/t² at a finite one.
 
     True / False; None for a tie the coefficients cannot resolve (see ``TIE_RTOL``). An exact tie at the
-    border (t^{-1}, t^{-1}/log t) diverges.
+    border (t^{-1}, t^{-1}/log t) diverges. ``tie``: the relative tolerance of a tie (larger for
+    estimated expansions, where a near-tie is "undecided", None).
     """
     if finite_end:
         g = g.shifted(L1=-2.0)
     scale = _scale(g)
     for i in range(3):  # t², t, L²: the sign of the leading one decides
+        if i >= g.known:
+            return None
         c = g.coef[i]
-        if abs(c) > TIE_RTOL * scale:
+        if abs(c) > tie * scale:
             return c < 0
+    if g.known < _N:
+        return None
     l1, ll = g.coef[3], g.coef[4]
-    if abs(l1 + 1.0) > TIE_RTOL * scale:
+    if abs(l1 + 1.0) > tie * scale:
         return l1 < -1.0
+    if tie > TIE_RTOL:  # a fitted exponent this close to the border: the log factor cannot be trusted
+        return None
     # t^{-1} (log t)^{LL}: converges iff LL < −1; at LL = −1, ∫ dt/(t log t) = log log t diverges (the
     # families here have no finer terms)
     return ll < -1.0 - TIE_RTOL * scale
+
+
+# a fit is accepted when it reproduces log p on held-out points farther out to this (relative to |log p|)
+_FIT_RTOL = 1e-7
+
+
+def _power_fit(u: np.ndarray, g: np.ndarray) -> Asymptote | None:
+    """log p = b u + d, else + c log u, else + a u² (power tails and poles, then log factors, then
+    log-normal tails), fitted on the nearer two thirds of the points and checked on the farthest third
+    (the simplest model that passes wins, so a pure power gets no spurious log terms)."""
+    n_fit = (2 * u.size) // 3
+    weight = 1.0 / np.maximum(np.abs(g), 1.0)
+    columns = {"u2": u * u, "u": u, "logu": np.log(u), "one": np.ones_like(u)}
+    for names in (("u", "one"), ("u", "logu", "one"), ("u2", "u", "logu", "one")):
+        basis = np.stack([columns[n] for n in names], axis=-1)
+        col_scale = np.max(np.abs(basis), axis=0)
+        coef, *_ = np.linalg.lstsq(basis[:n_fit] / col_scale * weight[:n_fit, None], g[:n_fit] * weight[:n_fit],
+                                   rcond=None)
+        coef = coef / col_scale
+        if np.max(np.abs(basis @ coef - g) * weight) <= _FIT_RTOL:
+            c = dict(zip(names, (float(v) for v in coef), strict=True))
+            return Asymptote((0.0, 0.0, c.get("u2", 0.0), c["u"], c.get("logu", 0.0)), c["one"])
+    return None
+
+
+def _exponential_fit(u: np.ndarray, g: np.ndarray) -> Asymptote | None:
+    """log p = a e^{k u} + (lower order), k = 2 (Gaussian) or 1 (exponential): the ratio log p / e^{ku} is
+    constant to ``_FIT_RTOL`` over the farthest third. Only the leading coefficient is known
+    (``known``); the lower-order terms are lost in the rounding of log p at these t."""
+    far = slice((2 * u.size) // 3, None)
+    for k, slot in ((2, 0), (1, 1)):
+        with np.errstate(all="ignore"):  # g/e^{ku} in log space: e^{2u} overflows where g does not
+            ratio = np.sign(g[far]) * np.exp(np.log(np.abs(g[far])) - k * u[far])
+        if not np.all(np.isfinite(ratio)) or ratio[-1] == 0.0:
+            continue
+        if np.max(np.abs(ratio - ratio[-1])) <= _FIT_RTOL * abs(ratio[-1]):
+            coef = [0.0] * _N
+            coef[slot] = float(ratio[-1])
+            return Asymptote(tuple(coef), 0.0, known=slot + 1)
+    return None
+
+
+def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int, start: float) -> Asymptote | None:
+    r"""The expansion of log p at an end of its support, estimated from log p at geometric points.
+
+    For a density whose family does not know its asymptotics (a user's :class:`Monotone` pushforward,
+    an arbitrary ``from_scipy`` distribution). ``point`` is ±inf or a finite end, ``side`` the side of
+    it the density lives on (+1 right, −1 left), ``start`` the distance (finite end) or |x| (infinite
+    end) of the outermost breakpoint, beyond which the tail is taken to be in its asymptotic regime.
+
+    log p is evaluated at 60 geometric points t = e^u (t = |x| at an infinite end, 1/|x − e| at a
+    finite end e, from the measured distance so that rounding of x does not bias it) on the far 35%
+    of the representable range (|x| up to 1e300; |x − e| down to 1e-300 or 1e-13·|e|) and fitted by
+    ``a u² + b u + c log u + d`` (power and log-normal tails, poles; fitted on the nearer two thirds
+    of the points, accepted if it predicts the farthest third to 1e-7·|log p|), else by a leading
+    ``a e^{2u}`` or ``a e^u`` (Gaussian or exponential tails, accepted if log p/e^{ku} is constant to
+    1e-7 there; only that coefficient is ``known``). A tail that changes regime out there or follows
+    none of these (e^{−t^{1.5}}, e^{−e^t}) gives ``None``. Decisions built on the result are
+    approximate by nature: callers compare with the larger tie tolerance ``ESTIMATED_TIE_RTOL`` and
+    say in the result's certificate that the tails were estimated.
+    """
+    finite_end = math.isfinite(point)
+    if finite_end:
+        u_lo = -math.log(start) if start > 0 else 0.0
+        u_hi = -math.log(max(1e-300, 1e-13 * abs(point)))
+    else:
+        u_lo, u_hi = math.log(max(start, 1.0)), 690.0
+    u_lo = max(u_lo, 1.0)  # log u must exist
+
+    def sample(u):
+        with np.errstate(all="ignore"):
+            x = point + side * np.exp(-u) if finite_end else math.copysign(1.0, point) * np.exp(u)
+            if finite_end:
+                u = -np.log(np.abs(x - point))  # the distance x really has (exact: Sterbenz)
+            g = np.asarray(logpdf(x), dtype=np.float64)
+        return u, g
+
+    # where log p is representable (a Gaussian's underflows past |x| ≈ 1e154): a coarse scan
+    scan_u, scan_g = sample(np.linspace(u_lo, u_hi, 120))
+    ok = np.isfinite(scan_g) & np.isfinite(scan_u)
+    n_ok = int(np.argmin(ok)) if not ok.all() else ok.size
+    if n_ok < ok.size and scan_g[n_ok - 1] > -800.0:
+        # cut off where p underflows (log of a subnormal pdf has lost digits: scipy's pareto.logpdf is
+        # 7e-5 off just before it turns −inf): keep log p ≥ −700
+        n_ok = int(np.sum(scan_g[:n_ok] >= -700.0))
+    if n_ok < 12 or scan_u[n_ok - 1] - u_lo < 6.0:
+        return None
+    u_top = float(scan_u[n_ok - 1])
+    u, g = sample(np.linspace(u_lo + 0.65 * (u_top - u_lo), u_top, 60))
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(u))):
+        return None
+    return _power_fit(u, g) or _exponential_fit(u, g)
