@@ -170,3 +170,20 @@ def test_crossing_next_to_a_support_end_is_split():
         value = reference_value(Beta(a, b), Uniform(0.0, 1.0), "total_variation", dps=30, binary=True)
         assert abs(value - exact) < mp.mpf("1e-20")
         assert abs(mp.mpf("0.29998937381595290695") - exact) > mp.mpf("1e-9")  # the old answer is rejected
+
+
+def test_crossing_next_to_a_root_type_end_is_split():
+    """TV(U(0, 1) ‖ Beta(2, 1.25)): q crosses p = 1 at 0.98287, next to the end 1 where q ~ (1 − x)^¼; the oracle
+    gave 0.195443171 (3.3e-8 off; found while speeding up the engine). Golden: the closed form
+    F(x₂) − F(x₁) − (x₂ − x₁) at the crossings q(x) = 1, with the regularised incomplete beta function."""
+    from gantheory.densities import Beta, Uniform
+
+    with mp.workdps(40):
+        a, b = mp.mpf(2), mp.mpf("1.25")
+        pdf = lambda x: x ** (a - 1) * (1 - x) ** (b - 1) / mp.beta(a, b)  # noqa: E731
+        x1 = mp.findroot(lambda x: pdf(x) - 1, (mp.mpf("0.1"), mp.mpf("0.6")), solver="bisect")
+        x2 = mp.findroot(lambda x: pdf(x) - 1, (mp.mpf("0.9"), mp.mpf("0.999")), solver="bisect")
+        exact = mp.betainc(a, b, x1, x2, regularized=True) - (x2 - x1)
+        value = reference_value(Uniform(0.0, 1.0), Beta(2.0, 1.25), "total_variation", dps=30, binary=True)
+        assert abs(value - exact) < mp.mpf("1e-20")
+        assert abs(mp.mpf("0.195443171") - exact) > mp.mpf("1e-8")  # the old answer is rejected
