@@ -808,7 +808,7 @@ def _end_verdict(a: Asymptote, b: Asymptote, d: Divergence, finite_end: bool, ti
     if b.absent:  # p alone: p·lim f(u)/u
         return not math.isinf(d.f_slope_at_infinity)
     diff = a + b.scaled(-1.0)
-    found = leading(diff, max([1.0] + [abs(c) for c in (*a.coef, *b.coef)]), tie)
+    found = leading(diff, tie)
     # an estimated expansion may not know the coefficient that breaks a tie: every possibility must agree
     branches = [found] if found is not None else [(-1, 0.0), (diff.known, 1.0), (diff.known, -1.0)]
     verdicts = set()

@@ -281,3 +281,27 @@ def test_sigmoid_rounding_to_one_hints_at_logits():
     with warnings.catch_warnings():
         warnings.simplefilter("error", QuadratureWarning)
         assert math.isfinite(float(value_function(lambda x: 40.0 * x, p, q, logits=True)))
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e5, 1e6, 1e8])
+def test_divergence_decision_is_scale_invariant(scale):
+    """Review 2026-12-01: at σ ≳ 1e5 a Gaussian's t² coefficient 1/(2σ²) fell below the old absolute tie floor
+    (1e-12·max(1, |coef|)), was read as 0, and finite KL/χ² came back as certified +inf (KL(N(0, 1e5) ‖ N(0, 1e6))
+    = inf; true 1.80759). Ties are now judged per coefficient against the magnitudes summed into it. Goldens:
+    closed forms (KL of centred Normals: log(σ_q/σ_p) + σ_p²/(2σ_q²) − ½; χ²(N(0, σ_p) ‖ N(0, σ_q)) =
+    σ_q²/(σ_p √(2σ_q² − σ_p²)) − 1, +∞ when 2σ_q² ≤ σ_p²) and scale invariance of every f-divergence (Laplace
+    vs Normal, Normal vs t₃ at scale 1, checked against the oracle in this file's other tests)."""
+    from gantheory import Laplace, StudentT, f_divergence, kl_divergence
+
+    kl = kl_divergence(Normal(0.0, scale / 10), Normal(0.0, scale))
+    assert kl.certified and kl.value == pytest.approx(math.log(10) + 0.005 - 0.5, abs=1e-12)
+    chi = f_divergence(Normal(0.0, scale), Normal(0.0, 2 * scale), "pearson")
+    assert chi.certified and chi.value == pytest.approx(4 / math.sqrt(7) - 1, abs=1e-12)
+    base_lap = kl_divergence(Laplace(0.0, 1.0), Normal(0.0, 1.0)).value
+    assert kl_divergence(Laplace(0.0, scale), Normal(0.0, scale)).value == pytest.approx(base_lap, abs=1e-12)
+    base_t = f_divergence(Normal(0.0, 1.0), StudentT(3.0, 0.0, 1.0), "pearson").value
+    assert f_divergence(Normal(0.0, scale), StudentT(3.0, 0.0, scale), "pearson").value == pytest.approx(base_t, abs=1e-12)
+    # negative controls: divergent at every scale (2σ_q² < σ_p²; KL of a Cauchy against a Normal)
+    for r in (f_divergence(Normal(0.0, 2 * scale), Normal(0.0, scale), "pearson"),
+              kl_divergence(StudentT(1.0, 0.0, scale), Normal(0.0, scale))):
+        assert r.value == math.inf and r.certified

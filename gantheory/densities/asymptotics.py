@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,9 +29,10 @@ __all__ = ["ABSENT", "Asymptote", "estimate", "integrable", "leading"]
 
 # coefficient order = order of growth: t², t, L², L, log L
 _N = 5
-# a coefficient within this (relative to the largest one in play) of zero or of a threshold is a tie
-# the arithmetic cannot resolve (it is a rounding of an exact tie, or so close that no float64
-# quadrature could tell the two answers apart); the decision then says "undecided"
+# a coefficient within this of zero or of a threshold, relative to the magnitude of the terms that were
+# summed into that coefficient (``Asymptote.mag``: a Gaussian's t² coefficient 1/(2σ²) is 5e-13 at σ = 1e6
+# and no tie with 0), is a tie the arithmetic cannot resolve (a rounding of an exact tie, or so close that
+# no float64 quadrature could tell the two answers apart); the decision then says "undecided"
 TIE_RTOL = 1e-12
 # the tie tolerance for expansions estimated numerically (:func:`estimate`): a decision closer than this
 # (relative) to a threshold is "undecided", since fitted coefficients carry fitting and rounding error
@@ -52,18 +53,34 @@ class Asymptote:
     const: float = 0.0
     absent: bool = False
     known: int = _N
+    # per coefficient, the sum of the magnitudes of the terms added into it (|coef| for a family's own
+    # expansion): the scale a rounding tie is judged against, unit by unit (t² and t coefficients carry
+    # 1/σ² and 1/σ, the log terms none, so one scale for all of them is wrong at σ = 1e6)
+    mag: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.mag is None:
+            object.__setattr__(self, "mag", tuple(abs(c) for c in self.coef))
 
     def __add__(self, other: Asymptote) -> Asymptote:
         return Asymptote(tuple(a + b for a, b in zip(self.coef, other.coef, strict=True)), self.const + other.const,
-                         known=min(self.known, other.known))
+                         known=min(self.known, other.known),
+                         mag=tuple(a + b for a, b in zip(self.mag, other.mag, strict=True)))
 
     def scaled(self, k: float) -> Asymptote:
-        return Asymptote(tuple(k * a for a in self.coef), k * self.const, known=self.known)
+        return Asymptote(tuple(k * a for a in self.coef), k * self.const, known=self.known,
+                         mag=tuple(abs(k) * a for a in self.mag))
 
     def shifted(self, *, t2: float = 0.0, t1: float = 0.0, L2: float = 0.0, L1: float = 0.0, LL: float = 0.0,
                 const: float = 0.0) -> Asymptote:
         add = (t2, t1, L2, L1, LL)
-        return Asymptote(tuple(a + b for a, b in zip(self.coef, add, strict=True)), self.const + const, known=self.known)
+        return Asymptote(tuple(a + b for a, b in zip(self.coef, add, strict=True)), self.const + const, known=self.known,
+                         mag=tuple(a + abs(b) for a, b in zip(self.mag, add, strict=True)))
+
+    def is_tie(self, i: int, tie: float = TIE_RTOL, threshold: float = 0.0) -> bool:
+        """Whether coefficient ``i`` equals ``threshold`` up to rounding: within ``tie`` relative to the
+        magnitudes summed into it (and to the threshold)."""
+        return abs(self.coef[i] - threshold) <= tie * max(self.mag[i], abs(threshold))
 
     def log_value(self, log_t: float) -> float:
         """The expansion at t = e^{log_t} (t may be far beyond float range)."""
@@ -82,18 +99,14 @@ ABSENT = Asymptote(absent=True)
 REGULAR = Asymptote()  # an interior point of the support: log p → a finite constant
 
 
-def _scale(*asymptotes: Asymptote) -> float:
-    return max([1.0] + [abs(c) for a in asymptotes for c in a.coef])
-
-
-def leading(a: Asymptote, scale: float = 1.0, tie: float = TIE_RTOL) -> tuple[int, float] | None:
-    """(index, coefficient) of the fastest-growing term whose coefficient is not a rounding tie with 0;
-    (−1, 0.0) when every coefficient is (then log p tends to a constant); None when the ties reach a
-    coefficient that is not ``known``."""
+def leading(a: Asymptote, tie: float = TIE_RTOL) -> tuple[int, float] | None:
+    """(index, coefficient) of the fastest-growing term whose coefficient is not a rounding tie with 0
+    (:meth:`Asymptote.is_tie`); (−1, 0.0) when every coefficient is (then log p tends to a constant); None
+    when the ties reach a coefficient that is not ``known``."""
     for i, c in enumerate(a.coef):
         if i >= a.known:
             return None
-        if abs(c) > tie * scale:
+        if not a.is_tie(i, tie):
             return i, c
     return -1, 0.0
 
@@ -104,11 +117,9 @@ def heaviest(asymptotes: list[tuple[float, Asymptote]]) -> Asymptote | None:
     present = [(lw, a) for lw, a in asymptotes if not a.absent]
     if not present:
         return ABSENT
-    scale = _scale(*(a for _, a in present))
-
     def key_cmp(a: Asymptote, b: Asymptote) -> int:
-        for x, y in zip(a.coef, b.coef, strict=True):
-            if abs(x - y) > TIE_RTOL * scale:
+        for x, y, mx, my in zip(a.coef, b.coef, a.mag, b.mag, strict=True):
+            if abs(x - y) > TIE_RTOL * max(mx, my):
                 return 1 if x > y else -1
         return 0
 
@@ -122,7 +133,7 @@ def heaviest(asymptotes: list[tuple[float, Asymptote]]) -> Asymptote | None:
             tied.append((lw, a))
     top = max(lw + a.const for lw, a in tied)
     const = top + math.log(sum(math.exp(lw + a.const - top) for lw, a in tied))
-    return Asymptote(best.coef, const)
+    return Asymptote(best.coef, const, mag=best.mag)
 
 
 def log_of_growth(index: int) -> Asymptote:
@@ -140,23 +151,21 @@ def integrable(g: Asymptote, finite_end: bool, tie: float = TIE_RTOL) -> bool | 
     """
     if finite_end:
         g = g.shifted(L1=-2.0)
-    scale = _scale(g)
     for i in range(3):  # t², t, L²: the sign of the leading one decides
         if i >= g.known:
             return None
-        c = g.coef[i]
-        if abs(c) > tie * scale:
-            return c < 0
+        if not g.is_tie(i, tie):
+            return g.coef[i] < 0
     if g.known < _N:
         return None
     l1, ll = g.coef[3], g.coef[4]
-    if abs(l1 + 1.0) > tie * scale:
+    if not g.is_tie(3, tie, threshold=-1.0):
         return l1 < -1.0
     if tie > TIE_RTOL:  # a fitted exponent this close to the border: the log factor cannot be trusted
         return None
     # t^{-1} (log t)^{LL}: converges iff LL < −1; at LL = −1, ∫ dt/(t log t) = log log t diverges (the
     # families here have no finer terms)
-    return ll < -1.0 - TIE_RTOL * scale
+    return ll < -1.0 and not g.is_tie(4, TIE_RTOL, threshold=-1.0)
 
 
 # a fit is accepted when it reproduces log p on held-out points farther out to this (relative to |log p|)
