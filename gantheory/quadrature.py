@@ -880,6 +880,10 @@ def _decide_with_expansions(p, q, d, estimated=True):
     return (None, False, table) if unknown else (True, used, table)
 
 
+# log p below this has lost digits to underflow in a family that computes log(pdf) (see estimate)
+_UNDERFLOW_LOG = -700.0
+
+
 class _WithExpansions(Density):
     """A single density whose tails were estimated (:func:`_expansion`), with those expansions as its
     ``asymptote``, so that the engine's substituted tail pieces can integrate to the ends (they use the
@@ -890,7 +894,25 @@ class _WithExpansions(Density):
         self.batch_shape = ()
 
     def _logpdf(self, x):
-        return self.density._logpdf(x)
+        out = np.array(self.density._logpdf(x), dtype=np.float64, copy=True)
+        # where the family's log p has underflowed (scipy's pareto.logpdf is log(pdf): −inf past x ≈ 1e103
+        # although log p ≈ −3 log x is finite) or lost its digits (below −700), in an estimated tail's
+        # fitted region or beyond, the expansion stands in: else p > 0 = q there makes KL(P(2) ‖ P(3)) inf
+        lost = ~(out >= _UNDERFLOW_LOG)
+        if not lost.any():
+            return out
+        xb = np.broadcast_to(np.asarray(x, dtype=np.float64), out.shape)
+        for (point, side), a in self.expansions.items():
+            if a.absent:
+                continue
+            with np.errstate(all="ignore"):
+                dist = side * (xb - point) if math.isfinite(point) else -side * xb
+                near = (dist <= math.exp(-1.0)) if math.isfinite(point) else (dist >= math.e)
+                where = lost & (dist > 0) & near
+            if where.any():
+                log_t = -np.log(dist[where]) if math.isfinite(point) else np.log(dist[where])
+                out[where] = [a.log_value(float(v)) for v in log_t]
+        return out
 
     def breakpoints(self) -> np.ndarray:
         return self.density.breakpoints()

@@ -83,6 +83,11 @@ FINITE = [
     # Lomax (Pareto II) tails x^{−(c+1)}: p²/q ~ x^{−1.1}, integrated to the end through the estimated tails
     ("pearson lomax slow tail", lomax(1.0), lomax(1.9), "pearson", pearson_expon(1.0, 1.9)),
     ("kl lomax", lomax(0.8), lomax(1.55), "kl", kl_expon(0.8, 1.55)),
+    # Pareto(a) (x ↦ log x maps it to Exp(a)): scipy's pareto.logpdf is log(pdf), −inf past x ≈ 1e77 for a = 3
+    # while Pareto(2)'s is still finite; the estimated expansion stands in there (was inf, "exceeds float64")
+    ("kl pareto underflow", from_scipy(stats.pareto(2.0)), from_scipy(stats.pareto(3.0)), "kl", kl_expon(2.0, 3.0)),
+    ("pearson pareto underflow", from_scipy(stats.pareto(2.0)), from_scipy(stats.pareto(3.0)), "pearson",
+     pearson_expon(2.0, 3.0)),
 ]
 
 
