@@ -1063,9 +1063,14 @@ def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None, estim
     not a divergence: reported as inf, not certified, with a warning that says which."""
     if verdict is not True or np.isfinite(r.value):
         return r
-    how = "estimated asymptotics" if estimated else "closed-form asymptotics"
-    warnings.warn(f"{r.name}: the integral is finite ({how}) but exceeds the float64 range, or the integration "
-                  "overflowed; reported as inf, not certified", QuadratureWarning, stacklevel=4)
+    if estimated:  # an estimate says finite; that the value is beyond float64 is not established
+        message = (f"{r.name}: numerically estimated asymptotics call the divergence finite, but the integration "
+                   "gave inf (float64 overflow, or a log-density that underflows where the density is not 0); "
+                   "reported as inf, not certified")
+    else:
+        message = (f"{r.name}: the integral is finite (closed-form asymptotics) but exceeds the float64 range, or "
+                   "the integration overflowed; reported as inf, not certified")
+    warnings.warn(message, QuadratureWarning, stacklevel=4)
     return QuadratureResult(r.value, math.inf, False, r.n_nodes, r.mass_error, r.name)
 
 

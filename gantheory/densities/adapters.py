@@ -52,7 +52,9 @@ class _ScipyDensity(Density):
         core = np.linspace(0.02, 0.98, 25)
         with np.errstate(all="ignore"):
             pts = np.concatenate([self.rv.isf(probs), self.rv.ppf(probs), self.rv.ppf(core), [self._low, self._high]])
-        pts = pts[np.isfinite(pts)]
+        # |x| ≤ 1e299: a heavy tail's far quantiles (Lévy's isf(1e-154) ≈ 6e307) overflow the engine's
+        # midpoints; beyond, the quadrature's substituted tail pieces take over
+        pts = pts[np.isfinite(pts) & (np.abs(pts) <= 1e299)]
         return np.unique(pts)
 
     @property
