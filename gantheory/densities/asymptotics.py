@@ -213,7 +213,9 @@ def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int
     ``a u² + b u + c log u + d`` (power and log-normal tails, poles; fitted on the nearer two thirds
     of the points, accepted if it predicts the farthest third to 1e-7·|log p|), else by a leading
     ``a e^{2u}`` or ``a e^u`` (Gaussian or exponential tails, accepted if log p/e^{ku} is constant to
-    1e-7 there; only that coefficient is ``known``). A tail that changes regime out there or follows
+    1e-7 there; the lower-order terms are then fitted nearer in, where |log p| ≤ 1e4, and all are ``known``
+    when that fit is exact to 1e-10 and stable, else only the leading one). A tail whose log p underflows
+    within a few scan steps (Lévy's e^{−c/(2x)} at 0) is rescanned and fitted with every term at once. A tail that changes regime out there or follows
     none of these (e^{−t^{1.5}}, e^{−e^t}) gives ``None``. Decisions built on the result are
     approximate by nature: callers compare with the larger tie tolerance ``ESTIMATED_TIE_RTOL`` and
     say in the result's certificate that the tails were estimated.
