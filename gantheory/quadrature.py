@@ -880,6 +880,10 @@ def _decide_with_expansions(p, q, d, estimated=True):
     return (None, False, table) if unknown else (True, used, table)
 
 
+# log p below this has lost digits to underflow in a family that computes log(pdf) (see estimate)
+_UNDERFLOW_LOG = -700.0
+
+
 class _WithExpansions(Density):
     """A single density whose tails were estimated (:func:`_expansion`), with those expansions as its
     ``asymptote``, so that the engine's substituted tail pieces can integrate to the ends (they use the
@@ -890,7 +894,25 @@ class _WithExpansions(Density):
         self.batch_shape = ()
 
     def _logpdf(self, x):
-        return self.density._logpdf(x)
+        out = np.array(self.density._logpdf(x), dtype=np.float64, copy=True)
+        # where the family's log p has underflowed (scipy's pareto.logpdf is log(pdf): −inf past x ≈ 1e103
+        # although log p ≈ −3 log x is finite) or lost its digits (below −700), in an estimated tail's
+        # fitted region or beyond, the expansion stands in: else p > 0 = q there makes KL(P(2) ‖ P(3)) inf
+        lost = ~(out >= _UNDERFLOW_LOG)
+        if not lost.any():
+            return out
+        xb = np.broadcast_to(np.asarray(x, dtype=np.float64), out.shape)
+        for (point, side), a in self.expansions.items():
+            if a.absent:
+                continue
+            with np.errstate(all="ignore"):
+                dist = side * (xb - point) if math.isfinite(point) else -side * xb
+                near = (dist <= math.exp(-1.0)) if math.isfinite(point) else (dist >= math.e)
+                where = lost & (dist > 0) & near
+            if where.any():
+                log_t = -np.log(dist[where]) if math.isfinite(point) else np.log(dist[where])
+                out[where] = [a.log_value(float(v)) for v in log_t]
+        return out
 
     def breakpoints(self) -> np.ndarray:
         return self.density.breakpoints()
@@ -1041,9 +1063,14 @@ def _overflow_is_not_divergence(r: QuadratureResult, verdict: bool | None, estim
     not a divergence: reported as inf, not certified, with a warning that says which."""
     if verdict is not True or np.isfinite(r.value):
         return r
-    how = "estimated asymptotics" if estimated else "closed-form asymptotics"
-    warnings.warn(f"{r.name}: the integral is finite ({how}) but exceeds the float64 range, or the integration "
-                  "overflowed; reported as inf, not certified", QuadratureWarning, stacklevel=4)
+    if estimated:  # an estimate says finite; that the value is beyond float64 is not established
+        message = (f"{r.name}: numerically estimated asymptotics call the divergence finite, but the integration "
+                   "gave inf (float64 overflow, or a log-density that underflows where the density is not 0); "
+                   "reported as inf, not certified")
+    else:
+        message = (f"{r.name}: the integral is finite (closed-form asymptotics) but exceeds the float64 range, or "
+                   "the integration overflowed; reported as inf, not certified")
+    warnings.warn(message, QuadratureWarning, stacklevel=4)
     return QuadratureResult(r.value, math.inf, False, r.n_nodes, r.mass_error, r.name)
 
 

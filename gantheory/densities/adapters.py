@@ -6,6 +6,7 @@ reads torch objects, importing torch when one is passed.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,9 +51,13 @@ class _ScipyDensity(Density):
         # this follows power, exponential and Gaussian tails alike without knowing which it is.
         probs = 10.0 ** -np.arange(0.5, 300.5, 0.5)
         core = np.linspace(0.02, 0.98, 25)
-        with np.errstate(all="ignore"):
+        # scipy's boost-backed quantiles (invgauss) warn for far tails they cannot invert: those give nan, dropped
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
             pts = np.concatenate([self.rv.isf(probs), self.rv.ppf(probs), self.rv.ppf(core), [self._low, self._high]])
-        pts = pts[np.isfinite(pts)]
+        # |x| ≤ 1e299: a heavy tail's far quantiles (Lévy's isf(1e-154) ≈ 6e307) overflow the engine's
+        # midpoints; beyond, the quadrature's substituted tail pieces take over
+        pts = pts[np.isfinite(pts) & (np.abs(pts) <= 1e299)]
         return np.unique(pts)
 
     @property
@@ -140,6 +145,29 @@ def _check_scipy_parameters(rv) -> None:
         raise GanTheoryError(f"parameters {', '.join(names) or 'shapes'} of {dist.name} are outside its domain: {shapes!r}")
 
 
+# a discrete distribution with infinite support is truncated where the mass beyond is below this
+_DISCRETE_TAIL = 1e-18
+# and may have at most this many atoms (else GanTheoryError)
+_MAX_ATOMS = 10**7
+
+
+def _discrete_end(frozen_rv, origin: float, direction: int) -> float:
+    """The last atom to keep on one side of an infinite discrete support: the first k (from ``origin``, by
+    doubling steps) with mass beyond k below ``_DISCRETE_TAIL``. scipy's ``isf(1e-18)`` is not used: it
+    is nan for a Poisson and inf for a geometric."""
+    step = 1.0
+    while step <= _MAX_ATOMS:
+        k = origin + direction * step
+        with np.errstate(all="ignore"):
+            beyond = float(frozen_rv.sf(k) if direction > 0 else frozen_rv.cdf(k - 1))
+        if beyond < _DISCRETE_TAIL:
+            return k
+        step *= 2.0
+    raise GanTheoryError(f"parameter 'frozen_rv': {frozen_rv.dist.name} keeps mass above {_DISCRETE_TAIL:g} beyond "
+                         f"{_MAX_ATOMS} atoms from {origin:g}; too heavy a tail to tabulate as Discrete")
+
+
+
 def from_scipy(frozen_rv: Any) -> Density:
     """Wrap a frozen :mod:`scipy.stats` distribution as a :class:`Density`.
 
@@ -165,9 +193,9 @@ def from_scipy(frozen_rv: Any) -> Density:
     if isinstance(frozen_rv, rv_discrete_frozen):
         low, high = frozen_rv.support()
         if not np.isfinite(low):
-            low = frozen_rv.ppf(1e-18)
+            low = _discrete_end(frozen_rv, float(high) if np.isfinite(high) else 0.0, -1)
         if not np.isfinite(high):
-            high = frozen_rv.isf(1e-18)
+            high = _discrete_end(frozen_rv, float(low), 1)
         values = np.arange(low, high + 1, dtype=np.float64)
         probs = np.asarray(frozen_rv.pmf(values), dtype=np.float64)
         keep = probs > 0

@@ -222,7 +222,9 @@ def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int
     ``a u² + b u + c log u + d`` (power and log-normal tails, poles; fitted on the nearer two thirds
     of the points, accepted if it predicts the farthest third to 1e-7·|log p|), else by a leading
     ``a e^{2u}`` or ``a e^u`` (Gaussian or exponential tails, accepted if log p/e^{ku} is constant to
-    1e-7 there; only that coefficient is ``known``). A tail that changes regime out there or follows
+    1e-7 there; the lower-order terms are then fitted nearer in, where |log p| ≤ 1e4, and all are ``known``
+    when that fit is exact to 1e-10 and stable, else only the leading one). A tail whose log p underflows
+    within a few scan steps (Lévy's e^{−c/(2x)} at 0) is rescanned and fitted with every term at once. A tail that changes regime out there or follows
     none of these (e^{−t^{1.5}}, e^{−e^t}) gives ``None``. Decisions built on the result are
     approximate by nature: callers compare with the larger tie tolerance ``ESTIMATED_TIE_RTOL`` and
     say in the result's certificate that the tails were estimated.
@@ -245,16 +247,108 @@ def estimate(logpdf: Callable[[np.ndarray], np.ndarray], point: float, side: int
 
     # where log p is representable (a Gaussian's underflows past |x| ≈ 1e154): a coarse scan
     scan_u, scan_g = sample(np.linspace(u_lo, u_hi, 120))
-    ok = np.isfinite(scan_g) & np.isfinite(scan_u)
-    n_ok = int(np.argmin(ok)) if not ok.all() else ok.size
-    if n_ok < ok.size and scan_g[n_ok - 1] > -800.0:
-        # cut off where p underflows (log of a subnormal pdf has lost digits: scipy's pareto.logpdf is
-        # 7e-5 off just before it turns −inf): keep log p ≥ −700
-        n_ok = int(np.sum(scan_g[:n_ok] >= -700.0))
-    if n_ok < 12 or scan_u[n_ok - 1] - u_lo < 6.0:
+    n_ok = _representable(scan_u, scan_g)
+    if n_ok < 12 and n_ok < scan_u.size:
+        # log p stops being representable within a few coarse steps (Lévy's e^{−c/(2x)} at 0 is −inf below
+        # x ≈ 7e-4): scan again up to the first point where it is not
+        scan_u, scan_g = sample(np.linspace(u_lo, float(scan_u[n_ok]), 120))
+        n_ok = _representable(scan_u, scan_g)
+        # such a tail can only pass the exact joint fit below (tolerance 1e-10): a shorter span will do
+        span = 3.0
+    else:
+        span = 6.0
+    if n_ok < 12 or scan_u[n_ok - 1] - u_lo < span:
         return None
     u_top = float(scan_u[n_ok - 1])
     u, g = sample(np.linspace(u_lo + 0.65 * (u_top - u_lo), u_top, 60))
     if not (np.all(np.isfinite(g)) and np.all(np.isfinite(u))):
         return None
-    return _power_fit(u, g) or _exponential_fit(u, g)
+    found = _power_fit(u, g)
+    if found is not None:
+        return found
+    lead = _exponential_fit(u, g)
+    if lead is None:
+        # the window never got far enough out for log p / e^{ku} to settle (log p underflows within |log p|
+        # ≤ 700: Lévy's −1/(2x) + (3/2) log(1/x) at 0): every term fitted together, exactly, or nothing
+        if np.max(np.abs(g)) > _MODERATE_LOG:
+            return None
+        return _fit_terms(u, g, 1, None) or _fit_terms(u, g, 2, None)
+    return _lower_terms(sample, lead, u_lo, scan_u[:n_ok], scan_g[:n_ok]) or lead
+
+
+def _representable(u: np.ndarray, g: np.ndarray) -> int:
+    """How many leading scan points have a usable log p."""
+    ok = np.isfinite(g) & np.isfinite(u)
+    n_ok = int(np.argmin(ok)) if not ok.all() else ok.size
+    if n_ok < ok.size and n_ok > 0 and g[n_ok - 1] > -800.0:
+        # cut off where p underflows (log of a subnormal pdf has lost digits: scipy's pareto.logpdf is
+        # 7e-5 off just before it turns −inf): keep log p ≥ −700
+        n_ok = int(np.sum(g[:n_ok] >= -700.0))
+    return n_ok
+
+
+# the lower-order terms of a Gaussian or exponential tail are fitted where |log p| ≤ this (nearer in than the
+# leading coefficient's window, so that they are not lost in the rounding of log p) ...
+_MODERATE_LOG = 1e4
+# ... and accepted when the fit reproduces log p to this, relative to max(|log p|, 1), and two fits (nearer
+# two thirds, all points) agree on every coefficient to ESTIMATED_TIE_RTOL / 10 (relative to max(1, |c|))
+_LOWER_RTOL = 1e-10
+
+
+def _lower_terms(sample, lead: Asymptote, u_lo: float, scan_u: np.ndarray, scan_g: np.ndarray) -> Asymptote | None:
+    """The full expansion of an exponential (slot 1, e^{u}) or Gaussian (slot 0, e^{2u}) tail whose leading
+    coefficient ``lead`` is known: log p − a e^{ku} fitted by ``b u + d``, else ``+ c log u`` (plus ``e e^{u}``
+    for a Gaussian) in the window where |log p| ≤ 1e4. Gamma(3)'s tail −x/2 + 2 log x needs the 2 to decide
+    χ²(Gamma(3, 2) ‖ Gamma(2, 1)) = ∞ (p²/q ~ x³). None when no such fit is exact and stable there (then
+    only the leading coefficient is known)."""
+    slot = lead.known - 1
+    k, a = 2 - slot, lead.coef[slot]
+    beyond = np.nonzero(np.abs(scan_g) > _MODERATE_LOG)[0]
+    u_end = float(scan_u[beyond[0]]) if beyond.size else float(scan_u[-1])
+    fine_u, fine_g = sample(np.linspace(u_lo, u_end, 200))
+    inside = np.isfinite(fine_g) & (np.abs(fine_g) <= _MODERATE_LOG)
+    n_in = int(np.argmin(inside)) if not inside.all() else inside.size
+    if n_in < 20 or fine_u[n_in - 1] - u_lo < 2.0:
+        return None
+    u_mid = float(fine_u[n_in - 1])
+    u, g = sample(np.linspace(u_lo + 0.5 * (u_mid - u_lo), u_mid, 60))
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(u))):
+        return None
+    return _fit_terms(u, g, k, a)
+
+
+def _fit_terms(u: np.ndarray, g: np.ndarray, k: int, a: float | None) -> Asymptote | None:
+    """log p = a e^{ku} [+ e e^{u} when k = 2] + b u [+ c log u] + d on the window (``a`` fitted too when
+    None), accepted when exact to ``_LOWER_RTOL`` and stable (see there); all five coefficients known."""
+    with np.errstate(all="ignore"):
+        r = g - a * np.exp(k * u) if a is not None else g
+    with np.errstate(all="ignore"):
+        columns = {"lead": np.exp(k * u), "eu": np.exp(u), "u": u, "logu": np.log(u), "one": np.ones_like(u)}
+    if not (np.all(np.isfinite(r)) and np.all(np.isfinite(columns["lead"]))) or u[0] <= 0.0:
+        return None
+    models = (("u", "one"), ("u", "logu", "one"))
+    if k == 2:
+        models = tuple(("eu", *m) for m in models)
+    if a is None:
+        models = tuple(("lead", *m) for m in models)
+    n_fit = (2 * u.size) // 3
+    for names in models:
+        basis = np.stack([columns[n] for n in names], axis=-1)
+        col_scale = np.max(np.abs(basis), axis=0)
+        near = np.linalg.lstsq(basis[:n_fit] / col_scale, r[:n_fit], rcond=None)[0] / col_scale
+        every = np.linalg.lstsq(basis / col_scale, r, rcond=None)[0] / col_scale
+        if np.max(np.abs(basis @ near - r) / np.maximum(np.abs(g), 1.0)) > _LOWER_RTOL:
+            continue
+        if np.any(np.abs(near - every) > 0.1 * ESTIMATED_TIE_RTOL * np.maximum(1.0, np.abs(every))):
+            continue
+        c = dict(zip(names, (float(v) for v in every), strict=True))
+        slot = 2 - k
+        coef = [0.0] * _N
+        coef[slot] = a if a is not None else c["lead"]
+        if k == 2:
+            coef[1] = c["eu"]
+        coef[3], coef[4] = c["u"], c.get("logu", 0.0)
+        if coef[slot] == 0.0:
+            return None
+        return Asymptote(tuple(coef), c["one"])
+    return None

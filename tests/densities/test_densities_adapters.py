@@ -43,3 +43,22 @@ def test_from_torch_roundtrip():
 def test_bad_input_names_the_parameter(make, param):
     with pytest.raises(GanTheoryError, match=f"'?{param}'?"):
         make()
+
+
+@pytest.mark.parametrize("rv", [stats.poisson(3), stats.geom(0.5), stats.dlaplace(0.8)],
+                         ids=["poisson", "geom", "dlaplace"])
+def test_from_scipy_discrete_infinite_support(rv):
+    """Regression: scipy's isf(1e-18) is nan for a Poisson (np.arange raised a raw ValueError) and inf for a
+    geometric; the support is now cut where scipy's own sf/cdf says the mass beyond is below 1e-18."""
+    d = from_scipy(rv)
+    assert isinstance(d, Discrete)
+    np.testing.assert_allclose(d.probs, rv.pmf(d.values), rtol=1e-12)
+    # golden: the mass outside the kept atoms, from scipy's own sf/cdf, is below 1e-18 on each side
+    assert rv.sf(d.values.max()) < 1e-18 and rv.cdf(d.values.min() - 1) < 1e-18
+    np.testing.assert_allclose(d.probs.sum(), 1.0, atol=1e-12)
+
+
+def test_from_scipy_discrete_too_heavy_a_tail_names_the_parameter():
+    # negative control: Zipf(1.5) keeps mass ~k^{-1/2} > 1e-18 beyond 10^7 atoms: a clear error, not a hang
+    with pytest.raises(GanTheoryError, match=r"'frozen_rv'.*zipf"):
+        from_scipy(stats.zipf(1.5))
