@@ -131,6 +131,11 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                        dtype=conv.dtype)
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
+        probed = np.array([0.0, 1.0, -1.0, 3.0, -3.0])
+        values = np.asarray(pl.evaluate([probed, probed[::-1].copy()]), dtype=float)
+        if np.isnan(values).all():  # NaN wherever it is called: its arithmetic, not how it is called
+            raise CallError("d_loss is NaN at every probed pair of outputs (real, fake in 0, ±1, ±3): check its "
+                            "arithmetic for a NaN constant, 0/0, inf − inf or the log of a negative number")
         raise CallError(f"d_loss is not finite at outputs 0 (value {base})", "--probabilities")
     terms = Terms(pl, base)
     rng = np.random.default_rng(seed)

@@ -38,7 +38,7 @@ def test_symbolic_certificate(name, status, prove):
     if status == "not_equivalent":
         assert cert["counterexample_logit"] is not None
     elif not prove:
-        assert cert["method"] == "checked at 50 digits on 33 logits"
+        assert cert["method"] == "checked at 50 digits on 45 logits"
     if name == "concatenated_batch":
         assert cert["scales"] == pytest.approx([0.5, 0.5], abs=1e-12)
 
@@ -139,3 +139,33 @@ def test_checked_route_reports_the_traced_expression_and_scales():
     assert (cert.status, cert.scales, cert.route) == ("equal_up_to_scale", (3.0, 1.0), "checked")
     assert cert.constant == pytest.approx(0.5, abs=1e-15)
     assert cert.expression == "3 * softplus(-r) + softplus(f) + 1/2"
+
+
+# -- review findings (r3) ---------------------------------------------------------------------------
+def _d_clamp10(real, fake):
+    real, fake = real.clamp(-10, 10), fake.clamp(-10, 10)
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+def _g_clamp65(fake):
+    return F.softplus(-fake.clamp(-6.5, 6.5)).mean()
+
+
+def _d_softplus(real, fake):
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_a_clamp_beyond_the_near_probes_is_refuted_at_a_far_logit(prove):
+    # Regression (review r3): clamps at ±10 and ±6.5 act only outside [−5.25, 5.75] and were certified
+    # "equal"; the far logits (±9.5, ±14.75, ±30.25) refute them. The unclamped loss stays "equal" (control).
+    from gantheory.loss_audit.certificate import FAR, certify_discriminator, certify_generator
+
+    d = certify_discriminator(_d_clamp10, "logits", "standard", {}, prove=prove)
+    assert d.status == "not_equivalent" and d.counterexample is not None and abs(d.counterexample) > 10, d
+    g = certify_generator(_g_clamp65, "logits", "non_saturating", {}, prove=prove)
+    assert g.status == "not_equivalent" and abs(g.counterexample) > 6.5, g
+    assert {float(x) for x in FAR} >= {-30.25, 30.25}
+    assert certify_discriminator(_d_softplus, "logits", "standard", {}, prove=prove).status == "equal"
+    assert certify_generator(lambda fake: F.softplus(-fake).mean(), "logits", "non_saturating", {},
+                             prove=prove).status == "equal"
