@@ -122,33 +122,41 @@ def _generator_row(kind: str, params: dict):
     return row, exact_params, row.formula + _shown(exact_params)
 
 
-def textbook_forms(family: str, params: dict, route: str = "sympy") -> tuple[Any, Any, str]:
+_MIRRORED = " at a ↦ −a (convention real_low)"
+
+
+def textbook_forms(family: str, params: dict, route: str = "sympy", mirror: bool = False) -> tuple[Any, Any, str]:
     """(T_r, T_f, name) of a discriminator family with unit scales, from its row of ``LOSSES`` at the fitted
     values of the row's own parameters (a parameter the fit does not see, like LSGAN's generator target
     ``c``, keeps its default and is not shown). ``route`` ``"sympy"``: sympy expressions in the symbols r, f;
-    ``"mpmath"``: callables of an mpmath number."""
+    ``"mpmath"``: callables of an mpmath number. ``mirror``: the terms at −a (a critic scoring real samples
+    low, the convention's mirror)."""
     from gantheory.losses import ops
 
     row, exact_params, name = _discriminator_row(family, params)
     b = backend(route)
     real, fake = row.terms(ops[route], **{k: b.const(v) for k, v in exact_params.items()})
+    if mirror:
+        real, fake, name = (lambda a, t=real: t(-a)), (lambda a, t=fake: t(-a)), name + _MIRRORED
     if route == "sympy":
         r, f = _symbols()
         return real(r), fake(f), name
     return real, fake, name
 
 
-def generator_form(kind: str, params: dict, route: str = "sympy") -> tuple[Any, str]:
+def generator_form(kind: str, params: dict, route: str = "sympy", mirror: bool = False) -> tuple[Any, str]:
     """(T_g, name) of a generator kind from its row of ``GENERATORS`` ('other' is certified against the
-    non-saturating row); a sympy expression in f, or (``route="mpmath"``) a callable of an mpmath number."""
+    non-saturating row); a sympy expression in f, or (``route="mpmath"``) a callable of an mpmath number.
+    ``mirror``: the term at −f (against a critic scoring real samples low)."""
     from gantheory.losses import ops
 
     row, exact_params, name = _generator_row(kind, params)
     b = backend(route)
     kw = {k: b.const(v) for k, v in exact_params.items()}
+    sign, name = (-1, name + _MIRRORED) if mirror else (1, name)
     if route == "sympy":
-        return row.term(_symbols()[1], ops["sympy"], **kw), name
-    return (lambda a: row.term(a, ops["mpmath"], **kw)), name
+        return row.term(sign * _symbols()[1], ops["sympy"], **kw), name
+    return (lambda a: row.term(sign * a, ops["mpmath"], **kw)), name
 
 
 # -- the checked route (mpmath, 50 digits) ----------------------------------------------------------
@@ -343,9 +351,10 @@ def _traceable(fn: Callable) -> tuple[Callable, str]:
 
 
 def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], inputs: str, family: str,
-                          params: dict, prove: bool = False) -> Certificate:
+                          params: dict, prove: bool = False, mirror: bool = False) -> Certificate:
     """Certificate that ``d_loss`` is the textbook form of ``family`` at ``params`` up to positive scales and
-    a constant: checked at 50 digits (default) or proved by sympy (``prove``)."""
+    a constant: checked at 50 digits (default) or proved by sympy (``prove``). ``mirror``: against the
+    terms at a ↦ −a (a critic of convention real_low)."""
     route = "proved" if prove else "checked"
     try:
         d_loss, inputs = _traceable(d_loss) if inputs == "logits" else (d_loss, inputs)
@@ -354,23 +363,24 @@ def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.T
     name = _discriminator_row(family, params)[2]
     try:
         if prove:
-            tr, tf, name = textbook_forms(family, params)
+            tr, tf, name = textbook_forms(family, params, mirror=mirror)
             r, f = _symbols()
             return certify(trace_to_sympy(d_loss, 2, inputs), [tr, tf], [name], [r, f])
         graph = trace(d_loss)
         import mpmath as mp
 
         with mp.workdps(_WORK_DIGITS):
-            tr, tf, name = textbook_forms(family, params, route="mpmath")
+            tr, tf, name = textbook_forms(family, params, route="mpmath", mirror=mirror)
             return _check_traced(graph, [tr, tf], [name], ["r", "f"], inputs)
     except Untraceable as exc:
         return Certificate("untraced", name, "", None, (), "", detail=str(exc), route=route)
 
 
 def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: str, kind: str, params: dict,
-                      prove: bool = False) -> Certificate:
+                      prove: bool = False, mirror: bool = False) -> Certificate:
     """Certificate that ``g_loss`` is the textbook generator term of ``kind`` up to a positive scale and a
-    constant: checked at 50 digits (default) or proved by sympy (``prove``)."""
+    constant: checked at 50 digits (default) or proved by sympy (``prove``). ``mirror``: against the term at
+    −f (the generator of a critic of convention real_low)."""
     route = "proved" if prove else "checked"
     try:
         g_loss, inputs = _traceable(g_loss) if inputs == "logits" else (g_loss, inputs)
@@ -379,13 +389,13 @@ def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: st
     name = _generator_row(kind, params)[2]
     try:
         if prove:
-            form, name = generator_form(kind, params)
+            form, name = generator_form(kind, params, mirror=mirror)
             return certify(trace_to_sympy(g_loss, 1, inputs), [form], [name], [_symbols()[1]])
         graph = trace(g_loss)
         import mpmath as mp
 
         with mp.workdps(_WORK_DIGITS):
-            form, name = generator_form(kind, params, route="mpmath")
+            form, name = generator_form(kind, params, route="mpmath", mirror=mirror)
             return _check_traced(graph, [form], [name], ["f"], inputs)
     except Untraceable as exc:
         return Certificate("untraced", name, "", None, (), "", detail=str(exc), route=route)

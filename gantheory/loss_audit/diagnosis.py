@@ -223,9 +223,15 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     if symbolic and separable:
         try:
             from gantheory.loss_audit.certificate import certify_discriminator
-            c = certify_discriminator(conv, "logits", family, params, prove=prove)
+            # a critic scoring real low is certified against the convention's mirror, the terms at −a; a row
+            # whose fitted targets already read the loss as written (label smoothing α = 0) against the row
+            c = certify_discriminator(conv, "logits", family, params, prove=prove,
+                                      mirror=convention == "real_low" and family != "energy")
+            if convention == "real_low" and family != "energy" and c.status == "not_equivalent":
+                direct = certify_discriminator(conv, "logits", family, params, prove=prove)
+                c = direct if direct.status not in ("not_equivalent", "untraced") else c
             cert = _cert_dict(c)
-            if c.status == "not_equivalent" and family != "unrecognised" and convention == "real_high":
+            if c.status == "not_equivalent" and family != "unrecognised":
                 findings.append(Finding("warning", f"the traced expression is not the textbook "
                                         f"{c.textbook}: {c.detail}", "symbolic_mismatch"))
         except ImportError as exc:
@@ -447,7 +453,12 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     if symbolic:
         try:
             from gantheory.loss_audit.certificate import certify_generator
-            cert = _cert_dict(certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove))
+            g_cert = certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove,
+                                       mirror=mirrored and gfit.kind != "other")
+            if mirrored and gfit.kind != "other" and g_cert.status == "not_equivalent":
+                direct = certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove)
+                g_cert = direct if direct.status not in ("not_equivalent", "untraced") else g_cert
+            cert = _cert_dict(g_cert)
         except ImportError:
             cert = None
         except Exception as exc:  # a certificate is evidence, never a reason to fail the audit

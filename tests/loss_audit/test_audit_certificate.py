@@ -169,3 +169,33 @@ def test_a_clamp_beyond_the_near_probes_is_refuted_at_a_far_logit(prove):
     assert certify_discriminator(_d_softplus, "logits", "standard", {}, prove=prove).status == "equal"
     assert certify_generator(lambda fake: F.softplus(-fake).mean(), "logits", "non_saturating", {},
                              prove=prove).status == "equal"
+
+
+def _bce(x, target):
+    return F.binary_cross_entropy_with_logits(x, torch.full_like(x, target))
+
+
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_a_real_low_critic_is_certified_against_the_mirrored_terms(prove):
+    # Regression (review r3): d = bce(real, 0) + bce(fake, 1), g = bce(fake, 0) were both "not equivalent"
+    # with made-up scales; against the terms at a ↦ −a they are the textbook loss. A mirrored loss that
+    # differs by 1e-9·(clamp(r, ±10) − r) is still refuted at a far logit (negative control).
+    def d(real, fake):
+        return _bce(real, 0.0) + _bce(fake, 1.0)
+
+    def g(fake):
+        return _bce(fake, 0.0)
+
+    report = audit(d, g, divergence=False, prove=prove)
+    assert report.discriminator.convention == "real_low"
+    assert report.discriminator.certificate["status"] == "equal", report.discriminator.certificate
+    assert report.generator.certificate["status"] == "equal", report.generator.certificate
+    assert "symbolic_mismatch" not in {f.code for f in report.findings}
+
+    def wrong(real, fake):
+        return d(real, fake) + 1e-9 * (real.clamp(-10, 10) - real).mean()
+
+    bad = audit(wrong, divergence=False, prove=prove)
+    assert bad.discriminator.certificate["status"] == "not_equivalent", bad.discriminator.certificate
+    assert bad.discriminator.certificate["counterexample_logit"] is not None
+    assert "symbolic_mismatch" in {f.code for f in bad.findings}
