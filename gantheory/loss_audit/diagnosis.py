@@ -220,7 +220,10 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                 findings.append(Finding("info", f"value at the optimum not computed: {exc}", "skipped"))
 
     cert = None
-    if symbolic and separable:
+    codes = {f.code for f in findings}
+    if symbolic and separable and "not_per_sample" in codes:
+        cert = _not_per_sample_cert("d_loss")
+    elif symbolic and separable:
         try:
             from gantheory.loss_audit.certificate import certify_discriminator
             # a critic scoring real low is certified against the convention's mirror, the terms at −a; a row
@@ -259,6 +262,16 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     findings.sort(key=lambda f: rank[f.severity])
     return AuditReport(d_audit, g_audit, tuple(findings), _verdict(d_audit, g_audit, findings),
                        conv.inputs, tuple(extreme), pairing)
+
+
+def _not_per_sample_cert(role: str) -> dict:
+    """The certificate, not attempted: it reads the loss on one-element batches, where a function of the batch
+    mean, (mean(a) − 1)², cannot be told from the per-sample mean((a − 1)²) that it is not."""
+    from gantheory.loss_audit.certificate import Certificate
+
+    return _cert_dict(Certificate("untraced", "", "", None, (), "", detail=(
+        f"not attempted: {role} is not an average of per-sample terms, and the certificate reads the loss on "
+        "one-element batches, where it would pass for its per-sample form")))
 
 
 def _structure_findings(terms: Terms, pl: PointwiseLoss, eps: float) -> list[Finding]:
@@ -450,7 +463,9 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     if pair_note:
         findings.append(pair_note)
     cert = None
-    if symbolic:
+    if symbolic and any(f.code == "generator_not_per_sample" for f in findings):
+        cert = _not_per_sample_cert("g_loss")
+    elif symbolic:
         try:
             from gantheory.loss_audit.certificate import certify_generator
             g_cert = certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove,

@@ -199,3 +199,23 @@ def test_a_real_low_critic_is_certified_against_the_mirrored_terms(prove):
     assert bad.discriminator.certificate["status"] == "not_equivalent", bad.discriminator.certificate
     assert bad.discriminator.certificate["counterexample_logit"] is not None
     assert "symbolic_mismatch" in {f.code for f in bad.findings}
+
+
+def test_a_loss_of_the_batch_mean_gets_no_certificate_of_its_per_sample_form():
+    # Regression (review r3): (mean(r) − 1)² + mean(f)² was certified "equal" to LSGAN on one-element batches
+    # while the same report warned it is not per-sample; the certificate is now not attempted, saying why.
+    # Control: the per-sample LSGAN loss is still certified.
+    def d_mean(real, fake):
+        return (real.mean() - 1) ** 2 + fake.mean() ** 2
+
+    def g_mean(fake):
+        return (fake.mean() - 1) ** 2
+
+    report = audit(d_mean, g_mean, divergence=False)
+    codes = {f.code for f in report.findings}
+    assert {"not_per_sample", "generator_not_per_sample"} <= codes
+    for cert in (report.discriminator.certificate, report.generator.certificate):
+        assert cert["status"] == "untraced" and "not an average of per-sample terms" in cert["detail"], cert
+    ok = audit(lambda real, fake: ((real - 1) ** 2).mean() + (fake ** 2).mean(), lambda fake: ((fake - 1) ** 2).mean(),
+               divergence=False)
+    assert ok.discriminator.certificate["status"] == "equal" and ok.generator.certificate["status"] == "equal"
