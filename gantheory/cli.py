@@ -583,7 +583,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"python -m verify audit: internal error of the audit's report ({type(exc).__name__}: {exc}); this is "
               "not a finding about your loss — please report it", file=sys.stderr)
         return EXIT_INTERNAL
-    print(text, file=sys.stdout)
+    try:
+        print(text, file=sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`| head -1`): the Python docs' recipe, quietly, same exit code
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return report.exit_code
 
 

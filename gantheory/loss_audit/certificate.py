@@ -13,15 +13,16 @@ Two routes establish it; the certificate's ``method`` says which.
 - **Checked at 50 digits** (the default; imports mpmath, not sympy). The graph is evaluated in mpmath at 50
   significant digits. Each scale is a secant, :math:`s_k = \\Delta E / \\Delta T_k` between two logits of its
   variable, the constant is :math:`E - \\sum_k s_k T_k` at 0, and the identity is checked at every logit of
-  :data:`PROBE` for each variable with the other at ⅓, and (for a discriminator) at 11 mixed points: 33
-  points for D, 11 for G. A residual above ``audit_certificate_zero_atol`` (1e-40; a real difference is
-  > 1e-20) refutes it, with the logit where it is largest as the counterexample. Agreement to 50 digits on
-  every point is strong evidence, not a proof: a difference confined to logits outside [−5.25, 5.75] (a
-  clamp that only acts beyond them) escapes it, as it escapes the proved route's 50-digit fallback.
+  :data:`PROBE` (−5.25 … 5.75) and of :data:`FAR` (±9.5, ±14.75, ±30.25) for each variable with the other
+  at ⅓, and (for a discriminator) at 11 mixed points: 45 points for D, 17 for G. A residual above
+  ``audit_certificate_zero_atol`` (1e-40; a real difference is > 1e-20) refutes it, with the logit where it
+  is largest as the counterexample, so a clamp at ±6.5 or ±10 is refuted at a far logit. Agreement to 50
+  digits on every point is strong evidence, not a proof: a difference confined to logits beyond ±30.25, or
+  falling between the probed logits, escapes it, as it escapes the proved route's 50-digit fallback.
 - **Proved by sympy** (``prove=True``; imports sympy, ~0.6 s more). The graph is evaluated on sympy
   symbols; the scales are ratios of derivatives at ⅓, and both partial derivatives of
   :math:`E - \\sum_k s_k T_k` vanish by ``sympy.simplify`` (where simplification is inconclusive they are
-  checked at 50 digits on the 11 logits of :data:`PROBE`, and a non-zero value refutes with that logit).
+  checked at 50 digits on the 17 logits of :data:`PROBE` and :data:`FAR`, and a non-zero value refutes with that logit).
 
 The textbook forms are the terms of the rows of :data:`gantheory.losses.LOSSES` and
 :data:`gantheory.losses.GENERATORS` (``row.terms(backend, **params)``), with their references; fitted
@@ -42,12 +43,18 @@ from gantheory.tolerances import TOLERANCES
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["PROBE", "Certificate", "Untraceable", "certify", "certify_discriminator", "certify_generator",
+__all__ = ["FAR", "PROBE", "Certificate", "Untraceable", "certify", "certify_discriminator", "certify_generator",
            "check", "generator_form", "textbook_forms", "trace_to_sympy"]
 
 DIGITS = 50
+# Working precision of the checked route: 1 − σ(30.25) at a far logit cancels 13 digits, so the graph is
+# evaluated with 30 guard digits and the residuals still mean 50.
+_WORK_DIGITS = DIGITS + 30
 # Logits at which identities are checked: from −5.25 to 5.75, not symmetric, none a kink of the rows' terms.
 PROBE = tuple(Fraction(k, 4) for k in (-21, -13, -7, -3, -1, 1, 2, 5, 11, 17, 23))
+# Far logits, checked per variable: code that differs from the textbook form only beyond PROBE (a clamp at
+# ±6.5 or ±10, a ``where`` cut-off) is refuted there. Not kinks of the rows' terms at their usual parameters.
+FAR = tuple(Fraction(k, 4) for k in (-121, -59, -38, 38, 59, 121))
 _ANCHOR = Fraction(1, 3)
 # the second logit of a scale's secant: the first where the textbook term differs from its value at ⅓
 _SECANT = (Fraction(7, 4), Fraction(-5, 4), Fraction(3), Fraction(-3), Fraction(6), Fraction(-6))
@@ -115,33 +122,41 @@ def _generator_row(kind: str, params: dict):
     return row, exact_params, row.formula + _shown(exact_params)
 
 
-def textbook_forms(family: str, params: dict, route: str = "sympy") -> tuple[Any, Any, str]:
+_MIRRORED = " at a ↦ −a (convention real_low)"
+
+
+def textbook_forms(family: str, params: dict, route: str = "sympy", mirror: bool = False) -> tuple[Any, Any, str]:
     """(T_r, T_f, name) of a discriminator family with unit scales, from its row of ``LOSSES`` at the fitted
     values of the row's own parameters (a parameter the fit does not see, like LSGAN's generator target
     ``c``, keeps its default and is not shown). ``route`` ``"sympy"``: sympy expressions in the symbols r, f;
-    ``"mpmath"``: callables of an mpmath number."""
+    ``"mpmath"``: callables of an mpmath number. ``mirror``: the terms at −a (a critic scoring real samples
+    low, the convention's mirror)."""
     from gantheory.losses import ops
 
     row, exact_params, name = _discriminator_row(family, params)
     b = backend(route)
     real, fake = row.terms(ops[route], **{k: b.const(v) for k, v in exact_params.items()})
+    if mirror:
+        real, fake, name = (lambda a, t=real: t(-a)), (lambda a, t=fake: t(-a)), name + _MIRRORED
     if route == "sympy":
         r, f = _symbols()
         return real(r), fake(f), name
     return real, fake, name
 
 
-def generator_form(kind: str, params: dict, route: str = "sympy") -> tuple[Any, str]:
+def generator_form(kind: str, params: dict, route: str = "sympy", mirror: bool = False) -> tuple[Any, str]:
     """(T_g, name) of a generator kind from its row of ``GENERATORS`` ('other' is certified against the
-    non-saturating row); a sympy expression in f, or (``route="mpmath"``) a callable of an mpmath number."""
+    non-saturating row); a sympy expression in f, or (``route="mpmath"``) a callable of an mpmath number.
+    ``mirror``: the term at −f (against a critic scoring real samples low)."""
     from gantheory.losses import ops
 
     row, exact_params, name = _generator_row(kind, params)
     b = backend(route)
     kw = {k: b.const(v) for k, v in exact_params.items()}
+    sign, name = (-1, name + _MIRRORED) if mirror else (1, name)
     if route == "sympy":
-        return row.term(_symbols()[1], ops["sympy"], **kw), name
-    return (lambda a: row.term(a, ops["mpmath"], **kw)), name
+        return row.term(sign * _symbols()[1], ops["sympy"], **kw), name
+    return (lambda a: row.term(sign * a, ops["mpmath"], **kw)), name
 
 
 # -- the checked route (mpmath, 50 digits) ----------------------------------------------------------
@@ -213,7 +228,7 @@ def check(loss: Callable[..., Any], forms: list[Callable], names: list[str], var
         return mp.fsum(b.const(s) * form(b.const(x)) for s, form, x in zip(scales, forms, point, strict=True))
 
     c = e_zero - textbook_value(zero)
-    points = [(*anchor[:k], x, *anchor[k + 1:]) for k in range(n) for x in PROBE]
+    points = [(*anchor[:k], x, *anchor[k + 1:]) for k in range(n) for x in PROBE + FAR]
     if n == 2:
         points += [(x, y) for x, y in zip(PROBE, reversed(PROBE), strict=True)]
     atol = mp.mpf(TOLERANCES["audit_certificate_zero_atol"])
@@ -247,7 +262,7 @@ def check(loss: Callable[..., Any], forms: list[Callable], names: list[str], var
 def _check_traced(graph, forms: list, names: list[str], variables: list[str], inputs: str) -> Certificate:
     import mpmath as mp
 
-    with mp.workdps(DIGITS):
+    with mp.workdps(_WORK_DIGITS):
         try:  # the expression as traced, for the report; the check does not depend on it
             shown = str(evaluate(graph, backend("text"), [Text(v) for v in variables], inputs))
         except Exception:
@@ -272,7 +287,7 @@ def _vanishes(expr, var, others):
 
     d = sp.diff(expr, var)
     worst, worst_val = None, 0
-    for x in PROBE:
+    for x in PROBE + FAR:
         subs = {var: sp.Rational(x.numerator, x.denominator), **{o: sp.Rational(1, 3) for o in others}}
         val = abs(sp.N(d.subs(subs), DIGITS))
         if val.is_number and val > worst_val:
@@ -283,7 +298,7 @@ def _vanishes(expr, var, others):
         proved = sp.count_ops(d) < 400 and sp.simplify(d.rewrite(sp.exp)) == 0
     except Exception:
         proved = False
-    return True, "sympy simplify" if proved else f"{DIGITS}-digit evaluation at {len(PROBE)} logits", None
+    return True, "sympy simplify" if proved else f"{DIGITS}-digit evaluation at {len(PROBE + FAR)} logits", None
 
 
 def certify(expr: Any, forms: list[Any], names: list[str], symbols: list[Any]) -> Certificate:
@@ -336,9 +351,10 @@ def _traceable(fn: Callable) -> tuple[Callable, str]:
 
 
 def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], inputs: str, family: str,
-                          params: dict, prove: bool = False) -> Certificate:
+                          params: dict, prove: bool = False, mirror: bool = False) -> Certificate:
     """Certificate that ``d_loss`` is the textbook form of ``family`` at ``params`` up to positive scales and
-    a constant: checked at 50 digits (default) or proved by sympy (``prove``)."""
+    a constant: checked at 50 digits (default) or proved by sympy (``prove``). ``mirror``: against the
+    terms at a ↦ −a (a critic of convention real_low)."""
     route = "proved" if prove else "checked"
     try:
         d_loss, inputs = _traceable(d_loss) if inputs == "logits" else (d_loss, inputs)
@@ -347,23 +363,24 @@ def certify_discriminator(d_loss: Callable[[torch.Tensor, torch.Tensor], torch.T
     name = _discriminator_row(family, params)[2]
     try:
         if prove:
-            tr, tf, name = textbook_forms(family, params)
+            tr, tf, name = textbook_forms(family, params, mirror=mirror)
             r, f = _symbols()
             return certify(trace_to_sympy(d_loss, 2, inputs), [tr, tf], [name], [r, f])
         graph = trace(d_loss)
         import mpmath as mp
 
-        with mp.workdps(DIGITS):
-            tr, tf, name = textbook_forms(family, params, route="mpmath")
+        with mp.workdps(_WORK_DIGITS):
+            tr, tf, name = textbook_forms(family, params, route="mpmath", mirror=mirror)
             return _check_traced(graph, [tr, tf], [name], ["r", "f"], inputs)
     except Untraceable as exc:
         return Certificate("untraced", name, "", None, (), "", detail=str(exc), route=route)
 
 
 def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: str, kind: str, params: dict,
-                      prove: bool = False) -> Certificate:
+                      prove: bool = False, mirror: bool = False) -> Certificate:
     """Certificate that ``g_loss`` is the textbook generator term of ``kind`` up to a positive scale and a
-    constant: checked at 50 digits (default) or proved by sympy (``prove``)."""
+    constant: checked at 50 digits (default) or proved by sympy (``prove``). ``mirror``: against the term at
+    −f (the generator of a critic of convention real_low)."""
     route = "proved" if prove else "checked"
     try:
         g_loss, inputs = _traceable(g_loss) if inputs == "logits" else (g_loss, inputs)
@@ -372,13 +389,13 @@ def certify_generator(g_loss: Callable[[torch.Tensor], torch.Tensor], inputs: st
     name = _generator_row(kind, params)[2]
     try:
         if prove:
-            form, name = generator_form(kind, params)
+            form, name = generator_form(kind, params, mirror=mirror)
             return certify(trace_to_sympy(g_loss, 1, inputs), [form], [name], [_symbols()[1]])
         graph = trace(g_loss)
         import mpmath as mp
 
-        with mp.workdps(DIGITS):
-            form, name = generator_form(kind, params, route="mpmath")
+        with mp.workdps(_WORK_DIGITS):
+            form, name = generator_form(kind, params, route="mpmath", mirror=mirror)
             return _check_traced(graph, [form], [name], ["f"], inputs)
     except Untraceable as exc:
         return Certificate("untraced", name, "", None, (), "", detail=str(exc), route=route)

@@ -131,6 +131,11 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                        dtype=conv.dtype)
     base = float(pl.evaluate([np.zeros(1), np.zeros(1)])[0])
     if not math.isfinite(base):
+        probed = np.array([0.0, 1.0, -1.0, 3.0, -3.0])
+        values = np.asarray(pl.evaluate([probed, probed[::-1].copy()]), dtype=float)
+        if np.isnan(values).all():  # NaN wherever it is called: its arithmetic, not how it is called
+            raise CallError("d_loss is NaN at every probed pair of outputs (real, fake in 0, ±1, ±3): check its "
+                            "arithmetic for a NaN constant, 0/0, inf − inf or the log of a negative number")
         raise CallError(f"d_loss is not finite at outputs 0 (value {base})", "--probabilities")
     terms = Terms(pl, base)
     rng = np.random.default_rng(seed)
@@ -215,12 +220,21 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
                 findings.append(Finding("info", f"value at the optimum not computed: {exc}", "skipped"))
 
     cert = None
-    if symbolic and separable:
+    codes = {f.code for f in findings}
+    if symbolic and separable and "not_per_sample" in codes:
+        cert = _not_per_sample_cert("d_loss")
+    elif symbolic and separable:
         try:
             from gantheory.loss_audit.certificate import certify_discriminator
-            c = certify_discriminator(conv, "logits", family, params, prove=prove)
+            # a critic scoring real low is certified against the convention's mirror, the terms at −a; a row
+            # whose fitted targets already read the loss as written (label smoothing α = 0) against the row
+            c = certify_discriminator(conv, "logits", family, params, prove=prove,
+                                      mirror=convention == "real_low" and family != "energy")
+            if convention == "real_low" and family != "energy" and c.status == "not_equivalent":
+                direct = certify_discriminator(conv, "logits", family, params, prove=prove)
+                c = direct if direct.status not in ("not_equivalent", "untraced") else c
             cert = _cert_dict(c)
-            if c.status == "not_equivalent" and family != "unrecognised" and convention == "real_high":
+            if c.status == "not_equivalent" and family != "unrecognised":
                 findings.append(Finding("warning", f"the traced expression is not the textbook "
                                         f"{c.textbook}: {c.detail}", "symbolic_mismatch"))
         except ImportError as exc:
@@ -248,6 +262,16 @@ def _audit(d_loss, g_loss, *, inputs, batch_size, divergence, symbolic, seed, or
     findings.sort(key=lambda f: rank[f.severity])
     return AuditReport(d_audit, g_audit, tuple(findings), _verdict(d_audit, g_audit, findings),
                        conv.inputs, tuple(extreme), pairing)
+
+
+def _not_per_sample_cert(role: str) -> dict:
+    """The certificate, not attempted: it reads the loss on one-element batches, where a function of the batch
+    mean, (mean(a) − 1)², cannot be told from the per-sample mean((a − 1)²) that it is not."""
+    from gantheory.loss_audit.certificate import Certificate
+
+    return _cert_dict(Certificate("untraced", "", "", None, (), "", detail=(
+        f"not attempted: {role} is not an average of per-sample terms, and the certificate reads the loss on "
+        "one-element batches, where it would pass for its per-sample form")))
 
 
 def _structure_findings(terms: Terms, pl: PointwiseLoss, eps: float) -> list[Finding]:
@@ -439,10 +463,17 @@ def _audit_generator(g_loss, d_conv, batch_size, terms, opt, family, params, con
     if pair_note:
         findings.append(pair_note)
     cert = None
-    if symbolic:
+    if symbolic and any(f.code == "generator_not_per_sample" for f in findings):
+        cert = _not_per_sample_cert("g_loss")
+    elif symbolic:
         try:
             from gantheory.loss_audit.certificate import certify_generator
-            cert = _cert_dict(certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove))
+            g_cert = certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove,
+                                       mirror=mirrored and gfit.kind != "other")
+            if mirrored and gfit.kind != "other" and g_cert.status == "not_equivalent":
+                direct = certify_generator(conv, "logits", gfit.kind, gfit.params, prove=prove)
+                g_cert = direct if direct.status not in ("not_equivalent", "untraced") else g_cert
+            cert = _cert_dict(g_cert)
         except ImportError:
             cert = None
         except Exception as exc:  # a certificate is evidence, never a reason to fail the audit

@@ -18,6 +18,7 @@ them. This module imports torch
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import operator
@@ -242,6 +243,9 @@ def _ops(b: Backend) -> dict:
             return v
         return emap(c, x)
 
+    def filled(value):  # torch.ones(n, 1, device=…), torch.full((n,), v): a constant batch of the given size
+        return lambda *size, **kw: _T([b.const(exact(value(kw)))] * _numel(size))
+
     def softplus_op(x, beta=1, threshold=20):
         bb = b.const(exact(beta))
         return emap(lambda v: ar["truediv"](softplus(ar["mul"](bb, v)), bb), x)
@@ -273,6 +277,9 @@ def _ops(b: Backend) -> dict:
         torch.ones_like: like(lambda a: 1), torch.zeros_like: like(lambda a: 0),
         torch.full_like: like(lambda a: a[0]),
         torch.clamp: clamp, torch.clip: clamp,
+        torch.ones: filled(lambda kw: 1), torch.zeros: filled(lambda kw: 0),
+        torch.full: lambda size, fill_value, **kw: _T([b.const(exact(fill_value))] * _numel(size)),
+        getattr: _attribute, operator.getitem: _getitem,
         Fn.softplus: softplus_op,
         Fn.binary_cross_entropy_with_logits: bce_logits,
         Fn.binary_cross_entropy: bce,
@@ -290,6 +297,69 @@ _METHODS = {"sigmoid": "sigmoid", "log": "log", "exp": "exp", "neg": "neg", "rel
             "tanh": "tanh", "add": "add", "sub": "sub", "mul": "mul", "div": "div"}
 _IDENTITY_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze", "float", "double", "to",
                      "contiguous", "view_as", "expand_as", "type_as", "clone"}
+
+
+class _Device:
+    """``x.device`` of a traced tensor: only passed on (``device=x.device``), never computed with."""
+
+
+def _numel(size) -> int:
+    """The number of elements of a size given as ints, a tuple/list/torch.Size of ints, or a mix."""
+    n = 1
+    for s in size:
+        if isinstance(s, (tuple, list)):
+            n *= _numel(s)
+        elif isinstance(s, int) and not isinstance(s, bool):
+            n *= s
+        else:
+            raise Untraceable(f"a tensor size that is not an integer: {s!r}")
+    return n
+
+
+def _attribute(x, name: str):
+    """``x.shape``, ``x.device``, ``x.dtype`` of a traced tensor (its sizes are the batch's)."""
+    if isinstance(x, _T) and name == "shape":
+        return (len(x.elems),)
+    if isinstance(x, _T) and name == "device":
+        return _Device()
+    if isinstance(x, _T) and name == "dtype":
+        return None
+    raise Untraceable(f"no scalar rule for the attribute .{name}")
+
+
+def _getitem(x, key):
+    if isinstance(x, (tuple, list)):  # x.shape[0]
+        return x[key]
+    raise Untraceable("indexing a tensor is not traced")
+
+
+_NEW = {"new_ones": lambda a: 1, "new_zeros": lambda a: 0, "new_full": lambda a: a[1]}
+
+
+@contextlib.contextmanager
+def _size_constructors_traced():
+    """torch.ones(x.size(0), 1) reaches torch's argument parser with a traced size among ints and fails there
+    (before torch.fx sees it): while tracing, torch.ones/zeros/full given a traced size are recorded as
+    the call they are."""
+    import torch
+    import torch.fx as fx
+
+    def recorded(orig):
+        def constructor(*args, **kwargs):
+            traced = [a for a in (*args, *kwargs.values()) if isinstance(a, fx.Proxy)]
+            if traced:
+                return traced[0].tracer.create_proxy("call_function", orig, args, kwargs)
+            return orig(*args, **kwargs)
+        return constructor
+
+    saved = {name: getattr(torch, name) for name in ("ones", "zeros", "full")}
+    try:
+        for name, orig in saved.items():
+            setattr(torch, name, recorded(orig))
+        yield
+    finally:
+        for name, orig in saved.items():
+            setattr(torch, name, orig)
 
 
 def trace(fn: Callable) -> Any:
@@ -318,7 +388,8 @@ def trace(fn: Callable) -> Any:
         concrete = {}
     concrete.update(bound)
     try:
-        return _Tracer().trace(fn, concrete_args=concrete or None)
+        with _size_constructors_traced():
+            return _Tracer().trace(fn, concrete_args=concrete or None)
     except Exception as exc:
         raise Untraceable(f"torch.fx could not trace the function: {type(exc).__name__}: {exc}") from exc
 
@@ -367,6 +438,15 @@ def evaluate(graph: Any, b: Backend, values: list, inputs: str = "logits") -> An
         elif node.op == "call_method":
             if node.target in _IDENTITY_METHODS:
                 env[node] = args[0]
+            elif node.target == "size":  # x.size(), x.size(0): the batch's
+                n = len(ops["lift"](args[0]).elems)
+                env[node] = (n,) if len(args) < 2 and "dim" not in kwargs else n
+            elif node.target == "dim":
+                env[node] = 1
+            elif node.target in _NEW:  # x.new_ones(size), x.new_zeros(size), x.new_full(size, v)
+                size = args[1] if len(args) > 1 else kwargs.get("size", ())
+                env[node] = _T([b.const(exact(_NEW[node.target](args[1:] or (None, kwargs.get("fill_value")))))]
+                               * _numel((size,)))
             elif node.target in ("mean", "sum"):
                 env[node] = ops[node.target](*args, **kwargs)
             elif node.target in _METHODS:

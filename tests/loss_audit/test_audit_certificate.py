@@ -38,7 +38,7 @@ def test_symbolic_certificate(name, status, prove):
     if status == "not_equivalent":
         assert cert["counterexample_logit"] is not None
     elif not prove:
-        assert cert["method"] == "checked at 50 digits on 33 logits"
+        assert cert["method"] == "checked at 50 digits on 45 logits"
     if name == "concatenated_batch":
         assert cert["scales"] == pytest.approx([0.5, 0.5], abs=1e-12)
 
@@ -139,3 +139,83 @@ def test_checked_route_reports_the_traced_expression_and_scales():
     assert (cert.status, cert.scales, cert.route) == ("equal_up_to_scale", (3.0, 1.0), "checked")
     assert cert.constant == pytest.approx(0.5, abs=1e-15)
     assert cert.expression == "3 * softplus(-r) + softplus(f) + 1/2"
+
+
+# -- review findings (r3) ---------------------------------------------------------------------------
+def _d_clamp10(real, fake):
+    real, fake = real.clamp(-10, 10), fake.clamp(-10, 10)
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+def _g_clamp65(fake):
+    return F.softplus(-fake.clamp(-6.5, 6.5)).mean()
+
+
+def _d_softplus(real, fake):
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_a_clamp_beyond_the_near_probes_is_refuted_at_a_far_logit(prove):
+    # Regression (review r3): clamps at ±10 and ±6.5 act only outside [−5.25, 5.75] and were certified
+    # "equal"; the far logits (±9.5, ±14.75, ±30.25) refute them. The unclamped loss stays "equal" (control).
+    from gantheory.loss_audit.certificate import FAR, certify_discriminator, certify_generator
+
+    d = certify_discriminator(_d_clamp10, "logits", "standard", {}, prove=prove)
+    assert d.status == "not_equivalent" and d.counterexample is not None and abs(d.counterexample) > 10, d
+    g = certify_generator(_g_clamp65, "logits", "non_saturating", {}, prove=prove)
+    assert g.status == "not_equivalent" and abs(g.counterexample) > 6.5, g
+    assert {float(x) for x in FAR} >= {-30.25, 30.25}
+    assert certify_discriminator(_d_softplus, "logits", "standard", {}, prove=prove).status == "equal"
+    assert certify_generator(lambda fake: F.softplus(-fake).mean(), "logits", "non_saturating", {},
+                             prove=prove).status == "equal"
+
+
+def _bce(x, target):
+    return F.binary_cross_entropy_with_logits(x, torch.full_like(x, target))
+
+
+@pytest.mark.parametrize("prove", [False, True], ids=["checked", "proved"])
+def test_a_real_low_critic_is_certified_against_the_mirrored_terms(prove):
+    # Regression (review r3): d = bce(real, 0) + bce(fake, 1), g = bce(fake, 0) were both "not equivalent"
+    # with made-up scales; against the terms at a ↦ −a they are the textbook loss. A mirrored loss that
+    # differs by 1e-9·(clamp(r, ±10) − r) is still refuted at a far logit (negative control).
+    def d(real, fake):
+        return _bce(real, 0.0) + _bce(fake, 1.0)
+
+    def g(fake):
+        return _bce(fake, 0.0)
+
+    report = audit(d, g, divergence=False, prove=prove)
+    assert report.discriminator.convention == "real_low"
+    assert report.discriminator.certificate["status"] == "equal", report.discriminator.certificate
+    assert report.generator.certificate["status"] == "equal", report.generator.certificate
+    assert "symbolic_mismatch" not in {f.code for f in report.findings}
+
+    def wrong(real, fake):
+        return d(real, fake) + 1e-9 * (real.clamp(-10, 10) - real).mean()
+
+    bad = audit(wrong, divergence=False, prove=prove)
+    assert bad.discriminator.certificate["status"] == "not_equivalent", bad.discriminator.certificate
+    assert bad.discriminator.certificate["counterexample_logit"] is not None
+    assert "symbolic_mismatch" in {f.code for f in bad.findings}
+
+
+def test_a_loss_of_the_batch_mean_gets_no_certificate_of_its_per_sample_form():
+    # Regression (review r3): (mean(r) − 1)² + mean(f)² was certified "equal" to LSGAN on one-element batches
+    # while the same report warned it is not per-sample; the certificate is now not attempted, saying why.
+    # Control: the per-sample LSGAN loss is still certified.
+    def d_mean(real, fake):
+        return (real.mean() - 1) ** 2 + fake.mean() ** 2
+
+    def g_mean(fake):
+        return (fake.mean() - 1) ** 2
+
+    report = audit(d_mean, g_mean, divergence=False)
+    codes = {f.code for f in report.findings}
+    assert {"not_per_sample", "generator_not_per_sample"} <= codes
+    for cert in (report.discriminator.certificate, report.generator.certificate):
+        assert cert["status"] == "untraced" and "not an average of per-sample terms" in cert["detail"], cert
+    ok = audit(lambda real, fake: ((real - 1) ** 2).mean() + (fake ** 2).mean(), lambda fake: ((fake - 1) ** 2).mean(),
+               divergence=False)
+    assert ok.discriminator.certificate["status"] == "equal" and ok.generator.certificate["status"] == "equal"

@@ -41,6 +41,10 @@ def rsgan_d(real, fake):
 
 def broken(real, fake):
     raise KeyError("no such key")
+
+
+def nan_everywhere(real, fake):
+    return (real * 0 + float("nan")).mean()
 '''
 
 
@@ -158,5 +162,32 @@ def test_prove_flag_says_which_route_established_the_certificate(capsys, module)
     checked = capsys.readouterr().out
     main(["audit", f"{module}:hinge_dis", f"{module}:hinge_gen", "--no-divergence", "--prove"])
     proved = capsys.readouterr().out
-    assert "checked at 50 digits on 33 logits" in checked and "sympy" not in checked
+    assert "checked at 50 digits on 45 logits" in checked and "sympy" not in checked
     assert "by sympy simplify" in proved
+
+
+def test_a_loss_nan_everywhere_is_exit_2_naming_the_nan_not_probabilities(capsys, module):
+    # Regression (review r3): the hint was "see --probabilities", which cannot help a loss NaN at every logit.
+    code, _, err = _run(capsys, f"{module}:nan_everywhere")
+    assert code == 2 and "NaN at every probed" in err and "--probabilities" not in err, err
+    code, _, err = _run(capsys, f"{module}:wgan_low", "--probabilities")  # control: finite elsewhere
+    assert "NaN at every probed" not in err
+
+
+def test_a_closed_pipe_is_quiet_and_keeps_the_exit_code(module, tmp_path):
+    # Regression (review r3): `python -m verify audit L:d L:g | head -1` printed a BrokenPipeError traceback
+    # and exited 3. The reader here closes the pipe before the audit writes.
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(tmp_path)])}
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "audit", f"{module}:wgan_low", f"{module}:wgan_gen_flipped",
+                             "--no-symbolic", "--no-divergence"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=tmp_path, env=env)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err  # the audit's own exit code: an error finding
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

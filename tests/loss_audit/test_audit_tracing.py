@@ -68,3 +68,31 @@ def test_partial_keywords_are_traced_as_constants():
 
     graph = trace(functools.partial(d_loss, margin=80.0))
     assert evaluate(graph, backend("text"), [Text("r"), Text("f")]) == "max(0, 80 - r) + max(0, 80 + f)"
+
+
+bce_module = torch.nn.BCEWithLogitsLoss()
+
+
+@pytest.mark.parametrize("g, golden", [
+    (lambda fake: bce_module(fake, torch.ones(fake.size(0))), "ns"),
+    (lambda fake: bce_module(fake, fake.new_ones(fake.shape)), "ns"),
+    (lambda fake: bce_module(fake, torch.ones(fake.shape[0], device=fake.device)), "ns"),
+    (lambda fake: bce_module(fake.view(-1), torch.ones(fake.size(0), 1, device=fake.device).view(-1)), "ns"),
+    (lambda fake: bce_module(fake, torch.full((fake.size(0),), 1.0)), "ns"),
+    (lambda fake: -F.binary_cross_entropy_with_logits(fake, fake.new_zeros(fake.size())), "minimax"),
+], ids=["size0", "new_ones_shape", "shape0_device", "ones_n_1_dcgan", "full", "new_zeros_size"])
+def test_label_tensors_built_from_the_batch_size_are_traced(g, golden):
+    # Regression (review r3): x.size(0), x.shape[0], x.new_ones/new_zeros, device=x.device failed with
+    # "no scalar rule for getattr". Golden: the closed form, log(1 + e^−f) (non-saturating) or −log(1 + e^f).
+    graph = trace(g)
+    with mp.workdps(50):
+        for f in (-2.0, 0.5):
+            got = evaluate(graph, backend("mpmath"), [mp.mpf(f)])
+            want = math.log1p(math.exp(-f)) if golden == "ns" else -math.log1p(math.exp(f))
+            assert float(got) == pytest.approx(want, rel=1e-14)
+
+
+def test_indexing_a_tensor_is_still_untraceable():
+    """Negative control: x[0] is data indexing, not a size; it stays untraceable."""
+    with pytest.raises(Untraceable):
+        evaluate(trace(lambda fake: F.softplus(-fake[0])), backend("mpmath"), [mp.mpf(1)])
