@@ -243,7 +243,8 @@ def check(loss: Callable[..., Any], forms: list[Callable], names: list[str], var
             worst, worst_point = residual, point
     if worst > atol:
         shown = ", ".join(f"{float(s):.6g}" for s in scales)
-        return refuted(worst_point, f"the traced loss minus (scales {shown})·textbook − {float(c):.6g} is "
+        const = f"− {float(c):.6g}" if float(c) >= 0 else f"+ {-float(c):.6g}"
+        return refuted(worst_point, f"the traced loss minus (scales {shown})·textbook {const} is "
                                     f"{float(worst):.3g} at {where(worst_point)}")
     for k, point in secants:
         if scales[k] <= 0:

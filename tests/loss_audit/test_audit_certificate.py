@@ -219,3 +219,18 @@ def test_a_loss_of_the_batch_mean_gets_no_certificate_of_its_per_sample_form():
     ok = audit(lambda real, fake: ((real - 1) ** 2).mean() + (fake ** 2).mean(), lambda fake: ((fake - 1) ** 2).mean(),
                divergence=False)
     assert ok.discriminator.certificate["status"] == "equal" and ok.generator.certificate["status"] == "equal"
+
+
+def test_refutation_prints_the_constant_with_its_sign():
+    """A loss with ε = 1e-8 inside its logs: the fitted constant is negative, and the detail reads
+    "textbook + 9.5e-10", not "textbook − -9.5e-10" (review r3)."""
+    import torch
+
+    from gantheory.loss_audit.certificate import certify_discriminator
+
+    def d_loss(r, f):
+        return -(torch.log(torch.sigmoid(r) + 1e-8) + torch.log(1 - torch.sigmoid(f) + 1e-8)).mean()
+
+    cert = certify_discriminator(d_loss, "logits", "standard", {})
+    assert cert.status == "not_equivalent", cert
+    assert "− -" not in cert.detail and "textbook + " in cert.detail, cert.detail
