@@ -64,7 +64,9 @@ class Divergence:
     as u → ∞ and ``growth_at_zero`` = (s, m) that |f(u)| ≍ u^{−s} (log 1/u)^m as u → 0⁺ ((0, 0): bounded);
     with the densities' tail asymptotics they decide whether the integral is finite without integrating
     (``None``: not known). For a user's f they are estimated from f at u = e^{±100 … ±690}
-    (``growth_estimated``), and decisions built on them say so.
+    (``growth_estimated``), and decisions built on them say so. ``kernel_bound`` = c with
+    |q f(p/q)| ≤ c·(p + q) at every x (None: unbounded or not proved); the quadrature engine bounds the tails
+    beyond a batch's grid by c × their mass in closed form.
     """
 
     name: str
@@ -86,6 +88,7 @@ class Divergence:
     growth_at_infinity: tuple[float, float] | None = None
     growth_at_zero: tuple[float, float] | None = None
     growth_estimated: bool = False
+    kernel_bound: float | None = None
 
     def integrand(self, x: np.ndarray, lp: np.ndarray, lq: np.ndarray) -> np.ndarray:
         both = (lp > -np.inf) & (lq > -np.inf)
@@ -139,6 +142,10 @@ def _xlogx(u):
     return xlogy(u, u)
 
 
+# kernel_bound c with |q·f(p/q)| ≤ c·(p + q) at every x, for the bounded rows:
+#   js:    ½[p log(2p/(p+q)) + q log(2q/(p+q))] = m·h(p/m), m = (p+q)/2, h(u) = ½[u log u + (2−u) log(2−u)] ∈ [0, log 2]
+#   gan:   p log(p/(p+q)) + q log(q/(p+q)) = (p+q)[t log t + (1−t) log(1−t)] ∈ [−log 2, 0]·(p+q), t = p/(p+q)
+#   total_variation: ½|p − q| ≤ ½(p + q);  squared_hellinger: (√p − √q)² ≤ p + q;  triangular: (p − q)²/(p + q) ≤ p + q
 DIVERGENCES: dict[str, Divergence] = {
     d.name: d
     for d in [
@@ -160,7 +167,8 @@ DIVERGENCES: dict[str, Divergence] = {
                    lambda u: (np.sqrt(u) - 1.0) ** 2,
                    _hellinger_core, 1.0, 1.0,
                    f_sympy="(sqrt(u) - 1)**2", conjugate_sympy="t/(1 - t)", conjugate_domain="Interval.open(-oo, 1)",
-                   upper=2.0, symbol="H²", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
+                   upper=2.0, symbol="H²", growth_at_infinity=(1, 0), growth_at_zero=(0, 0),
+                   kernel_bound=1.0),
         Divergence("jeffreys", "f(u) = (u − 1) log u;  ∫ (p − q) log(p/q)", lambda u: (u - 1.0) * np.log(u),
                    lambda lp, lq: (exp(lp) - exp(lq)) * (lp - lq), np.inf, np.inf, divergent_tail=True,
                    f_sympy="(u - 1)*log(u)",
@@ -168,22 +176,26 @@ DIVERGENCES: dict[str, Divergence] = {
         Divergence("total_variation", "f(u) = ½|u − 1|;  TV = ½∫|p − q|", lambda u: 0.5 * np.abs(u - 1.0),
                    lambda lp, lq: 0.5 * np.abs(exp(lp) - exp(lq)), 0.5, 0.5, kink=True,
                    f_sympy="Abs(u - 1)/2", conjugate_sympy="t", conjugate_domain="Interval(-1/2, 1/2)",
-                   upper=1.0, symbol="TV", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
+                   upper=1.0, symbol="TV", growth_at_infinity=(1, 0), growth_at_zero=(0, 0),
+                   kernel_bound=0.5),
         Divergence("js", "f(u) = ½[u log u − (u + 1) log((u + 1)/2)];  JSD (½ convention; f-GAN's row is 2·JSD)",
                    lambda u: 0.5 * (_xlogx(u) - (u + 1.0) * np.log((u + 1.0) / 2.0)), _js_core, 0.5 * LOG2, 0.5 * LOG2,
                    f_sympy="(u*log(u) - (u + 1)*log((u + 1)/2))/2", conjugate_sympy="-log(2 - exp(2*t))/2",
-                   conjugate_domain="Interval.open(-oo, log(2)/2)", upper=LOG2, symbol="JSD", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
+                   conjugate_domain="Interval.open(-oo, log(2)/2)", upper=LOG2, symbol="JSD", growth_at_infinity=(1, 0), growth_at_zero=(0, 0),
+                   kernel_bound=0.5 * LOG2),
         Divergence("triangular", "f(u) = (u − 1)²/(u + 1);  Δ = ∫ (p − q)²/(p + q)",
                    lambda u: (u - 1.0) ** 2 / (u + 1.0), _triangular_core, 1.0, 1.0,
                    reference="Vincze 1981; Le Cam 1986 (triangular discrimination); Mao et al. 2017, Thm. 1",
                    f_sympy="(u - 1)**2/(u + 1)", conjugate_sympy="4 - t - 4*sqrt(1 - t)",
-                   conjugate_domain="Interval.open(-3, 1)", upper=2.0, symbol="Δ", growth_at_infinity=(1, 0), growth_at_zero=(0, 0)),
+                   conjugate_domain="Interval.open(-3, 1)", upper=2.0, symbol="Δ", growth_at_infinity=(1, 0), growth_at_zero=(0, 0),
+                   kernel_bound=1.0),
         Divergence("gan", "f(u) = u log u − (u + 1) log(u + 1);  = 2·JSD − log 4 = C(G)",
                    lambda u: _xlogx(u) - (u + 1.0) * np.log(u + 1.0),
                    lambda lp, lq: exp(lp) * log_sigmoid(lp - lq) + exp(lq) * log_sigmoid(lq - lp),
                    0.0, 0.0, reference="Goodfellow et al. (2014), Thm. 1; f-GAN Table 1 ('GAN')",
                    f_sympy="u*log(u) - (u + 1)*log(u + 1)", conjugate_sympy="-log(1 - exp(t))",
-                   conjugate_domain="Interval.open(-oo, 0)", lower=-2 * LOG2, upper=0.0, symbol="C", growth_at_infinity=(0, 1), growth_at_zero=(0, 0)),
+                   conjugate_domain="Interval.open(-oo, 0)", lower=-2 * LOG2, upper=0.0, symbol="C", growth_at_infinity=(0, 1), growth_at_zero=(0, 0),
+                   kernel_bound=LOG2),
     ]
 }
 

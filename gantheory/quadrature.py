@@ -94,13 +94,6 @@ _TINY = np.nextafter(0.0, 1.0)  # the smallest positive float64
 _KG_WEIGHTS = np.stack([KRONROD_WEIGHTS, GAUSS_WEIGHTS])  # (2, 15): both rules' sums in one product
 _K_WEIGHTS = KRONROD_WEIGHTS[None, :]
 
-# c with |q·f(p/q)| ≤ c·(p + q) at every x, for the bounded rows of DIVERGENCES (the tails beyond a batch's
-# grid then contribute at most c × their mass, known in closed form for Normal mixtures):
-#   js:    ½[p log(2p/(p+q)) + q log(2q/(p+q))] = m·h(p/m), m = (p+q)/2, h(u) = ½[u log u + (2−u) log(2−u)] ∈ [0, log 2]
-#   gan:   p log(p/(p+q)) + q log(q/(p+q)) = (p+q)[t log t + (1−t) log(1−t)] ∈ [−log 2, 0]·(p+q), t = p/(p+q)
-#   total_variation: ½|p − q| ≤ ½(p + q);  squared_hellinger: (√p − √q)² ≤ p + q;  triangular: (p − q)²/(p + q) ≤ p + q
-_KERNEL_BOUNDS = {"js": 0.5 * LOG2, "gan": LOG2, "total_variation": 0.5, "squared_hellinger": 1.0, "triangular": 1.0}
-
 _CHUNK_NODES = 100_000  # (pair, node) points per vectorised pass: ~14% faster than 250k on 3-vs-3 mixtures (issue 13), 2.4x than 4M
 _MAX_ROUNDS = 40
 
@@ -995,7 +988,7 @@ def f_divergence(p: Density, q: Density, f: str | Divergence | Callable = "kl", 
     shape = _batch_shape(p, q)
     _check_tolerances(kwargs.get("atol", TOLERANCES["quadrature_atol"]), kwargs.get("rtol", 1e-12))
     if not d.divergent_tail:
-        bound = _KERNEL_BOUNDS.get(d.name) if DIVERGENCES.get(d.name) is d else None  # a user's row: no bound
+        bound = d.kernel_bound if DIVERGENCES.get(d.name) is d else None  # proved for the rows' own integrands only
         kwargs = {"kernel_bound": bound, **kwargs}
         return _bounded(integrate(d.integrand, p, q, kink=d.kink, tails=_tails_known(p, q), name=d.name, **kwargs), d)
     if shape == ():
@@ -1269,6 +1262,6 @@ def criterion(p_data: Density, p_g: Density, **kwargs) -> QuadratureResult:
         return weighted(lp, log_sigmoid(d)) + weighted(lq, log_sigmoid(-d))
 
     _batch_shape(p_data, p_g)  # names a non-density before anything reads it
-    kwargs = {"kernel_bound": _KERNEL_BOUNDS["gan"], **kwargs}  # the same integrand as the "gan" row
+    kwargs = {"kernel_bound": DIVERGENCES["gan"].kernel_bound, **kwargs}  # the same integrand as the "gan" row
     r = integrate(integrand, p_data, p_g, tails=_tails_known(p_data, p_g), name="C(G)", **kwargs)
     return _clamp_to_range(r, -LOG4, 0.0, "C(G)")
