@@ -59,16 +59,13 @@ class Backend:
 
 
 def _mpmath_backend() -> Backend:
+    """mpmath numbers; σ and softplus are the rows' own mpmath terms (``ops["mpmath"]``)."""
     import mpmath as mp
 
-    def sigmoid(v):
-        return 1 / (1 + mp.exp(-v))
-
-    def softplus(v):
-        return mp.log1p(mp.exp(v))
+    from gantheory.losses import ops
 
     return Backend("mpmath", (mp.mpf, mp.mpc), lambda q: mp.mpf(q.numerator) / q.denominator,
-                   {"sigmoid": sigmoid, "softplus": softplus, "log": mp.log, "exp": mp.exp, "log1p": mp.log1p,
+                   {"sigmoid": ops["mpmath"].sigmoid, "softplus": ops["mpmath"].softplus, "log": mp.log, "exp": mp.exp, "log1p": mp.log1p,
                     "expm1": mp.expm1, "tanh": mp.tanh, "sqrt": mp.sqrt, "abs": abs, "max": max, "min": min},
                    mp.fsum)
 
