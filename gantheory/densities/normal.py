@@ -50,8 +50,7 @@ class Normal(_LocationScale):
         return rng.standard_normal(shape)
 
     def _standard_cdf(self, z):
-        from scipy import special
-        return special.ndtr(z)
+        return normal_cdf(z)
 
     def _offsets(self):
         return _symmetric(_GAUSSIAN_OFFSETS)
@@ -61,9 +60,8 @@ class Normal(_LocationScale):
         return _offsets_points(loc, scale, _symmetric(_GAUSSIAN_CORE_OFFSETS))
 
     def _outside_mass(self, low, high):
-        # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through the lower side (erfc), accurate far out; no scipy
-        # (the loss audit's value path integrates Normal pairs and imports no scipy)
-        return normal_cdf((low - self.loc) / self.scale) + normal_cdf((self.loc - high) / self.scale)
+        # Φ((low − μ)/σ) + Φ((μ − high)/σ): both tails through the lower side (erfc), accurate far out
+        return self._standard_cdf((low - self.loc) / self.scale) + self._standard_cdf((self.loc - high) / self.scale)
 
     def _standard_tail(self) -> Asymptote:
         return Asymptote((-0.5, 0.0, 0.0, 0.0, 0.0), -_HALF_LOG_2PI)  # log φ(z) = −z²/2 − ½ log 2π
