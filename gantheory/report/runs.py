@@ -120,6 +120,7 @@ def to_markdown(doc: dict) -> str:
     out += [f"| {k} | {v} |" for k, v in _lines(doc)]
     out += ["", "## Alarms", ""] + ([f"- **{a['code']}**: {a['message']} *({a['theory']})*" for a in doc["alarms"]]
                                     or ["none"])
+    out += ["", "## Notes", ""] + ([f"- {n}" for n in doc["notes"]] or ["none"])
     out += ["", "## Cannot be concluded", "", doc["cannot_conclude"], "",
             "| dropped mode weight w | held-out decisions the C2ST needs (power 0.8) |", "|---|---|"]
     out += [f"| {w} | {n:,} |" for w, n in doc["mode_drop_sample_size"].items()]
@@ -136,10 +137,11 @@ def to_html(doc: dict, figure: bool = True) -> str:
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _lines(doc))
     alarms = "".join(f"<li><b>{e(a['code'])}</b>: {e(a['message'])} <i>({e(a['theory'])})</i></li>"
                      for a in doc["alarms"]) or "<li>none</li>"
+    notes = "".join(f"<li>{e(n)}</li>" for n in doc["notes"]) or "<li>none</li>"
     svg = ""
     if figure:
         fig = analysis_figure(doc)
         svg = _svg(fig)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>gantheory runs</title></head><body>"
             f"<h1>Run vs theory</h1><table>{rows}</table><h2>Alarms</h2><ul>{alarms}</ul>"
-            f"<h2>Cannot be concluded</h2><p>{e(doc['cannot_conclude'])}</p>{svg}</body></html>")
+            f"<h2>Notes</h2><ul>{notes}</ul><h2>Cannot be concluded</h2><p>{e(doc['cannot_conclude'])}</p>{svg}</body></html>")

@@ -24,6 +24,7 @@ __all__ = [
     "above_equilibrium",
     "below_minimum",
     "c2st_alarm",
+    "diverged",
     "exceeds",
     "logged_value_alarm",
     "not_held_out",
@@ -49,6 +50,10 @@ ALARMS: dict[str, str] = {
                     "the bound (the variational bound needs samples independent of D)",
     "generator_distinguishable": "the classifier two-sample test rejects p_g = p_data (Lopez-Paz & Oquab 2017); "
                                  "mode dropping moves the loss little, so only the C2ST sees it",
+    "diverged": "every convention's loss is finite for finite discriminator outputs (a logit-output loss for "
+                "every finite logit, a probability-output one inside (0, 1)): a NaN or ±inf logged loss means the "
+                "outputs or parameters overflowed or saturated, i.e. training diverged; no bound is read from "
+                "those steps",
     "not_held_out": "logged training-batch losses are evaluated on the samples D was just fitted to: the implied "
                     "bound is heuristic, not a confidence bound",
 }
@@ -212,3 +217,21 @@ def not_held_out() -> Alarm:
                  "the logged losses are training-batch losses: the implied divergence bound over steps is "
                  "heuristic (D was fitted to those samples); attach gantheory.runs.Monitor to held-out data "
                  "for a confidence bound")
+
+
+def diverged(which: str, tag: str, steps, values) -> Alarm | None:
+    """Non-finite logged values of one series (``which``: "D" or "G"): the run diverged at the first of them.
+
+    ``steps``/``values`` are the series as read (non-finite values included); None when all are finite.
+    """
+    bad = ~np.isfinite(np.asarray(values, dtype=np.float64))
+    if not bad.any():
+        return None
+    v = np.asarray(values, dtype=np.float64)[bad]
+    kinds = ", ".join(f"{int(n)} {k}" for k, n in (("NaN", np.isnan(v).sum()), ("+inf", (v == np.inf).sum()),
+                                                     ("−inf", (v == -np.inf).sum())) if n)
+    first = float(np.asarray(steps, dtype=np.float64)[bad][0])
+    return Alarm("diverged",
+                 f"the run diverged: the logged {which} loss {tag!r} is non-finite at {int(bad.sum())} of {bad.size} "
+                 f"logged steps ({kinds}), first at step {first:g}; those steps are left out of the bound and "
+                 "the figure")

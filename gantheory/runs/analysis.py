@@ -138,11 +138,13 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
         a0 = float(grow.optimum(0.0, 0.0, **gparams))
         gkw = {k: v for k, v in (params or {}).items() if k == "c"}
         eq_g = float(GENERATORS[generator](np.array(a0), **gkw))
-    vals, steps = d.values, d.steps
-    finite = np.isfinite(vals)
-    if not finite.all():
-        notes.append(f"{int((~finite).sum())} non-finite logged D values skipped (the run diverged there)")
-        vals, steps = vals[finite], steps[finite]
+    # the one home of the rule "a non-finite logged loss means the run diverged": the readers keep such
+    # values, this reports them (an alarm per series) and leaves them out of every number below
+    for which, series in (("D", d), ("G", g)):
+        if series is not None and (a := _alarms.diverged(which, series.tag, series.steps, series.values)):
+            found.append(a)
+    finite = np.isfinite(d.values)
+    vals, steps = d.values[finite], d.steps[finite]
     L = (vals - offset) / r  # the convention's own scale
     n = L.size
     k = int(window) if window else max(2, n // 50)
@@ -170,7 +172,7 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
                      "loss": r * mean + offset, "se": r * se, "estimate": est, "lower_bound": lb})
         above.append(_alarms.exceeds(mean - tq * se, offset_c))
     fraction = float(np.mean(above)) if above else 0.0
-    mean_all = float(L.mean())
+    mean_all = float(L.mean()) if n else math.nan  # no finite D value: no level alarm (the run diverged)
     se_all = float(np.std([(w["loss"] - offset) / r for w in wins], ddof=1) / math.sqrt(len(wins))) if len(wins) > 1 else 0.0
     if loss != "label_smoothing":
         for a in (_alarms.above_equilibrium(conv, mean_all, se_all, alpha, fraction),
@@ -187,7 +189,8 @@ def analyse_log(d: LogSeries, g: LogSeries | None = None, *, loss: str = "standa
     notes.extend(conv.caveats)
     gs = gv = None
     if g is not None:
-        gs, gv = g.steps, g.values
+        g_finite = np.isfinite(g.values)
+        gs, gv = g.steps[g_finite], g.values[g_finite]
     red = reduction if isinstance(reduction, str) else f"factor {r:.6g}" + (f", offset {offset:.6g}" if offset else "")
     return RunAnalysis(cdict, red, d.tag, g.tag if g is not None else None, steps, vals, gs, gv, eq_d, eq_g,
                        tuple(wins), not heldout, alpha, tuple(found), tuple(notes))

@@ -14,7 +14,10 @@ format                    what is read
 
 The step column is the first of ``step``, ``_step``, ``global_step``, ``trainer/global_step``, ``epoch``
 present, matched case-insensitively (else the row number); wall-clock columns (``Wall time``, ``wall_time``)
-are no tags. TensorBoard's own CSV export (``Wall time,Step,Value``: one tag per file) names its single tag
+are no tags. A value written as NaN or ±inf (``nan``/``inf`` in a CSV, ``NaN``/``Infinity`` in JSON, a NaN in
+parquet or an event file) is kept as a point: what a diverged run logs is reported, by
+:func:`gantheory.runs.analyse_log`, never dropped here; an absent cell (empty, ``NA``, ``null``, a missing
+key) is no point. TensorBoard's own CSV export (``Wall time,Step,Value``: one tag per file) names its single tag
 after the file stem, and a single requested tag reads its ``Value`` column. An unknown tag raises, naming
 the nearest tags in the file.
 """
@@ -95,21 +98,45 @@ def _tensorboard(path: Path) -> pd.DataFrame:
     return df[["step", "tag", "value"]]
 
 
-def _wide_to_long(df: pd.DataFrame) -> pd.DataFrame:
+def _column(col: pd.Series, written: pd.Series | None) -> tuple[pd.Series, pd.Series]:
+    """(float values, where a value was written) of one column.
+
+    A written NaN or ±inf (a diverged loss: ``nan``/``inf`` in a CSV, ``NaN``/``Infinity`` in JSON) is kept as
+    a value; an absent cell (Lightning's sparse rows, a key a W&B row does not have, ``null``) is not a point.
+    Text columns are parsed here, so ``nan`` (any case and sign) is told apart from an empty cell; numeric
+    columns cannot tell the two apart, so their reader passes ``written``.
+    """
+    pd = _pandas()
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        vals = col.astype(np.float64)
+        mask = vals.notna() if written is None else written
+    else:
+        text = col.astype("string").str.strip()
+        vals = pd.to_numeric(text, errors="coerce").astype(np.float64)
+        nan_written = text.str.lower().str.lstrip("+-").eq("nan").fillna(False).astype(bool)
+        mask = vals.notna() | nan_written
+        if written is not None:
+            mask &= written
+    return vals, mask.astype(bool)
+
+
+def _wide_to_long(df: pd.DataFrame, written: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Long rows (step, tag, value) of a wide table; ``written`` (same shape, bool) marks the cells a value
+    was written to where the table itself cannot say (a float column holds NaN for absent and for NaN)."""
     pd = _pandas()
     lower = {str(c).strip().lower(): c for c in reversed(list(df.columns))}  # first spelling wins
     step = next((lower[c] for c in _STEP_COLUMNS if c in lower), None)
-    steps = df[step] if step is not None else pd.Series(np.arange(len(df)), index=df.index)
+    steps = (pd.to_numeric(df[step], errors="coerce") if step is not None
+             else pd.Series(np.arange(len(df)), index=df.index))
     rows = []
     for col in df.columns:
-        col = str(col) if not isinstance(col, str) else col
-        if col == step or (col.startswith("_") and col != "_step") or col.strip().lower() in _TIME_COLUMNS:
+        name = str(col) if not isinstance(col, str) else col
+        if col == step or (name.startswith("_") and name != "_step") or name.strip().lower() in _TIME_COLUMNS:
             continue
-        vals = pd.to_numeric(df[col], errors="coerce")
-        keep = vals.notna()  # Lightning's sparse rows: each tag keeps its own rows
-        if not keep.any():
+        vals, keep = _column(df[col], None if written is None else written[col])
+        if not keep.any():  # no value written (or a text column): no tag
             continue
-        rows.append(pd.DataFrame({"step": steps[keep].to_numpy(), "tag": col, "value": vals[keep].to_numpy()}))
+        rows.append(pd.DataFrame({"step": steps[keep].to_numpy(), "tag": name, "value": vals[keep].to_numpy()}))
     if not rows:
         return pd.DataFrame({"step": [], "tag": [], "value": []})
     return pd.concat(rows, ignore_index=True)
@@ -119,17 +146,30 @@ def _wandb(path: Path) -> pd.DataFrame:
     pd = _pandas()
     if path.name.lower().endswith(".parquet"):
         try:
-            df = pd.read_parquet(path)
+            import pyarrow.parquet as pq
         except ImportError as exc:
             raise DependencyError("reading parquet needs pyarrow: pip install 'gantheory[runs]'") from exc
-        return _wide_to_long(df)
+        table = pq.read_table(path)
+        df = table.to_pandas()  # a null and a NaN both become NaN here: arrow's validity tells them apart
+        written = pd.DataFrame({name: np.asarray(table.column(name).is_valid()) for name in table.column_names},
+                               index=df.index)
+        return _wide_to_long(df, written)
     text = path.read_text()
     try:
         data = json.loads(text)
         rows = data if isinstance(data, list) else [data]
     except json.JSONDecodeError:
         rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return _wide_to_long(pd.DataFrame(rows))
+    rows = [r if isinstance(r, dict) else {} for r in rows]
+    df = pd.DataFrame(rows)
+    # a key a row does not have (or null) is no point; a NaN/Infinity written there is one
+    written = pd.DataFrame([{k: v is not None for k, v in r.items()} for r in rows], columns=df.columns,
+                           index=df.index).fillna(False).astype(bool)
+    return _wide_to_long(df, written)
+
+
+# Cells that say "no value here" (not NaN: a logged NaN is written nan/NaN and is kept as a value).
+_MISSING = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA")
 
 
 def _read(path: Path, kind: str, tags: Sequence[str] | None) -> pd.DataFrame:
@@ -137,7 +177,8 @@ def _read(path: Path, kind: str, tags: Sequence[str] | None) -> pd.DataFrame:
     if kind == "tensorboard":
         return _tensorboard(path)
     if kind == "csv":
-        raw = _pandas().read_csv(path)
+        # as text, so a written nan/inf (a diverged loss) is told apart from an empty cell (a sparse row)
+        raw = _pandas().read_csv(path, dtype=str, keep_default_na=False, na_values=list(_MISSING))
         df = _wide_to_long(raw)
         if {str(c).strip().lower() for c in raw.columns} == _TB_EXPORT:  # TensorBoard's one-tag export
             wanted = set(tags) if tags else set()

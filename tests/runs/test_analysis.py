@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -68,11 +69,26 @@ def test_heldout_batch_means_bound_is_a_lower_bound():
     assert r.summary()["lower_bound"] < 0.1 < r.summary()["lower_bound"] + 0.02
 
 
-def test_nonfinite_values_are_skipped_and_bad_input_named():
+def test_nonfinite_values_are_a_diverged_alarm_and_bad_input_named():
+    """Review r4 finding 5: non-finite logged values (D or G) are one rule here, whatever the reader: a
+    ``diverged`` alarm per series naming the count and the first step; the bound and the series use the
+    finite points only (no NaN in the JSON). Negative control: a finite run has no such alarm."""
     v = _noisy(1.0)
-    v[5] = np.nan
-    r = analyse_log(_series(v))
-    assert r.d_values.size == v.size - 1 and any("non-finite" in n for n in r.notes)
+    v[5], v[7] = np.nan, np.inf
+    g = _noisy(0.7)
+    g[100] = -np.inf
+    r = analyse_log(_series(v), _series(g, "g"), generator="non_saturating")
+    div = [a for a in r.alarms if a.code == "diverged"]
+    assert len(div) == 2 and "D loss 'd'" in div[0].message and "first at step 5" in div[0].message
+    assert "2 of 2000" in div[0].message and "1 NaN, 1 +inf" in div[0].message
+    assert "G loss 'g'" in div[1].message and "first at step 100" in div[1].message
+    assert r.d_values.size == v.size - 2 and r.g_values.size == g.size - 1
+    json.dumps(r.to_dict(), allow_nan=False)
+    assert "diverged" not in [a.code for a in analyse_log(_series(_noisy(1.0)), _series(_noisy(0.7), "g")).alarms]
+    # a run that is non-finite from the start: the alarm, no windows, no NaN anywhere
+    dead = analyse_log(_series(np.full(10, np.nan)))
+    assert [a.code for a in dead.alarms][:1] == ["diverged"] and dead.windows == ()
+    json.dumps(dead.to_dict(), allow_nan=False)
     for kw, name in (({"reduction": "mean"}, "reduction"), ({"generator": "x"}, "generator"),
                      ({"window": 1}, "window"), ({"loss": "hnige"}, "hinge")):
         with pytest.raises(GanTheoryError, match=name):

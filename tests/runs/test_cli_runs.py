@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,3 +104,41 @@ def test_runs_tensorboard_csv_export(tmp_path, capsys):
     assert main(["runs", str(tmp_path / "run.csv"), "--d-tag", "loss_D", "--format", "json"]) == EXIT_OK
     doc = json.loads(capsys.readouterr().out)
     assert doc["d_tag"] == "loss_D" and doc["d_loss"]["steps"][:3] == [0.0, 5.0, 10.0]
+
+
+LOGS = Path(__file__).parent / "logs"  # real-shaped exports (review r4): Lightning metrics.csv, W&B scan_history
+
+
+@pytest.mark.parametrize(("name", "d_tag", "g_tag", "first"), [
+    ("lightning_nan.csv", "d_loss", "g_loss", 2049), ("wandb_history.jsonl", "train/d_loss", "train/g_loss", 300)])
+def test_runs_nan_in_csv_and_wandb_is_reported_diverged(tmp_path, capsys, name, d_tag, g_tag, first):
+    """Review r4 finding 5: a Lightning CSV and a W&B history whose losses turn NaN/inf gave no word and
+    exit 0 (the readers dropped the values with the sparse rows' empty cells). Now: a ``diverged`` alarm
+    (exit 1) in every format, the NaN kept out of the JSON. Negative control: the same Lightning run
+    without its last two (NaN) rows exits 0 without it."""
+    code = main(["runs", str(LOGS / name), "--d-tag", d_tag, "--g-tag", g_tag, "--format", "json",
+                 "--out", str(tmp_path / "out")])
+    doc = json.loads(capsys.readouterr().out)
+    div = [a["message"] for a in doc["alarms"] if a["code"] == "diverged"]
+    assert code == EXIT_REFUTED and div and f"first at step {first}" in div[0]
+    for f in ("runs.md", "runs.html"):
+        assert "the run diverged" in (tmp_path / "out" / f).read_text()
+    assert main(["runs", str(LOGS / "lightning_metrics.csv"), "--d-tag", "d_loss", "--g-tag", "g_loss"]) == EXIT_OK
+    assert "diverged" not in capsys.readouterr().out
+
+
+def test_runs_md_and_html_show_the_notes(tmp_path, capsys):
+    """Review r4 finding 5: runs.md and runs.html omitted ``notes`` (the text and JSON had them), e.g. the
+    Lipschitz caveat of a Wasserstein critic. Negative control: a run without notes says none."""
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"step": np.arange(300), "d_loss": -0.1 + 0.01 * rng.standard_normal(300)}).to_csv(
+        tmp_path / "w.csv", index=False)
+    main(["runs", str(tmp_path / "w.csv"), "--d-tag", "d_loss", "--loss", "wasserstein", "--out", str(tmp_path / "o")])
+    capsys.readouterr()
+    doc = json.loads((tmp_path / "o" / "runs.json").read_text())
+    assert doc["notes"] and "Lipschitz" in doc["notes"][0]
+    md, page = (tmp_path / "o" / "runs.md").read_text(), (tmp_path / "o" / "runs.html").read_text()
+    assert "## Notes" in md and "K-Lipschitz" in md and "<h2>Notes</h2>" in page and "K-Lipschitz" in page
+    main(["runs", _csv(tmp_path, 1.2), "--d-tag", "d_loss", "--format", "md"])
+    out = capsys.readouterr().out
+    assert "## Notes\n\nnone" in out and "Lipschitz" not in out

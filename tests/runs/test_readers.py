@@ -139,3 +139,31 @@ def test_empty_and_headless_files_raise(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(GanTheoryError, match="'path'"):
         read_log(tmp_path / "bad.json")
+
+
+def test_written_nan_and_inf_are_kept_absent_cells_are_not(tmp_path):
+    """Review r4 finding 5: a diverged run logs nan/inf; the readers dropped them with the empty cells of
+    Lightning's sparse rows, so the run looked healthy. A written NaN/±inf is a point, an absent cell
+    (empty, NA, null, a missing key) is none — in CSV, W&B JSON lines and W&B parquet."""
+    (tmp_path / "m.csv").write_text("step,d_loss,g_loss\n0,1.2,\n0,,0.8\n1,nan,\n1,,inf\n2,NA,-inf\n3,NaN,\n")
+    s = read_log(tmp_path / "m.csv", ["d_loss", "g_loss"])
+    assert s["d_loss"].steps.tolist() == [0, 1, 3] and s["d_loss"].values[0] == 1.2
+    assert np.isnan(s["d_loss"].values[1:]).all()
+    assert s["g_loss"].steps.tolist() == [0, 1, 2] and s["g_loss"].values.tolist() == [0.8, np.inf, -np.inf]
+    rows = ['{"_step": 0, "d": 1.0}', '{"_step": 1, "g": 0.5}', '{"_step": 2, "d": null, "g": 0.6}',
+            '{"_step": 3, "d": NaN, "g": Infinity}']
+    (tmp_path / "h.jsonl").write_text("\n".join(rows))
+    w = read_log(tmp_path / "h.jsonl")
+    assert w["d"].steps.tolist() == [0, 3] and np.isnan(w["d"].values[1])
+    assert w["g"].steps.tolist() == [1, 2, 3] and w["g"].values[-1] == np.inf
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"_step": [0, 1, 2, 3], "d": pa.array([1.0, None, float("nan"), 2.0])}),
+                   tmp_path / "h.parquet")
+    p = read_log(tmp_path / "h.parquet")["d"]
+    assert p.steps.tolist() == [0, 2, 3] and np.isnan(p.values[1])
+    # negative control: a finite sparse log reads no NaN at all
+    (tmp_path / "ok.csv").write_text("step,d_loss,g_loss\n0,1.2,\n0,,0.8\n1,1.1,\n")
+    ok = read_log(tmp_path / "ok.csv")
+    assert np.isfinite(ok["d_loss"].values).all() and ok["d_loss"].steps.tolist() == [0, 1] and len(ok["g_loss"]) == 1
