@@ -167,7 +167,8 @@ def _add_sweep_parser(sub) -> None:
     where.add_argument("--ray", metavar="ADDRESS", help="a Ray cluster address ('local': start Ray here; 'auto')")
     out = sw.add_mutually_exclusive_group()
     out.add_argument("--out", metavar="DIR", help="output folder (default sweeps/<SPEC stem>/)")
-    out.add_argument("--resume", metavar="DIR", help="continue the sweep in DIR, skipping recorded specs")
+    out.add_argument("--resume", metavar="DIR", help="continue the sweep in DIR: specs with a result (ok, diverged, "
+                     "unsupported) are skipped, specs recorded as errors run again; exit 1 while errors remain")
     sw.add_argument("--no-pack", action="store_true", help="train each spec on its own (no batched packs)")
 
 

@@ -12,8 +12,10 @@ fixed chunks), never from the number of workers, so serial and pooled sweeps com
 return bitwise-identical records.
 
 A record is ``{"task", "key", "seed", "spec", "status", "result", "failure"}`` (JSON; ``status`` ``ok``,
-``diverged`` or ``error``, with ``failure`` saying where and why). A task that raises on one pack becomes
-``error`` records for that pack (its message kept), never a crashed sweep.
+``diverged``, ``unsupported`` or ``error``, with ``failure`` saying where and why). Each spec is checked alone
+(the task's ``validate``) before packing, so a bad spec is its own ``error`` record; a pack that still raises
+is run again one spec at a time, so only the failing specs are ``error`` records (their message kept), never
+the valid specs packed beside them and never a crashed sweep. ``resume`` runs ``error`` records again.
 """
 
 from __future__ import annotations
@@ -77,20 +79,35 @@ def _packs(task: str, rows: list[dict], pack: bool, pack_size: int) -> list[tupl
     return units
 
 
-def _run_unit(unit: tuple[str, bool, list[dict]]) -> list[dict]:
-    """Run one pack (or one spec) and return its records; module level so every back-end can pickle it."""
-    task, packed, rows = unit
-    row = resolve_task(task)
+def _error(exc: BaseException) -> dict:
+    return {"status": "error", "result": None, "failure": {"step": None, "reason": f"{type(exc).__name__}: {exc}"}}
+
+
+def _record(task: str, row: dict, outcome: dict) -> dict:
+    return {"task": task, "key": row["key"], "seed": row["seed"], "spec": row["spec"], **outcome}
+
+
+def _run_one(task: str, row: dict) -> dict:
     try:
-        if packed:
-            outcomes = row.run_pack([r["spec"] for r in rows], [r["seed"] for r in rows])
-        else:
-            outcomes = [row.run(rows[0]["spec"], rows[0]["seed"])]
-    except Exception as exc:  # a failing pack is recorded, the sweep goes on
-        reason = f"{type(exc).__name__}: {exc}"
-        outcomes = [{"status": "error", "result": None, "failure": {"step": None, "reason": reason}}] * len(rows)
-    return [{"task": task, "key": r["key"], "seed": r["seed"], "spec": r["spec"], **o}
-            for r, o in zip(rows, outcomes, strict=True)]
+        return resolve_task(task).run(row["spec"], row["seed"])
+    except Exception as exc:  # a failing spec is recorded, the sweep goes on
+        return _error(exc)
+
+
+def _run_unit(unit: tuple[str, bool, list[dict]]) -> list[dict]:
+    """Run one pack (or one spec) and return its records; module level so every back-end can pickle it.
+
+    A pack that raises is run again one spec at a time, so only the specs that fail by themselves become
+    ``error`` records: a record never depends on the specs packed beside it.
+    """
+    task, packed, rows = unit
+    if not packed:
+        return [_record(task, rows[0], _run_one(task, rows[0]))]
+    try:
+        outcomes = resolve_task(task).run_pack([r["spec"] for r in rows], [r["seed"] for r in rows])
+    except Exception:  # which member failed is found by running each alone
+        outcomes = [_run_one(task, r) for r in rows]
+    return [_record(task, r, o) for r, o in zip(rows, outcomes, strict=True)]
 
 
 def ray_map(address: str | None = None, processes: int | None = None) -> MapLike:
@@ -176,6 +193,33 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     return out
 
 
+def _keep(recs: list[dict], done: dict[str, dict], fh: Any) -> None:
+    """Record ``recs`` in ``done`` and append them to the open JSONL ``fh`` (if any), flushed."""
+    for rec in recs:
+        done[rec["key"]] = rec
+        if fh is not None:
+            fh.write(json.dumps(rec, sort_keys=True, allow_nan=False) + "\n")
+    if fh is not None:
+        fh.flush()
+
+
+def _drop_records(path: Path, keys: set[str]) -> None:
+    """Rewrite ``path`` without the error records of ``keys`` (atomically: a temporary file, then a rename)."""
+    kept = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                kept.append(line)
+                continue
+            if not (isinstance(rec, dict) and rec.get("key") in keys and rec.get("status") == "error"):
+                kept.append(line)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(kept), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 class SweepWarning(UserWarning):
     """A sweep went on but something deserves a word: duplicate specs merged, a torn record line dropped."""
 
@@ -205,8 +249,10 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
             ``Client.get_executor()``; Ray: :func:`ray_map`).
         records: a JSONL file; each pack's records are appended as it finishes. Without ``resume`` it must
             not hold records yet (a second run would pile duplicates up).
-        resume: skip the specs whose key is already in ``records`` (and return those records); a torn
-            last line (an interrupted write) is truncated first, with a :class:`SweepWarning`.
+        resume: skip the specs whose key already has a result in ``records`` (``ok``, ``diverged``,
+            ``unsupported``: those records are returned); a spec recorded as ``error`` is no result and runs
+            again, its old line dropped from the file (a :class:`SweepWarning` gives the count). A torn last
+            line (an interrupted write) is truncated first, with a :class:`SweepWarning`.
     Duplicate specs (same key) run once and share one record; a :class:`SweepWarning` gives their count.
         pack: group specs sharing the task's ``pack_key`` into batched computations.
         pack_size: models per pack.
@@ -233,8 +279,22 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
         _truncate_torn_line(Path(records))
         wanted = {r["key"] for r in rows}
         done = {rec["key"]: rec for rec in read_records(records) if rec.get("key") in wanted}
+        retry = {k for k, rec in done.items() if rec.get("status") == "error"}
+        if retry:  # an error is no result: run those specs again, their old lines dropped from the file
+            _drop_records(Path(records), retry)
+            warnings.warn(f"{len(retry)} spec(s) recorded as errors run again (an error record is no result: "
+                          "the spec or the environment may have been fixed since)", SweepWarning, stacklevel=2)
+            done = {k: rec for k, rec in done.items() if k not in retry}
     todo = [r for r in rows if r["key"] not in done]
-    units = _packs(task, todo, pack, pack_size)
+    # each spec is checked alone before packing: a bad one is its own error record, never its pack's
+    row_task, valid, invalid = resolve_task(task), [], []
+    for r in todo:
+        try:
+            row_task.validate(r["spec"])
+            valid.append(r)
+        except GanTheoryError as exc:
+            invalid.append(_record(row_task.name, r, _error(exc)))
+    units = _packs(task, valid, pack, pack_size)
     total, finished = len(rows), len(done)
     if progress is not None:
         progress(finished, total)
@@ -244,14 +304,14 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
         fh = open(records, "a", encoding="utf-8")  # closed in finally
     mapper, close = _mapper(workers)
     try:
+        if invalid:
+            _keep(invalid, done, fh)
+            finished += len(invalid)
+            if progress is not None:
+                progress(finished, total)
         results: Iterator[list[dict]] = iter(mapper(_run_unit, units))
         for recs in results:
-            for rec in recs:
-                done[rec["key"]] = rec
-                if fh is not None:
-                    fh.write(json.dumps(rec, sort_keys=True, allow_nan=False) + "\n")
-            if fh is not None:
-                fh.flush()
+            _keep(recs, done, fh)
             finished += len(recs)
             if progress is not None:
                 progress(finished, total)

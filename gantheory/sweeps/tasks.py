@@ -55,6 +55,38 @@ def _always(spec: dict) -> bool:
     return True
 
 
+def _no_check(spec: dict) -> None:
+    """A task without per-spec checks: its run raises for a bad spec (recorded as that spec's error)."""
+
+
+def _number(spec: Mapping[str, Any], name: str) -> float | None:
+    v = spec.get(name)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return None
+    return float(v)
+
+
+def _require(spec: Mapping[str, Any], *, positive: Sequence[str] = (), positive_int: Sequence[str] = (),
+             nonnegative_int: Sequence[str] = (), finite: Sequence[str] = ()) -> None:
+    """Per-model checks of one spec, before it joins a pack (a pack would fail for all its members).
+
+    Raises:
+        GanTheoryError: naming the first parameter out of its domain and its value.
+    """
+    for name in positive:
+        v = _number(spec, name)
+        if v is None or not v > 0:
+            raise GanTheoryError(f"parameter {name!r} must be a positive finite number, got {spec.get(name)!r}")
+    for name, low, what in [(n, 1, "a positive integer") for n in positive_int] + \
+                           [(n, 0, "a non-negative integer") for n in nonnegative_int]:
+        v = _number(spec, name)
+        if v is None or not v.is_integer() or v < low:
+            raise GanTheoryError(f"parameter {name!r} must be {what}, got {spec.get(name)!r}")
+    for name in finite:
+        if _number(spec, name) is None:
+            raise GanTheoryError(f"parameter {name!r} must be a finite number, got {spec.get(name)!r}")
+
+
 @dataclass(frozen=True)
 class Task:
     """A sweep task: ``run(spec, seed) -> outcome``; optional ``run_pack(specs, seeds) -> outcomes``."""
@@ -66,6 +98,7 @@ class Task:
     run_pack: Callable[[list[dict], list[int]], list[Outcome]] | None = None
     pack_key: tuple[str, ...] = ()
     packable: Callable[[dict], bool] = _always
+    validate: Callable[[dict], None] = _no_check  # raises GanTheoryError for a bad spec, before packing
 
     def complete(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The spec with the task's defaults filled in.
@@ -436,27 +469,51 @@ def _train_gan_run(spec: dict, seed: int) -> Outcome:
                     "non-finite loss or degenerate generator")
 
 
+# Per-spec checks of the values that vary inside a pack (a bad one would fail the whole pack) and of the
+# sizes; names of losses, schemes, devices are checked by the run itself (they are pack keys: a bad one
+# fails only the specs that share it).
+def _dirac_check(spec: dict) -> None:
+    _require(spec, positive=("lr", "init_scale"), nonnegative_int=("steps",), finite=("gamma",))
+
+
+def _disc_check(spec: dict) -> None:
+    _require(spec, positive=("lr",), positive_int=("n_samples", "width", "depth", "steps"), finite=("loc",))
+
+
+def _gaussian_check(spec: dict) -> None:
+    _require(spec, positive=("lr", "init_scale"), positive_int=("k", "steps"), finite=("gamma",))
+
+
+def _mlp_gan_check(spec: dict) -> None:
+    _require(spec, positive=("lr", "perturbation"), positive_int=("width",), nonnegative_int=("steps",),
+             finite=("gamma",))
+
+
+def _train_gan_check(spec: dict) -> None:
+    _require(spec, positive=("lr",), positive_int=("k", "steps", "batch_size"), finite=("gamma",))
+
+
 TASKS: dict[str, Task] = {t.name: t for t in (
     Task("dirac_gan", "the Dirac-GAN trained by a discrete scheme; final distance to the equilibrium and the "
          "predicted stable step", {"loss": "standard", "regularizer": None, "gamma": 0.0, "lr": 0.1,
                                    "steps": 200, "scheme": "simultaneous", "init_scale": 0.5, "seed": 0},
          _dirac_run, _dirac_pack, ("loss", "regularizer", "scheme", "steps"),
-         packable=_dirac_packable),
+         packable=_dirac_packable, validate=_dirac_check),
     Task("train_discriminator", "a tanh MLP discriminator (batched Adam, BCE) on N(0,1) vs N(loc,1); sup error "
          "of its logit against log p/q", {"loc": 1.0, "n_samples": 256, "width": 16, "depth": 1, "steps": 200,
                                           "lr": 1e-2, "dtype": "float64", "device": "cpu", "seed": 0},
-         _disc_run, _disc_pack, ("n_samples", "width", "depth", "steps", "dtype", "device")),
+         _disc_run, _disc_pack, ("n_samples", "width", "depth", "steps", "dtype", "device"), validate=_disc_check),
     Task("gaussian_gan", "the Gaussian GAN (affine G, quadratic logistic D, R1) by population gradients with k "
          "D-steps; distance to the equilibrium and, for k = 1, the predicted stable step",
          {"gamma": 0.5, "lr": 0.1, "k": 1, "steps": 200, "init_scale": 0.05, "dtype": "float64", "device": "cpu",
-          "seed": 0}, _gaussian_run, _gaussian_pack, ("steps", "dtype", "device")),
+          "seed": 0}, _gaussian_run, _gaussian_pack, ("steps", "dtype", "device"), validate=_gaussian_check),
     Task("mlp_gan", "the small MLP GAN (affine G, 1-width-1 tanh D, R1) by simultaneous GD; field-norm ratio and "
          "the predicted stable learning rate", {"width": 8, "gamma": 0.5, "lr": 0.1, "steps": 100,
                                                  "perturbation": 1e-3, "seed": 0},
-         _mlp_gan_run),
+         _mlp_gan_run, validate=_mlp_gan_check),
     Task("train_gan", "Algorithm 1 (train_gan) on a 1-D target; final JSD", {
         "target": "normal", "loss": "non_saturating", "regularizer": None, "gamma": 0.0, "k": 1, "steps": 200, "batch_size": 64, "optimizer": "adam",
-        "lr": 1e-2, "lr_schedule": "linear", "device": "cpu", "seed": 0}, _train_gan_run),
+        "lr": 1e-2, "lr_schedule": "linear", "device": "cpu", "seed": 0}, _train_gan_run, validate=_train_gan_check),
 )}
 
 

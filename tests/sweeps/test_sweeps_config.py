@@ -102,3 +102,41 @@ def test_cli_resume_truncates_a_torn_line_and_says_so(tmp_path, capsys):
     assert [json.loads(line)["key"] for line in records.read_text().splitlines()][:7] == \
         [json.loads(line)["key"] for line in lines[:7]]
     assert len(records.read_text().splitlines()) == 12
+
+
+NEG = """
+task = "dirac_gan"
+[grid]
+loss = "standard"
+regularizer = "r1"
+gamma = [-0.5, 0.0, 1.0]
+lr = [0.1, -1.0, 0.0]
+steps = 50
+seed = [0]
+"""
+FIXED = NEG.replace("gamma = [-0.5, 0.0, 1.0]", "gamma = [1.0]").replace("lr = [0.1, -1.0, 0.0]", "lr = [0.1]")
+
+
+def test_cli_sweep_bad_specs_are_their_own_errors_and_resume_reruns_errors(tmp_path, capsys):
+    """Review r4 finding 6 (its sweep_neg.toml / sweep_neg_fixed.toml): the six specs with lr ≤ 0 are errors
+    (exit 1) and the three with lr = 0.1 are results; a records file where the valid spec was recorded as an
+    error (as the old packing left it) is run again by --resume with the fixed file: exit 0, one line per
+    spec. Negative control: resuming the bad file again re-runs its errors, which stay errors: exit 1."""
+    neg, fixed, out = tmp_path / "neg.toml", tmp_path / "fixed.toml", tmp_path / "out"
+    neg.write_text(NEG)
+    fixed.write_text(FIXED)
+    assert main(["sweep", str(neg), "--out", str(out)]) == 1
+    recs = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    assert sorted(r["status"] for r in recs) == ["error"] * 6 + ["ok"] * 3
+    assert all("'lr'" in r["failure"]["reason"] for r in recs if r["status"] == "error")
+    # the old poisoning, as the reviewer's file had it: the valid spec's line is an error
+    poisoned = [{**r, "status": "error", "result": None} if r["spec"]["lr"] == 0.1 and r["spec"]["gamma"] == 1.0
+                else r for r in recs]
+    (out / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in poisoned))
+    capsys.readouterr()
+    assert main(["sweep", str(fixed), "--resume", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "1 records (ok 1)" in captured.out and "run again" in captured.err
+    assert len((out / "records.jsonl").read_text().splitlines()) == 9
+    assert main(["sweep", str(neg), "--resume", str(out)]) == 1
+    assert len((out / "records.jsonl").read_text().splitlines()) == 9

@@ -197,3 +197,63 @@ def test_int_workers_size_the_local_pool(monkeypatch):
         assert mapper.__self__._max_workers == expected
         close()
     assert _mapper(1)[0] is map
+
+
+@pytest.mark.parametrize(("task", "good", "bad", "name"), [
+    ("dirac_gan", DIRAC, {"regularizer": "r1", "gamma": 0.5, "lr": -1.0, "steps": 40}, "lr"),
+    ("train_discriminator", DISC, {"lr": 0.0, "steps": 15, "n_samples": 16, "width": 3}, "lr"),
+    ("gaussian_gan", grid(gamma=[0.5, 1.0], lr=[0.05, 0.1], steps=10), {"gamma": 0.5, "lr": 0.1, "steps": 10, "k": 0},
+     "k")])
+def test_a_bad_spec_does_not_poison_the_specs_packed_with_it(task, good, bad, name):
+    """Review r4 finding 6: one spec with lr = −1 made every spec of its pack an error ("lr must be … positive
+    in every spec"), so a record depended on its neighbours. Each spec is now checked alone before packing:
+    the valid specs' records are those of a sweep without the bad one (packed the same way), and the bad
+    spec — still refused (negative control) — is its own error naming its parameter."""
+    alone = sweep(task, good)
+    mixed = sweep(task, [*good, bad])
+    assert mixed[:-1] == alone and all(r["status"] != "error" for r in alone)
+    assert mixed[-1]["status"] == "error" and f"parameter {name!r}" in mixed[-1]["failure"]["reason"]
+
+
+def test_a_pack_that_raises_is_run_again_one_spec_at_a_time(monkeypatch):
+    """The general mechanism behind the check: whatever a pack raises for (here the per-spec check is
+    switched off, so lr = −1 reaches the packed Dirac-GAN), only the specs that fail alone are errors; the
+    others get the one-by-one records (pack=False), within the packing tolerance of the packed ones."""
+    import dataclasses
+
+    from gantheory.sweeps import tasks
+
+    monkeypatch.setitem(tasks.TASKS, "dirac_gan", dataclasses.replace(tasks.TASKS["dirac_gan"],
+                                                                      validate=tasks._no_check))
+    bad = {"regularizer": "r1", "gamma": 0.5, "lr": -1.0, "steps": 40}
+    recs = sweep("dirac_gan", [*DIRAC, bad])
+    assert [r["status"] for r in recs[:-1]] == [r["status"] for r in sweep("dirac_gan", DIRAC)]
+    assert recs[:-1] == sweep("dirac_gan", DIRAC, pack=False)
+    assert _close(recs[:-1], sweep("dirac_gan", DIRAC))
+    assert recs[-1]["status"] == "error" and "positive" in recs[-1]["failure"]["reason"]
+
+
+def test_resume_runs_error_records_again(tmp_path):
+    """Review r4 finding 6: after the spec file was fixed, --resume skipped a spec recorded as error for good
+    (the error came back as its record). An error is no result: resume runs it again and replaces its line;
+    results (ok, diverged) are still skipped, and a spec still bad stays one error line (negative control)."""
+    path = tmp_path / "records.jsonl"
+    fresh = sweep("dirac_gan", DIRAC)
+    sweep("dirac_gan", DIRAC, records=path)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[2] = {**lines[2], "status": "error", "result": None,
+                "failure": {"step": None, "reason": "GanTheoryError: lr must be a positive finite number in every spec"}}
+    path.write_text("".join(json.dumps(rec) + "\n" for rec in lines))
+    counting = _Counting()
+    with pytest.warns(SweepWarning, match="1 spec.*errors run again"):
+        resumed = sweep("dirac_gan", DIRAC, counting, records=path, resume=True)
+    assert counting.models == 1 and resumed == fresh
+    on_disk = read_records(path)
+    assert len(on_disk) == len(DIRAC) and {r["key"] for r in on_disk} == {r["key"] for r in fresh}
+    assert all(r["status"] != "error" for r in on_disk)
+    bad = {"regularizer": "r1", "gamma": 0.5, "lr": -1.0, "steps": 40}
+    sweep("dirac_gan", [*DIRAC, bad], records=path, resume=True)
+    again = _Counting()
+    with pytest.warns(SweepWarning, match="1 spec"):
+        out = sweep("dirac_gan", [*DIRAC, bad], again, records=path, resume=True)
+    assert out[-1]["status"] == "error" and len(read_records(path)) == len(DIRAC) + 1
