@@ -129,7 +129,8 @@ def _add_runs_parser(sub) -> None:
     rp = sub.add_parser("runs", help="compare a run's logged losses with theory (TensorBoard, CSV, W&B export)",
                         description="Logged D/G losses against the convention's equilibrium, the implied divergence "
                                     "bound over steps (heuristic for training-batch losses) and alarms.")
-    rp.add_argument("path", help="event file or folder, CSV (Lightning/Keras/plain), W&B parquet or JSON")
+    rp.add_argument("path", help="event file or folder, CSV (Lightning/Keras/plain) or a folder of CSVs "
+                                 "(TensorBoard's per-tag 'download CSV'), W&B parquet or JSON")
     rp.add_argument("--d-tag", required=True, help="scalar tag of the discriminator loss")
     rp.add_argument("--g-tag", help="scalar tag of the generator loss")
     rp.add_argument("--loss", default="standard", help="the loss convention (a LOSSES key; default standard)")

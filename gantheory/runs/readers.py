@@ -18,7 +18,8 @@ are no tags. A value written as NaN or ±inf (``nan``/``inf`` in a CSV, ``NaN``/
 parquet or an event file) is kept as a point: what a diverged run logs is reported, by
 :func:`gantheory.runs.analyse_log`, never dropped here; an absent cell (empty, ``NA``, ``null``, a missing
 key) is no point. TensorBoard's own CSV export (``Wall time,Step,Value``: one tag per file) names its single tag
-after the file stem, and a single requested tag reads its ``Value`` column. An unknown tag raises, naming
+after the file stem, and a single requested tag reads its ``Value`` column; a folder of such exports (one
+file per tag, ``run-.-tag-Loss_D.csv``) gives every tag, so D and G can both be read. An unknown tag raises, naming
 the nearest tags in the file.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +74,9 @@ def _detect(path: Path) -> str:
     if path.is_dir():
         if any("tfevents" in p.name for p in path.rglob("*")):
             return "tensorboard"
-        raise GanTheoryError(f"parameter 'path': {path} is a folder without TensorBoard event files")
+        if any(p.suffix.lower() == ".csv" for p in path.iterdir()):
+            return "csv"  # a folder of CSV files, e.g. TensorBoard's "download CSV" of each tag
+        raise GanTheoryError(f"parameter 'path': {path} is a folder without TensorBoard event files or CSV files")
     if "tfevents" in name:
         return "tensorboard"
     if name.endswith(".csv"):
@@ -172,10 +176,42 @@ def _wandb(path: Path) -> pd.DataFrame:
 _MISSING = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA")
 
 
+# TensorBoard's "download CSV" names a file run-<run>-tag-<tag>.csv, with "/" in the tag written "_"
+_TB_EXPORT_NAME = re.compile(r"^run-(?P<run>.*)-tag-(?P<tag>.+)\.csv$", re.IGNORECASE)
+
+
+def _csv_folder(path: Path, tags: Sequence[str] | None) -> pd.DataFrame:
+    """A folder of CSV files: a TensorBoard export (``Wall time,Step,Value``) is the tag its file name gives
+    (``run-.-tag-Loss_D.csv`` → ``Loss_D``; a requested ``Loss/D`` reads it, as the export writes "/" as "_";
+    several runs → ``RUN/tag``); any other CSV gives its columns as ``STEM/column``."""
+    pd = _pandas()
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    named = {}
+    for f in files:
+        m = _TB_EXPORT_NAME.match(f.name)
+        named[f] = (m["run"], m["tag"]) if m else (None, f.stem)
+    runs = {run for run, _ in named.values() if run is not None}
+    alias = {t.replace("/", "_"): t for t in (tags or ()) if "/" in t}
+    frames = []
+    for f in files:
+        raw = pd.read_csv(f, dtype=str, keep_default_na=False, na_values=list(_MISSING))
+        df = _wide_to_long(raw)
+        run, tag = named[f]
+        if {str(c).strip().lower() for c in raw.columns} == _TB_EXPORT:
+            tag = alias.get(tag, tag)
+            df = df.assign(tag=f"{run}/{tag}" if len(runs) > 1 and run not in (None, ".") else tag)
+        else:
+            df = df.assign(tag=[f"{f.stem}/{t}" for t in df["tag"]])
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
 def _read(path: Path, kind: str, tags: Sequence[str] | None) -> pd.DataFrame:
     """The log as long rows (step, tag, value)."""
     if kind == "tensorboard":
         return _tensorboard(path)
+    if kind == "csv" and path.is_dir():
+        return _csv_folder(path, tags)
     if kind == "csv":
         # as text, so a written nan/inf (a diverged loss) is told apart from an empty cell (a sparse row)
         raw = _pandas().read_csv(path, dtype=str, keep_default_na=False, na_values=list(_MISSING))

@@ -142,3 +142,10 @@ def test_runs_md_and_html_show_the_notes(tmp_path, capsys):
     main(["runs", _csv(tmp_path, 1.2), "--d-tag", "d_loss", "--format", "md"])
     out = capsys.readouterr().out
     assert "## Notes\n\nnone" in out and "Lipschitz" not in out
+
+
+def test_runs_folder_of_tensorboard_csv_exports_takes_d_and_g(capsys):
+    """Review r4 finding 9: `verify runs tbexport/ --d-tag Loss/D --g-tag Loss/G` (one exported CSV per tag)."""
+    code = main(["runs", str(LOGS / "tbexport"), "--d-tag", "Loss/D", "--g-tag", "Loss/G", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == EXIT_OK and doc["g_tag"] == "Loss/G" and len(doc["g_loss"]["values"]) == len(doc["d_loss"]["values"])

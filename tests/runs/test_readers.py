@@ -167,3 +167,30 @@ def test_written_nan_and_inf_are_kept_absent_cells_are_not(tmp_path):
     (tmp_path / "ok.csv").write_text("step,d_loss,g_loss\n0,1.2,\n0,,0.8\n1,1.1,\n")
     ok = read_log(tmp_path / "ok.csv")
     assert np.isfinite(ok["d_loss"].values).all() and ok["d_loss"].steps.tolist() == [0, 1] and len(ok["g_loss"]) == 1
+
+
+def test_folder_of_tensorboard_csv_exports(tmp_path):
+    """Review r4 finding 9: TensorBoard's "download CSV" writes one file per tag (run-.-tag-Loss_D.csv); a
+    folder of them was refused ("folder without TensorBoard event files"), so D and G could not both be
+    given. Now each file is its tag (the export writes "/" as "_", so Loss/D reads Loss_D); several runs
+    are kept apart. Negative controls: an unknown tag and a folder without logs are still refused."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "logs" / "tbexport"
+    s = read_log(folder, ["Loss_D", "Loss_G"])
+    assert len(s["Loss_D"]) == len(s["Loss_G"]) > 10 and s["Loss_D"].steps[1] == 100
+    assert s["Loss_D"].values[0] == pytest.approx(1.30671821220562) and s["Loss_G"].values[0] == pytest.approx(0.80865037)
+    slash = read_log(folder, ["Loss/D", "Loss/G"])
+    np.testing.assert_array_equal(slash["Loss/D"].values, s["Loss_D"].values)
+    with pytest.raises(GanTheoryError, match="did you mean"):
+        read_log(folder, ["Loss_X"])
+    for run in ("a", "b"):
+        pd.DataFrame({"Wall time": [0.0, 1.0], "Step": [0, 1], "Value": [1.0, 2.0] if run == "a" else [3.0, 4.0]}).to_csv(
+            tmp_path / f"run-{run}-tag-d_loss.csv", index=False)
+    pd.DataFrame({"step": [0, 1], "acc": [0.5, 0.6]}).to_csv(tmp_path / "metrics.csv", index=False)
+    runs = read_log(tmp_path)
+    assert set(runs) == {"a/d_loss", "b/d_loss", "metrics/acc"} and runs["b/d_loss"].values.tolist() == [3.0, 4.0]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x")
+    with pytest.raises(GanTheoryError, match="folder without"):
+        read_log(tmp_path / "empty")
