@@ -13,9 +13,21 @@ from typing import TYPE_CHECKING
 from gantheory.results import fmt
 
 if TYPE_CHECKING:
-    from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit
+    from gantheory.loss_audit.results import AuditReport, DiscriminatorAudit, GeneratorAudit
 
 __all__ = ["implied_optimum_svg", "to_html", "to_markdown", "to_text"]
+
+
+def _saturation(g: GeneratorAudit) -> str:
+    """The generator's gradient at a = −20, or what its absence (NaN here, null in the JSON) means."""
+    x = g.saturation_gradient
+    if x is not None and not math.isnan(x):
+        return f"{x:.3g}"
+    if g.kind == "relativistic":
+        return ("n/a (a relativistic loss compares real and fake outputs, so it has no gradient at one fake "
+                "logit; null in JSON)")
+    return ("n/a (not measured: the loss is not a function of one fake logit, e.g. it couples the batch, or its "
+            "gradient there is not a number; null in JSON)")
 
 
 def to_text(report: AuditReport) -> str:
@@ -30,7 +42,7 @@ def to_text(report: AuditReport) -> str:
     if g:
         lines.append(f"generator: {g.kind} {_params(g.params)} — {g.description}")
         lines.append(f"  pairing with the discriminator: {report.pairing}")
-        lines.append(f"  gradient at saturation (a = −20): {g.saturation_gradient:.3g}; "
+        lines.append(f"  gradient at saturation (a = −20): {_saturation(g)}; "
                      f"fixed point p_g = p_data: {g.fixed_point}")
         if g.certificate:
             lines.append(f"  certificate: {_certificate_line(g.certificate)}")
@@ -53,7 +65,7 @@ def to_markdown(report: AuditReport) -> str:
     if d.certificate:
         out += [f"- Discriminator certificate: {_certificate_line(d.certificate)}"]
     if g:
-        out += [f"- Generator gradient at saturation (a = −20): {g.saturation_gradient:.3g}",
+        out += [f"- Generator gradient at saturation (a = −20): {_saturation(g)}",
                 f"- Fixed point p_g = p_data: {g.fixed_point} — {g.fixed_point_reason}"]
         if g.certificate:
             out += [f"- Generator certificate: {_certificate_line(g.certificate)}"]
@@ -77,7 +89,7 @@ def to_html(report: AuditReport, *, full_page: bool = False) -> str:
     if d.certificate:
         items.append(f"<li>Certificate: {e(_certificate_line(d.certificate))}</li>")
     if g:
-        items.append(f"<li>Generator: gradient at saturation {g.saturation_gradient:.3g}; fixed "
+        items.append(f"<li>Generator: gradient at saturation (a = −20) {e(_saturation(g))}; fixed "
                      f"point p_g = p_data: {e(str(g.fixed_point))} — {e(g.fixed_point_reason)}</li>")
     colour = {"info": "#2b6cb0", "warning": "#b7791f", "error": "#c53030"}
     findings = "".join(f"<li><b style='color:{colour[f.severity]}'>{f.severity}</b> "

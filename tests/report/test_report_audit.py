@@ -49,3 +49,34 @@ def test_svg_plots_raw_outputs_for_least_squares(corpus_reports):
     svg = implied_optimum_svg(corpus_reports["lsgan_minus1_1_0"].discriminator)
     assert "a* ∈ [-2, 2]" in svg and svg.count("<circle") == len(
         corpus_reports["lsgan_minus1_1_0"].discriminator.curve["t"])
+
+
+def test_missing_saturation_gradient_says_what_null_means():
+    """Review r4 finding 9: a RaLSGAN generator (AlexiaJM/RelativisticGAN) printed "gradient at saturation:
+    nan" (JSON null): now every format says n/a and why (relativistic: no gradient at one fake logit; other
+    kinds: not measured). Negative control: a per-sample non-saturating generator keeps its number, −1."""
+    import dataclasses
+    import math
+
+    import torch
+
+    def d_ralsgan(y_pred, y_pred_fake):  # AlexiaJM/RelativisticGAN, RaLSGAN with y = ones
+        y = torch.ones_like(y_pred)
+        return (torch.mean((y_pred - torch.mean(y_pred_fake) - y) ** 2)
+                + torch.mean((y_pred_fake - torch.mean(y_pred) + y) ** 2)) / 2
+
+    def g_ralsgan(y_pred, y_pred_fake):
+        y = torch.ones_like(y_pred)
+        return (torch.mean((y_pred - torch.mean(y_pred_fake) + y) ** 2)
+                + torch.mean((y_pred_fake - torch.mean(y_pred) - y) ** 2)) / 2
+
+    r = audit(d_ralsgan, g_ralsgan, divergence=False, symbolic=False)
+    assert r.generator.kind == "relativistic" and r.to_dict()["generator"]["saturation_gradient"] is None
+    for out in (r.to_text(), r.to_markdown(), r.to_html()):
+        assert "n/a (a relativistic loss" in out and "null in JSON" in out and "nan" not in out.replace("n/a", "")
+    other = dataclasses.replace(r, generator=dataclasses.replace(r.generator, kind="other"))
+    assert "n/a (not measured" in other.to_text()
+    c = CORPUS["softplus"]
+    ok = audit(c.d_loss, c.g_loss, inputs=c.inputs, divergence=False, symbolic=False)
+    assert not math.isnan(ok.generator.saturation_gradient)
+    assert "gradient at saturation (a = −20): -1;" in ok.to_text() and "n/a" not in ok.to_text()
