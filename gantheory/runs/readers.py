@@ -176,6 +176,13 @@ def _wandb(path: Path) -> pd.DataFrame:
 _MISSING = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA")
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV where only the absent-cell tokens are NA: a column holding a written ``nan`` (a diverged loss)
+    stays text, which :func:`_column` parses keeping the NaN; the other columns parse as floats, and their
+    NaN are empty cells (Lightning's sparse rows)."""
+    return _pandas().read_csv(path, keep_default_na=False, na_values=list(_MISSING))
+
+
 # TensorBoard's "download CSV" names a file run-<run>-tag-<tag>.csv, with "/" in the tag written "_"
 _TB_EXPORT_NAME = re.compile(r"^run-(?P<run>.*)-tag-(?P<tag>.+)\.csv$", re.IGNORECASE)
 
@@ -194,7 +201,7 @@ def _csv_folder(path: Path, tags: Sequence[str] | None) -> pd.DataFrame:
     alias = {t.replace("/", "_"): t for t in (tags or ()) if "/" in t}
     frames = []
     for f in files:
-        raw = pd.read_csv(f, dtype=str, keep_default_na=False, na_values=list(_MISSING))
+        raw = _read_csv(f)
         df = _wide_to_long(raw)
         run, tag = named[f]
         if {str(c).strip().lower() for c in raw.columns} == _TB_EXPORT:
@@ -213,8 +220,7 @@ def _read(path: Path, kind: str, tags: Sequence[str] | None) -> pd.DataFrame:
     if kind == "csv" and path.is_dir():
         return _csv_folder(path, tags)
     if kind == "csv":
-        # as text, so a written nan/inf (a diverged loss) is told apart from an empty cell (a sparse row)
-        raw = _pandas().read_csv(path, dtype=str, keep_default_na=False, na_values=list(_MISSING))
+        raw = _read_csv(path)
         df = _wide_to_long(raw)
         if {str(c).strip().lower() for c in raw.columns} == _TB_EXPORT:  # TensorBoard's one-tag export
             wanted = set(tags) if tags else set()
