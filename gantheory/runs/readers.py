@@ -180,7 +180,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV where only the absent-cell tokens are NA: a column holding a written ``nan`` (a diverged loss)
     stays text, which :func:`_column` parses keeping the NaN; the other columns parse as floats, and their
     NaN are empty cells (Lightning's sparse rows)."""
-    return _pandas().read_csv(path, keep_default_na=False, na_values=list(_MISSING))
+    return _pandas().read_csv(path, keep_default_na=False, na_values=list(_MISSING), low_memory=False)
 
 
 # TensorBoard's "download CSV" names a file run-<run>-tag-<tag>.csv, with "/" in the tag written "_"
