@@ -278,7 +278,9 @@ def sweep(task: str, specs: Iterable[Mapping[str, Any]], workers: int | MapLike 
             raise GanTheoryError("resume=True needs records= (the JSONL file to resume from)")
         _truncate_torn_line(Path(records))
         wanted = {r["key"] for r in rows}
-        done = {rec["key"]: rec for rec in read_records(records) if rec.get("key") in wanted}
+        for rec in read_records(records):  # a result wins over an error line of the same spec
+            if rec.get("key") in wanted and (rec["key"] not in done or done[rec["key"]].get("status") == "error"):
+                done[rec["key"]] = rec
         retry = {k for k, rec in done.items() if rec.get("status") == "error"}
         if retry:  # an error is no result: run those specs again, their old lines dropped from the file
             _drop_records(Path(records), retry)

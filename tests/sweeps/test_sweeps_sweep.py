@@ -257,3 +257,8 @@ def test_resume_runs_error_records_again(tmp_path):
     with pytest.warns(SweepWarning, match="1 spec"):
         out = sweep("dirac_gan", [*DIRAC, bad], again, records=path, resume=True)
     assert out[-1]["status"] == "error" and len(read_records(path)) == len(DIRAC) + 1
+    # a result beside a stale error line of the same spec is that spec's record: nothing runs again
+    with path.open("a") as fh:
+        fh.write(json.dumps({**read_records(path)[0], "status": "error", "result": None}) + "\n")
+    third = _Counting()
+    assert sweep("dirac_gan", DIRAC, third, records=path, resume=True) == fresh and third.models == 0
