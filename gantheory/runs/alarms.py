@@ -219,7 +219,7 @@ def not_held_out() -> Alarm:
                  "for a confidence bound")
 
 
-def diverged(which: str, tag: str, steps, values) -> Alarm | None:
+def diverged(which: str, tag: str, steps: np.ndarray, values: np.ndarray) -> Alarm | None:
     """Non-finite logged values of one series (``which``: "D" or "G"): the run diverged at the first of them.
 
     ``steps``/``values`` are the series as read (non-finite values included); None when all are finite.
