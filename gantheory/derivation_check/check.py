@@ -259,6 +259,8 @@ class _Document:
             j = self.limit(lt, rt, lv, rv, rules)
         else:
             j = Judgement("unchecked", f"a rule for the relation {rel}", "")
+        if j.verdict == "unchecked" and self.ctx.conjugates and rel in ("=", "def", "<=", ">=", "<", ">"):
+            j = self.concrete_conjugate(lv, rv, rel, j)
         std = sorted(r for r in rules if r.startswith("standard "))
         if j.verdict == "refuted" and std and not self.other_game():
             j = Judgement(j.verdict, j.rule, j.reason + "; the document does not define them, so this uses the "
@@ -273,6 +275,18 @@ class _Document:
                              "the step is false under the standard definition, which the document does not state: "
                              + j.reason)
         return j
+
+    def concrete_conjugate(self, lv: sp.Expr, rv: sp.Expr, rel: str, j: Judgement) -> Judgement:
+        """A step in terms of an undefined convex f (and its conjugate) must hold for every such f: refute it
+        on a concrete one (a row of gantheory.divergences), both sides by certified quadrature."""
+        from gantheory.derivation_check.functional import conjugate_counterexample
+
+        found = conjugate_counterexample(lv, rv, "=" if rel == "def" else rel, self.ctx)
+        if found is None:
+            return j
+        cx, desc = found
+        return Judgement("refuted", "a concrete convex f (a row of gantheory.divergences); certified quadrature",
+                         f"the step must hold for every convex f; with {desc}: " + cx.describe(), cx)
 
     def other_game(self) -> bool:
         """The document defines an objective or optimum of its own (V_LS, L, J, D^*): the standard GAN
@@ -359,6 +373,16 @@ class _Document:
                              "later steps that use it stay unchecked)")
         if tr.scope:
             return Judgement("ill_formed", "scope and typing", tr.scope[0])
+        conjugate = _conjugate_of(name, params, body, self.ctx)
+        if conjugate is not None:
+            self.ctx.conjugates[name] = conjugate
+            self.ctx.conjugates.setdefault(conjugate, name)
+            return Judgement("verified", "definition of the convex conjugate",
+                             f"introduces {name} as the convex conjugate of {conjugate} (with {conjugate} convex and "
+                             f"lower semicontinuous, {conjugate} is in turn the conjugate of {name}: Fenchel–Moreau)")
+        if any(isinstance(a, sp.core.function.AppliedUndef) and a.func.__name__ == name for a in
+               body.atoms(sp.core.function.AppliedUndef)):
+            return None  # f(u) = sup_t {t u − f^*(t)}: the right side is f again, an identity to check
         # a name with a standard definition (V, C) is checked against it
         std_tr = Translator(self.ctx)
         try:
@@ -390,6 +414,22 @@ class _Document:
         if j.verdict == "refuted":
             return Judgement("refuted", f"contradicts the earlier definition of V; {j.rule}", j.reason, j.counterexample)
         return j
+
+
+def _conjugate_of(name: str, params: list[str], body: sp.Expr, ctx: Context) -> str | None:
+    """``name(t) = sup_u {u t − g(u)}`` with g a function the document does not define: g's name."""
+    from gantheory.derivation_check.functional import TAU, PointSup, _groups
+
+    if len(params) != 1 or not isinstance(body, PointSup):
+        return None
+    outside, groups = _groups(body.args[0])
+    if outside != 0 or len(groups) != 2 or groups.get(TAU) != S.variable(params[0]):
+        return None
+    g = next(h for h in groups if h != TAU)
+    if not (isinstance(g, sp.core.function.AppliedUndef) and g.args == (TAU,) and groups[g] == -1):
+        return None
+    gname = g.func.__name__
+    return gname if gname != name and not ctx.has(gname) and S.kind_of(gname) == "function" else None
 
 
 def _bare_name(tree) -> str | None:

@@ -490,7 +490,7 @@ class Translator:
 
     def is_divergence(self, name: str) -> bool:
         return name.replace("^", "").upper() in ("KL", "D_KL", "KLD", "DKL", "JSD", "JS", "D_JS", "D_JSD",
-                                                  "DJS")
+                                                  "DJS") or name in _F_DIVERGENCES
 
     def divergence(self, name: str, args_node: Tree) -> sp.Expr:
         kids = _kids(args_node)
@@ -507,6 +507,11 @@ class Translator:
             self.distribution_var = old
             self.bound.pop()
             self.bound_names.pop()
+        if name in _F_DIVERGENCES:
+            # D_f(P‖Q) = ∫ q f(p/q) dx (Csiszár; Nowozin et al. 2016, Eq. 1), f the document's own f
+            fname = name.split("_", 1)[1]
+            self.rules.add(f"definition of the f-divergence ({name}(P‖Q) = ∫ q {fname}(p/q) dx)")
+            return sp.Integral(q * self.resolve(fname, [], [p / q]), X)
         key = name.upper().replace("D_", "")
         if key in ("KL", "KLD"):
             self.rules.add("definition of KL (KL(P‖Q) = ∫ p log(p/q) dx)")
@@ -717,9 +722,13 @@ class Translator:
         if lower is None:
             raise Unsupported(f"\\{op} without its variable")
         inner = _kids(lower)[0] if isinstance(lower, Tree) and _kids(lower) else lower
+        restricted = None
         if isinstance(inner, Tree) and inner.data in ("sub_in", "sub_rel"):
             left = _kids(inner)[0]
             var_name = _name_of(left) if isinstance(left, Tree) and left.data == "name" else None
+            right = _kids(inner)[-1]
+            if inner.data == "sub_in" and isinstance(right, Tree) and right.data == "name":
+                restricted = _name_of(right)  # T \in \mathcal{T}, D: \|D\|_L \le 1: a class of functions
         else:
             var_name = self.script_text(lower)
         if var_name is None:
@@ -733,7 +742,7 @@ class Translator:
         body = self.body_of(node)
         from gantheory.derivation_check.optimise import optimise
 
-        return optimise(op, var_name, body, self)
+        return optimise(op, var_name, body, self, restricted=restricted)
 
     def n_argop(self, node: Tree) -> Value:
         op = _toks(node)[0].value.replace("arg", "")
@@ -820,6 +829,10 @@ class _Partial:
 
 #: what translating a node gives: a sympy expression, or a derivative operator waiting for its operand
 Value = sp.Expr | DerivOp | _Partial
+
+
+#: names of an f-divergence D_f(P‖Q) with the document's generator function
+_F_DIVERGENCES = frozenset({"D_f", "D_phi", "D_psi", "D_g", "I_f"})
 
 
 def kl(p: sp.Expr, q: sp.Expr) -> sp.Expr:
