@@ -255,11 +255,13 @@ class _Document:
             j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
             j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+            if j.verdict == "unchecked":
+                j = self.functional_bound(lv, rv, rel, rules, j)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:
             j = Judgement("unchecked", f"a rule for the relation {rel}", "")
-        if j.verdict == "unchecked" and self.ctx.conjugates and rel in ("=", "def", "<=", ">=", "<", ">"):
+        if j.verdict == "unchecked" and rel in ("=", "def", "<=", ">=", "<", ">"):
             j = self.concrete_conjugate(lv, rv, rel, j)
         std = sorted(r for r in rules if r.startswith("standard "))
         if j.verdict == "refuted" and std and not self.other_game():
@@ -284,9 +286,45 @@ class _Document:
         found = conjugate_counterexample(lv, rv, "=" if rel == "def" else rel, self.ctx)
         if found is None:
             return j
-        cx, desc = found
-        return Judgement("refuted", "a concrete convex f (a row of gantheory.divergences); certified quadrature",
-                         f"the step must hold for every convex f; with {desc}: " + cx.describe(), cx)
+        cx, desc, every = found
+        return Judgement("refuted", "a concrete instance of the undefined functions "
+                         "(a row of gantheory.divergences for a convex f); certified quadrature",
+                         f"the step must hold for every {every}; with {desc}: " + cx.describe(), cx)
+
+    def functional_bound(self, lv: sp.Expr, rv: sp.Expr, rel: str, rules: set, j: Judgement) -> Judgement:
+        """Two rules for an inequality between functionals. (1) ``A ≥ B(T)`` for every function T (T free,
+        undefined) holds when ``A ≥ sup_T B(T)`` does (interchange: the pointwise sup, e.g. Fenchel–Young);
+        ``A(T) ≥ B`` when ``inf_T A(T) ≥ B``. (2) A sup over a class is at most the sup over all functions:
+        ``A ≥ sup_{T∈𝒯} …`` holds when it holds with the class dropped (and ``inf_{T∈𝒯} … ≥ B`` likewise)."""
+        from gantheory.derivation_check.functional import free_functions, relax_classes
+        from gantheory.derivation_check.optimise import optimise
+
+        big, small = (lv, rv) if rel in (">=", ">") else (rv, lv)
+        tried = []
+        relaxed = relax_classes(big, small)
+        if relaxed is not None:
+            tried.append((relaxed[0], relaxed[1], "a sup over a class of functions is at most the sup over all "
+                                                   "functions (an inf over a class at least the inf over all)"))
+        free_small, free_big = free_functions(small, self.ctx), free_functions(big, self.ctx)
+        if (free_small and not free_big) or (free_big and not free_small):
+            tr = Translator(self.ctx)
+            try:
+                b2, s2 = big, small
+                for name in free_small:
+                    s2 = optimise("max", name, s2, tr)
+                for name in free_big:
+                    b2 = optimise("min", name, b2, tr)
+            except Unsupported:
+                pass
+            else:
+                names = ", ".join(free_small or free_big)
+                tried.append((b2, s2, f"holds for every {names}: it holds for the {'sup' if free_small else 'inf'} "
+                                      f"over {names} ({'; '.join(sorted(tr.rules))})"))
+        for b2, s2, why in tried:
+            j2 = judge_inequality(b2, s2, ">=" if rel in (">=", "<=") else ">", rules, self.ctx.domains)
+            if j2.verdict == "verified":
+                return Judgement("verified", f"{why}; {j2.rule}", j2.reason)
+        return j
 
     def other_game(self) -> bool:
         """The document defines an objective or optimum of its own (V_LS, L, J, D^*): the standard GAN
