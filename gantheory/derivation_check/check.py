@@ -95,6 +95,7 @@ class _Document:
                                     j.counterexample, column))
 
     def chain(self, chain: MathChain) -> None:
+        self.chain_text = chain.text
         for m in _DOMAIN.finditer(chain.text):
             lo = -sp.oo if "infty" in m.group(2) else sp.Rational(m.group(2))
             hi = sp.oo if "infty" in m.group(3) else sp.Rational(m.group(3))
@@ -373,6 +374,8 @@ class _Document:
             return None
         kind = S.kind_of(name)
         starred = "*" in name
+        if name in self.ctx.conjugates and not self.ctx.has(name):
+            return None  # f after f^* was declared its conjugate: a claim about f, not a new definition
         if self.ctx.has(name):
             if game:
                 return self.restated_game(head, rt)
@@ -411,6 +414,12 @@ class _Document:
                              "later steps that use it stay unchecked)")
         if tr.scope:
             return Judgement("ill_formed", "scope and typing", tr.scope[0])
+        named = _named_conjugate(name, params, body, self.ctx, getattr(self, "chain_text", ""))
+        if named is not None:
+            if named.verdict == "refuted":
+                return named
+            self.ctx.define(name, tuple(params), body / scale, getattr(self, "line", 0))
+            return named
         conjugate = _conjugate_of(name, params, body, self.ctx)
         if conjugate is not None:
             self.ctx.conjugates[name] = conjugate
@@ -452,6 +461,65 @@ class _Document:
         if j.verdict == "refuted":
             return Judgement("refuted", f"contradicts the earlier definition of V; {j.rule}", j.reason, j.counterexample)
         return j
+
+
+_STATED_DOMAIN = r"(?<![A-Za-z\\]){t}\s*(<|>|\\le(?:q)?\b|\\ge(?:q)?\b|\\lt\b|\\gt\b)\s*(-?\d+(?:\.\d+)?)"
+
+
+def _named_conjugate(name: str, params: list[str], body: sp.Expr, ctx: Context, text: str) -> Judgement | None:
+    """``f^*(t) = …`` after the document wrote f out: compared with the conjugate of the row of
+    gantheory.divergences whose f it is (its formula and the interval where it is finite); None when f is
+    not written out or is no row's f."""
+    from gantheory.derivation_check.functional import row_of
+    from gantheory.derivation_check.model import Counterexample
+    from gantheory.derivation_check.rules import _numeric_zero
+
+    base = name[:-2] if name.endswith("^*") else None
+    if base is None or len(params) != 1 or not ctx.has(base) or len(ctx.defs[base].params) != 1:
+        return None
+    row = row_of(ctx.defs[base].body, S.variable(ctx.defs[base].params[0]))
+    if row is None or not row.conjugate_sympy:
+        return None
+    t = S.variable(params[0])
+    truth = sp.sympify(row.conjugate_sympy, locals={"t": t})
+    domain = sp.sympify(row.conjugate_domain)
+    rule = f"the Fenchel conjugate of {base} (the '{row.name}' row of gantheory.divergences: {base}^*(t) = " \
+           f"{row.conjugate_sympy} on {row.conjugate_domain})"
+    ok, point, _ = _numeric_zero(sp.expand(body - truth), {t: domain})
+    if ok is False:
+        t0 = point[t]
+        lv, rv = complex(sp.N(body.subs(t, t0))), complex(sp.N(truth.subs(t, t0)))
+        if abs(lv.imag) < 1e-12 and abs(rv.imag) < 1e-12:
+            cx = Counterexample("numbers", lv.real, rv.real, values={params[0]: float(t0)},
+                                method=f"the stated formula and {row.conjugate_sympy} at the value")
+            return Judgement("refuted", rule, f"{name} is not the conjugate of {base}: " + cx.describe(), cx)
+    if ok is not True:
+        return None
+    m = re.search(_STATED_DOMAIN.format(t=re.escape(params[0])), text)
+    if m:
+        bound = sp.Rational(m.group(2))
+        stated = sp.Interval.open(-sp.oo, bound) if m.group(1) in ("<", "\\le", "\\leq", "\\lt") else \
+            sp.Interval.open(bound, sp.oo)
+        for missing, finite in ((domain - stated, True), (stated - domain, False)):
+            if missing.is_empty or missing.measure == 0:
+                continue
+            lo, hi = missing.inf, missing.sup
+            t0 = (lo + hi) / 2 if lo.is_finite and hi.is_finite else (hi - 1 if lo == -sp.oo else lo + 1)
+            t0 = sp.nsimplify(sp.Float(sp.N(t0), 6), rational=True)
+            if finite:
+                value = float(sp.N(truth.subs(t, t0)))
+                cx = Counterexample("numbers", float("inf"), value, values={params[0]: float(t0)},
+                                    method=f"sup_u {{u t − {base}(u)}} = {row.conjugate_sympy} is finite there, "
+                                           f"outside the stated domain ({m.group(0)})")
+            else:
+                v = complex(sp.N(body.subs(t, t0)))
+                real = abs(v.imag) < 1e-12
+                cx = Counterexample("numbers", v.real if real else None, float("inf"), values={params[0]: float(t0)},
+                                    method=f"the conjugate is +∞ there (outside {row.conjugate_domain}), inside "
+                                           f"the stated domain ({m.group(0)})"
+                                           + ("" if real else "; the stated formula is not a real number there"))
+            return Judgement("refuted", rule, f"the domain of {name} is wrong: " + cx.describe(), cx)
+    return Judgement("verified", rule, f"introduces {name}({params[0]}), the conjugate of {base}")
 
 
 def _conjugate_of(name: str, params: list[str], body: sp.Expr, ctx: Context) -> str | None:

@@ -22,10 +22,16 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from gantheory.derivation_check import symbols as S
+
+if TYPE_CHECKING:
+    from gantheory.derivation_check.context import Context
+    from gantheory.derivation_check.translate import Translator
+    from gantheory.divergences import Divergence
 
 __all__ = [
     "TAU",
@@ -49,7 +55,7 @@ class PointSup(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, body):
+    def eval(cls, body: sp.Expr) -> None:
         return None
 
     def _sympystr(self, printer) -> str:
@@ -62,7 +68,7 @@ class ClassSup(sp.Function):
     nargs = 2
 
     @classmethod
-    def eval(cls, body, label):
+    def eval(cls, body: sp.Expr, label: sp.Symbol) -> None:
         return None
 
     def _sympystr(self, printer) -> str:
@@ -94,7 +100,7 @@ def _groups(body: sp.Expr) -> tuple[sp.Expr, dict]:
     return outside, groups
 
 
-def point_sup(body: sp.Expr, var: sp.Symbol, op: str, tr) -> sp.Expr:
+def point_sup(body: sp.Expr, var: sp.Symbol, op: str, tr: Translator) -> sp.Expr:
     """``sup_var body`` (``op`` max/sup) or ``inf_var body`` in canonical form (see the module docstring)."""
     sign = 1 if op in ("max", "sup") else -1
     b = sp.expand(sign * body.subs(var, TAU))
@@ -119,7 +125,7 @@ def point_sup(body: sp.Expr, var: sp.Symbol, op: str, tr) -> sp.Expr:
     return sign * (outside + scale * PointSup(inner))
 
 
-def interchange(op: str, target: sp.Basic, outside: sp.Expr, integrand: sp.Expr, tr,
+def interchange(op: str, target: sp.Basic, outside: sp.Expr, integrand: sp.Expr, tr: Translator,
                 restricted: str | None = None) -> sp.Expr:
     """``sup_T (outside + ∫ integrand dx)`` with T applied to x only inside the integrand."""
     from gantheory.derivation_check.optimise import _stationary
@@ -174,7 +180,7 @@ def relax_classes(big: sp.Expr, small: sp.Expr) -> tuple[sp.Expr, sp.Expr] | Non
     return unrestricted(big, -1), unrestricted(small, 1)
 
 
-def free_functions(expr: sp.Expr, ctx) -> list[str]:
+def free_functions(expr: sp.Expr, ctx: Context) -> list[str]:
     """Names of undefined real-valued functions applied to x in expr (T, h, f when no conjugate pair names
     it): a statement about them claims something for every such function."""
     names = set()
@@ -191,7 +197,7 @@ _FREE_CHOICES = ((sp.Integer(0), "0"), (X / 2, "x/2"), (sp.Integer(0), "0 or x/2
 
 
 # ------------------------------------------------------------------ conjugates of the divergence rows
-def row_of(f_body: sp.Expr, u: sp.Symbol):
+def row_of(f_body: sp.Expr, u: sp.Symbol) -> Divergence | None:
     """The row of DIVERGENCES whose f equals ``f_body`` (in u) identically, or None."""
     from gantheory.divergences import DIVERGENCES
 
@@ -231,7 +237,7 @@ def _evaluate_sup(body: sp.Expr) -> sp.Expr | None:
     return body.subs(TAU, sols[0])
 
 
-def instantiate(expr: sp.Expr, pair: tuple[str, str], row) -> sp.Expr | None:
+def instantiate(expr: sp.Expr, pair: tuple[str, str], row: Divergence | None) -> sp.Expr | None:
     """expr with f, f^* (names in ``pair``) the row's functions and every PointSup evaluated; None if not."""
     out = expr
     if row is not None:
@@ -250,7 +256,7 @@ def instantiate(expr: sp.Expr, pair: tuple[str, str], row) -> sp.Expr | None:
 _ROWS = ("kl", "pearson")
 
 
-def conjugate_counterexample(lhs: sp.Expr, rhs: sp.Expr, relation: str, ctx):
+def conjugate_counterexample(lhs: sp.Expr, rhs: sp.Expr, relation: str, ctx: Context) -> tuple | None:
     """(Counterexample, description of f) refuting ``lhs relation rhs`` for a concrete convex f, or None."""
 
     names = {a.func.__name__ for a in (lhs - rhs).atoms(sp.core.function.AppliedUndef)}
@@ -389,6 +395,9 @@ def _on_first_pair(sides: list, relation: str, pair: tuple, desc: str):
 
     values = []
     errors = 0.0
+    algebraic = not any(s.has(sp.Integral) for s in sides)
+    point = {v: sp.Integer(2) for s in sides for v in s.free_symbols if v != X}  # u = 2, t = 2: in every domain used
+    sides = [s.subs(point) for s in sides]
     for s in sides:
         if s.has(sp.oo, -sp.oo, sp.zoo):
             # densities are positive: an integrand that is ±∞ everywhere integrates to ±∞
@@ -434,4 +443,7 @@ def _on_first_pair(sides: list, relation: str, pair: tuple, desc: str):
     how = (f"the {infinite[0]} side is {'+' if values[0 if infinite[0] == 'left' else 1] > 0 else '−'}∞ "
            "(its sup is unbounded at every x); the other side by certified quadrature" if infinite
            else "certified quadrature")
+    if algebraic:
+        return Counterexample("numbers", lv, rv, values={str(k): float(v) for k, v in point.items()},
+                              method=f"with {desc}: " + ("the sup is unbounded" if infinite else "exact values"))
     return Counterexample("densities", lv, rv, p_data=pair[0], p_g=pair[2], method=f"with {desc}: {how}")
