@@ -205,7 +205,7 @@ class _Document:
 
     # ------------------------------------------------------------------ one step
     def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
-        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
+        key = (tree, len(self.ctx.defs), len(self.ctx.conjugates), tuple(sorted(self.ctx.samples.items())))
         if key in self.cache:
             return self.cache[key]
         tr = Translator(self.ctx)
@@ -302,7 +302,7 @@ class _Document:
 
         big, small = (lv, rv) if rel in (">=", ">") else (rv, lv)
         tried = []
-        relaxed = relax_classes(big, small)
+        relaxed = relax_classes(big, small, Translator(self.ctx))
         if relaxed is not None:
             tried.append((relaxed[0], relaxed[1], "a sup over a class of functions is at most the sup over all "
                                                    "functions (an inf over a class at least the inf over all)"))
@@ -374,8 +374,6 @@ class _Document:
             return None
         kind = S.kind_of(name)
         starred = "*" in name
-        if name in self.ctx.conjugates and not self.ctx.has(name):
-            return None  # f after f^* was declared its conjugate: a claim about f, not a new definition
         if self.ctx.has(name):
             if game:
                 return self.restated_game(head, rt)
@@ -414,19 +412,15 @@ class _Document:
                              "later steps that use it stay unchecked)")
         if tr.scope:
             return Judgement("ill_formed", "scope and typing", tr.scope[0])
+        partner = self.ctx.conjugates.get(name)
+        if partner is not None and any(a.func.__name__ == partner for a in body.atoms(sp.core.function.AppliedUndef)):
+            return None  # f(u) = sup_t {t u − f^*(t)} once f^* is f's conjugate: a claim (Fenchel–Moreau), not a definition
         named = _named_conjugate(name, params, body, self.ctx, getattr(self, "chain_text", ""))
         if named is not None:
             if named.verdict == "refuted":
                 return named
             self.ctx.define(name, tuple(params), body / scale, getattr(self, "line", 0))
             return named
-        conjugate = _conjugate_of(name, params, body, self.ctx)
-        if conjugate is not None:
-            self.ctx.conjugates[name] = conjugate
-            self.ctx.conjugates.setdefault(conjugate, name)
-            return Judgement("verified", "definition of the convex conjugate",
-                             f"introduces {name} as the convex conjugate of {conjugate} (with {conjugate} convex and "
-                             f"lower semicontinuous, {conjugate} is in turn the conjugate of {name}: Fenchel–Moreau)")
         if any(isinstance(a, sp.core.function.AppliedUndef) and a.func.__name__ == name for a in
                body.atoms(sp.core.function.AppliedUndef)):
             return None  # f(u) = sup_t {t u − f^*(t)}: the right side is f again, an identity to check
@@ -520,22 +514,6 @@ def _named_conjugate(name: str, params: list[str], body: sp.Expr, ctx: Context, 
                                            + ("" if real else "; the stated formula is not a real number there"))
             return Judgement("refuted", rule, f"the domain of {name} is wrong: " + cx.describe(), cx)
     return Judgement("verified", rule, f"introduces {name}({params[0]}), the conjugate of {base}")
-
-
-def _conjugate_of(name: str, params: list[str], body: sp.Expr, ctx: Context) -> str | None:
-    """``name(t) = sup_u {u t − g(u)}`` with g a function the document does not define: g's name."""
-    from gantheory.derivation_check.functional import TAU, PointSup, _groups
-
-    if len(params) != 1 or not isinstance(body, PointSup):
-        return None
-    outside, groups = _groups(body.args[0])
-    if outside != 0 or len(groups) != 2 or groups.get(TAU) != S.variable(params[0]):
-        return None
-    g = next(h for h in groups if h != TAU)
-    if not (isinstance(g, sp.core.function.AppliedUndef) and g.args == (TAU,) and groups[g] == -1):
-        return None
-    gname = g.func.__name__
-    return gname if gname != name and not ctx.has(gname) and S.kind_of(gname) == "function" else None
 
 
 def _bare_name(tree) -> str | None:

@@ -107,15 +107,20 @@ def point_sup(body: sp.Expr, var: sp.Symbol, op: str, tr: Translator) -> sp.Expr
     outside, groups = _groups(b)
     if not groups:
         return sign * b
-    pairs = getattr(tr.ctx, "conjugates", {})
     if len(groups) == 2 and TAU in groups:
         h = next(g for g in groups if g != TAU)
-        if isinstance(h, sp.core.function.AppliedUndef) and h.args == (TAU,) and h.func.__name__ in pairs:
+        partner = partner_of(h.func.__name__, tr.ctx) if isinstance(h, sp.core.function.AppliedUndef) else None
+        if partner is not None and h.args == (TAU,):
             c = -groups[h]
             if _positive(c, tr.ctx.domains) == 1:
-                g, partner = h.func.__name__, pairs[h.func.__name__]
-                tr.rules.add(f"Fenchel–Moreau: sup_t {{a t − c {g}(t)}} = c {partner}(a/c) for c > 0 "
-                             f"({partner}, {g} a conjugate pair; convex, lower semicontinuous)")
+                g = h.func.__name__
+                if g not in tr.ctx.conjugates:  # by the notation's convention: remembered as a pair from now on
+                    tr.ctx.conjugates[g], tr.ctx.conjugates[partner] = partner, g
+                if g.endswith("^*"):
+                    tr.rules.add(f"Fenchel–Moreau: sup_t {{a t − c {g}(t)}} = c {partner}(a/c) for c > 0 "
+                                 f"({g} the convex conjugate of {partner}; {partner} convex, lower semicontinuous)")
+                else:
+                    tr.rules.add(f"the convex conjugate: sup_u {{a u − c {g}(u)}} = c {partner}(a/c) for c > 0")
                 return sign * (outside + c * sp.Function(partner)(sp.cancel(groups[TAU] / c)))
     key = min(groups, key=sp.default_sort_key)
     s = _positive(groups[key], tr.ctx.domains)
@@ -123,6 +128,19 @@ def point_sup(body: sp.Expr, var: sp.Symbol, op: str, tr: Translator) -> sp.Expr
     inner = sp.Add(*[sp.cancel(c / scale) * h for h, c in groups.items()])
     tr.rules.add("sup_t (c φ(t) + a) = c sup_t φ(t) + a for c > 0 free of t")
     return sign * (outside + scale * PointSup(inner))
+
+
+def partner_of(name: str, ctx: Context) -> str | None:
+    """The convex conjugate partner of a function name: declared by the document (``f^*(t) = sup_u …``), or by
+    the notation's convention when neither is written out: ``f^*`` is the conjugate of ``f`` (and f, convex
+    and lower semicontinuous, that of ``f^*``)."""
+    pairs = getattr(ctx, "conjugates", {})
+    if name in pairs:
+        return pairs[name]
+    base = name[:-2] if name.endswith("^*") else name
+    if S.kind_of(base) != "function" or ctx.has(base) or ctx.has(base + "^*") or base in pairs or base + "^*" in pairs:
+        return None
+    return base if name.endswith("^*") else base + "^*"
 
 
 def interchange(op: str, target: sp.Basic, outside: sp.Expr, integrand: sp.Expr, tr: Translator,
@@ -152,7 +170,7 @@ def interchange(op: str, target: sp.Basic, outside: sp.Expr, integrand: sp.Expr,
     return outside + sp.Integral(point_sup(f, y, op, tr), X)
 
 
-def unrestricted(expr: sp.Expr, sign: int) -> sp.Expr:
+def unrestricted(expr: sp.Expr, sign: int, tr: Translator) -> sp.Expr:
     """The ClassSups of expr that enter with ``sign`` (+1: a sup, −1: an inf) replaced by the sup over all
     functions (their interchange)."""
     expr = sp.expand(expr)
@@ -166,18 +184,18 @@ def unrestricted(expr: sp.Expr, sign: int) -> sp.Expr:
                 body = cs.args[0]
                 opaque = any(TAU in a.free_symbols and S.kind_of(a.func.__name__) != "density"
                              for a in body.atoms(sp.core.function.AppliedUndef))
-                best = None if opaque else _evaluate_sup(body)
+                best = point_sup(body, TAU, "max", tr) if opaque else _evaluate_sup(body)
                 term = coeff * sp.Integral(PointSup(body) if best is None else best, X)
         out += term
     return out
 
 
-def relax_classes(big: sp.Expr, small: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
+def relax_classes(big: sp.Expr, small: sp.Expr, tr: Translator) -> tuple[sp.Expr, sp.Expr] | None:
     """(big', small') with big' ≤ big and small' ≥ small: sups over a class on the small side and infs over
     a class on the big side widened to all functions; None when there is none."""
     if not (big.has(ClassSup) or small.has(ClassSup)):
         return None
-    return unrestricted(big, -1), unrestricted(small, 1)
+    return unrestricted(big, -1, tr), unrestricted(small, 1, tr)
 
 
 def free_functions(expr: sp.Expr, ctx: Context) -> list[str]:
@@ -260,8 +278,8 @@ def conjugate_counterexample(lhs: sp.Expr, rhs: sp.Expr, relation: str, ctx: Con
     """(Counterexample, description of f) refuting ``lhs relation rhs`` for a concrete convex f, or None."""
 
     names = {a.func.__name__ for a in (lhs - rhs).atoms(sp.core.function.AppliedUndef)}
-    pair = next(((g, h) for g, h in getattr(ctx, "conjugates", {}).items()
-                 if (g in names or h in names) and "*" in h), None)
+    pair = next(((n[:-2], n) if n.endswith("^*") else (n, partner_of(n, ctx)) for n in sorted(names)
+                 if partner_of(n, ctx) is not None and (n.endswith("^*") or n in getattr(ctx, "conjugates", {}))), None)
     free = free_functions(lhs - rhs, ctx)
     if relation == "=" and free_functions(lhs, ctx) != free_functions(rhs, ctx):
         free = []  # T on one side only: an equation that may hold only for a T the prose chooses

@@ -472,6 +472,9 @@ def _constraint_script(toks: list[Tok], start: int) -> tuple[list[Tok], int] | N
     if not idents:
         return None
     var = idents[0]
+    if not any(u.type == "DBAR" for u in inner) and any(u.type == "REL" and u.value in ("->", "→") for u in inner):
+        # T : \mathcal{X} \to \mathbb{R}: the map's type, no constraint — all (measurable) functions
+        return [toks[start - 1], toks[start], Tok("IDENT", var.value, var.offset), toks[k]], k + 1
     label = "".join(re.sub(r"[^A-Za-z0-9]", "", u.value) or u.type[:1] for u in inner
                     if u.type not in ("LBRACE", "RBRACE", "COLON") and not (u.type == "IDENT" and u.value == var.value))
     return [toks[start - 1], toks[start], Tok("IDENT", var.value, var.offset), Tok("IN", "\\in", var.offset),
