@@ -5,7 +5,9 @@
   choice of near-maximisers). ``inf`` is ``−sup(−·)``. A sup over a *class* written in the subscript
   (``\\sup_{T\\in\\mathcal{T}}``, ``\\max_{D:\\|D\\|_L\\le 1}``) is not interchanged: it stays a
   :class:`ClassSup` of its canonical integrand, equal only to the same class's sup of the same integrand,
-  and bounded above by the unrestricted sup (:func:`unrestricted`).
+  and bounded above by the unrestricted sup (:func:`unrestricted`). ``\\max_{D\\in\\mathcal{D}}`` over a
+  discriminator is read as Goodfellow's max over all functions into (0, 1) (the pointwise rule of
+  :mod:`.optimise`); a Lipschitz constraint on D is a class.
 - **Pointwise sup kept symbolic**: ``sup_t φ(t)`` whose objective involves a function the document does
   not define becomes ``c·PointSup(ψ) + a`` with a, c > 0 free of t taken out (``sup(c ψ + a) = c sup ψ + a``),
   so sides written differently compare equal.

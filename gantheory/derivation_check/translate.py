@@ -727,8 +727,11 @@ class Translator:
             left = _kids(inner)[0]
             var_name = _name_of(left) if isinstance(left, Tree) and left.data == "name" else None
             right = _kids(inner)[-1]
-            if inner.data == "sub_in" and isinstance(right, Tree) and right.data == "name":
-                restricted = _name_of(right)  # T \in \mathcal{T}, D: \|D\|_L \le 1: a class of functions
+            if inner.data == "sub_in" and isinstance(right, Tree) and right.data == "name" and (
+                    _name_of(right).startswith("Class") or S.kind_of(var_name or "") != "discriminator"):
+                # T \in \mathcal{T}, D: \|D\|_L \le 1: a class of functions (D \in \mathcal{D} is read as
+                # Goodfellow's discriminator over all functions into (0, 1))
+                restricted = _name_of(right)
         else:
             var_name = self.script_text(lower)
         if var_name is None:
@@ -887,6 +890,8 @@ def _density_name(tree: Tree, tr: Translator) -> str:
     if isinstance(node, Tree) and node.data == "call":
         node = _kids(node)[0]
     name = _name_of(node)
+    if name.startswith(("bb", "cal")) and name.lstrip("bcal")[:1] in ("P", "Q"):
+        name = name.removeprefix("bb").removeprefix("cal")  # \mathbb{P}_r, \mathcal{Q}: the distribution P_r, Q
     dens = S.canonical_density(name) or S.DISTRIBUTION_ALIASES.get(name)
     if dens is None:
         if tr.ctx.has(name):
