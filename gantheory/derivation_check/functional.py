@@ -213,7 +213,7 @@ def free_functions(expr: sp.Expr, ctx: Context) -> list[str]:
 
 
 #: concrete functions T(x) tried for a statement that must hold for every T
-_FREE_CHOICES = ((sp.Integer(0), "0"), (X / 2, "x/2"), (sp.Integer(0), "0 or x/2"))
+_FREE_CHOICES = ((sp.Integer(0), "0"), (X / 2, "x/2"), (-X / 2, "−x/2"), (sp.Integer(0), "0 or x/2"))
 
 
 # ------------------------------------------------------------------ conjugates of the divergence rows
@@ -243,6 +243,8 @@ def _row_functions(row):
 
 def _evaluate_sup(body: sp.Expr) -> sp.Expr | None:
     """sup over τ ∈ ℝ of an explicit body: ±∞ when a limit at ±∞ is +∞, else the unique stationary value."""
+    if any(TAU in a.free_symbols for a in body.atoms(sp.core.function.AppliedUndef)):
+        return None  # an undefined function of τ: no value
     try:
         for end in (sp.oo, -sp.oo):
             lim = sp.limit(body, TAU, end)
