@@ -33,6 +33,8 @@ class Context:
     samples: dict[str, str] = field(default_factory=dict)
     #: convex conjugate pairs declared by the document (f^*(t) = sup_u {u t − f(u)}): both directions
     conjugates: dict[str, str] = field(default_factory=dict)
+    #: functions the document uses as convex (the f of an f-divergence D_f)
+    convex: set[str] = field(default_factory=set)
 
     # -------------------------------------------------------------- lookup
     def has(self, name: str) -> bool:

@@ -510,6 +510,8 @@ class Translator:
         if name in _F_DIVERGENCES:
             # D_f(P‖Q) = ∫ q f(p/q) dx (Csiszár; Nowozin et al. 2016, Eq. 1), f the document's own f
             fname = name.split("_", 1)[1]
+            if hasattr(self.ctx, "convex"):
+                self.ctx.convex.add(fname)
             self.rules.add(f"definition of the f-divergence ({name}(P‖Q) = ∫ q {fname}(p/q) dx)")
             return sp.Integral(q * self.resolve(fname, [], [p / q]), X)
         key = name.upper().replace("D_", "")
@@ -685,6 +687,23 @@ class Translator:
                 dens_name = _density_name(right, self)
             elif isinstance(inner, Tree) and inner.data == "sub_list":
                 raise Unsupported("an expectation over several variables")
+            elif isinstance(inner, Tree) and inner.data == "sub_content" and len(_kids(inner)) == 1 and \
+                    isinstance(call := _kids(inner)[0], Tree) and call.data == "call" and \
+                    isinstance(_kids(call)[0], Tree) and _kids(call)[0].data == "name" and \
+                    (S.canonical_density(_name_of(_kids(call)[0])) or _name_of(_kids(call)[0]) in S.DISTRIBUTION_ALIASES):
+                # \mathbb{E}_{q(x)}, \E_{p_\text{data}(x)}: the density and its variable
+                dens_name = _density_name(call, self)
+                arg = _kids(_kids(call)[-1])
+                if len(arg) == 1 and isinstance(arg[0], Tree) and arg[0].data == "name":
+                    var_name = _name_of(arg[0])
+            elif isinstance(inner, Tree) and inner.data == "call" and isinstance(_kids(inner)[0], Tree) and \
+                    _kids(inner)[0].data == "name" and (S.canonical_density(_name_of(_kids(inner)[0])) or
+                                                         _name_of(_kids(inner)[0]) in S.DISTRIBUTION_ALIASES):
+                # \mathbb{E}_{q(x)}, \E_{p_\text{data}(x)}: the density and its variable
+                dens_name = _density_name(inner, self)
+                arg = _kids(_kids(inner)[-1])
+                if len(arg) == 1 and isinstance(arg[0], Tree) and arg[0].data == "name":
+                    var_name = _name_of(arg[0])
             else:
                 text = self.script_text(lower)
                 if text is not None and S.kind_of(text) == "variable":

@@ -268,3 +268,35 @@ def test_the_same_write_up_with_p_for_q_in_the_bound_is_refuted_there() -> None:
     assert steps[3].verdict in ("verified", "unchecked")
     assert steps[4].verdict == "refuted" and check_derivation(_WEB.replace(
         r"\int_{\mathcal{X}} q(x) f^*(T(x)) dx", r"\int_{\mathcal{X}} p(x) f^*(T(x)) dx")).first_wrong == 4
+
+
+# ------------------------------------------------------------------ the tangent-line (supporting line) bound
+_TANGENT = r"""The divergence is $$ D_f(p(x) \| q(x)) = \mathbb{E}_{q(x)}\left[ f\left( \frac{p(x)}{q(x)} \right) \right] $$
+and for a convex $f$ and any ratio estimate $r$,
+$$ f\left( \frac{p(x)}{q(x)} \right) \ge f(r(x)) + f'(r(x)) \left( \frac{p(x)}{q(x)} - r(x) \right) $$
+$$ D_f(p(x) \| q(x)) \ge \int q(x) \left[ f(r(x)) + f'(r(x)) \left( \frac{p(x)}{q(x)} - r(x) \right) \right] dx $$
+"""
+
+
+def test_density_written_with_its_argument_under_E_and_in_a_divergence() -> None:
+    (step,) = _steps(_TANGENT.split("and for")[0])
+    assert step.verdict == "verified"  # E_{q(x)} is under q (not the default p_data); x in D_f(p(x)‖q(x)) is a dummy
+
+
+def test_supporting_line_bounds_verify() -> None:
+    steps = _steps(_TANGENT)
+    assert [s.verdict for s in steps] == ["verified"] * 3
+    assert all("supporting line of a convex f" in s.rule for s in steps[1:])
+
+
+def test_supporting_line_in_the_wrong_direction_is_refuted_pointwise_and_integrated() -> None:
+    steps = _steps(_TANGENT.replace(r"\right) \ge f(r(x))", r"\right) \le f(r(x))"))
+    cx = steps[1].counterexample
+    assert steps[1].verdict == "refuted" and cx.kind == "numbers" and "'pearson' row" in steps[1].reason
+    p, q = cx.values["p_data(x)"] if "p_data(x)" in cx.values else cx.values["p(x)"], cx.values["q(x)"]
+    assert cx.lhs == pytest.approx((p / q - 1) ** 2) and cx.rhs == pytest.approx(1 - 2 * p / q)  # r ≡ 0
+    steps = _steps(_TANGENT.replace(r"D_f(p(x) \| q(x)) \ge \int", r"D_f(p(x) \| q(x)) \le \int"))
+    cx = steps[2].counterexample
+    assert steps[2].verdict == "refuted" and cx.undefined is None
+    assert cx.lhs == pytest.approx(math.e - 1, abs=1e-8)  # χ²(N(0,1) ‖ N(1,1)) = e − 1
+    assert cx.rhs == pytest.approx(-1.0, abs=1e-8)  # E_q[1 − 2 p/q] = −1 with r ≡ 0
