@@ -127,6 +127,11 @@ def pointwise(expr: sp.Expr, domains: dict | None = None) -> tuple[sp.Expr, dict
                                                     for a in body.atoms(sp.core.function.AppliedUndef))
         expr = expr.subs(s, sym_for(s, "sum", sp.Interval.open(-sp.oo, 0) if negative else sp.Interval(-sp.oo, sp.oo),
                                     False))
+    from gantheory.derivation_check.functional import ClassSup, PointSup
+
+    for ps in sorted(expr.atoms(PointSup, ClassSup), key=lambda e: (-sp.count_ops(e), sp.default_sort_key(e))):
+        # a pointwise sup of an undefined function, a sup over a class: arbitrary values
+        expr = expr.subs(ps, sym_for(ps, "sup", sp.Interval(-sp.oo, sp.oo), True))
     for d in sorted(expr.atoms(sp.Derivative, sp.Subs), key=sp.default_sort_key):
         expr = expr.subs(d, sym_for(d, "deriv", sp.Interval(-sp.oo, sp.oo), True))
     apps = sorted(expr.atoms(sp.core.function.AppliedUndef), key=lambda e: (-sp.count_ops(e), sp.default_sort_key(e)))

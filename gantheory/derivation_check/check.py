@@ -95,6 +95,7 @@ class _Document:
                                     j.counterexample, column))
 
     def chain(self, chain: MathChain) -> None:
+        self.chain_text = chain.text
         for m in _DOMAIN.finditer(chain.text):
             lo = -sp.oo if "infty" in m.group(2) else sp.Rational(m.group(2))
             hi = sp.oo if "infty" in m.group(3) else sp.Rational(m.group(3))
@@ -204,7 +205,7 @@ class _Document:
 
     # ------------------------------------------------------------------ one step
     def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
-        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
+        key = (tree, len(self.ctx.defs), len(self.ctx.conjugates), tuple(sorted(self.ctx.samples.items())))
         if key in self.cache:
             return self.cache[key]
         tr = Translator(self.ctx)
@@ -255,10 +256,14 @@ class _Document:
             j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
             j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+            if j.verdict == "unchecked":
+                j = self.functional_bound(lv, rv, rel, rules, j)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:
             j = Judgement("unchecked", f"a rule for the relation {rel}", "")
+        if j.verdict == "unchecked" and rel in ("=", "def", "<=", ">=", "<", ">"):
+            j = self.concrete_conjugate(lv, rv, rel, j)
         std = sorted(r for r in rules if r.startswith("standard "))
         if j.verdict == "refuted" and std and not self.other_game():
             j = Judgement(j.verdict, j.rule, j.reason + "; the document does not define them, so this uses the "
@@ -272,6 +277,56 @@ class _Document:
                                          if r.startswith("standard ")),
                              "the step is false under the standard definition, which the document does not state: "
                              + j.reason)
+        return j
+
+    def concrete_conjugate(self, lv: sp.Expr, rv: sp.Expr, rel: str, j: Judgement) -> Judgement:
+        """A step in terms of an undefined convex f (and its conjugate) must hold for every such f: refute it
+        on a concrete one (a row of gantheory.divergences), both sides by certified quadrature."""
+        from gantheory.derivation_check.functional import conjugate_counterexample
+
+        try:
+            found = conjugate_counterexample(lv, rv, "=" if rel == "def" else rel, self.ctx)
+        except Exception:  # a concrete instance that sympy or the quadrature cannot handle refutes nothing
+            found = None
+        if found is None:
+            return j
+        cx, desc, every = found
+        return Judgement("refuted", "a concrete instance of the undefined functions "
+                         "(a row of gantheory.divergences for a convex f); certified quadrature",
+                         f"the step must hold for every {every}; with {desc}: " + cx.describe(), cx)
+
+    def functional_bound(self, lv: sp.Expr, rv: sp.Expr, rel: str, rules: set, j: Judgement) -> Judgement:
+        """Two rules for an inequality between functionals. (1) ``A ≥ B(T)`` for every function T (T free,
+        undefined) holds when ``A ≥ sup_T B(T)`` does (interchange: the pointwise sup, e.g. Fenchel–Young);
+        ``A(T) ≥ B`` when ``inf_T A(T) ≥ B``. (2) A sup over a class is at most the sup over all functions:
+        ``A ≥ sup_{T∈𝒯} …`` holds when it holds with the class dropped (and ``inf_{T∈𝒯} … ≥ B`` likewise)."""
+        from gantheory.derivation_check.functional import free_functions, relax_classes, sup_over_free
+
+        big, small = (lv, rv) if rel in (">=", ">") else (rv, lv)
+        tried = []
+        relaxed = relax_classes(big, small, Translator(self.ctx))
+        if relaxed is not None:
+            tried.append((relaxed[0], relaxed[1], "a sup over a class of functions is at most the sup over all "
+                                                   "functions (an inf over a class at least the inf over all)"))
+        free_small, free_big = free_functions(small, self.ctx), free_functions(big, self.ctx)
+        if (free_small and not free_big) or (free_big and not free_small):
+            tr = Translator(self.ctx)
+            try:
+                b2, s2 = big, small
+                for name in free_small:
+                    s2 = sup_over_free(s2, name, "max", tr)
+                for name in free_big:
+                    b2 = sup_over_free(b2, name, "min", tr)
+            except Unsupported:
+                pass
+            else:
+                names = ", ".join(free_small or free_big)
+                tried.append((b2, s2, f"holds for every {names}: it holds for the {'sup' if free_small else 'inf'} "
+                                      f"over {names} ({'; '.join(sorted(tr.rules))})"))
+        for b2, s2, why in tried:
+            j2 = judge_inequality(b2, s2, ">=" if rel in (">=", "<=") else ">", rules, self.ctx.domains)
+            if j2.verdict == "verified":
+                return Judgement("verified", f"{why}; {j2.rule}", j2.reason)
         return j
 
     def other_game(self) -> bool:
@@ -359,6 +414,18 @@ class _Document:
                              "later steps that use it stay unchecked)")
         if tr.scope:
             return Judgement("ill_formed", "scope and typing", tr.scope[0])
+        partner = self.ctx.conjugates.get(name)
+        if partner is not None and any(a.func.__name__ == partner for a in body.atoms(sp.core.function.AppliedUndef)):
+            return None  # f(u) = sup_t {t u − f^*(t)} once f^* is f's conjugate: a claim (Fenchel–Moreau), not a definition
+        named = _named_conjugate(name, params, body, self.ctx, getattr(self, "chain_text", ""))
+        if named is not None:
+            if named.verdict == "refuted":
+                return named
+            self.ctx.define(name, tuple(params), body / scale, getattr(self, "line", 0))
+            return named
+        if any(isinstance(a, sp.core.function.AppliedUndef) and a.func.__name__ == name for a in
+               body.atoms(sp.core.function.AppliedUndef)):
+            return None  # f(u) = sup_t {t u − f^*(t)}: the right side is f again, an identity to check
         # a name with a standard definition (V, C) is checked against it
         std_tr = Translator(self.ctx)
         try:
@@ -390,6 +457,65 @@ class _Document:
         if j.verdict == "refuted":
             return Judgement("refuted", f"contradicts the earlier definition of V; {j.rule}", j.reason, j.counterexample)
         return j
+
+
+_STATED_DOMAIN = r"(?<![A-Za-z\\]){t}\s*(<|>|\\le(?:q)?\b|\\ge(?:q)?\b|\\lt\b|\\gt\b)\s*(-?\d+(?:\.\d+)?)"
+
+
+def _named_conjugate(name: str, params: list[str], body: sp.Expr, ctx: Context, text: str) -> Judgement | None:
+    """``f^*(t) = …`` after the document wrote f out: compared with the conjugate of the row of
+    gantheory.divergences whose f it is (its formula and the interval where it is finite); None when f is
+    not written out or is no row's f."""
+    from gantheory.derivation_check.functional import row_of
+    from gantheory.derivation_check.model import Counterexample
+    from gantheory.derivation_check.rules import _numeric_zero
+
+    base = name[:-2] if name.endswith("^*") else None
+    if base is None or len(params) != 1 or not ctx.has(base) or len(ctx.defs[base].params) != 1:
+        return None
+    row = row_of(ctx.defs[base].body, S.variable(ctx.defs[base].params[0]))
+    if row is None or not row.conjugate_sympy:
+        return None
+    t = S.variable(params[0])
+    truth = sp.sympify(row.conjugate_sympy, locals={"t": t})
+    domain = sp.sympify(row.conjugate_domain)
+    rule = f"the Fenchel conjugate of {base} (the '{row.name}' row of gantheory.divergences: {base}^*(t) = " \
+           f"{row.conjugate_sympy} on {row.conjugate_domain})"
+    ok, point, _ = _numeric_zero(sp.expand(body - truth), {t: domain})
+    if ok is False:
+        t0 = point[t]
+        lv, rv = complex(sp.N(body.subs(t, t0))), complex(sp.N(truth.subs(t, t0)))
+        if abs(lv.imag) < 1e-12 and abs(rv.imag) < 1e-12:
+            cx = Counterexample("numbers", lv.real, rv.real, values={params[0]: float(t0)},
+                                method=f"the stated formula and {row.conjugate_sympy} at the value")
+            return Judgement("refuted", rule, f"{name} is not the conjugate of {base}: " + cx.describe(), cx)
+    if ok is not True:
+        return None
+    m = re.search(_STATED_DOMAIN.format(t=re.escape(params[0])), text)
+    if m:
+        bound = sp.Rational(m.group(2))
+        stated = sp.Interval.open(-sp.oo, bound) if m.group(1) in ("<", "\\le", "\\leq", "\\lt") else \
+            sp.Interval.open(bound, sp.oo)
+        for missing, finite in ((domain - stated, True), (stated - domain, False)):
+            if missing.is_empty or missing.measure == 0:
+                continue
+            lo, hi = missing.inf, missing.sup
+            t0 = (lo + hi) / 2 if lo.is_finite and hi.is_finite else (hi - 1 if lo == -sp.oo else lo + 1)
+            t0 = sp.nsimplify(sp.Float(sp.N(t0), 6), rational=True)
+            if finite:
+                value = float(sp.N(truth.subs(t, t0)))
+                cx = Counterexample("numbers", float("inf"), value, values={params[0]: float(t0)},
+                                    method=f"sup_u {{u t − {base}(u)}} = {row.conjugate_sympy} is finite there, "
+                                           f"outside the stated domain ({m.group(0)})")
+            else:
+                v = complex(sp.N(body.subs(t, t0)))
+                real = abs(v.imag) < 1e-12
+                cx = Counterexample("numbers", v.real if real else None, float("inf"), values={params[0]: float(t0)},
+                                    method=f"the conjugate is +∞ there (outside {row.conjugate_domain}), inside "
+                                           f"the stated domain ({m.group(0)})"
+                                           + ("" if real else "; the stated formula is not a real number there"))
+            return Judgement("refuted", rule, f"the domain of {name} is wrong: " + cx.describe(), cx)
+    return Judgement("verified", rule, f"introduces {name}({params[0]}), the conjugate of {base}")
 
 
 def _bare_name(tree) -> str | None:
@@ -443,6 +569,9 @@ def _binder_names(tree) -> set[str]:
     if not isinstance(tree, Tree):
         return out
     for sub in tree.iter_subtrees():
+        if sub.data == "call" and any(t.type == "DBAR" for t in _toks(_kids(sub)[-1])):
+            # D_f(p(x) ‖ q(x)), KL(p(x) || q(x)): the x inside a divergence's arguments is a dummy
+            out |= {t.value for t in tokens_of(_kids(sub)[-1]) if t.type == "IDENT" and S.kind_of(t.value) == "variable"}
         if sub.data in ("bigop", "argop", "sum_op"):
             for k in _kids(sub):
                 if k.data == "opscripts":

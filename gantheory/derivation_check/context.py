@@ -31,6 +31,10 @@ class Context:
     defs: dict[str, Definition] = field(default_factory=dict)
     domains: dict[str, sp.Interval] = field(default_factory=dict)
     samples: dict[str, str] = field(default_factory=dict)
+    #: convex conjugate pairs declared by the document (f^*(t) = sup_u {u t − f(u)}): both directions
+    conjugates: dict[str, str] = field(default_factory=dict)
+    #: functions the document uses as convex (the f of an f-divergence D_f)
+    convex: set[str] = field(default_factory=set)
 
     # -------------------------------------------------------------- lookup
     def has(self, name: str) -> bool:

@@ -283,6 +283,10 @@ def search_with_note(lhs: sp.Expr, rhs: sp.Expr, relation: str,
     """:func:`search`, and when it finds nothing, why no pair could be used ("" when every pair was
     usable): a side that is not a real number (the log of a negative quantity, 0/0) where both densities
     are positive is never evaluated through complex values, so it refutes nothing on that pair."""
+    from gantheory.derivation_check.functional import ClassSup, PointSup
+
+    if lhs.has(PointSup, ClassSup) or rhs.has(PointSup, ClassSup):
+        return None, "a side holds a supremum that is not evaluated in closed form"
     notes: list[str] = []
     cx = _search(lhs, rhs, relation, domains, notes)
     if cx is not None or not notes:

@@ -387,6 +387,14 @@ def _merge(toks: list[Tok]) -> list[Tok]:
             out.append(Tok("ARGOP", "arg" + toks[i + 1].value, t.offset))
             i += 2
             continue
+        # \max_{D: \|D\|_L \le 1}, \sup_{\|f\|_L \le K}: a constrained class of functions → {D \in Class}
+        if t.type == "BIGOP" and i + 2 < len(toks) and toks[i + 1].type == "USCORE" and toks[i + 2].type == "LBRACE":
+            constrained = _constraint_script(toks, i + 2)
+            if constrained is not None:
+                out.append(t)
+                out.extend(constrained[0])
+                i = constrained[1]
+                continue
         # E_{x \sim p} written with a plain E (or \mathbf{E}, \mathcal{E}: same IDENT) → EXPECT
         if t.type == "IDENT" and t.value in ("E", "bbE", "calE") and i + 1 < len(toks) \
                 and toks[i + 1].type == "USCORE":
@@ -441,6 +449,36 @@ def _merge(toks: list[Tok]) -> list[Tok]:
         out.append(t)
         i += 1
     return out
+
+
+def _constraint_script(toks: list[Tok], start: int) -> tuple[list[Tok], int] | None:
+    """The subscript ``{D: \\|D\\|_L \\le 1}`` (or ``{\\|f\\|_L \\le 1}``) of a max/sup, starting at its
+    brace: the tokens ``_{D \\in Class}`` with one name for the whole constraint, and the index after it;
+    None for any other subscript. The class's name is the constraint as written, so two constraints are
+    the same class only when they are written alike."""
+    depth, k = 0, start
+    while k < len(toks):
+        if toks[k].type == "LBRACE":
+            depth += 1
+        elif toks[k].type == "RBRACE":
+            depth -= 1
+            if depth == 0:
+                break
+        k += 1
+    inner = toks[start + 1:k]
+    if k >= len(toks) or not any(u.type in ("COLON", "DBAR") for u in inner):
+        return None
+    idents = [u for u in inner if u.type == "IDENT"]
+    if not idents:
+        return None
+    var = idents[0]
+    if not any(u.type == "DBAR" for u in inner) and any(u.type == "REL" and u.value in ("->", "→") for u in inner):
+        # T : \mathcal{X} \to \mathbb{R}: the map's type, no constraint — all (measurable) functions
+        return [toks[start - 1], toks[start], Tok("IDENT", var.value, var.offset), toks[k]], k + 1
+    label = "".join(re.sub(r"[^A-Za-z0-9]", "", u.value) or u.type[:1] for u in inner
+                    if u.type not in ("LBRACE", "RBRACE", "COLON") and not (u.type == "IDENT" and u.value == var.value))
+    return [toks[start - 1], toks[start], Tok("IDENT", var.value, var.offset), Tok("IN", "\\in", var.offset),
+            Tok("IDENT", "Class" + label, var.offset), toks[k]], k + 1
 
 
 _OPEN = ("LPAR", "LBRACK", "LBRACE")

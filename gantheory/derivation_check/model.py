@@ -251,6 +251,10 @@ def _num(value: object) -> float | None:
 
 def _short(value: object) -> str:
     x = _num(value)
+    if value is None:
+        return "not a real number"
+    if isinstance(value, float) and abs(value) == float("inf"):
+        return "+∞" if value > 0 else "−∞"
     if x is None:
         return str(value)
     return f"{x:.6g}"

@@ -204,13 +204,24 @@ def _over_generator(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp
     return outside + alpha_total
 
 
-def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
-    """max/min/sup/inf over var of body, by a rule; Unsupported otherwise."""
+def _opaque_of(f: sp.Expr, y: sp.Symbol) -> bool:
+    """f applies a function the document does not define (f, f^*, T) to y: no closed-form optimum."""
+    return any(y in a.free_symbols and S.kind_of(a.func.__name__) not in ("density", "discriminator")
+               for a in f.atoms(sp.core.function.AppliedUndef))
+
+
+def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator, restricted: str | None = None) -> sp.Expr:
+    """max/min/sup/inf over var of body, by a rule; Unsupported otherwise. ``restricted`` names the class
+    a function ranges over when the subscript gives one (``T \\in \\mathcal{T}``)."""
+    from gantheory.derivation_check.functional import interchange, point_sup
+
     op = {"sup": "max", "inf": "min"}.get(op, op)
     target, how = _variable_symbol(var_name, body, tr)
     y = sp.Dummy("y", real=True)
     if how == "symbol":
         f = body.subs(target, y)
+        if _opaque_of(f, y):
+            return point_sup(f, y, op, tr)
         try:
             y_star = _stationary(f, y, op, tr, unit=_unit(var_name, tr))
         except _NoInterior:
@@ -229,6 +240,9 @@ def optimise(op: str, var_name: str, body: sp.Expr, tr: Translator) -> sp.Expr:
     apps = {f for f in integrand.atoms(sp.core.function.AppliedUndef) if f.func == target}
     if len(apps) != 1 or next(iter(apps)).args != (X,):
         raise Unsupported(f"\\{op}_{var_name}: {var_name} is not applied to the variable of integration only")
+    if restricted is not None or S.kind_of(var_name) != "discriminator":
+        # T, f, V: real-valued functions (a discriminator's output is in (0, 1): the rules below)
+        return interchange(op, target, outside, integrand, tr, restricted)
     app = next(iter(apps))
     f = integrand.subs(app, y)
     try:

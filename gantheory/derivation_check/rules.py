@@ -246,7 +246,7 @@ def judge_inequality(lhs: sp.Expr, rhs: sp.Expr, relation: str, rules: set[str],
             return Judgement("unchecked", "an inequality about functions the document does not define", "")
         proved = _sign_proof(ap, doms, strict)
         if proved:
-            return Judgement("verified", "sign from the declared domains (sympy)", "")
+            return Judgement("verified", "; ".join([*sorted(rules), "sign from the declared domains (sympy)"]), "")
         ok, point = _sign_numeric(ap, doms, strict)
         if ok is False:
             lp, _, _ = pointwise(sp.expand(lhs), domains)

@@ -490,7 +490,7 @@ class Translator:
 
     def is_divergence(self, name: str) -> bool:
         return name.replace("^", "").upper() in ("KL", "D_KL", "KLD", "DKL", "JSD", "JS", "D_JS", "D_JSD",
-                                                  "DJS")
+                                                  "DJS") or name in _F_DIVERGENCES
 
     def divergence(self, name: str, args_node: Tree) -> sp.Expr:
         kids = _kids(args_node)
@@ -507,6 +507,13 @@ class Translator:
             self.distribution_var = old
             self.bound.pop()
             self.bound_names.pop()
+        if name in _F_DIVERGENCES:
+            # D_f(P‖Q) = ∫ q f(p/q) dx (Csiszár; Nowozin et al. 2016, Eq. 1), f the document's own f
+            fname = name.split("_", 1)[1]
+            if hasattr(self.ctx, "convex"):
+                self.ctx.convex.add(fname)
+            self.rules.add(f"definition of the f-divergence ({name}(P‖Q) = ∫ q {fname}(p/q) dx)")
+            return sp.Integral(q * self.resolve(fname, [], [p / q]), X)
         key = name.upper().replace("D_", "")
         if key in ("KL", "KLD"):
             self.rules.add("definition of KL (KL(P‖Q) = ∫ p log(p/q) dx)")
@@ -680,6 +687,23 @@ class Translator:
                 dens_name = _density_name(right, self)
             elif isinstance(inner, Tree) and inner.data == "sub_list":
                 raise Unsupported("an expectation over several variables")
+            elif isinstance(inner, Tree) and inner.data == "sub_content" and len(_kids(inner)) == 1 and \
+                    isinstance(call := _kids(inner)[0], Tree) and call.data == "call" and \
+                    isinstance(_kids(call)[0], Tree) and _kids(call)[0].data == "name" and \
+                    (S.canonical_density(_name_of(_kids(call)[0])) or _name_of(_kids(call)[0]) in S.DISTRIBUTION_ALIASES):
+                # \mathbb{E}_{q(x)}, \E_{p_\text{data}(x)}: the density and its variable
+                dens_name = _density_name(call, self)
+                arg = _kids(_kids(call)[-1])
+                if len(arg) == 1 and isinstance(arg[0], Tree) and arg[0].data == "name":
+                    var_name = _name_of(arg[0])
+            elif isinstance(inner, Tree) and inner.data == "call" and isinstance(_kids(inner)[0], Tree) and \
+                    _kids(inner)[0].data == "name" and (S.canonical_density(_name_of(_kids(inner)[0])) or
+                                                         _name_of(_kids(inner)[0]) in S.DISTRIBUTION_ALIASES):
+                # \mathbb{E}_{q(x)}, \E_{p_\text{data}(x)}: the density and its variable
+                dens_name = _density_name(inner, self)
+                arg = _kids(_kids(inner)[-1])
+                if len(arg) == 1 and isinstance(arg[0], Tree) and arg[0].data == "name":
+                    var_name = _name_of(arg[0])
             else:
                 text = self.script_text(lower)
                 if text is not None and S.kind_of(text) == "variable":
@@ -717,9 +741,16 @@ class Translator:
         if lower is None:
             raise Unsupported(f"\\{op} without its variable")
         inner = _kids(lower)[0] if isinstance(lower, Tree) and _kids(lower) else lower
+        restricted = None
         if isinstance(inner, Tree) and inner.data in ("sub_in", "sub_rel"):
             left = _kids(inner)[0]
             var_name = _name_of(left) if isinstance(left, Tree) and left.data == "name" else None
+            right = _kids(inner)[-1]
+            if inner.data == "sub_in" and isinstance(right, Tree) and right.data == "name" and (
+                    _name_of(right).startswith("Class") or S.kind_of(var_name or "") != "discriminator"):
+                # T \in \mathcal{T}, D: \|D\|_L \le 1: a class of functions (D \in \mathcal{D} is read as
+                # Goodfellow's discriminator over all functions into (0, 1))
+                restricted = _name_of(right)
         else:
             var_name = self.script_text(lower)
         if var_name is None:
@@ -733,7 +764,7 @@ class Translator:
         body = self.body_of(node)
         from gantheory.derivation_check.optimise import optimise
 
-        return optimise(op, var_name, body, self)
+        return optimise(op, var_name, body, self, restricted=restricted)
 
     def n_argop(self, node: Tree) -> Value:
         op = _toks(node)[0].value.replace("arg", "")
@@ -822,6 +853,10 @@ class _Partial:
 Value = sp.Expr | DerivOp | _Partial
 
 
+#: names of an f-divergence D_f(P‖Q) with the document's generator function
+_F_DIVERGENCES = frozenset({"D_f", "D_phi", "D_psi", "D_g", "I_f"})
+
+
 def kl(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     return sp.Integral(p * sp.log(p / q), X)
 
@@ -874,6 +909,8 @@ def _density_name(tree: Tree, tr: Translator) -> str:
     if isinstance(node, Tree) and node.data == "call":
         node = _kids(node)[0]
     name = _name_of(node)
+    if name.startswith(("bb", "cal")) and name.lstrip("bcal")[:1] in ("P", "Q"):
+        name = name.removeprefix("bb").removeprefix("cal")  # \mathbb{P}_r, \mathcal{Q}: the distribution P_r, Q
     dens = S.canonical_density(name) or S.DISTRIBUTION_ALIASES.get(name)
     if dens is None:
         if tr.ctx.has(name):
