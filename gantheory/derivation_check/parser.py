@@ -73,18 +73,30 @@ def split_chain(text: str) -> list[Piece]:
     depth = 0
     statement: list[Piece] = []
     declaration: Declaration | None = None
+    remark: int | None = None  # after `a = b \in [0, 1]`: the range of the last side, a remark that is no side of its own
     for t in [*toks, Tok("SPLIT", "", len(text))]:
         if t.type in _OPEN:
             depth += 1
         elif t.type in _CLOSE:
-            depth -= 1
+            depth = max(depth - 1, 0)  # a stray closing bracket must not hide the relations after it
+        end = t.type == "SPLIT" and t.offset >= len(text)
         if t.type in ("IN", "SIM", "MAPSTO", "COLON") and depth == 0:
-            # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
-            declaration = declaration or Declaration(t.value, t.offset)
-        if t.type == "SPLIT" and depth > 0:
+            if statement and declaration is None and remark is None:
+                # D^*(x) = p/(p + q) \in [0, 1]: the statement relates; what follows \in is a remark on the
+                # last side (its range), not a declaration of the whole statement
+                remark = t.offset
+            elif remark is None:
+                # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
+                declaration = declaration or Declaration(t.value, t.offset)
+        if t.type == "SPLIT" and depth > 0 and not end:
             continue
-        if t.type == "SPLIT" and depth <= 0:
-            statement.append(_piece(relation, current, text, t.offset))
+        if remark is not None and t.type != "SPLIT":
+            continue
+        if t.type == "SPLIT":
+            # the end of the text closes the statement even inside an unclosed bracket (a typo such as
+            # `[\log(1 - D(x)]`): its sides are checked, the broken one reported unparsed
+            statement.append(_piece(relation, current, text, t.offset if remark is None else remark))
+            remark = None
             if declaration is None:
                 pieces += statement
             elif not pieces:
