@@ -6,6 +6,7 @@ Recognised (in Markdown, LaTeX or HTML files of any extension): ``$$…$$``, ``\
 undone when a block shows them (``\\_``, ``\\*``, a doubled backslash before a command, ``\\\\\\\\`` as a row
 break). Rows of a multi-line block are split at top-level ``\\\\``; ``&`` is dropped; a row that starts
 with a relation continues the chain of the row above (``&= …``), a row that starts with ``+``/``-``
+— or follows a row that ends with an operator or a relation (``… dx + \\\\ &\\qquad \\int …``) —
 continues its expression, any other row starts a new chain.
 """
 
@@ -24,6 +25,11 @@ _REL_START = re.compile(r"\s*(=|<|>|\\le(q|qslant)?\b|\\ge(q|qslant)?\b|\\neq?\b
                         r"\\coloneqq\b|\\overset|\\stackrel|\\xrightarrow|\\equiv\b|\\Longleftrightarrow\b|"
                         r"\\Leftrightarrow\b|\\propto\b|\\simeq\b|\\leqslant\b|\\geqslant\b)")
 _CONT_START = re.compile(r"\s*(\+|-(?!>)|\\cdot\b|\\times\b)")
+#: a row that ends with an operator or a relation is not finished: the next row continues it (`… dx + \\`)
+_OPEN_END = re.compile(r"(\+|-|\\cdot|\\times|\\pm|=|\\le(q|qslant)?|\\ge(q|qslant)?|<|>)\s*$")
+#: layout at the start or end of a row, which says nothing about how the row relates to its neighbours
+_LEAD_LAYOUT = re.compile(r"^(?:\s|\\q?quad\b|\\hspace\*?\{[^{}]*\}|\\[,;:! ]|\\phantom\{[^{}]*\})*")
+_TRAIL_LAYOUT = re.compile(r"(?:\s|\\q?quad\b|\\[,;:! ]|\\(?:nonumber|notag)\b|\\(?:label|tag\*?)\{[^{}]*\})*$")
 
 
 @dataclass(frozen=True)
@@ -225,14 +231,20 @@ def extract(text: str) -> list[MathChain]:
                 inline.append(_chain(row, pos, False))
             continue
         first_row = True
+        open_end = False  # the previous row of this block ended with an operator or a relation
         for row in _split_rows(chars):
             row_text = "".join(c for c, _ in row)
             if not row_text.strip():
                 continue
-            continues = _REL_START.match(row_text) or (not first_row and _CONT_START.match(row_text))
+            lead = _LEAD_LAYOUT.match(row_text).end()
+            body = row_text[lead:]
+            continues = _REL_START.match(body) or (not first_row and (_CONT_START.match(body) or open_end))
             first_row = False
+            trimmed = _TRAIL_LAYOUT.sub("", body)
+            open_end = bool(_OPEN_END.search(trimmed))
             if current and continues:
-                current += [(" ", row[0][1]), *row]
+                # leading layout of a continuation row (`&\qquad \int …`) is dropped: it is no side remark
+                current += [(" ", row[0][1]), *row[lead:]]
                 continue
             if current:
                 chains.append(_chain(current, pos, True))
