@@ -368,7 +368,8 @@ class _Document:
             std = None
         line = getattr(self, "line", 0)
         if std is not None and not self.other_game():
-            j = judge_equal(body / scale, std, tr.rules | std_tr.rules, self.ctx.domains)
+            # the step reads NAME = BODY: the left side is the name under its standard meaning, the right the body
+            j = judge_equal(std * scale, body, tr.rules | std_tr.rules, self.ctx.domains)
             if j.verdict == "refuted":
                 return Judgement("refuted", f"contradicts the standard definition of {name}", j.reason, j.counterexample)
         self.ctx.define(name, tuple(params), body / scale, line)

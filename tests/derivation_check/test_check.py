@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -325,3 +326,33 @@ def test_pointwise_sup_at_the_boundary_is_integrated(rhs, verdict):
     else:
         assert step["counterexample"]["kind"] == "densities"
         assert step["counterexample"]["lhs"] == pytest.approx(math.log(2), abs=1e-9)
+
+
+# --- review 4 -------------------------------------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "derivations" / "real"
+
+
+def test_contradicting_a_standard_definition_prints_each_side_with_its_own_value():
+    """`D^*_G(x) = p_g/(p_data + p_g)` (a planted swap): the left side is D*_G under Prop. 1 (p_data/(p_data+p_g)),
+    the right side the written formula; the values were printed the other way round."""
+    step = check_derivation(REAL / "plant_dstar.md").steps[0]
+    assert step.verdict == "refuted"
+    cx = step.counterexample.to_dict()
+    p, q = cx["values"]["p_data(x)"], cx["values"]["p_g(x)"]
+    assert cx["lhs"] == pytest.approx(p / (p + q)) and cx["rhs"] == pytest.approx(q / (p + q))
+
+
+def test_a_formula_with_a_range_remark_is_checked_not_dropped():
+    """`$$D^*(x) = \\frac{p_r}{p_r + p_g} \\in [0, 1]$$` was silently dropped (no steps found); a wrong one is refuted."""
+    ok = check_derivation(REAL / "dropped3.md")
+    assert [s.verdict for s in ok.steps] == ["verified"] and ok.steps[0].rule == "definition"
+    bad = check_derivation(
+        r"$$D^*_G(x) = \frac{p_g(x)}{p_{data}(x) + p_g(x)} \in [0, 1]$$")
+    assert [s.verdict for s in bad.steps] == ["refuted"]
+
+
+def test_an_unclosed_bracket_in_an_aligned_block_reports_the_block():
+    steps = check_derivation(REAL / "dropped1.md").steps
+    assert [s.verdict for s in steps] == ["verified", "unparsed"]
+    assert "line 5" in steps[1].reason
