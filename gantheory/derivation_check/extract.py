@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["MathChain", "extract"]
+__all__ = ["MathChain", "extract", "math_blocks"]
 
 _ENVS = ("equation", "align", "aligned", "alignat", "eqnarray", "gather", "gathered", "multline", "split",
          "flalign", "displaymath", "math", "array")
@@ -40,6 +40,7 @@ class MathChain:
     text: str
     positions: tuple[tuple[int, int], ...]
     display: bool = True
+    start: int = 0  # offset in the document of the chain's first character (the prose around it is read by .prose)
 
     def position(self, offset: int) -> tuple[int, int]:
         if not self.positions:
@@ -138,6 +139,11 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
             continue
         i += 1
     return out
+
+
+def math_blocks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, display) of the math content of every block of ``text``, in document order."""
+    return _blocks(text)
 
 
 def _escaped(body: str) -> bool:
@@ -270,4 +276,4 @@ def _chain(chars: list[tuple[str, int]], pos: _Pos, display: bool) -> MathChain:
         out_c.append(s[i])
         out_p.append(pos(chars[i][1]))
         i += 1
-    return MathChain("".join(out_c), tuple(out_p), display)
+    return MathChain("".join(out_c), tuple(out_p), display, chars[0][1] if chars else 0)

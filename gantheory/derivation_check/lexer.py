@@ -55,7 +55,7 @@ _CMD = {
 }
 
 #: after these a formula is not finished: spacing there (`+ \\ &\qquad \int …`) is layout, not a side remark
-_OPERAND_WANTED = ("REL", "SPLIT", "PLUS", "MINUS", "MUL", "STAR", "DIV", "LPAR", "LBRACK", "LBRACE", "COMMA", "PM")
+_OPERAND_WANTED = ("REL", "SPLIT", "PLUS", "MINUS", "MUL", "STAR", "DIV", "LPAR", "LBRACK", "LBRACE", "PM")
 
 _CMD_RE = re.compile(r"\\([a-zA-Z]+\*?|.)")
 _WORD_RE = re.compile(r"[a-zA-Z]+")

@@ -74,6 +74,7 @@ def split_chain(text: str) -> list[Piece]:
     statement: list[Piece] = []
     declaration: Declaration | None = None
     remark: int | None = None  # after `a = b \in [0, 1]`: the range of the last side, a remark that is no side of its own
+    toks = _split_listed_statements(toks)
     for t in [*toks, Tok("SPLIT", "", len(text))]:
         if t.type in _OPEN:
             depth += 1
@@ -112,6 +113,31 @@ def split_chain(text: str) -> list[Piece]:
             continue
         current.append(t)
     return pieces
+
+
+def _split_listed_statements(toks: list[Tok]) -> list[Tok]:
+    """``\\tilde{x} = D(x), A = p_r(x), B = p_g(x)``: a top-level comma after a relation, followed by a short name
+    and a relation, separates statements (Weng's labels); a comma inside a side (``f(a, b)``) never does."""
+    out = list(toks)
+    depth, seen_rel = 0, False
+    for k, t in enumerate(toks):
+        if t.type in _OPEN:
+            depth += 1
+        elif t.type in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif t.type == "REL" and depth == 0:
+            seen_rel = True
+        elif t.type == "SPLIT":
+            seen_rel = False
+        elif t.type == "COMMA" and depth == 0 and seen_rel:
+            ahead = toks[k + 1:k + 10]
+            rel = next((n for n, u in enumerate(ahead) if u.type == "REL"), None)
+            if rel and ahead[0].type == "IDENT" and all(
+                    u.type in ("IDENT", "USCORE", "CARET", "LBRACE", "RBRACE", "NUM", "STAR", "PRIME")
+                    for u in ahead[:rel]):
+                out[k] = Tok("SPLIT", ",", t.offset)
+                seen_rel = False
+    return out
 
 
 # Layout at the end of a side that belongs to neither side: spacing, \\label/\\tag/\\nonumber.
