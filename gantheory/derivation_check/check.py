@@ -175,8 +175,8 @@ class _Document:
                 continue
             if first_of_statement and len(pieces) == 2 and self.inline_remark(trees[0], trees[1], rel, chain):
                 continue
-            lhs_text = chain.text[left.start:left.end].strip()
-            rhs_text = chain.text[right.start:right.end].strip()
+            lhs_text = chain.as_written(self.text, left.start, left.end)
+            rhs_text = chain.as_written(self.text, right.start, right.end)
             if first_of_statement and i + 1 < len(pieces) and pieces[i + 1].relation == "=" and \
                     self.placeholder(trees[i - 1], trees[i], rel):
                 # D^*(x) = \tilde{x}^* = \frac{A}{A+B}: the bare name only labels the value the next side gives
