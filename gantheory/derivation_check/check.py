@@ -373,7 +373,7 @@ class _Document:
             lv, rv = self.apply(lv), self.apply(rv)
         except Unsupported as err:
             lv = err
-        scope = lscope + rscope + _two_sides(lt, rt)
+        scope = lscope + rscope + _two_sides(lt, rt) + _bound_maps(lt, rt, lv, rv)
         if scope:
             return Judgement("ill_formed", "scope and typing", scope[0])
         from gantheory.derivation_check.optimise import NoMaximiser
@@ -662,6 +662,46 @@ def _two_sides(lt, rt) -> list[str]:
     for v in sorted(rf & (lb - lf)):
         if v in _all_names(lt):
             out.append(f"{v} is bound on the left and free on the right")
+    return out
+
+
+def _top_bound(tree) -> list[str]:
+    """The names bound by the optimisations a side starts with (``\\max_G V(G, D)`` → ["G"])."""
+    node = _kids(tree)[0] if isinstance(tree, Tree) and tree.data == "start" else tree
+    out = []
+    while isinstance(node, Tree) and node.data == "bigop":
+        for k in _kids(node):
+            if isinstance(k, Tree) and k.data == "opscripts":
+                for sub in _kids(k):
+                    if isinstance(sub, Tree) and sub.data == "lower":
+                        toks = [t for t in tokens_of(sub) if t.type == "IDENT"]
+                        if toks:
+                            out.append(toks[0].value)
+        node = _kids(node)[-1]
+    return out
+
+
+def _bound_maps(lt, rt, lv, rv) -> list[str]:
+    """A generator or discriminator bound by an optimisation on one side and free on the other:
+    ``\\max_G V(G, D) = 2 JSD(p_data ‖ p_g) − log 4`` (a typo for \\max_D) has G bound on the left while the
+    right side depends on G through p_g."""
+    out = []
+    for tree, other_tree, other, here, there in ((lt, rt, rv, "left", "right"), (rt, lt, lv, "right", "left")):
+        if not isinstance(other, sp.Basic) or isinstance(tree, ParseError) or isinstance(other_tree, ParseError):
+            continue
+        bound = _top_bound(tree)
+        if len(bound) >= 2:
+            continue  # \min_G \max_D V(D, G) = E…: the game stated (Goodfellow's Eq. 1), never a scope error
+        for name in bound:
+            kind = S.kind_of(name)
+            if kind not in ("generator", "discriminator") or "*" in name or name in _binder_names(other_tree):
+                continue
+            uses = sorted({str(f.func) for f in other.atoms(AppliedUndef)
+                           if str(f.func) == name or (kind == "generator" and S.canonical_density(str(f.func)) == "p_g")}
+                          | {str(x) for x in other.free_symbols if str(x) == name})
+            if uses:
+                out.append(f"{name} is bound on the {here} (an optimisation over {name}) and free on the {there} "
+                           f"(through {', '.join(uses)})")
     return out
 
 

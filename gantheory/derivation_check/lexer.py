@@ -228,6 +228,8 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 under, uoff, after = _arg(text, after)
                 base, boff, after2 = _arg(text, after)
                 btoks = _merge(_raw(text, boff, boff + len(base), script=False))
+                if btoks:
+                    btoks[0].offset = i  # the operator is written from \underset on
                 toks += btoks
                 toks.append(Tok("USCORE", "_", uoff))
                 toks.append(Tok("LBRACE", "{", uoff))

@@ -356,3 +356,15 @@ def test_an_unclosed_bracket_in_an_aligned_block_reports_the_block():
     steps = check_derivation(REAL / "dropped1.md").steps
     assert [s.verdict for s in steps] == ["verified", "unparsed"]
     assert "line 5" in steps[1].reason
+
+
+def test_a_generator_bound_on_one_side_and_free_on_the_other_is_ill_formed():
+    """`\\max_G V(G,D) = 2JSD − \\log 4` (a real typo for \\max_D, emptymalei/deep-learning) was left unchecked: G is
+    bound on the left and the right side depends on G through p_g. The game statement \\min_G\\max_D V = E… and
+    the correct \\max_D line are not scope errors."""
+    steps = check_derivation(REAL / "maxG.md").steps
+    assert [s.verdict for s in steps] == ["ill_formed", "verified", "refuted"]
+    assert "G is bound on the left" in steps[0].reason and "p_g" in steps[0].reason
+    real = check_derivation(REAL / "emptymalei_gan.md").steps
+    assert real[0].verdict != "ill_formed" and real[0].lhs.startswith(r"\underset")
+    assert real[-1].verdict == "ill_formed"
