@@ -84,6 +84,7 @@ class _Document:
         self.steps: list[StepCheck] = []
         self.cache: dict = {}
         self.hyp: _Hypothesis | None = None
+        self.differentiated: list = []  # expressions differentiated while translating the current step
         self.status: dict[int, tuple] = {}  # block index → what the block states, for the hypotheses after it
 
     def run(self) -> DerivationReport:
@@ -293,17 +294,43 @@ class _Document:
     # ------------------------------------------------------------------ one step
     def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
         key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
-        if key in self.cache:
-            return self.cache[key]
-        tr = Translator(self.ctx)
-        try:
-            value = tr.run(tree)
-            out = (value, tr.rules, tr.scope)
-        except Unsupported as err:
-            out = (err, tr.rules, tr.scope)
-        if tr.standard_used:
-            self.standard_used = True
-        self.cache[key] = out
+        if key not in self.cache:
+            tr = Translator(self.ctx)
+            try:
+                value = tr.run(tree)
+                out = (value, tr.rules, tr.scope)
+            except Unsupported as err:
+                out = (err, tr.rules, tr.scope)
+            if tr.standard_used:
+                self.standard_used = True
+            self.cache[key] = (*out, tuple(tr.differentiated))
+        *out, differentiated = self.cache[key]
+        self.differentiated += list(differentiated)
+        return tuple(out)
+
+    def domains(self, *exprs) -> dict:
+        """The declared domains, narrowed to where the step's logs are defined: a variable under log(y) and
+        log(1 − y) — on either side, or in a function differentiated on the way — is drawn from (0, 1), so a
+        counterexample never sits where the step's own function has no value (y = 1.03 for log(1 − y))."""
+        out = dict(self.ctx.domains)
+        for e in [*exprs, *self.differentiated]:
+            if not isinstance(e, sp.Basic):
+                continue
+            for f in e.atoms(sp.log):
+                arg = f.args[0]
+                syms = [v for v in arg.free_symbols if S.kind_of(v.name) == "variable" and v != X]
+                if len(syms) != 1 or arg.has(AppliedUndef) or len(arg.free_symbols) != 1:
+                    continue
+                v = syms[0]
+                try:
+                    if sp.degree(arg, v) != 1:
+                        continue
+                    region = sp.solve_univariate_inequality(arg > 0, v, relational=False)
+                except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+                    continue
+                narrowed = out.get(v.name, sp.Interval(-sp.oo, sp.oo)).intersect(region)
+                if isinstance(narrowed, sp.Interval) and narrowed.measure > 0:
+                    out[v.name] = narrowed
         return out
 
     def step(self, lt, rt, rel: str, first: bool, chain: MathChain, left, right) -> Judgement:
@@ -351,6 +378,7 @@ class _Document:
         return out
 
     def judge(self, lt, rt, rel: str, first: bool, chain: MathChain) -> Judgement:
+        self.differentiated: list = []
         for side in (lt, rt):
             if isinstance(side, ParseError):
                 line, column = chain.position(side.offset)
@@ -387,10 +415,11 @@ class _Document:
             if isinstance(v, Unsupported):
                 return Judgement("unchecked", f"a rule for {v.construct}", "")
         rules = set(lrules) | set(rrules)
+        domains = self.domains(lv, rv)
         if rel in ("=", "def"):
-            j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
+            j = judge_equal(lv, rv, rules, domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
-            j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+            j = judge_inequality(lv, rv, rel, rules, domains)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:

@@ -368,3 +368,19 @@ def test_a_generator_bound_on_one_side_and_free_on_the_other_is_ill_formed():
     real = check_derivation(REAL / "emptymalei_gan.md").steps
     assert real[0].verdict != "ill_formed" and real[0].lhs.startswith(r"\underset")
     assert real[-1].verdict == "ill_formed"
+
+
+def test_a_counterexample_lies_where_the_steps_own_logs_are_defined():
+    """d/dy (a log y + b log(1 − y)) = a/y + b/(1 − y) was refuted at y = 1.032, where log(1 − y) has no value
+    (and Weng's x̃ at −0.318 for log x̃): the point is now drawn from (0, 1), and both sides recomputed there."""
+    wrong = r"$$\frac{d}{dy}\left(a\log y + b\log(1-y)\right) = \frac{a}{y} + \frac{b}{1-y}$$"
+    step = check_derivation(wrong).steps[0]
+    assert step.verdict == "refuted"
+    v = step.counterexample.values
+    a, b, y = v["a"], v["b"], v["y"]
+    assert 0 < y < 1
+    assert step.counterexample.lhs == pytest.approx(a / y - b / (1 - y))
+    assert step.counterexample.rhs == pytest.approx(a / y + b / (1 - y))
+    assert verdicts(wrong.replace(r"+ \frac{b}{1-y}", r"- \frac{b}{1-y}")) == ["verified"]
+    weng = next(s for s in check_derivation(REAL / "weng_gan.md").steps if s.line == 33)
+    assert 0 < weng.counterexample.values["x_tilde"] < 1
