@@ -106,7 +106,8 @@ class _Document:
                     self.status[k] = self.remark
                 elif made and all(s.verdict == "verified" for s in made):
                     self.status[k] = ("true",)
-                elif made and all(s.verdict == "unchecked" and "a variable given a value" in s.rule for s in made):
+                elif made and all(s.verdict == "unchecked" and "a variable given a value" in s.rule + s.reason
+                                  for s in made):
                     self.status[k] = ("point",)
                 else:
                     self.status[k] = ("assumed", chain.text.strip())

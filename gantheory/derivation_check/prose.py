@@ -10,7 +10,7 @@ checker can apply, a fact it can verify, or an assumption it cannot use) is deci
 
 Markers (case-insensitive, whole words): *strong* — ``if``, ``when``, ``whenever``, ``once``, ``suppose``,
 ``assume``, ``provided``, ``given that``, ``start(ing) from``, ``at the optimum`` / ``at (their) optimal
-values`` / ``at equilibrium``, and in Chinese 如果, 假设, 假定 (若, 当, 从 right before a formula) — a
+values`` / ``at equilibrium`` (at the start of a clause: "the value at the optimum is" names a point), and in Chinese 如果, 假设, 假定 (若, 当, 从 right before a formula) — a
 hypothesis even when prose, not a formula, states it; *weak* — ``for``, ``at``, ``given``, ``under`` —
 a hypothesis only when a formula with a relation follows at once ("for $m = n$", not "for every $x$");
 *goal* — ``show``, ``prove`` right before a formula: what the text sets out to prove.
@@ -35,6 +35,8 @@ _STRONG = re.compile(
     r"|under\s+the\s+(?:assumption|hypothesis|condition))\b"
     r"|如果|假设|假定", re.I)
 _STRONG_BEFORE_MATH = re.compile(r"(?:若|当|从)\s*$")
+#: "at the optimum" opens a hypothesis only at the start of a clause ("At the optimum, …", ", and at the optimum")
+_CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:and|then|so|that|we|hence|thus)\b)\s*$", re.I)
 _WEAK = re.compile(r"\b(?:for|at|given|under)\b", re.I)
 _GOAL = re.compile(r"\b(?:show|prove)(?:\s+that)?\b", re.I)
 _CONNECTOR = re.compile(r"^(?:\s|\band\b|\bor\b|\bboth\b|\beither\b|\bthat\b|和|且|与|及)*$", re.I)
@@ -185,6 +187,8 @@ def _markers(prose: str) -> list[tuple[str, str, str]]:
     """(kind, marker as written, prose after it) for each marker of ``prose``, in order."""
     found: list[tuple[int, int, str]] = []
     for m in _STRONG.finditer(prose):
+        if m.group(0).lower().startswith("at") and not _CLAUSE_START.search(prose[:m.start()]):
+            continue  # "the value at the optimum is $$V(G, D^*_G) = …$$": where, not a hypothesis
         found.append((m.start(), m.end(), "strong"))
     m = _STRONG_BEFORE_MATH.search(prose)
     if m:

@@ -109,3 +109,13 @@ def test_real_posts_with_hypotheses_have_no_false_refutation():
     last = weng[-1]
     assert last.rhs.startswith("2D_{JS}") and last.verdict == "verified"
     assert not [s for s in check_derivation(REAL / "zh_blog.md").steps if s.wrong]
+
+
+def test_where_is_not_a_hypothesis():
+    """"the value at the optimum is $$…$$" names a point and "vanishes only at $y = a/(a+b)$" gives a value: a
+    wrong step after them is still refuted (the corpus's prop1 documents)."""
+    assert not places(r"Plugging it back, the value at the optimum is $$V = 1$$")[0].hypothetical
+    assert places(r"At the optimum, $$V = 1$$")[0].markers == ("At the optimum",)
+    text = ("which vanishes only at $y = \\frac{a}{a + b}$, and\n"
+            "\\begin{align}\nf''(y) &= \\frac{a}{y^2} - \\frac{b}{(1 - y)^2} < 0 ,\n\\end{align}\n")
+    assert "refuted" in verdicts(r"$$f(y) \triangleq a \log y + b \log(1 - y)$$" "\n" + text)
