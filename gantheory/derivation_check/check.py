@@ -339,18 +339,19 @@ class _Document:
         j = self.judge(lt, rt, rel, first, chain)
         return j if self.hyp is None else self.hyp.judge(j, self.changed)
 
-    def definable(self, rel: str) -> bool:
-        """Whether an equation here may define a name for the whole document: not under a hypothesis (what holds
-        when p_g = p_data is no definition), unless written with := or under D = D^* alone (LSGAN's "At D = D^*,
-        2C(G) = …" defines C with the optimum put in)."""
+    def definable(self, rel: str) -> bool | str:
+        r"""Whether an equation here may define a name for the whole document. Not under p_g = p_data or m = n
+        (what holds in a special case is no definition); under D = D^* alone, yes (LSGAN's "At D = D^*, 2C(G) = …"
+        defines C with the optimum put in); with := always. Under a hypothesis the checker cannot apply, or as a
+        hypothesis itself, only ``"formula"``: a new name given by a formula in its arguments ("When combining
+        both aspects, … the loss function $$L(D, G) = …$$", "suppose $f(y) = a\log y + …$") — never a value
+        ("When both are optimal, $D^*(x) = 1/2$") nor a name with a standard meaning ("start from $C(G) = -\log 4$")."""
         h = self.hyp
         if h is None or rel == "def":
             return True
-        if h.role != "claim" or not all(sub[0] == "map" for sub in h.subs):
+        if not all(sub[0] == "map" for sub in h.subs):
             return False
-        # a hypothesis stated only in words ("When combining both aspects, … the loss function: $$L(D, G) = …$$")
-        # leaves formulas definable; a value given under it ("When both are optimal, D^*(x) = 1/2") is not
-        return all(u.startswith("the hypothesis stated in words") for u in h.unapplied)
+        return True if h.role == "claim" and not h.unapplied else "formula"
 
     def apply(self, value):
         """The hypotheses' substitutions applied to a translated side."""
@@ -525,7 +526,7 @@ class _Document:
                              "later steps that use it stay unchecked)")
         if tr.scope:
             return Judgement("ill_formed", "scope and typing", tr.scope[0])
-        if self.hyp is not None and self.hyp.unapplied and params and not any(
+        if definable == "formula" and params and not any(
                 str(sym) in params for sym in body.free_symbols) and not body.atoms(AppliedUndef):
             return None  # a value (1/2, -log 4) for a function of its parameters under a hypothesis: a special case
         if self.hyp is not None and any(sub[0] == "map" and any(
@@ -539,6 +540,8 @@ class _Document:
         except Unsupported:
             std = None
         line = getattr(self, "line", 0)
+        if std is not None and definable == "formula":
+            return None  # C(G), V, D*_G under a hypothesis: a claim about the standard object in that case
         if std is not None and not self.other_game():
             # the step reads NAME = BODY: the left side is the name under its standard meaning, the right the body
             j = judge_equal(std * scale, body, tr.rules | std_tr.rules, self.ctx.domains)

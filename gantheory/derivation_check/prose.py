@@ -39,6 +39,7 @@ _STRONG_BEFORE_MATH = re.compile(r"(?:若|当|从)\s*$")
 _CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:and|then|so|that|we|hence|thus)\b)\s*$", re.I)
 _WEAK = re.compile(r"\b(?:for|at|given|under)\b", re.I)
 _GOAL = re.compile(r"\b(?:show|prove)(?:\s+that)?\b", re.I)
+_MAX_BLOCKS = 40  # a "sentence" with more formulas than this is a run of displays without prose: stop there
 _CONNECTOR = re.compile(r"^(?:\s|\band\b|\bor\b|\bboth\b|\beither\b|\bthat\b|和|且|与|及)*$", re.I)
 _RELATION = re.compile(r"=|<|>|\\le|\\ge|\\ne|\\to\b|\\neq|\\approx|\\in\b|≤|≥|→|\\rightarrow|\\coloneqq|\\triangleq")
 _ABBREV = frozenset({"e.g", "i.e", "eq", "eqs", "prop", "fig", "cf", "al", "resp", "vs", "thm", "sec", "def",
@@ -115,7 +116,7 @@ def scopes(text: str, blocks: list[tuple[int, int, bool]]) -> list[Scope]:
                 items.insert(0, ("prose", prose[cut:]))
                 break
             items.insert(0, ("prose", prose))
-            if j == 0 or _ends_sentence(text[blocks[j - 1][0]:blocks[j - 1][1]]):
+            if j == 0 or k - j >= _MAX_BLOCKS or _ends_sentence(text[blocks[j - 1][0]:blocks[j - 1][1]]):
                 break
             items.insert(0, ("math", j - 1))
             j -= 1

@@ -119,3 +119,11 @@ def test_where_is_not_a_hypothesis():
     text = ("which vanishes only at $y = \\frac{a}{a + b}$, and\n"
             "\\begin{align}\nf''(y) &= \\frac{a}{y^2} - \\frac{b}{(1 - y)^2} < 0 ,\n\\end{align}\n")
     assert "refuted" in verdicts(r"$$f(y) \triangleq a \log y + b \log(1 - y)$$" "\n" + text)
+
+
+def test_a_formula_given_as_a_hypothesis_still_introduces_its_name():
+    """"Suppose $f(y) = a\\log y + b\\log(1-y)$" introduces f (a formula in its argument); a value or a standard
+    name stated as a hypothesis does not (see the tests above)."""
+    text = (r"Suppose $f(y) = a\log y + b\log(1 - y)$. Then $f'(y) = \frac{a}{y} - \frac{b}{1 - y}$." "\n\n"
+            r"$$f'(y) = \frac{a}{y} + \frac{b}{1 - y}$$")
+    assert verdicts(text) == ["verified", "verified", "refuted"]
