@@ -585,15 +585,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"python -m verify audit: internal error of the audit's report ({type(exc).__name__}: {exc}); this is "
               "not a finding about your loss — please report it", file=sys.stderr)
         return EXIT_INTERNAL
+    _emit(text)
+    return report.exit_code
+
+
+def _emit(text: str) -> None:
+    """Print a report to stdout; a reader that leaves early (`| head -1`) ends it quietly, with the same exit
+    code (the Python docs' recipe for SIGPIPE: stdout pointed at devnull so the final flush cannot fail)."""
     try:
         print(text, file=sys.stdout)
         sys.stdout.flush()
-    except BrokenPipeError:  # the reader left (`| head -1`): the Python docs' recipe, quietly, same exit code
+    except BrokenPipeError:
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    return report.exit_code
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -665,7 +671,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for fmt, name in (("json", "check.json"), ("md", "check.md"), ("html", "check.html")):
             (out / name).write_text(render(report, fmt), encoding="utf-8")
-    print(render(report, args.format), file=sys.stdout)
+    _emit(render(report, args.format))
     return EXIT_OK if report.ok else EXIT_REFUTED
 
 

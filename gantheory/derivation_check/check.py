@@ -13,16 +13,19 @@ reported on that step (``unchecked``, reason "internal") and checking goes on.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sympy as sp
 from lark import Tree
+from sympy.core.function import AppliedUndef
 
 from gantheory.derivation_check import symbols as S
 from gantheory.derivation_check.context import Context
-from gantheory.derivation_check.extract import MathChain, extract
+from gantheory.derivation_check.extract import MathChain, extract, math_blocks
 from gantheory.derivation_check.model import CheckReport, DerivationReport, StepCheck
 from gantheory.derivation_check.parser import Declaration, ParseError, parse_expression, split_chain
+from gantheory.derivation_check.prose import Scope, scopes
 from gantheory.derivation_check.rules import Judgement, judge_equal, judge_inequality
 from gantheory.derivation_check.translate import Translator, Unsupported, X, _kids, _name_of, _toks, tokens_of
 from gantheory.errors import GanTheoryError
@@ -80,13 +83,54 @@ class _Document:
         self.ctx = Context()
         self.steps: list[StepCheck] = []
         self.cache: dict = {}
+        self.hyp: _Hypothesis | None = None
+        self.differentiated: list = []  # expressions differentiated while translating the current step
+        self.status: dict[int, tuple] = {}  # block index → what the block states, for the hypotheses after it
 
     def run(self) -> DerivationReport:
+        blocks = math_blocks(self.text)
+        places = scopes(self.text, blocks)
+        starts = [b[0] for b in blocks]
         for chain in extract(self.text):
             if not chain.display and not _HAS_RELATION.search(chain.text):
                 continue
+            k = max((i for i, b in enumerate(starts) if b <= chain.start), default=None)
+            scope = places[k] if k is not None else Scope()
+            self.hyp = self.hypothesis(scope, chain) if (scope.hypothetical or scope.role != "claim") else None
+            first = len(self.steps)
+            self.remark = None
             self.chain(chain)
+            if k is not None:
+                made = self.steps[first:]
+                if self.remark is not None:
+                    self.status[k] = self.remark
+                elif made and all(s.verdict == "verified" for s in made):
+                    self.status[k] = ("true",)
+                elif made and all(s.verdict == "unchecked" and "a variable given a value" in s.rule + s.reason
+                                  for s in made):
+                    self.status[k] = ("point",)
+                else:
+                    self.status[k] = ("assumed", chain.text.strip())
+        self.hyp = None
         return DerivationReport(self.path, tuple(self.steps))
+
+    def hypothesis(self, scope: Scope, chain: MathChain) -> _Hypothesis:
+        """What the hypotheses in force mean for the checker: substitutions it applies, or assumptions it cannot."""
+        subs: list[tuple] = []
+        unapplied: list[str] = []
+        applied = False
+        for b in scope.earlier:
+            st = self.status.get(b, ("assumed", ""))
+            if st[0] == "sub":
+                subs.append(st[1])
+                applied = True
+            elif st[0] in ("limit", "domain"):
+                applied = True
+            elif b in scope.conditions and st[0] == "assumed":
+                unapplied.append(st[1])
+        if scope.prose_only and not applied:
+            unapplied.append("the hypothesis stated in words (" + ", ".join(repr(m) for m in scope.markers) + ")")
+        return _Hypothesis(scope.role, scope.markers, tuple(subs), tuple(unapplied), chain.position(0)[0])
 
     # ------------------------------------------------------------------ chains
     def add(self, chain: MathChain, offset: int, relation: str, lhs: str, rhs: str, j: Judgement) -> None:
@@ -104,6 +148,7 @@ class _Document:
             pieces = split_chain(chain.text)
         except Declaration as decl:
             self.declare(chain.text, decl)
+            self.remark = ("domain",)
             return
         except ParseError as err:
             if not _HAS_RELATION.search(chain.text):
@@ -121,6 +166,7 @@ class _Document:
             except ParseError as err:
                 trees.append(err)
         first_of_statement = True
+        named = None
         for i in range(1, len(pieces)):
             rel = pieces[i].relation
             if rel in _STATEMENT_BREAKS:
@@ -128,19 +174,42 @@ class _Document:
                 continue
             left, right = pieces[i - 1], pieces[i]
             if first_of_statement and self.domain_remark(trees[i - 1], trees[i], rel):
+                self.remark = ("domain",)
                 continue
             if first_of_statement and len(pieces) == 2 and self.inline_remark(trees[0], trees[1], rel, chain):
                 continue
-            lhs_text = chain.text[left.start:left.end].strip()
-            rhs_text = chain.text[right.start:right.end].strip()
+            lhs_text = chain.as_written(self.text, left.start, left.end)
+            rhs_text = chain.as_written(self.text, right.start, right.end)
+            if first_of_statement and i + 1 < len(pieces) and pieces[i + 1].relation == "=" and \
+                    self.placeholder(trees[i - 1], trees[i], rel):
+                # D^*(x) = \tilde{x}^* = \frac{A}{A+B}: the bare name only labels the value the next side gives
+                named = trees[i - 1]
+                self.add(chain, right.start, rel, lhs_text, rhs_text, Judgement(
+                    "verified", "definition", f"{rhs_text} names {lhs_text}; the next side gives its value"))
+                first_of_statement = False
+                continue
             try:
                 self.line = chain.position(right.start)[0]
-                j = self.step(trees[i - 1], trees[i], rel, first_of_statement, chain, left, right)
+                if named is not None:  # the value given to a labelled name defines the name
+                    j = self.step(named, trees[i], rel, True, chain, left, right)
+                else:
+                    j = self.step(trees[i - 1], trees[i], rel, first_of_statement, chain, left, right)
             except Exception as err:
                 j = Judgement("unchecked", "", f"internal: the checker failed on this step ({type(err).__name__}: "
                               f"{str(err)[:120]})")
             self.add(chain, right.start, rel, lhs_text, rhs_text, j)
             first_of_statement = False
+            named = None
+
+    def placeholder(self, lt, rt, rel: str) -> bool:
+        """``NAME(args) = y^*`` where ``y^*`` is a bare name the document never defined: a label, not a value."""
+        if rel not in ("=", "def") or isinstance(lt, ParseError) or isinstance(rt, ParseError):
+            return False
+        name, params = _head(_kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt)
+        rname = _bare_name(rt)
+        return (name is not None and params is not None and not self.ctx.has(name) and rname is not None
+                and not self.ctx.has(rname) and "*" in rname and S.kind_of(rname) in ("parameter", "variable")
+                and self.definable(rel))
 
     def inline_remark(self, lt, rt, rel: str, chain: MathChain) -> bool:
         """In running text, ``$x = G(z)$``, ``$D = D^*$``, ``$p_g = p_{data}$``, ``$m \\ne n$``, ``$t \\to -\\infty$``
@@ -156,16 +225,37 @@ class _Document:
                 self.ctx.limit = (S.variable(lname), Translator(self.ctx).run(rt))
             except Unsupported:
                 pass
+            self.remark = ("limit",)
             return True
         if rel == "!=" and rname is not None:
+            self.remark = ("assumed", chain.text.strip())
             return True
         if rel == "=" and kind == "variable" and not self.ctx.has(lname) and _head(_kids(rt)[0] if isinstance(
                 rt, Tree) and rt.data == "start" else rt)[0] is not None:
+            self.remark = ("point",)
             return True  # x = G(z), t = a(G(z)): a substitution
+        if rel == "=" and rname is not None and _density_name(lname) and _density_name(rname):
+            self.remark = self.substitution(_density_name(lname), _density_name(rname), "density", chain)
+            return True  # P_G = P_data: the same condition on the densities
         if rel == "=" and rname is not None and kind in ("discriminator", "generator", "density", "parameter") and \
                 S.kind_of(rname) == kind:
-            return True  # D = D^*, p_g = p_data, m = n: a condition
+            self.remark = self.substitution(lname, rname, kind, chain)
+            return True  # D = D^*, p_g = p_data, m = n: a condition (applied by the hypotheses it belongs to)
         return False
+
+    def substitution(self, lname: str, rname: str, kind: str, chain: MathChain) -> tuple:
+        """``p_g = p_data``, ``m = n``, ``D = D^*`` as a substitution a hypothesis applies (its block's status)."""
+        written = " ".join(chain.text.split()) + f" (line {chain.position(0)[0]})"
+        if kind == "density":
+            a, b = S.canonical_density(lname) or lname, S.canonical_density(rname) or rname
+            if a in ("p_data", "p") and b not in ("p_data", "p"):
+                a, b = b, a  # replace the model's density by the data's: the pair keeps p_data
+            return ("sub", ("density", a, b, written))
+        if kind == "parameter":
+            return ("sub", ("parameter", lname, rname, written))
+        if kind in ("discriminator", "generator") and "*" in rname and "*" not in lname:
+            return ("sub", ("map", lname, rname, written))
+        return ("assumed", written)
 
     def domain_remark(self, lt, rt, rel: str) -> bool:
         """``t < 0``, ``x > 0`` after a formula: the domain of a variable, not a claim."""
@@ -217,9 +307,93 @@ class _Document:
         if tr.standard_used:
             self.standard_used = True
         self.cache[key] = out
+        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
+        if key not in self.cache:
+            tr = Translator(self.ctx)
+            try:
+                value = tr.run(tree)
+                out = (value, tr.rules, tr.scope)
+            except Unsupported as err:
+                out = (err, tr.rules, tr.scope)
+            if tr.standard_used:
+                self.standard_used = True
+            self.cache[key] = (*out, tuple(tr.differentiated))
+        *out, differentiated = self.cache[key]
+        self.differentiated += list(differentiated)
+        return tuple(out)
+
+    def domains(self, *exprs) -> dict:
+        """The declared domains, narrowed to where the step's logs are defined: a variable under log(y) and
+        log(1 − y) — on either side, or in a function differentiated on the way — is drawn from (0, 1), so a
+        counterexample never sits where the step's own function has no value (y = 1.03 for log(1 − y))."""
+        out = dict(self.ctx.domains)
+        for e in [*exprs, *self.differentiated]:
+            if not isinstance(e, sp.Basic):
+                continue
+            for f in e.atoms(sp.log):
+                arg = f.args[0]
+                syms = [v for v in arg.free_symbols if S.kind_of(v.name) == "variable" and v != X]
+                if len(syms) != 1 or arg.has(AppliedUndef) or len(arg.free_symbols) != 1:
+                    continue
+                v = syms[0]
+                try:
+                    if sp.degree(arg, v) != 1:
+                        continue
+                    region = sp.solve_univariate_inequality(arg > 0, v, relational=False)
+                except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+                    continue
+                narrowed = out.get(v.name, sp.Interval(-sp.oo, sp.oo)).intersect(region)
+                if isinstance(narrowed, sp.Interval) and narrowed.measure > 0:
+                    out[v.name] = narrowed
         return out
 
     def step(self, lt, rt, rel: str, first: bool, chain: MathChain, left, right) -> Judgement:
+        self.changed = False
+        j = self.judge(lt, rt, rel, first, chain)
+        return j if self.hyp is None else self.hyp.judge(j, self.changed)
+
+    def definable(self, rel: str) -> bool | str:
+        r"""Whether an equation here may define a name for the whole document. Not under p_g = p_data or m = n
+        (what holds in a special case is no definition); under D = D^* alone, yes (LSGAN's "At D = D^*, 2C(G) = …"
+        defines C with the optimum put in); with := always. Under a hypothesis the checker cannot apply, or as a
+        hypothesis itself, only ``"formula"``: a new name given by a formula in its arguments ("When combining
+        both aspects, … the loss function $$L(D, G) = …$$", "suppose $f(y) = a\log y + …$") — never a value
+        ("When both are optimal, $D^*(x) = 1/2$") nor a name with a standard meaning ("start from $C(G) = -\log 4$")."""
+        h = self.hyp
+        if h is None or rel == "def":
+            return True
+        if not all(sub[0] == "map" for sub in h.subs):
+            return False
+        return True if h.role == "claim" and not h.unapplied else "formula"
+
+    def apply(self, value):
+        """The hypotheses' substitutions applied to a translated side."""
+        if self.hyp is None or not self.hyp.subs or not isinstance(value, sp.Basic):
+            return value
+        out = value
+        for kind, a, b, _written in self.hyp.subs:
+            if kind == "density":
+                out = out.replace(lambda e, a=a: isinstance(e, AppliedUndef) and S.canonical_density(e.func.__name__) == a,
+                                  lambda e, b=b: S.density(b)(*e.args))
+            elif kind == "parameter":
+                out = out.subs(S.variable(a), S.variable(b))
+            elif kind == "map":
+                tr = Translator(self.ctx)
+                t = sp.Dummy("t", real=True)
+                try:
+                    formula = self.ctx.expand(b, [t], tr) if self.ctx.has(b) else self.ctx.standard(b, [t], tr)
+                except Unsupported:
+                    formula = None
+                if formula is None:
+                    raise Unsupported(f"the hypothesis {a} = {b}: {b} is not defined")
+                out = out.replace(lambda e, a=a: isinstance(e, AppliedUndef) and e.func.__name__ == a and len(e.args) == 1,
+                                  lambda e, f=formula, t=t: f.subs(t, e.args[0]))
+        if out != value:
+            self.changed = True
+        return out
+
+    def judge(self, lt, rt, rel: str, first: bool, chain: MathChain) -> Judgement:
+        self.differentiated: list = []
         for side in (lt, rt):
             if isinstance(side, ParseError):
                 line, column = chain.position(side.offset)
@@ -228,7 +402,7 @@ class _Document:
             return Judgement("unchecked", "an approximation (\\approx is reported, not judged)", "")
         if rel == "!=":
             return Judgement("unchecked", "a rule for ≠ statements", "")
-        definition = self.definition(lt, rt, rel, first)
+        definition = self.definition(lt, rt, rel, first, self.definable(rel))
         if definition is not None:
             return definition
         # a bare variable given a value ("vanishes at y = a/(a+b)", "x = G(z)") claims nothing by itself
@@ -238,7 +412,11 @@ class _Document:
                              f"{lname} is a variable; the claim about this value is in the prose")
         lv, lrules, lscope = self.translate(lt)
         rv, rrules, rscope = self.translate(rt)
-        scope = lscope + rscope + _two_sides(lt, rt)
+        try:
+            lv, rv = self.apply(lv), self.apply(rv)
+        except Unsupported as err:
+            lv = err
+        scope = lscope + rscope + _two_sides(lt, rt) + _bound_maps(lt, rt, lv, rv)
         if scope:
             return Judgement("ill_formed", "scope and typing", scope[0])
         from gantheory.derivation_check.optimise import NoMaximiser
@@ -252,12 +430,14 @@ class _Document:
             if isinstance(v, Unsupported):
                 return Judgement("unchecked", f"a rule for {v.construct}", "")
         rules = set(lrules) | set(rrules)
+        domains = self.domains(lv, rv)
         if rel in ("=", "def"):
-            j = judge_equal(lv, rv, rules, self.ctx.domains, self.other_game())
+            j = judge_equal(lv, rv, rules, domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
             j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
             if j.verdict == "unchecked":
                 j = self.functional_bound(lv, rv, rel, rules, j)
+            j = judge_inequality(lv, rv, rel, rules, domains)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:
@@ -357,7 +537,7 @@ class _Document:
             return Judgement("unchecked", "a rule for this limit", "")
         return Judgement("unchecked", "a rule for this limit (only sample means → expectations are known)", "")
 
-    def definition(self, lt: Tree, rt: Tree, rel: str, first: bool) -> Judgement | None:
+    def definition(self, lt: Tree, rt: Tree, rel: str, first: bool, definable: bool = True) -> Judgement | None:
         if not first or rel not in ("=", "def"):
             return None
         written = _kids(lt)[0] if isinstance(lt, Tree) and lt.data == "start" else lt
@@ -398,8 +578,8 @@ class _Document:
             return None
         if name in ("x", "z", "e") or (kind == "variable" and not params):
             return None
-        if params is None:
-            return None
+        if params is None or not definable:
+            return None  # under a hypothesis: a claim about the special case, checked as such
         bad = [p for p in params if S.kind_of(p) == "variable" and p in _binder_names(rt)]
         if bad:
             return Judgement("ill_formed", "scope and typing",
@@ -426,6 +606,12 @@ class _Document:
         if any(isinstance(a, sp.core.function.AppliedUndef) and a.func.__name__ == name for a in
                body.atoms(sp.core.function.AppliedUndef)):
             return None  # f(u) = sup_t {t u − f^*(t)}: the right side is f again, an identity to check
+        if definable == "formula" and params and not any(
+                str(sym) in params for sym in body.free_symbols) and not body.atoms(AppliedUndef):
+            return None  # a value (1/2, -log 4) for a function of its parameters under a hypothesis: a special case
+        if self.hyp is not None and any(sub[0] == "map" and any(
+                getattr(f.func, "__name__", "") == sub[1] for f in body.atoms(AppliedUndef)) for sub in self.hyp.subs):
+            return None  # under D = D^*, a body in D states the special case: a claim
         # a name with a standard definition (V, C) is checked against it
         std_tr = Translator(self.ctx)
         try:
@@ -434,8 +620,11 @@ class _Document:
         except Unsupported:
             std = None
         line = getattr(self, "line", 0)
+        if std is not None and definable == "formula":
+            return None  # C(G), V, D*_G under a hypothesis: a claim about the standard object in that case
         if std is not None and not self.other_game():
-            j = judge_equal(body / scale, std, tr.rules | std_tr.rules, self.ctx.domains)
+            # the step reads NAME = BODY: the left side is the name under its standard meaning, the right the body
+            j = judge_equal(std * scale, body, tr.rules | std_tr.rules, self.ctx.domains)
             if j.verdict == "refuted":
                 return Judgement("refuted", f"contradicts the standard definition of {name}", j.reason, j.counterexample)
         self.ctx.define(name, tuple(params), body / scale, line)
@@ -516,6 +705,14 @@ def _named_conjugate(name: str, params: list[str], body: sp.Expr, ctx: Context, 
                                            + ("" if real else "; the stated formula is not a real number there"))
             return Judgement("refuted", rule, f"the domain of {name} is wrong: " + cx.describe(), cx)
     return Judgement("verified", rule, f"introduces {name}({params[0]}), the conjugate of {base}")
+def _density_name(name: str) -> str | None:
+    """The canonical density a name stands for (``p_G``, ``P_G``, ``P_{Data}`` → p_g, p_g, p_data), or None."""
+    base, _, sub = name.partition("_")
+    for cand in (name, f"{base}_{sub.lower()}" if sub else name):
+        found = S.canonical_density(cand) or S.DISTRIBUTION_ALIASES.get(cand)
+        if found:
+            return found
+    return None
 
 
 def _bare_name(tree) -> str | None:
@@ -641,6 +838,46 @@ def _two_sides(lt, rt) -> list[str]:
     return out
 
 
+def _top_bound(tree) -> list[str]:
+    """The names bound by the optimisations a side starts with (``\\max_G V(G, D)`` → ["G"])."""
+    node = _kids(tree)[0] if isinstance(tree, Tree) and tree.data == "start" else tree
+    out = []
+    while isinstance(node, Tree) and node.data == "bigop":
+        for k in _kids(node):
+            if isinstance(k, Tree) and k.data == "opscripts":
+                for sub in _kids(k):
+                    if isinstance(sub, Tree) and sub.data == "lower":
+                        toks = [t for t in tokens_of(sub) if t.type == "IDENT"]
+                        if toks:
+                            out.append(toks[0].value)
+        node = _kids(node)[-1]
+    return out
+
+
+def _bound_maps(lt, rt, lv, rv) -> list[str]:
+    """A generator or discriminator bound by an optimisation on one side and free on the other:
+    ``\\max_G V(G, D) = 2 JSD(p_data ‖ p_g) − log 4`` (a typo for \\max_D) has G bound on the left while the
+    right side depends on G through p_g."""
+    out = []
+    for tree, other_tree, other, here, there in ((lt, rt, rv, "left", "right"), (rt, lt, lv, "right", "left")):
+        if not isinstance(other, sp.Basic) or isinstance(tree, ParseError) or isinstance(other_tree, ParseError):
+            continue
+        bound = _top_bound(tree)
+        if len(bound) >= 2:
+            continue  # \min_G \max_D V(D, G) = E…: the game stated (Goodfellow's Eq. 1), never a scope error
+        for name in bound:
+            kind = S.kind_of(name)
+            if kind not in ("generator", "discriminator") or "*" in name or name in _binder_names(other_tree):
+                continue
+            uses = sorted({str(f.func) for f in other.atoms(AppliedUndef)
+                           if str(f.func) == name or (kind == "generator" and S.canonical_density(str(f.func)) == "p_g")}
+                          | {str(x) for x in other.free_symbols if str(x) == name})
+            if uses:
+                out.append(f"{name} is bound on the {here} (an optimisation over {name}) and free on the {there} "
+                           f"(through {', '.join(uses)})")
+    return out
+
+
 def _all_names(tree) -> set[str]:
     return {t.value for t in tokens_of(tree) if t.type == "IDENT"}
 
@@ -687,3 +924,42 @@ def _argmax_counterexample(bad, other: sp.Expr, side: str) -> Judgement | None:
                                f"{'increasing' if bad.op == 'max' else 'decreasing'} towards y = {edge}")
     return Judgement("refuted", "numbers", f"the {side} side's arg {bad.op} is not an interior point: "
                      + cx.describe() + f" (its objective is best near y = {edge})", cx)
+
+
+@dataclass(frozen=True)
+class _Hypothesis:
+    """The hypotheses in force at a block (from :mod:`.prose`) as the checker can use them: ``subs``
+    (kind, from, to, as written) it applies to both sides, ``unapplied`` the conditions it cannot use."""
+
+    role: str
+    markers: tuple[str, ...]
+    subs: tuple[tuple[str, str, str, str], ...]
+    unapplied: tuple[str, ...]
+    line: int
+
+    def judge(self, j: Judgement, changed: bool) -> Judgement:
+        """A verdict reached with the hypotheses applied, restated; a refutation the hypotheses may void, withheld."""
+        said = " and ".join(repr(m) for m in self.markers) or "the prose"
+        if self.role in ("condition", "goal"):
+            if j.verdict == "verified" or j.verdict in ("unparsed", "ill_formed"):
+                return j
+            what = "the hypothesis of " + said if self.role == "condition" else "what the text sets out to show"
+            return Judgement("unchecked", f"nothing: this is {what} (line {self.line}), assumed here, not claimed",
+                             (j.rule + ": " if j.rule else "") + (j.reason or j.verdict))
+        under = "; ".join(w for *_, w in self.subs)
+        if j.verdict == "verified" and changed:
+            return Judgement("verified", f"{j.rule}; under the hypothesis {under}" if j.rule else
+                             f"under the hypothesis {under}", j.reason)
+        if j.verdict == "refuted" and self.unapplied:
+            return Judgement("unchecked", f"a rule that uses the hypothesis ({said}: {self.unapplied[0]})",
+                             "the step is stated under that hypothesis and is false without it: " + j.reason)
+        if j.verdict == "refuted" and changed:
+            cx = j.counterexample
+            if cx is not None and cx.kind == "densities":
+                for _kind, a, _b, _w in self.subs:
+                    if _kind == "density" and a in ("p_g", "q"):
+                        cx = replace(cx, p_g=cx.p_data)  # the pair obeys the hypothesis: p_g is p_data
+            return Judgement("refuted", f"{j.rule}; under the hypothesis {under}",
+                             (cx.describe() if cx is not None and cx is not j.counterexample else j.reason)
+                             + f" (with the hypothesis {under} applied)", cx)
+        return j

@@ -6,7 +6,9 @@ Recognised (in Markdown, LaTeX or HTML files of any extension): ``$$…$$``, ``\
 undone when a block shows them (``\\_``, ``\\*``, a doubled backslash before a command, ``\\\\\\\\`` as a row
 break). Rows of a multi-line block are split at top-level ``\\\\``; ``&`` is dropped; a row that starts
 with a relation continues the chain of the row above (``&= …``), a row that starts with ``+``/``-``
-continues its expression, any other row starts a new chain.
+— or follows a row that ends with an operator or a relation (``… dx + \\\\ &\\qquad \\int …``) —
+continues its expression, any other row starts a new chain. The document's own commands
+(``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``) are expanded inside math.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["MathChain", "extract"]
+__all__ = ["MathChain", "extract", "macros", "math_blocks"]
 
 _ENVS = ("equation", "align", "aligned", "alignat", "eqnarray", "gather", "gathered", "multline", "split",
          "flalign", "displaymath", "math", "array")
@@ -24,6 +26,11 @@ _REL_START = re.compile(r"\s*(=|<|>|\\le(q|qslant)?\b|\\ge(q|qslant)?\b|\\neq?\b
                         r"\\coloneqq\b|\\overset|\\stackrel|\\xrightarrow|\\equiv\b|\\Longleftrightarrow\b|"
                         r"\\Leftrightarrow\b|\\propto\b|\\simeq\b|\\leqslant\b|\\geqslant\b)")
 _CONT_START = re.compile(r"\s*(\+|-(?!>)|\\cdot\b|\\times\b)")
+#: a row that ends with an operator or a relation is not finished: the next row continues it (`… dx + \\`)
+_OPEN_END = re.compile(r"(\+|-|\\cdot|\\times|\\pm|=|\\le(q|qslant)?|\\ge(q|qslant)?|<|>)\s*$")
+#: layout at the start or end of a row, which says nothing about how the row relates to its neighbours
+_LEAD_LAYOUT = re.compile(r"^(?:\s|\\q?quad\b|\\hspace\*?\{[^{}]*\}|\\[,;:! ]|\\phantom\{[^{}]*\})*")
+_TRAIL_LAYOUT = re.compile(r"(?:\s|\\q?quad\b|\\[,;:! ]|\\(?:nonumber|notag)\b|\\(?:label|tag\*?)\{[^{}]*\})*$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,19 @@ class MathChain:
     text: str
     positions: tuple[tuple[int, int], ...]
     display: bool = True
+    start: int = 0  # offset in the document of the chain's first character (the prose around it is read by .prose)
+    #: only in a document with its own macros: each character's source span (an expansion's characters span the
+    #: macro as written), so a step's sides can be quoted as written
+    source: tuple[tuple[int, int], ...] = ()
+
+    def as_written(self, document: str, start: int, end: int) -> str:
+        """``self.text[start:end]`` as the document writes it (macros unexpanded), stripped."""
+        text = self.text[start:end]
+        if not self.source or not text.strip():
+            return text.strip()
+        a = start + len(text) - len(text.lstrip())
+        b = end - (len(text) - len(text.rstrip()))
+        return document[self.source[a][0]:self.source[b - 1][1]].strip()
 
     def position(self, offset: int) -> tuple[int, int]:
         if not self.positions:
@@ -134,6 +154,11 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
+def math_blocks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, display) of the math content of every block of ``text``, in document order."""
+    return _blocks(text)
+
+
 def _escaped(body: str) -> bool:
     return "\\_" in body or "\\\\\\\\" in body or bool(re.search(r"\\\\(?:mathbb|frac|log|int|sum|left|right|begin)", body))
 
@@ -197,6 +222,87 @@ def _split_rows(chars: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
     return rows
 
 
+_MACRO_DEF = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareMathOperator)\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?"
+                        r"\s*(?:\[(\d)\])?\s*\{|\\def\s*\\([A-Za-z]+)\s*((?:#\d)*)\s*\{")
+
+
+def _braced(text: str, i: int) -> tuple[str, int] | None:
+    """The content of the brace group whose ``{`` is at ``text[i - 1]``, and the offset after its ``}``."""
+    depth = 1
+    for k in range(i, len(text)):
+        if text[k] == "{" and text[k - 1] != "\\":
+            depth += 1
+        elif text[k] == "}" and text[k - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return text[i:k], k + 1
+    return None
+
+
+def macros(text: str) -> dict[str, tuple[int, str]]:
+    """The document's own commands: ``\\newcommand{\\x}{\\mathbf{x}}``, ``\\newcommand{\\KL}[2]{…#1…#2}``,
+    ``\\def\\E{\\mathbb{E}}``, ``\\DeclareMathOperator{\\JSD}{JSD}`` → {name: (number of arguments, body)}."""
+    out: dict[str, tuple[int, str]] = {}
+    for m in _MACRO_DEF.finditer(text):
+        got = _braced(text, m.end())
+        if got is None:
+            continue
+        body = got[0]
+        if m.group(1):
+            nargs = int(m.group(2) or 0)
+            if m.group(0).lstrip("\\").startswith("DeclareMathOperator"):
+                body = "\\operatorname{" + body + "}"
+            out[m.group(1)] = (nargs, body)
+        else:
+            out[m.group(3)] = (len(m.group(4)) // 2, body)
+    return out
+
+
+_MACRO_ENDS: dict[int, int] = {}  # during one extract(): source offset of an expanded macro → its end
+
+
+def _expand(chars: list[tuple[str, int]], defs: dict[str, tuple[int, str]]) -> list[tuple[str, int]]:
+    """Macros replaced by their bodies (arguments substituted); every character of an expansion is placed at
+    the macro's own position. Nested macros expand too (a bounded number of rounds)."""
+    if not defs:
+        return chars
+    pattern = re.compile(r"\\(" + "|".join(sorted(map(re.escape, defs), key=len, reverse=True)) + r")(?![A-Za-z])")
+    for _ in range(8):
+        s = "".join(c for c, _ in chars)
+        m = pattern.search(s)
+        if m is None:
+            return chars
+        out: list[tuple[str, int]] = []
+        last = 0
+        while m is not None:
+            nargs, body = defs[m.group(1)]
+            end = m.end()
+            args = []
+            for _k in range(nargs):
+                j = end
+                while j < len(s) and s[j] == " ":
+                    j += 1
+                if j < len(s) and s[j] == "{":
+                    got = _braced(s, j + 1)
+                    if got is None:
+                        break
+                    args.append(got[0])
+                    end = got[1]
+                elif j < len(s):
+                    args.append(s[j])
+                    end = j + 1
+            text = body
+            for k, a in enumerate(args, 1):
+                text = text.replace(f"#{k}", a)
+            at = chars[m.start()][1]
+            _MACRO_ENDS[at] = chars[end - 1][1] + 1 if end - 1 < len(chars) else at + 1
+            out += chars[last:m.start()] + [(c, at) for c in text]
+            last = end
+            m = pattern.search(s, end)
+        chars = out + chars[last:]
+    return chars
+
+
 _INNER_ENV = re.compile(r"\\(begin|end)\{(" + "|".join(_ENVS) + r")\*?\}(\{[^}]*\})?")
 
 
@@ -206,11 +312,14 @@ def extract(text: str) -> list[MathChain]:
     chains: list[MathChain] = []
     current: list[tuple[str, int]] = []
     inline: list[MathChain] = []
+    defs = macros(text)
+    _MACRO_ENDS.clear()
     for start, end, display in _blocks(text):
         body = text[start:end]
         chars = [(c, start + k) for k, c in enumerate(body)]
         if _escaped(body):
             chars = _unescape(chars)
+        chars = _expand(chars, defs)
         s = "".join(c for c, _ in chars)
         # drop inner \begin{aligned} … markers (the rows are split below)
         keep = [True] * len(chars)
@@ -225,14 +334,20 @@ def extract(text: str) -> list[MathChain]:
                 inline.append(_chain(row, pos, False))
             continue
         first_row = True
+        open_end = False  # the previous row of this block ended with an operator or a relation
         for row in _split_rows(chars):
             row_text = "".join(c for c, _ in row)
             if not row_text.strip():
                 continue
-            continues = _REL_START.match(row_text) or (not first_row and _CONT_START.match(row_text))
+            lead = _LEAD_LAYOUT.match(row_text).end()
+            body = row_text[lead:]
+            continues = _REL_START.match(body) or (not first_row and (_CONT_START.match(body) or open_end))
             first_row = False
+            trimmed = _TRAIL_LAYOUT.sub("", body)
+            open_end = bool(_OPEN_END.search(trimmed))
             if current and continues:
-                current += [(" ", row[0][1]), *row]
+                # leading layout of a continuation row (`&\qquad \int …`) is dropped: it is no side remark
+                current += [(" ", row[0][1]), *row[lead:]]
                 continue
             if current:
                 chains.append(_chain(current, pos, True))
@@ -258,4 +373,14 @@ def _chain(chars: list[tuple[str, int]], pos: _Pos, display: bool) -> MathChain:
         out_c.append(s[i])
         out_p.append(pos(chars[i][1]))
         i += 1
-    return MathChain("".join(out_c), tuple(out_p), display)
+    source: tuple[tuple[int, int], ...] = ()
+    if _MACRO_ENDS:
+        src = []
+        i = 0
+        while i < len(s):
+            m = re.match(r"&(lt|gt|amp|nbsp|le|ge);", s[i:])
+            off = chars[i][1]
+            src.append((off, _MACRO_ENDS.get(off, off + (m.end() if m else 1))))
+            i += m.end() if m else 1
+        source = tuple(src)
+    return MathChain("".join(out_c), tuple(out_p), display, chars[0][1] if chars else 0, source)

@@ -38,7 +38,7 @@ _SIMPLE = {
     "-": "MINUS", "−": "MINUS", "*": "STAR", "/": "DIV", "^": "CARET", "_": "USCORE", "'": "PRIME",
     ",": "COMMA", ";": "SEMI", "|": "BAR", "!": "BANG", "·": "MUL", "×": "MUL", "∼": "SIM", "~": "TILDE",
     "∈": "IN", "∞": "INFTY", "∫": "INT", "∑": "SUM", "∂": "PARTIAL", "∇": "NABLA", "σ": "IDENT",
-    ".": "DOT", ":": "COLON", "‖": "DBAR", "∣": "BAR",
+    ".": "DOT", ":": "COLON", "‖": "DBAR", "∣": "BAR", "∗": "STAR", "⋆": "STAR",
 }
 _CMD = {
     "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "cfrac": "FRAC", "sqrt": "SQRT", "int": "INT",
@@ -53,6 +53,9 @@ _CMD = {
     "lceil": "LPAR", "rceil": "RPAR", "E": "EXPECT", "Expect": "EXPECT", "EE": "EXPECT",
     "colon": "COLON", "subset": "IN", "subseteq": "IN", "geqslant": "REL", "land": "COMMA",
 }
+
+#: after these a formula is not finished: spacing there (`+ \\ &\qquad \int …`) is layout, not a side remark
+_OPERAND_WANTED = ("REL", "SPLIT", "PLUS", "MINUS", "MUL", "STAR", "DIV", "LPAR", "LBRACK", "LBRACE", "PM")
 
 _CMD_RE = re.compile(r"\\([a-zA-Z]+\*?|.)")
 _WORD_RE = re.compile(r"[a-zA-Z]+")
@@ -135,6 +138,10 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 toks.append(Tok("ABSL" if name == "lvert" else "ABSR", "|", i))
                 i = after
                 continue
+            if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle") and \
+                    text.startswith(".", after):
+                i = after + 1  # \right. (Goodfellow's `\left\| … \right.`): an invisible delimiter
+                continue
             if name in N.DROP:
                 i = after
                 continue
@@ -145,7 +152,7 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 i = after
                 continue
             if name in ("quad", "qquad", "forall", "text_prose", "where"):
-                if not in_script and not depth_script and toks and toks[-1].type not in ("REL", "SPLIT"):
+                if not in_script and not depth_script and toks and toks[-1].type not in _OPERAND_WANTED:
                     toks.append(Tok("SPLIT", name, i))  # a side remark starts a new formula
                 i = after
                 continue
@@ -200,7 +207,7 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 content, coff, after = _arg(text, after)
                 inner = _raw(text, coff, coff + len(content), script=True)
                 if len(inner) == 1 and inner[0].type == "IDENT":
-                    toks.append(Tok("IDENT", f"{inner[0].value}_{N.DECORATE[name]}", coff))
+                    toks.append(Tok("IDENT", f"{inner[0].value}_{N.DECORATE[name]}", i))  # at the command
                 else:
                     toks += inner
                 i = after
@@ -221,6 +228,8 @@ def _raw(text: str, start: int, end: int, *, script: bool) -> list[Tok]:
                 under, uoff, after = _arg(text, after)
                 base, boff, after2 = _arg(text, after)
                 btoks = _merge(_raw(text, boff, boff + len(base), script=False))
+                if btoks:
+                    btoks[0].offset = i  # the operator is written from \underset on
                 toks += btoks
                 toks.append(Tok("USCORE", "_", uoff))
                 toks.append(Tok("LBRACE", "{", uoff))

@@ -73,18 +73,31 @@ def split_chain(text: str) -> list[Piece]:
     depth = 0
     statement: list[Piece] = []
     declaration: Declaration | None = None
+    remark: int | None = None  # after `a = b \in [0, 1]`: the range of the last side, a remark that is no side of its own
+    toks = _split_listed_statements(toks)
     for t in [*toks, Tok("SPLIT", "", len(text))]:
         if t.type in _OPEN:
             depth += 1
         elif t.type in _CLOSE:
-            depth -= 1
+            depth = max(depth - 1, 0)  # a stray closing bracket must not hide the relations after it
+        end = t.type == "SPLIT" and t.offset >= len(text)
         if t.type in ("IN", "SIM", "MAPSTO", "COLON") and depth == 0:
-            # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
-            declaration = declaration or Declaration(t.value, t.offset)
-        if t.type == "SPLIT" and depth > 0:
+            if statement and declaration is None and remark is None:
+                # D^*(x) = p/(p + q) \in [0, 1]: the statement relates; what follows \in is a remark on the
+                # last side (its range), not a declaration of the whole statement
+                remark = t.offset
+            elif remark is None:
+                # x \sim p, y \in (0, 1), y \mapsto f(y), f : X → R: a declaration, not a step
+                declaration = declaration or Declaration(t.value, t.offset)
+        if t.type == "SPLIT" and depth > 0 and not end:
             continue
-        if t.type == "SPLIT" and depth <= 0:
-            statement.append(_piece(relation, current, text, t.offset))
+        if remark is not None and t.type != "SPLIT":
+            continue
+        if t.type == "SPLIT":
+            # the end of the text closes the statement even inside an unclosed bracket (a typo such as
+            # `[\log(1 - D(x)]`): its sides are checked, the broken one reported unparsed
+            statement.append(_piece(relation, current, text, t.offset if remark is None else remark))
+            remark = None
             if declaration is None:
                 pieces += statement
             elif not pieces:
@@ -100,6 +113,31 @@ def split_chain(text: str) -> list[Piece]:
             continue
         current.append(t)
     return pieces
+
+
+def _split_listed_statements(toks: list[Tok]) -> list[Tok]:
+    """``\\tilde{x} = D(x), A = p_r(x), B = p_g(x)``: a top-level comma after a relation, followed by a short name
+    and a relation, separates statements (Weng's labels); a comma inside a side (``f(a, b)``) never does."""
+    out = list(toks)
+    depth, seen_rel = 0, False
+    for k, t in enumerate(toks):
+        if t.type in _OPEN:
+            depth += 1
+        elif t.type in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif t.type == "REL" and depth == 0:
+            seen_rel = True
+        elif t.type == "SPLIT":
+            seen_rel = False
+        elif t.type == "COMMA" and depth == 0 and seen_rel:
+            ahead = toks[k + 1:k + 10]
+            rel = next((n for n, u in enumerate(ahead) if u.type == "REL"), None)
+            if rel and ahead[0].type == "IDENT" and all(
+                    u.type in ("IDENT", "USCORE", "CARET", "LBRACE", "RBRACE", "NUM", "STAR", "PRIME")
+                    for u in ahead[:rel]):
+                out[k] = Tok("SPLIT", ",", t.offset)
+                seen_rel = False
+    return out
 
 
 # Layout at the end of a side that belongs to neither side: spacing, \\label/\\tag/\\nonumber.

@@ -75,6 +75,8 @@ class Translator:
         self.distribution_var: sp.Symbol | None = None
         #: a standard definition the document does not state was used (a refutation then rests on it)
         self.standard_used = False
+        #: every expression differentiated here (the logs it held fix the variable's natural domain)
+        self.differentiated: list[sp.Expr] = []
 
     # ---------------------------------------------------------------- entry
     def run(self, tree: Tree) -> sp.Expr:
@@ -284,6 +286,7 @@ class Translator:
 
     def derive(self, body: sp.Expr, var: sp.Basic, order: int = 1) -> sp.Expr:
         self.rules.add("derivative (sum, product and chain rules)")
+        self.differentiated.append(body)
         if isinstance(var, sp.Symbol):
             return sp.diff(body, var, order)
         if isinstance(var, sp.core.function.AppliedUndef) or isinstance(var, sp.Function):
@@ -539,6 +542,7 @@ class Translator:
                 raise Unsupported(f"{name}' of a function of {len(params)} arguments")
             self.rules.add(f"derivative of {name} defined earlier")
             d = sp.diff(body, params[0], primes)
+            self.differentiated.append(body.subs(params[0], args[0]))
             return d.subs(params[0], args[0])
         if len(args) != 1:
             raise Unsupported(f"{name}' with {len(args)} arguments")

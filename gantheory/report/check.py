@@ -52,7 +52,8 @@ def _where(doc: Any) -> str:
     if doc.first_wrong is None:
         return "no wrong step found"
     step = doc.steps[doc.first_wrong]
-    return f"first wrong step: #{step.index + 1}, line {step.line} ({LABEL[step.verdict]})"
+    # steps are numbered from 1 here; the JSON's `index`/`first_wrong` (issue 11's contract) count from 0
+    return f"first wrong step: #{step.index + 1} (JSON index {step.index}), line {step.line} ({LABEL[step.verdict]})"
 
 
 def _conventions(report: Any) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -325,3 +326,61 @@ def test_pointwise_sup_at_the_boundary_is_integrated(rhs, verdict):
     else:
         assert step["counterexample"]["kind"] == "densities"
         assert step["counterexample"]["lhs"] == pytest.approx(math.log(2), abs=1e-9)
+
+
+# --- review 4 -------------------------------------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "derivations" / "real"
+
+
+def test_contradicting_a_standard_definition_prints_each_side_with_its_own_value():
+    """`D^*_G(x) = p_g/(p_data + p_g)` (a planted swap): the left side is D*_G under Prop. 1 (p_data/(p_data+p_g)),
+    the right side the written formula; the values were printed the other way round."""
+    step = check_derivation(REAL / "plant_dstar.md").steps[0]
+    assert step.verdict == "refuted"
+    cx = step.counterexample.to_dict()
+    p, q = cx["values"]["p_data(x)"], cx["values"]["p_g(x)"]
+    assert cx["lhs"] == pytest.approx(p / (p + q)) and cx["rhs"] == pytest.approx(q / (p + q))
+
+
+def test_a_formula_with_a_range_remark_is_checked_not_dropped():
+    """`$$D^*(x) = \\frac{p_r}{p_r + p_g} \\in [0, 1]$$` was silently dropped (no steps found); a wrong one is refuted."""
+    ok = check_derivation(REAL / "dropped3.md")
+    assert [s.verdict for s in ok.steps] == ["verified"] and ok.steps[0].rule == "definition"
+    bad = check_derivation(
+        r"$$D^*_G(x) = \frac{p_g(x)}{p_{data}(x) + p_g(x)} \in [0, 1]$$")
+    assert [s.verdict for s in bad.steps] == ["refuted"]
+
+
+def test_an_unclosed_bracket_in_an_aligned_block_reports_the_block():
+    steps = check_derivation(REAL / "dropped1.md").steps
+    assert [s.verdict for s in steps] == ["verified", "unparsed"]
+    assert "line 5" in steps[1].reason
+
+
+def test_a_generator_bound_on_one_side_and_free_on_the_other_is_ill_formed():
+    """`\\max_G V(G,D) = 2JSD − \\log 4` (a real typo for \\max_D, emptymalei/deep-learning) was left unchecked: G is
+    bound on the left and the right side depends on G through p_g. The game statement \\min_G\\max_D V = E… and
+    the correct \\max_D line are not scope errors."""
+    steps = check_derivation(REAL / "maxG.md").steps
+    assert [s.verdict for s in steps] == ["ill_formed", "verified", "refuted"]
+    assert "G is bound on the left" in steps[0].reason and "p_g" in steps[0].reason
+    real = check_derivation(REAL / "emptymalei_gan.md").steps
+    assert real[0].verdict != "ill_formed" and real[0].lhs.startswith(r"\underset")
+    assert real[-1].verdict == "ill_formed"
+
+
+def test_a_counterexample_lies_where_the_steps_own_logs_are_defined():
+    """d/dy (a log y + b log(1 − y)) = a/y + b/(1 − y) was refuted at y = 1.032, where log(1 − y) has no value
+    (and Weng's x̃ at −0.318 for log x̃): the point is now drawn from (0, 1), and both sides recomputed there."""
+    wrong = r"$$\frac{d}{dy}\left(a\log y + b\log(1-y)\right) = \frac{a}{y} + \frac{b}{1-y}$$"
+    step = check_derivation(wrong).steps[0]
+    assert step.verdict == "refuted"
+    v = step.counterexample.values
+    a, b, y = v["a"], v["b"], v["y"]
+    assert 0 < y < 1
+    assert step.counterexample.lhs == pytest.approx(a / y - b / (1 - y))
+    assert step.counterexample.rhs == pytest.approx(a / y + b / (1 - y))
+    assert verdicts(wrong.replace(r"+ \frac{b}{1-y}", r"- \frac{b}{1-y}")) == ["verified"]
+    weng = next(s for s in check_derivation(REAL / "weng_gan.md").steps if s.line == 33)
+    assert 0 < weng.counterexample.values["x_tilde"] < 1

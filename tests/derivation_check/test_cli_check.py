@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from gantheory.cli import EXIT_OK, EXIT_REFUTED, EXIT_USAGE, main
 
@@ -31,3 +32,19 @@ def test_out_writes_every_format(tmp_path, capsys):
     assert main(["check", str(bad), "--out", str(out)]) == EXIT_REFUTED
     assert "✗" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} == {"check.json", "check.md", "check.html"}
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    """`python -m verify check … | head` printed a BrokenPipeError traceback and "internal error" (review 4)."""
+    import subprocess
+    import sys
+
+    doc = tmp_path / "wrong.md"
+    doc.write_text("$$\\log(ab) = \\log a - \\log b$$\n")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "check", str(doc)], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the report is printed
+    _, err = proc.communicate(timeout=300)
+    assert b"Traceback" not in err and b"internal error" not in err, err.decode()
+    assert proc.returncode == 1  # the exit code still says a step is refuted

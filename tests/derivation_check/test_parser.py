@@ -139,3 +139,40 @@ def test_arg_written_without_backslash_is_the_arg_max_operator():
 def test_a_word_arg_before_other_text_stays_letters():
     # Negative control: "arg" not followed by \max/\min is not an operator.
     assert "ARGOP" not in [t.type for t in tokenize(r"arg(z) = \max_y y")]
+
+
+# --- review 4: formulas that were dropped silently, and spellings that were unparsed -------------------------
+
+def test_a_range_after_a_relation_is_a_remark_not_a_declaration():
+    """`D^*(x) = p_r/(p_r + p_g) \\in [0, 1]` (Lilian Weng's post) relates; the `\\in [0, 1]` tail is a remark on
+    the last side. A statement that starts with its variable (`y \\in (0, 1)`) still declares."""
+    text = r"D^*(x) = \frac{p_{r}(x)}{p_{r}(x) + p_g(x)} \in [0, 1]"
+    pieces = split_chain(text)
+    assert [p.relation for p in pieces] == ["", "="]
+    assert text[pieces[1].start:pieces[1].end].strip() == r"\frac{p_{r}(x)}{p_{r}(x) + p_g(x)}"
+    with pytest.raises(Declaration):
+        split_chain(r"y \in (0, 1)")
+
+
+def test_an_unclosed_bracket_keeps_the_sides_before_it():
+    """Weng's typo `[\\log(1 - D(x)]`: the statement is still split at its relations (the broken side alone is
+    reported unparsed); before, the whole aligned block vanished."""
+    text = r"L(D, G) = \mathbb{E}_{x \sim p_r}[\log D(x)] = \mathbb{E}_{x \sim p_g}[\log(1 - D(x)]"
+    pieces = split_chain(text)
+    assert [p.relation for p in pieces] == ["", "=", "="]
+    parse_expression(pieces[1].toks)
+    with pytest.raises(ParseError):
+        parse_expression(pieces[2].toks)
+
+
+@pytest.mark.parametrize("text", [r"D^∗(x) = \frac{1}{2}", r"D^{*}(x) = \frac{1}{2}", r"D^*(x) = \frac{1}{2}"])
+def test_the_unicode_asterisk_is_the_optimum_mark(text):
+    """`D^∗` (U+2217, pasted from PDFs) names the same optimum as `D^*`."""
+    assert [t.value for t in tokenize(text)][:3] == ["D", "^", "*"]
+
+
+def test_right_dot_is_an_invisible_delimiter():
+    """Goodfellow's `KL\\left(p \\left\\| \\frac{p + q}{2} \\right.\\right)`."""
+    text = r"KL\left(p_{data} \left\| \frac{p_{data} + p_g}{2} \right.\right)"
+    assert "DOT" not in [t.type for t in tokenize(text)]
+    parse_expression(tuple(tokenize(text)))

@@ -29,7 +29,7 @@ def _report(plot: bool = True) -> CheckReport:
 
 def test_text_marks_every_step_and_the_first_wrong_one():
     out = render(_report(), "text")
-    assert "notes.md: first wrong step: #3, line 5 (refuted)" in out
+    assert "notes.md: first wrong step: #3 (JSON index 2), line 5 (refuted)" in out
     assert "good.md: no wrong step found" in out
     first = [line for line in out.splitlines() if line.startswith("»")]
     assert len(first) == 1 and MARK["refuted"] in first[0]
