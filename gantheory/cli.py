@@ -344,6 +344,11 @@ def _settle_options(args: argparse.Namespace, previous: dict | None = None) -> N
             raise UsageError(f"--resume {args.resume}: the report there was made with --{name} {stored}, not "
                              f"--{name} {given}; resume with the same --{name} (or leave it out), or start a "
                              f"new report with --out DIR")
+    from gantheory.runner import device_problem
+
+    problem = device_problem(args.device)
+    if problem:
+        raise UsageError(f"--device {args.device}: {problem}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

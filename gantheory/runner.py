@@ -303,6 +303,23 @@ def init_worker(parent: int) -> None:
     threading.Thread(target=_watchdog, args=(parent,), daemon=True, name="gantheory-parent-watchdog").start()
 
 
+def device_problem(device: str) -> str | None:
+    """Why ``--device`` cannot be used on this machine (``cuda`` without a usable CUDA device), else None —
+    checked before any claim runs, so a run that cannot use its device stops at once instead of running
+    the other lenses first. ``auto`` and ``cpu`` import nothing; the check itself is
+    :func:`gantheory.empirical._device.resolve_device`'s, the one the empirical lenses apply."""
+    if device in ("auto", "cpu"):
+        return None
+    from gantheory.empirical._device import resolve_device
+    from gantheory.errors import GanTheoryError
+
+    try:
+        resolve_device(device)
+    except GanTheoryError as exc:
+        return str(exc)
+    return None
+
+
 def jobs_for(requested: int, n_tasks: int) -> int:
     if requested and requested > 0:
         return min(requested, max(1, n_tasks))

@@ -583,3 +583,19 @@ def test_dependency_error_from_any_subcommand_is_exit_2(capsys, monkeypatch):
     assert main(["list"]) == 2
     err = capsys.readouterr().err
     assert "gantheory[dask]" in err and "internal error" not in err
+
+
+def test_device_cuda_without_cuda_is_refused_before_any_claim_runs(capsys, tmp_path, light_claims, monkeypatch):
+    """Review 4 #8: `run … --device cuda` without CUDA ran the other lenses first, then exited 3."""
+    import gantheory.empirical._device as device
+    from gantheory.runner import device_problem
+
+    monkeypatch.setattr(device, "cuda_available", lambda: False)
+    for command in (["run", "toy-a", "--out", str(tmp_path / "r")], ["selftest", "toy-a"]):
+        assert main([*command, "--device", "cuda", "--jobs", "1", "--format", "json"]) == 2
+        err = capsys.readouterr().err
+        assert "--device cuda" in err and "CUDA is not available" in err
+    assert light_claims == [] and not (tmp_path / "r").exists()
+    assert device_problem("cpu") is None and device_problem("auto") is None
+    monkeypatch.setattr(device, "cuda_available", lambda: True)  # control: where CUDA exists it is accepted
+    assert device_problem("cuda") is None

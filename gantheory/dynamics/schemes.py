@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from gantheory.errors import GanTheoryError
-from gantheory.tolerances import TOLERANCES
 
 __all__ = ["SCHEMES", "linear_map", "max_stable_step", "run_scheme", "spectral_radius", "step"]
 
@@ -107,29 +106,44 @@ def max_stable_step(jacobian: np.ndarray, scheme: str, *, ratio: float = 1.0, be
                     h_min: float = 1e-4, h_max: float = 1e2, grid: int = 241) -> float:
     r"""sup{h : ρ(h) < 1} with h_d = ratio·h.
 
-    ρ is scanned on a log grid over [h_min, h_max], where a grid point counts as stable when ρ < 1 − ε,
-    ε = ``TOLERANCES["dynamics_unit_circle_atol"]`` (so a map on the unit circle, ρ = 1 up to rounding, is
-    never taken for a contraction); the boundary ρ = 1 above the largest stable grid point is refined by
-    bisection to machine precision. Returns 0.0 when no grid point is stable and ``inf`` when
+    ρ is scanned on a log grid over [h_min, h_max] — widened to [h_min, h_max]/max|λ(J)| when J's scale
+    puts the bound outside it (h_min = 1e-4 missed the R1 Dirac-GAN's 2/γ at γ = 1e5) — where a grid point
+    counts as stable when every eigenvalue μ = 1 + δ of the step map contracts by more than rounding:
+    |μ|² − 1 = 2 Re δ + |δ|² < −2¹⁰·u·‖M − I‖₂ (u the float64 unit roundoff). δ are the eigenvalues of
+    M − I, not μ − 1 (no cancellation), and their rounding is ~u‖M − I‖, so the margin (2¹⁰ times that) keeps
+    a map on the unit circle, |μ| = 1 up to rounding, from being taken for a contraction, while a slow but
+    real contraction counts (at γ = 1e5 the slow eigenvalue contracts by 5e-11 per step; the former fixed
+    margin ρ < 1 − ``dynamics_unit_circle_atol`` = 1 − 1e-9 called it unstable, so the bound was 0.0).
+    Limit: a contraction per step below that rounding (the R1 Dirac-GAN from γ ≈ 1e7, where it is ~4a²/γ²)
+    cannot be told from the unit circle in float64, and the result is then 0.0. The boundary ρ = 1 above the largest stable grid point is
+    refined by bisection to machine precision. Returns 0.0 when no grid point is stable and ``inf`` when
     the largest one is (``continuous``: inf iff every Re λ < 0).
     """
-    eps = TOLERANCES["dynamics_unit_circle_atol"]
+    rounding = 2.0**10 * np.finfo(float).eps
     kw = {"beta": beta, "n_d": n_d, "generator": generator, "discriminator": discriminator}
     if scheme == "continuous":
         _check(scheme, 1.0, None, beta, n_d)
         return float("inf") if np.max(np.linalg.eigvals(np.asarray(jacobian, dtype=np.float64)).real) < 0 else 0.0
 
     def stable(h: float) -> bool:
-        return spectral_radius(jacobian, scheme, h, h_d=ratio * h, **kw) < 1 - eps
+        step_map = linear_map(jacobian, scheme, h, h_d=ratio * h, **kw)
+        d = step_map - np.eye(step_map.shape[0])
+        delta = np.linalg.eigvals(d)
+        return bool(np.max(2 * delta.real + np.abs(delta) ** 2) < -rounding * np.linalg.norm(d, 2))
 
-    hs = np.geomspace(h_min, h_max, grid)
+    scale = float(np.max(np.abs(np.linalg.eigvals(np.asarray(jacobian, dtype=np.float64)))))
+    lo_h, hi_h = h_min, h_max
+    if np.isfinite(scale) and scale > 0:
+        lo_h, hi_h = min(h_min, h_min / scale), max(h_max, h_max / scale)
+    n = int(np.ceil(grid * np.log(hi_h / lo_h) / np.log(h_max / h_min)))
+    hs = np.geomspace(lo_h, hi_h, max(n, grid))
     ok = np.array([stable(h) for h in hs])
     if not ok.any():
         return 0.0
     last = int(np.flatnonzero(ok)[-1])
     if last == hs.size - 1:
         return float("inf")
-    # the grid decides with the margin ε (a map on the unit circle is not a contraction); inside the
+    # the grid decides with the rounding margin (a map on the unit circle is not a contraction); inside the
     # bracket the boundary itself is ρ = 1, bisected to machine precision
     lo, hi = float(hs[last]), float(hs[last + 1])
     while hi - lo > 4 * np.finfo(float).eps * hi:

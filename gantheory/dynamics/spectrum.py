@@ -4,7 +4,12 @@ For a discriminator with parameters φ and a generator with parameters ϑ, the s
 is v = (−∇_ϑ L_G, ∇_φ V) with V the discriminator's objective (a :data:`~gantheory.losses.LOSSES` row,
 maximised) and L_G the generator's loss (a :data:`~gantheory.losses.GENERATORS` row); the pairs are the
 Dirac-GAN's (:data:`~gantheory.dynamics.fields.DIRAC_LOSSES`). Expectations are weighted sums over fixed
-samples (or quadrature nodes with weights), so v is a deterministic function of the parameters. Its
+samples (or quadrature nodes with weights), so v is a deterministic function of the parameters — the
+spectrum of a Jacobian is defined only for such a field. The modules are therefore evaluated as trained
+networks are, in evaluation mode (Dropout off; BatchNorm normalising each sample by its running statistics,
+which are buffers, not parameters of the game; spectral norm with its stored singular vectors), in float64
+(parameters and floating buffers), with the user's modules' modes, dtypes and buffers left as they were. A
+module that is random even in evaluation mode (noise injection) has no Jacobian: a GanTheoryError says so. Its
 Jacobian J is applied by ``torch.func.jvp`` (forward-mode through the reverse-mode gradient) and its
 largest-modulus eigenvalues are found by ARPACK's implicitly restarted Arnoldi
 (``scipy.sparse.linalg.eigs`` on a ``LinearOperator``); up to ``dense_max`` parameters the whole
@@ -35,6 +40,8 @@ searched, ``verified_lr`` the largest rate checked stable on the map, 0.0 when t
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,16 +175,48 @@ def _weights(w: Any, n: int, torch, name: str):
     return w
 
 
-def _check_shapes(d_model: Any, g_model: Any, x: Any, z: Any, torch) -> None:
+_DETERMINISTIC = ("the spectrum of the game's Jacobian is defined for a deterministic vector field, and game_spectrum "
+                  "already evaluates the modules in evaluation mode (Dropout off, BatchNorm with its running "
+                  "statistics)")
+
+
+class _Evaluated:
+    """The user's module as a float64 function of its parameters, evaluated the way a trained network is:
+    in evaluation mode (Dropout off, BatchNorm normalising each sample by its running statistics, spectral
+    norm with its stored singular vectors and no power iteration), so the field is a deterministic function
+    of the parameters and D acts on each sample alone. Parameters *and* floating buffers enter as float64
+    copies (spectral norm's u, v and BatchNorm's statistics are float32 in a float32 module); the module is
+    switched to evaluation mode only for the duration of each call and every submodule's flag is restored,
+    and its own parameters and buffers are never written (a module is not copied: spectral norm's computed
+    weight attribute makes ``copy.deepcopy`` fail)."""
+
+    def __init__(self, model: Any, name: str, torch) -> None:
+        if not isinstance(model, torch.nn.Module):
+            raise GanTheoryError(f"{name} must be a torch.nn.Module, got {type(model).__name__}")
+        self.model, self.name = model, name
+        self.params = {k: v.detach().to(torch.float64) for k, v in model.named_parameters()}
+        self.buffers = {k: v.detach().to(torch.float64) if v.is_floating_point() else v.detach()
+                        for k, v in model.named_buffers()}
+
+    def __call__(self, params: dict, inputs: Any) -> Any:
+        from torch.func import functional_call
+
+        from gantheory.model_check.discriminator import module_mode
+
+        with module_mode(self.model, training=False):
+            return functional_call(self.model, {**self.buffers, **params}, (inputs,))
+
+
+def _check_shapes(d_model: _Evaluated, g_model: _Evaluated, x: Any, z: Any, torch) -> None:
     """Run G on one latent and D on one data point and one generated sample, so a dimension mismatch is a
-    GanTheoryError naming the parameter instead of a torch error deep inside the Jacobian."""
-    from torch.func import functional_call
+    GanTheoryError naming the parameter instead of a torch error deep inside the Jacobian; then run each
+    twice on a few inputs, so a module that draws random numbers in evaluation mode (noise injection, a
+    hand-written always-on dropout) is a GanTheoryError naming it (its field is random: no Jacobian)."""
 
     def call(model, inputs, what):
-        params = {k: v.detach().to(torch.float64) for k, v in model.named_parameters()}
         try:
             with torch.no_grad():
-                return functional_call(model, params, (inputs,))
+                return model(model.params, inputs)
         except (RuntimeError, ValueError, IndexError, TypeError) as exc:
             raise GanTheoryError(f"{what}: {exc}") from exc
 
@@ -190,6 +229,24 @@ def _check_shapes(d_model: Any, g_model: Any, x: Any, z: Any, torch) -> None:
     if out.numel() != 1:
         raise GanTheoryError(f"d_model must map each p_data sample to one output, got shape {tuple(out.shape)} "
                              "for one sample")
+    for model, inputs, name in ((g_model, z[:8], "g_model"), (d_model, x[:8], "d_model")):
+        first, again = call(model, inputs, name), call(model, inputs, name)
+        if not torch.equal(first, again):
+            raise GanTheoryError(f"{name} is random in evaluation mode: two calls on the same inputs differ (a "
+                                 f"random draw in its forward pass, e.g. noise injection); {_DETERMINISTIC}")
+
+
+@contextlib.contextmanager
+def _random_draws_refused(torch) -> Iterator[None]:
+    """A random draw inside torch.func's transforms (one :func:`_check_shapes` did not catch) as a
+    GanTheoryError saying why, instead of vmap's RuntimeError."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if "random operation" not in str(exc):
+            raise
+        raise GanTheoryError(f"d_model or g_model draws random numbers in its forward pass in evaluation mode; "
+                             f"{_DETERMINISTIC}") from exc
 
 
 def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, loss: str = "standard",
@@ -198,7 +255,7 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
     """(field, x0, names): the simultaneous gradient field as a function of the flat float64 parameter
     vector (generator's first), the checkpoint's vector and the parameter names."""
     import torch
-    from torch.func import functional_call, grad
+    from torch.func import grad
 
     from gantheory.losses import GENERATORS, LOSSES
 
@@ -211,9 +268,9 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
     z = _as_tensor(latent, torch, "latent samples")
     wx = _weights(data_weights, x.shape[0], torch, "data_weights")
     wz = _weights(latent_weights, z.shape[0], torch, "latent_weights")
+    d_model, g_model = _Evaluated(d_model, "d_model", torch), _Evaluated(g_model, "g_model", torch)
     _check_shapes(d_model, g_model, x, z, torch)
-    g_params = {k: v.detach().to(torch.float64) for k, v in g_model.named_parameters()}
-    d_params = {k: v.detach().to(torch.float64) for k, v in d_model.named_parameters()}
+    g_params, d_params = g_model.params, d_model.params
     names = [f"G.{k}" for k in g_params] + [f"D.{k}" for k in d_params]
     shapes = [v.shape for v in (*g_params.values(), *d_params.values())]
     sizes = [v.numel() for v in (*g_params.values(), *d_params.values())]
@@ -224,10 +281,10 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
         return dict(zip(g_params, parts[:n_g], strict=True)), dict(zip(d_params, parts[n_g:], strict=True))
 
     def out(pd, inputs):
-        return functional_call(d_model, pd, (inputs,)).reshape(inputs.shape[0])
+        return d_model(pd, inputs).reshape(inputs.shape[0])
 
     def value(pd, pg):  # the discriminator's objective, maximised
-        fake = functional_call(g_model, pg, (z,)).reshape(z.shape[0], -1)
+        fake = g_model(pg, z).reshape(z.shape[0], -1)
         v = -(wx * real_term(out(pd, x))).sum() - (wz * fake_term(out(pd, fake))).sum()
         if regularizer in ("r1", "r2"):
             at = x if regularizer == "r1" else fake.detach()
@@ -237,7 +294,7 @@ def simultaneous_field(d_model: Any, g_model: Any, data: Any, latent: Any, *, lo
         return v
 
     def gen_loss(pd, pg):
-        fake = functional_call(g_model, pg, (z,)).reshape(z.shape[0], -1)
+        fake = g_model(pg, z).reshape(z.shape[0], -1)
         return (wz * gen(out(pd, fake), "torch", **gen_kw)).sum()
 
     def field(flat):
@@ -259,7 +316,8 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
 
     Args:
         d_model, g_model: ``torch.nn.Module``s; D maps (n, d) inputs to n outputs (a logit for the
-            cross-entropy games), G maps (n, latent_dim) latents to (n, d) samples.
+            cross-entropy games), G maps (n, latent_dim) latents to (n, d) samples; both are evaluated in
+            evaluation mode, in float64 (module docstring), and left unchanged.
         p_data: a gantheory ``Density`` (``n_samples`` draws with ``seed``) or an array of samples/nodes.
         loss: a name in ``DIRAC_LOSSES`` (``standard``, ``non_saturating``, ``wgan``, ``hinge``, ``least_squares``).
         regularizer: None, ``r1`` or ``r2`` (γ/2·E‖∇ₓD‖² on real or generated samples), weight ``gamma``.
@@ -271,7 +329,8 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
 
     Raises:
         GanTheoryError: unknown loss/regulariser, bad samples or weights, k < 1, a p_data or latent
-            dimension the models do not accept (naming the parameter).
+            dimension the models do not accept (naming the parameter), a model that is random in
+            evaluation mode (naming it: a random field has no Jacobian).
         DependencyError: torch missing.
 
     Reference: Mescheder, Nowozin & Geiger 2017 (§3, eigenvalues of the game's Jacobian).
@@ -293,7 +352,8 @@ def game_spectrum(d_model: Any, g_model: Any, p_data: Any, *, loss: str = "stand
     from gantheory.empirical._device import cpu_threads
 
     n = x0.numel()
-    with cpu_threads(torch.device("cpu"), n * max(len(np.atleast_1d(data)), len(np.atleast_1d(latent)))):
+    with cpu_threads(torch.device("cpu"), n * max(len(np.atleast_1d(data)), len(np.atleast_1d(latent)))), \
+            _random_draws_refused(torch):
         field_norm = float(torch.linalg.vector_norm(field(x0)))
         if n <= dense_max:
             jac = torch.func.jacfwd(field)(x0).numpy()

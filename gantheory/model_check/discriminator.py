@@ -12,12 +12,19 @@ the well-specified quadratic-logit estimator at the same sample size (:mod:`gant
 a statistical scale, derived — not tuned). A second copy of the architecture trained on the *population*
 objective (quadrature nodes instead of samples) measures what the architecture and optimiser can reach with
 infinite data: when that alone misses the tolerance the result warns ``cannot_represent``.
+
+Modes: D is trained in training mode (as a training loop runs it: Dropout active, BatchNorm normalising
+with the batch's statistics and updating its running ones) and compared with a*(x) in evaluation mode, the
+way a trained network is used and evaluated (Dropout off, BatchNorm with its running statistics); only then
+is D a function of x, which is what the optimum a*(x) is. :func:`module_mode` sets a mode for a block and
+restores every submodule's previous flag afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +39,7 @@ from gantheory.losses import LOSSES, resolve_loss
 from gantheory.model_check import statistics as mst
 from gantheory.tolerances import TOLERANCES
 
-__all__ = ["DiscriminatorCheck", "check_discriminator", "evaluation_region", "population_nodes"]
+__all__ = ["DiscriminatorCheck", "check_discriminator", "evaluation_region", "module_mode", "population_nodes"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,20 @@ def evaluation_region(p_data: Any, p_g: Any, points: int = 801) -> np.ndarray:
     return g[gd >= threshold]
 
 
+@contextlib.contextmanager
+def module_mode(*modules: torch.nn.Module, training: bool) -> Iterator[None]:
+    """Put ``modules`` in training (``training=True``) or evaluation mode for the block, then give every
+    submodule back the ``training`` flag it had (a user's module may mix modes, e.g. a frozen BatchNorm)."""
+    saved = [(m, m.training) for module in modules for m in module.modules()]
+    try:
+        for module in modules:
+            module.train(training)
+        yield
+    finally:
+        for m, flag in saved:
+            m.training = flag
+
+
 def _output(model: torch.nn.Module, x: torch.Tensor, probability: bool) -> torch.Tensor:
     out = model(x).reshape(-1)
     if probability:
@@ -119,20 +140,25 @@ def _train(model: torch.nn.Module, row_name: str, params: Mapping[str, float], x
     real, fake = LOSSES[row_name].terms("torch", **params)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     value = None
-    for _ in range(steps):
-        opt.zero_grad()
-        a_r, a_f = _output(model, x_real, probability), _output(model, x_fake, probability)
-        if w_real is None and user_loss is not None:
-            loss = user_loss(a_r, a_f)
-        elif w_real is None:
-            loss = real(a_r).mean() + fake(a_f).mean()
-        else:  # the population objective ∫ p ℓ_r + q ℓ_f on quadrature nodes
-            loss = (w_real * real(a_r)).sum() + (w_fake * fake(a_f)).sum()
-        if not torch.isfinite(loss):
-            return None
-        loss.backward()
-        opt.step()
-        value = float(loss.detach())
+    with module_mode(model, training=True):
+        for _ in range(steps):
+            opt.zero_grad()
+            # one forward pass over real and fake together: a batch-coupled layer (BatchNorm) then normalises
+            # both classes by the same statistics, so D is one function of x, the one its running
+            # statistics (evaluation mode) converge to; per-class passes would train two different functions
+            a = _output(model, torch.cat([x_real, x_fake]), probability)
+            a_r, a_f = a[: x_real.shape[0]], a[x_real.shape[0]:]
+            if w_real is None and user_loss is not None:
+                loss = user_loss(a_r, a_f)
+            elif w_real is None:
+                loss = real(a_r).mean() + fake(a_f).mean()
+            else:  # the population objective ∫ p ℓ_r + q ℓ_f on quadrature nodes
+                loss = (w_real * real(a_r)).sum() + (w_fake * fake(a_f)).sum()
+            if not torch.isfinite(loss):
+                return None
+            loss.backward()
+            opt.step()
+            value = float(loss.detach())
     return value
 
 
@@ -162,7 +188,7 @@ def _model(make_D: Callable[[], Any], seed: int, dim: int | None = None, name: s
         dtype = next(model.parameters()).dtype
         state = {k: v.clone() for k, v in model.state_dict().items()}
         try:
-            with torch.no_grad():
+            with torch.no_grad(), module_mode(model, training=False):  # no BatchNorm update, no dropout draw
                 out = model(torch.zeros(3, dim, dtype=dtype))
             model.load_state_dict(state)
         except (RuntimeError, TypeError, ValueError) as exc:
@@ -280,7 +306,7 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
         dtype = next(model.parameters()).dtype
         final = _train(model, row.name, params, torch.as_tensor(xr, dtype=dtype), torch.as_tensor(xf, dtype=dtype),
                        None, None, int(steps), lr, probability, user_loss)
-        with torch.no_grad():
+        with torch.no_grad(), module_mode(model, training=False):
             est = _output(model, torch.as_tensor(grid, dtype=dtype), probability).double().numpy()
             probe = model(torch.as_tensor(grid * 10.0, dtype=dtype)).double().numpy()
         if not probability and row.output == "logit" and np.all((probe >= 0) & (probe <= 1)):
@@ -302,7 +328,7 @@ def check_discriminator(make_D: Callable[[], Any], p_data: Any, p_g: Any, loss: 
             tn = torch.as_tensor(nodes[keep], dtype=dtype)
             _train(pop, row.name, params, tn, tn, torch.as_tensor(wp[keep], dtype=dtype),
                    torch.as_tensor(wq[keep], dtype=dtype), int(steps), lr, probability)
-            with torch.no_grad():
+            with torch.no_grad(), module_mode(pop, training=False):
                 pop_est = _output(pop, torch.as_tensor(grid, dtype=dtype), probability).double().numpy()
             representation_error = float(np.max(np.abs(out_scale(pop_est) - target)))
             if representation_error > tolerance:

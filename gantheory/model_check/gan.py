@@ -12,6 +12,10 @@ certified integral, not an estimate:
   :func:`gantheory.multivariate.criterion_2d`;
 * otherwise the density is not available and the trajectory carries ``None`` (an info finding says why).
 
+D and G train in training mode; D is compared with D* and G's density formed in evaluation mode (Dropout
+off, BatchNorm with its running statistics: the networks as a user evaluates them), and each D step passes
+the real and generated batch through D together, so a BatchNorm layer normalises both classes alike.
+
 ``passed``: the final JSD is within ``gan_final_jsd`` and D is within ``gan_half_atol`` of D*_{G_T} on the
 98%-mass region (``sup_error``/``tolerance``, the tolerances Algorithm 1's own check uses).
 """
@@ -32,7 +36,7 @@ from gantheory.errors import GanTheoryError, QuadratureWarning
 from gantheory.loss_audit.results import Finding
 from gantheory.losses import GENERATORS, LOSSES, resolve_loss
 from gantheory.model_check import statistics as mst
-from gantheory.model_check.discriminator import _dim, _logpdf, _model, _output, evaluation_region
+from gantheory.model_check.discriminator import _dim, _logpdf, _model, _output, evaluation_region, module_mode
 from gantheory.numerics import LOG4
 from gantheory.tolerances import TOLERANCES
 
@@ -202,13 +206,13 @@ def check_gan(make_D: Callable[[], Any], make_G: Callable[[], Any], p_data: Any,
         cert.append(ok)
         grid = evaluation_region(p_data, p_g)
         target = mst.output_scale(row)(row.optimum(_logpdf(p_data, grid), _logpdf(p_g, grid), **params))
-        with torch.no_grad():
+        with torch.no_grad(), module_mode(D, training=False):  # D as a trained network is evaluated
             est = _output(D, torch.as_tensor(grid, dtype=dtype), False).double().numpy()
         sup_error = float(np.max(np.abs(mst.output_scale(row)(est) - target)))
 
     from gantheory.empirical._device import cpu_threads
 
-    with cpu_threads(torch.device("cpu")):
+    with cpu_threads(torch.device("cpu")), module_mode(D, G, training=True):
         snapshot()
         for t in range(1, int(steps) + 1):
             for _ in range(int(d_steps)):
@@ -217,7 +221,8 @@ def check_gan(make_D: Callable[[], Any], make_G: Callable[[], Any], p_data: Any,
                 with torch.no_grad():
                     fake = G(torch.randn(int(batch_size), latent_dim, dtype=dtype)).reshape(int(batch_size), dim)
                 opt_d.zero_grad()
-                (real_term(D(x).reshape(-1)).mean() + fake_term(D(fake).reshape(-1)).mean()).backward()
+                a = D(torch.cat([x, fake])).reshape(-1)  # one pass: BatchNorm sees both classes (discriminator.py)
+                (real_term(a[: int(batch_size)]).mean() + fake_term(a[int(batch_size):]).mean()).backward()
                 opt_d.step()
             opt_g.zero_grad()
             a = D(G(torch.randn(int(batch_size), latent_dim, dtype=dtype)).reshape(int(batch_size), dim)).reshape(-1)

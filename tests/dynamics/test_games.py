@@ -140,3 +140,23 @@ def test_bad_scheme_arguments():
         g.spectral_radius("simultaneous", 0.1, beta=1.5)
     with pytest.raises(GanTheoryError, match="step size h"):
         g.simulate(0.1, 0.1, 10, -0.1)
+
+
+@pytest.mark.parametrize("gamma", [1e3, 1e4, 1e5, 1e6])
+@pytest.mark.parametrize("reg", ["r1", "r2"])
+def test_stiff_penalty_bound_is_not_zero(gamma, reg):
+    """Review 4 #9: DiracGAN(r1, γ = 1e5).max_stable_step() was 0.0 (true 2e-5): the scan started at
+    h = 1e-4, and at h ≈ 2/γ the slow eigenvalue contracts by only ~1e-10 per step, inside the former fixed
+    margin ρ < 1 − 1e-9. Golden value: the closed form penalty_stable_step (theory.py). Limit: from γ ≈ 1e7 the
+    slow mode's contraction per step (~2a²h/γ ≈ 4a²/γ²) is below float64 rounding of the map's eigenvalues
+    and the scan cannot see it (known, documented in schemes.max_stable_step)."""
+    a = F_PRIME["standard"]
+    got = DiracGAN("standard", reg, gamma).max_stable_step("simultaneous")
+    assert got == pytest.approx(penalty_stable_step(a, gamma), rel=1e-7)
+
+
+@pytest.mark.parametrize("scheme", ["simultaneous", "alternating"])
+def test_unregularised_dirac_gan_has_no_stable_step(scheme):
+    """Negative control: eigenvalues ±i/2 — simultaneous GD spirals out (ρ > 1 for every h), alternating GD
+    stays on the unit circle (ρ = 1 up to rounding): neither map contracts, so no step is stable."""
+    assert DiracGAN("standard").max_stable_step(scheme) == 0.0

@@ -151,3 +151,102 @@ def test_map_search_says_when_it_did_not_converge():
     _found, verified, converged = map_search(lambda v: jac @ v, jac.shape[0], np.array([-0.015 + 1j]), k=2,
                                             maxiter=1)
     assert not converged and verified == 0.0
+
+
+# Review 4 #7: real-style modules. The field is the networks' as evaluated (evaluation mode, float64 copy):
+# each module's spectrum is checked against a hand-written module computing the same evaluation-mode function
+# from the same parameters (an independent route: no Dropout/BatchNorm/spectral_norm machinery involved).
+class _HandBatchNormG(torch.nn.Module):
+    """Linear → BatchNorm1d in evaluation mode written out: (h − running mean)/√(running var + eps)·w + b."""
+
+    def __init__(self, g):
+        super().__init__()
+        self.l1, self.l2 = g[0], g[3]
+        bn = g[1]
+        self.w, self.b, self.eps = bn.weight, bn.bias, bn.eps
+        self.register_buffer("mean", bn.running_mean.clone())
+        self.register_buffer("var", bn.running_var.clone())
+
+    def forward(self, z):
+        h = (self.l1(z) - self.mean) / torch.sqrt(self.var + self.eps) * self.w + self.b
+        return self.l2(torch.relu(h))
+
+
+class _HandSpectralD(torch.nn.Module):
+    """spectral_norm's evaluation-mode weight written out: W / (uᵀ W v) with the stored u, v."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.w1, self.b1 = d[0].weight_orig, d[0].bias
+        self.w2, self.b2 = d[2].weight_orig, d[2].bias
+        for i, layer in ((1, d[0]), (2, d[2])):
+            self.register_buffer(f"u{i}", layer.weight_u.clone())
+            self.register_buffer(f"v{i}", layer.weight_v.clone())
+
+    def forward(self, x):
+        w1 = self.w1 / (self.u1 @ self.w1 @ self.v1)
+        w2 = self.w2 / (self.u2 @ self.w2 @ self.v2)
+        return torch.nn.functional.linear(torch.nn.functional.leaky_relu(x @ w1.T + self.b1, 0.2), w2, self.b2)
+
+
+def _real_style(kind):
+    torch.manual_seed(0)
+    plain_d = torch.nn.Sequential(torch.nn.Linear(1, 6), torch.nn.LeakyReLU(0.2), torch.nn.Linear(6, 1))
+    plain_g = torch.nn.Sequential(torch.nn.Linear(1, 6), torch.nn.ReLU(), torch.nn.Linear(6, 1))
+    if kind == "dropout_D":  # PyTorch-GAN style; the same weights without Dropout are the reference
+        d = torch.nn.Sequential(plain_d[0], plain_d[1], torch.nn.Dropout(0.3), plain_d[2])
+        return (d, plain_g), (plain_d, plain_g)
+    if kind == "batchnorm_G":  # DCGAN style, after a few training-mode batches (running statistics ≠ 0, 1)
+        g = torch.nn.Sequential(torch.nn.Linear(1, 6), torch.nn.BatchNorm1d(6), torch.nn.ReLU(), torch.nn.Linear(6, 1))
+        for _ in range(5):
+            g(torch.randn(64, 1))
+        return (plain_d, g), (plain_d, _HandBatchNormG(g))
+    sn = torch.nn.utils.spectral_norm  # SNGAN style, float32 u/v buffers, after a few power iterations
+    d = torch.nn.Sequential(sn(torch.nn.Linear(1, 6)), torch.nn.LeakyReLU(0.2), sn(torch.nn.Linear(6, 1)))
+    for _ in range(5):
+        d(torch.randn(64, 1))
+    return (d, plain_g), (_HandSpectralD(d), plain_g)
+
+
+@pytest.mark.parametrize("kind", ["dropout_D", "batchnorm_G", "spectral_norm_D"])
+@pytest.mark.parametrize("reg", [None, "r1"])
+def test_real_style_modules_have_the_spectrum_of_their_evaluation_mode_function(kind, reg):
+    (d, g), (ref_d, ref_g) = _real_style(kind)
+    flags = [m.training for m in (*d.modules(), *g.modules())]
+    state = [{k: v.clone() for k, v in m.state_dict().items()} for m in (d, g)]
+    kw = {"regularizer": reg, "gamma": 1.0, "n_samples": 64}
+    got = game_spectrum(d, g, np.linspace(-2, 2, 64), **kw)
+    want = game_spectrum(ref_d, ref_g, np.linspace(-2, 2, 64), **kw)
+    assert got.method == want.method == "dense" and np.all(np.isfinite(got.eigenvalues))
+    np.testing.assert_allclose(np.sort_complex(got.eigenvalues), np.sort_complex(want.eigenvalues), atol=1e-9)
+    assert got.max_stable_lr == pytest.approx(want.max_stable_lr, rel=1e-9)
+    # the user's modules are untouched: modes, float32, buffers (BatchNorm statistics, spectral_norm's u, v)
+    assert flags == [m.training for m in (*d.modules(), *g.modules())]
+    assert all(torch.equal(v, s[k]) for m, s in zip((d, g), state, strict=True) for k, v in m.state_dict().items())
+    assert next(d.parameters()).dtype == torch.float32
+
+
+class _Noise(torch.nn.Module):
+    def forward(self, x):  # noise injection: random in evaluation mode too
+        return x + 0.1 * torch.randn_like(x)
+
+
+@pytest.mark.parametrize("which", ["d_model", "g_model"])
+def test_a_module_random_in_evaluation_mode_is_refused_naming_it(which):
+    """Negative control: no deterministic field, no Jacobian (was vmap's RuntimeError for Dropout)."""
+    d, g = torch_models("mlp", width=4)
+    noisy = torch.nn.Sequential(d, _Noise()) if which == "d_model" else torch.nn.Sequential(g, _Noise())
+    models = (noisy, g) if which == "d_model" else (d, noisy)
+    with pytest.raises(GanTheoryError, match=f"{which} is random in evaluation mode.*deterministic vector field"):
+        game_spectrum(*models, np.zeros(5), latent=np.zeros((5, 1)))
+
+
+class _NoiseOnLargeBatches(torch.nn.Module):
+    def forward(self, x):  # random only on batches the shape probe does not use: caught inside torch.func
+        return x + 0.1 * torch.randn_like(x) if x.shape[0] > 8 else x
+
+
+def test_a_random_draw_inside_the_jacobian_is_a_gantheory_error():
+    d, g = torch_models("mlp", width=4)
+    with pytest.raises(GanTheoryError, match=r"draws random numbers.*deterministic vector field"):
+        game_spectrum(d, torch.nn.Sequential(g, _NoiseOnLargeBatches()), np.zeros(16), latent=np.zeros((16, 1)))

@@ -134,3 +134,62 @@ def test_users_own_loss_callable_is_identified_and_used():
 def test_unbounded_user_loss_is_refused():
     with pytest.raises(GanTheoryError, match="loss"):
         gantheory.check_discriminator(mlp(), P, Q, loss=lambda r, f: -r.mean() + f.mean(), steps=1)
+
+
+# Review 4 #4: D was compared with a* in training mode. A Dropout D (as in PyTorch-GAN) failed (sup 0.253 >
+# 0.229; 0.130 in evaluation mode) and a BatchNorm D was labelled cannot_represent (0.495): each class was
+# normalised by its own batch statistics in training, so evaluation mode was not the function trained.
+DROPOUT_D = lambda: nn.Sequential(nn.Linear(1, 32), nn.LeakyReLU(0.2), nn.Dropout(0.3), nn.Linear(32, 1))  # noqa: E731
+BATCHNORM_D = lambda: nn.Sequential(nn.Linear(1, 32), nn.BatchNorm1d(32), nn.LeakyReLU(0.2), nn.Linear(32, 1))  # noqa: E731
+
+
+@pytest.mark.parametrize("make_D", [DROPOUT_D, BATCHNORM_D], ids=["dropout", "batchnorm"])
+def test_dropout_and_batchnorm_discriminators_are_evaluated_as_trained_networks(make_D):
+    r = gantheory.check_discriminator(make_D, P, Q, steps=300)
+    assert r.passed and r.sup_error <= r.tolerance, r.to_dict()
+    assert r.representation_error <= r.tolerance and not r.findings
+
+
+def test_a_linear_discriminator_stays_refused_with_batchnorm_and_dropout():
+    """Negative control: BatchNorm and Dropout add no curvature; a linear logit still misses the quadratic one."""
+    make = lambda: nn.Sequential(nn.Linear(1, 8), nn.BatchNorm1d(8), nn.Dropout(0.3), nn.Linear(8, 1))  # noqa: E731
+    r = gantheory.check_discriminator(make, P, Normal(1.0, 2.5), steps=300)
+    assert not r.passed and any(f.code == "cannot_represent" for f in r.findings)
+
+
+class _ModeSpy(nn.Module):
+    """Records (batch size, training flag) of every call; its second layer is frozen in evaluation mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 1))
+        self.net[1].eval()
+        self.calls = []
+
+    def forward(self, x):
+        self.calls.append((x.shape[0], self.training))
+        return self.net(x)
+
+
+def test_modes_training_to_train_evaluation_to_compare_and_flags_restored():
+    made = []
+
+    def factory():
+        made.append(_ModeSpy())
+        return made[-1]
+
+    gantheory.check_discriminator(factory, P, Q, n_samples=64, steps=3, representation=False)
+    (spy,) = made
+    assert (2 * 64, True) in spy.calls  # one pass over the real and fake batch, in training mode
+    assert (801, False) in spy.calls and (801, True) not in spy.calls  # the comparison grid: evaluation mode
+    assert spy.training and not spy.net[1].training and spy.net[0].training  # every flag as the factory set it
+
+
+def test_module_mode_restores_mixed_flags_even_after_an_error():
+    from gantheory.model_check.discriminator import module_mode
+
+    spy = _ModeSpy()
+    with pytest.raises(RuntimeError), module_mode(spy, training=False):
+        assert not spy.training and not spy.net[0].training
+        raise RuntimeError("boom")
+    assert spy.training and spy.net[0].training and not spy.net[1].training
