@@ -434,10 +434,9 @@ class _Document:
         if rel in ("=", "def"):
             j = judge_equal(lv, rv, rules, domains, self.other_game())
         elif rel in ("<=", ">=", "<", ">"):
-            j = judge_inequality(lv, rv, rel, rules, self.ctx.domains)
+            j = judge_inequality(lv, rv, rel, rules, domains)
             if j.verdict == "unchecked":
                 j = self.functional_bound(lv, rv, rel, rules, j)
-            j = judge_inequality(lv, rv, rel, rules, domains)
         elif rel == "->":
             j = self.limit(lt, rt, lv, rv, rules)
         else:
