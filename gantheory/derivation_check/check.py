@@ -296,18 +296,6 @@ class _Document:
     # ------------------------------------------------------------------ one step
     def translate(self, tree: Tree) -> tuple[sp.Expr, set[str], list[str]]:
         key = (tree, len(self.ctx.defs), len(self.ctx.conjugates), tuple(sorted(self.ctx.samples.items())))
-        if key in self.cache:
-            return self.cache[key]
-        tr = Translator(self.ctx)
-        try:
-            value = tr.run(tree)
-            out = (value, tr.rules, tr.scope)
-        except Unsupported as err:
-            out = (err, tr.rules, tr.scope)
-        if tr.standard_used:
-            self.standard_used = True
-        self.cache[key] = out
-        key = (tree, len(self.ctx.defs), tuple(sorted(self.ctx.samples.items())))
         if key not in self.cache:
             tr = Translator(self.ctx)
             try:

@@ -460,11 +460,8 @@ def _merge(toks: list[Tok]) -> list[Tok]:
     return out
 
 
-def _constraint_script(toks: list[Tok], start: int) -> tuple[list[Tok], int] | None:
-    """The subscript ``{D: \\|D\\|_L \\le 1}`` (or ``{\\|f\\|_L \\le 1}``) of a max/sup, starting at its
-    brace: the tokens ``_{D \\in Class}`` with one name for the whole constraint, and the index after it;
-    None for any other subscript. The class's name is the constraint as written, so two constraints are
-    the same class only when they are written alike."""
+def _brace_end(toks: list[Tok], start: int) -> int:
+    """The index of the RBRACE that closes the LBRACE at ``start`` (``len(toks)`` if it is never closed)."""
     depth, k = 0, start
     while k < len(toks):
         if toks[k].type == "LBRACE":
@@ -474,6 +471,15 @@ def _constraint_script(toks: list[Tok], start: int) -> tuple[list[Tok], int] | N
             if depth == 0:
                 break
         k += 1
+    return k
+
+
+def _constraint_script(toks: list[Tok], start: int) -> tuple[list[Tok], int] | None:
+    """The subscript ``{D: \\|D\\|_L \\le 1}`` (or ``{\\|f\\|_L \\le 1}``) of a max/sup, starting at its
+    brace: the tokens ``_{D \\in Class}`` with one name for the whole constraint, and the index after it;
+    None for any other subscript. The class's name is the constraint as written, so two constraints are
+    the same class only when they are written alike."""
+    k = _brace_end(toks, start)
     inner = toks[start + 1:k]
     if k >= len(toks) or not any(u.type in ("COLON", "DBAR") for u in inner):
         return None
@@ -507,15 +513,7 @@ def _differentials(toks: list[Tok]) -> list[Tok]:
         while k < len(toks) and toks[k].type in ("USCORE", "CARET"):
             k += 1
             if k < len(toks) and toks[k].type == "LBRACE":
-                depth = 0
-                while k < len(toks):
-                    if toks[k].type == "LBRACE":
-                        depth += 1
-                    elif toks[k].type == "RBRACE":
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    k += 1
+                k = _brace_end(toks, k)
             k += 1
         depth = 0
         found = None
