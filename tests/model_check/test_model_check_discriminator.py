@@ -157,25 +157,11 @@ def test_a_linear_discriminator_stays_refused_with_batchnorm_and_dropout():
     assert not r.passed and any(f.code == "cannot_represent" for f in r.findings)
 
 
-class _ModeSpy(nn.Module):
-    """Records (batch size, training flag) of every call; its second layer is frozen in evaluation mode."""
-
-    def __init__(self):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 1))
-        self.net[1].eval()
-        self.calls = []
-
-    def forward(self, x):
-        self.calls.append((x.shape[0], self.training))
-        return self.net(x)
-
-
-def test_modes_training_to_train_evaluation_to_compare_and_flags_restored():
+def test_modes_training_to_train_evaluation_to_compare_and_flags_restored(mode_spy):
     made = []
 
     def factory():
-        made.append(_ModeSpy())
+        made.append(mode_spy())
         return made[-1]
 
     gantheory.check_discriminator(factory, P, Q, n_samples=64, steps=3, representation=False)
@@ -185,10 +171,10 @@ def test_modes_training_to_train_evaluation_to_compare_and_flags_restored():
     assert spy.training and not spy.net[1].training and spy.net[0].training  # every flag as the factory set it
 
 
-def test_module_mode_restores_mixed_flags_even_after_an_error():
+def test_module_mode_restores_mixed_flags_even_after_an_error(mode_spy):
     from gantheory.model_check.discriminator import module_mode
 
-    spy = _ModeSpy()
+    spy = mode_spy()
     with pytest.raises(RuntimeError), module_mode(spy, training=False):
         assert not spy.training and not spy.net[0].training
         raise RuntimeError("boom")

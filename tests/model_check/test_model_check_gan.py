@@ -72,27 +72,13 @@ def test_generator_density_in_two_dimensions():
     assert none is None and "affine" in reason and why == ""
 
 
-class _ModeSpy(nn.Module):
-    """Records (batch size, training flag) of every call; its second layer is frozen in evaluation mode."""
-
-    def __init__(self):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 1))
-        self.net[1].eval()
-        self.calls = []
-
-    def forward(self, x):
-        self.calls.append((x.shape[0], self.training))
-        return self.net(x)
-
-
-def test_discriminator_is_compared_in_evaluation_mode():
+def test_discriminator_is_compared_in_evaluation_mode(mode_spy):
     """Review 4 #4 (check_gan had the same fault): a Dropout D was compared with D* in training mode
     (measured: sup 0.082 > 0.05 after 200 steps; 0.025 in evaluation mode). Here a spy records the modes."""
     made = []
 
     def factory():
-        made.append(_ModeSpy())
+        made.append(mode_spy())
         return made[-1]
 
     r = gantheory.check_gan(factory, lambda: nn.Linear(1, 1), Normal(1.0, 0.75), steps=2, snapshots=1,
